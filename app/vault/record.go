@@ -1,0 +1,246 @@
+// Package vault holds Keywarden's key records: the metadata store (one JSON
+// document on disk, never holding a secret) and the secret store (the OS
+// keyring). It imports no GUI code, so the command line and the tray share it.
+package vault
+
+import (
+	"strings"
+	"time"
+
+	"github.com/keywarden/keywarden/kraken"
+)
+
+// Purpose is what a key is for; it decides which permissions are the least
+// a key needs.
+type Purpose string
+
+// The purposes the new-key wizard offers.
+const (
+	PurposeTaxImport  Purpose = "tax-import"
+	PurposeDashboard  Purpose = "read-only-dashboard"
+	PurposeTradingBot Purpose = "trading-bot"
+	PurposeCustom     Purpose = "custom"
+)
+
+// Purposes lists every purpose in the order the wizard shows them.
+var Purposes = []Purpose{PurposeTaxImport, PurposeDashboard, PurposeTradingBot, PurposeCustom}
+
+// Label returns the purpose in plain words.
+func (p Purpose) Label() string {
+	switch p {
+	case PurposeTaxImport:
+		return "Tax or portfolio import"
+	case PurposeDashboard:
+		return "Read-only dashboard"
+	case PurposeTradingBot:
+		return "Trading bot"
+	case PurposeCustom:
+		return "Custom"
+	}
+	return string(p)
+}
+
+// LeastPermissions returns the smallest permission set that does the job
+// (KRAKEN.md, "Typical least-privilege sets"). Custom needs none by default.
+func (p Purpose) LeastPermissions() []kraken.Permission {
+	switch p {
+	case PurposeTaxImport:
+		return []kraken.Permission{kraken.QueryFunds, kraken.QueryClosedTrades, kraken.QueryLedger, kraken.ExportData}
+	case PurposeDashboard:
+		return []kraken.Permission{kraken.QueryFunds, kraken.QueryOpenTrades, kraken.QueryClosedTrades}
+	case PurposeTradingBot:
+		return []kraken.Permission{kraken.QueryFunds, kraken.QueryOpenTrades, kraken.QueryClosedTrades, kraken.ModifyTrades, kraken.CloseTrades}
+	}
+	return nil
+}
+
+// AllowedPermissions returns everything the purpose may reasonably need:
+// the least set plus optional extras (the trading bot's WebSocket token).
+// Custom allows everything.
+func (p Purpose) AllowedPermissions() []kraken.Permission {
+	switch p {
+	case PurposeTradingBot:
+		return append(p.LeastPermissions(), kraken.CreateWSToken)
+	case PurposeCustom, "":
+		all := make([]kraken.Permission, len(kraken.Catalogue))
+		for i, c := range kraken.Catalogue {
+			all[i] = c.Code
+		}
+		return all
+	}
+	return p.LeastPermissions()
+}
+
+// Status is where a key stands in its life.
+type Status string
+
+// The statuses a record can have.
+const (
+	StatusActive      Status = "active"
+	StatusParked      Status = "parked" // kept, but nothing should be using it
+	StatusRevoked     Status = "revoked"
+	StatusCompromised Status = "compromised" // leaked; revoke it now
+)
+
+// TwoFA is how the key's own 2FA on the exchange is handled.
+type TwoFA string
+
+// The 2FA modes.
+const (
+	TwoFANone     TwoFA = "none"
+	TwoFATyped    TwoFA = "typed"    // a code typed by the user at each check
+	TwoFASeed     TwoFA = "seed"     // authenticator seed kept in the keyring
+	TwoFAPassword TwoFA = "password" // static password kept in the keyring
+)
+
+// Restrictions are the limits set on the key on the website.
+type Restrictions struct {
+	IPAllowlist []string  `json:"ipAllowlist,omitempty"` // IPs or CIDRs; empty = any IP
+	Expires     time.Time `json:"expires,omitzero"`      // zero = never
+	NonceWindow int       `json:"nonceWindow,omitempty"`
+}
+
+// Readback is what the exchange said about the key at a check. It never
+// holds the API key itself.
+type Readback struct {
+	At      time.Time `json:"at"`
+	Outcome Outcome   `json:"outcome"`
+	// Problem is the plain-words message for OutcomeError.
+	Problem string `json:"problem,omitempty"`
+	// Probed is true when the permissions came from probes because
+	// GetApiKeyInfo was not available; Unknown lists what probes cannot tell.
+	Probed      bool                `json:"probed,omitempty"`
+	Unknown     []kraken.Permission `json:"unknown,omitempty"`
+	Name        string              `json:"name,omitempty"`
+	Permissions []kraken.Permission `json:"permissions,omitempty"`
+	NonceWindow int                 `json:"nonceWindow,omitempty"`
+	IBAN        string              `json:"iban,omitempty"`
+	ValidUntil  time.Time           `json:"validUntil,omitzero"`
+	QueryFrom   time.Time           `json:"queryFrom,omitzero"`
+	QueryTo     time.Time           `json:"queryTo,omitzero"`
+	Created     time.Time           `json:"created,omitzero"`
+	Modified    time.Time           `json:"modified,omitzero"`
+	LastUsed    time.Time           `json:"lastUsed,omitzero"`
+	IPAllowlist []string            `json:"ipAllowlist,omitempty"`
+}
+
+// Outcome is how a check ended.
+type Outcome string
+
+// The outcomes of a check.
+const (
+	OutcomeOK         Outcome = "ok"          // the exchange answered with the key's details
+	OutcomeInvalidKey Outcome = "invalid-key" // the exchange no longer knows the key
+	OutcomeError      Outcome = "error"       // anything else; see Problem
+)
+
+// ReadbackFromInfo turns a GetApiKeyInfo answer into a Readback taken at at,
+// leaving out the API key.
+func ReadbackFromInfo(info *kraken.KeyInfo, at time.Time) Readback {
+	return Readback{
+		At:          at,
+		Outcome:     OutcomeOK,
+		Name:        info.Name,
+		Permissions: kraken.SortPermissions(info.Permissions),
+		NonceWindow: info.NonceWindow,
+		IBAN:        info.IBAN,
+		ValidUntil:  info.ValidUntil,
+		QueryFrom:   info.QueryFrom,
+		QueryTo:     info.QueryTo,
+		Created:     info.Created,
+		Modified:    info.Modified,
+		LastUsed:    info.LastUsed,
+		IPAllowlist: info.IPAllowlist,
+	}
+}
+
+// EventKind names something that happened to a key.
+type EventKind string
+
+// The kinds of history events.
+const (
+	EventAdded       EventKind = "added"
+	EventEdited      EventKind = "edited"
+	EventChecked     EventKind = "checked"
+	EventDrift       EventKind = "drift"
+	EventReviewed    EventKind = "reviewed"
+	EventRotated     EventKind = "rotated"
+	EventRevoked     EventKind = "revoked"
+	EventCompromised EventKind = "compromised"
+	EventParked      EventKind = "parked"
+	EventResumed     EventKind = "resumed"
+)
+
+// Event is one line of a key's history.
+type Event struct {
+	At   time.Time `json:"at"`
+	Kind EventKind `json:"kind"`
+	Note string    `json:"note,omitempty"`
+}
+
+// MaxHistory is how many events a record keeps; older ones are dropped.
+const MaxHistory = 50
+
+// Record is everything Keywarden knows about one key, except its secrets.
+type Record struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Account string  `json:"account,omitempty"`
+	Purpose Purpose `json:"purpose"`
+	// UsedBy lists the services or places that hold the key.
+	UsedBy []string `json:"usedBy,omitempty"`
+	Notes  string   `json:"notes,omitempty"`
+	// KeyHint is the API key's last few characters, to tell keys apart.
+	KeyHint      string              `json:"keyHint,omitempty"`
+	Intended     []kraken.Permission `json:"intended"`
+	Restrictions Restrictions        `json:"restrictions"`
+	TwoFA        TwoFA               `json:"twoFA"`
+	// ReviewDays is the review interval; 0 means the default for the key's risk.
+	ReviewDays   int       `json:"reviewDays,omitempty"`
+	Created      time.Time `json:"created"`
+	LastReviewed time.Time `json:"lastReviewed,omitzero"`
+	Status       Status    `json:"status"`
+	LastCheck    *Readback `json:"lastCheck,omitempty"`
+	// Replaces and ReplacedBy link a rotated key and its replacement by ID.
+	Replaces   string  `json:"replaces,omitempty"`
+	ReplacedBy string  `json:"replacedBy,omitempty"`
+	History    []Event `json:"history,omitempty"`
+}
+
+// AddEvent appends an event to the history, keeping at most MaxHistory.
+func (r *Record) AddEvent(at time.Time, kind EventKind, note string) {
+	r.History = append(r.History, Event{At: at, Kind: kind, Note: note})
+	if n := len(r.History); n > MaxHistory {
+		r.History = append([]Event(nil), r.History[n-MaxHistory:]...)
+	}
+}
+
+// KeyHintOf returns the last four characters of an API key, the most of it
+// a record may hold.
+func KeyHintOf(apiKey string) string {
+	apiKey = strings.TrimSpace(apiKey)
+	if len(apiKey) <= 4 {
+		return ""
+	}
+	return apiKey[len(apiKey)-4:]
+}
+
+// Retired reports whether the key is out of use for good (revoked or
+// compromised).
+func (r *Record) Retired() bool {
+	return r.Status == StatusRevoked || r.Status == StatusCompromised
+}
+
+// Secret is what the OS keyring holds for one record.
+type Secret struct {
+	APIKey      string `json:"apiKey"`
+	PrivateKey  string `json:"privateKey"`
+	OTPSeed     string `json:"otpSeed,omitempty"`     // TOTP seed, base32
+	OTPPassword string `json:"otpPassword,omitempty"` // static 2FA password
+}
+
+// String hides the secret, so a stray %v in a log line prints nothing useful.
+func (s Secret) String() string { return "vault.Secret{redacted}" }
+
+// GoString hides the secret from %#v as well.
+func (s Secret) GoString() string { return s.String() }
