@@ -85,6 +85,8 @@ func UserMessage(err error) string {
 		return ""
 	case errors.Is(err, ErrMalformedKey):
 		return "That does not look like a Kraken key. The API key is 56 characters and the private key 88; copy both again from the website's API page, without spaces or line breaks."
+	case errors.Is(err, ErrBadBaseURL):
+		return "The exchange address is not allowed: Keywarden talks to Kraken over https only (plain http only to this computer, for tests)."
 	case errors.Is(err, ErrInvalidKey):
 		return "Kraken does not know this API key: it was deleted on the website, or it was copied wrongly. If you deleted it, mark it revoked; otherwise paste it again."
 	case errors.Is(err, ErrInvalidSignature):

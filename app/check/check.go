@@ -1,0 +1,229 @@
+// Package check reads keys back from the exchange: one GetApiKeyInfo call
+// per key (permission probes where that call is not offered), many keys in
+// parallel, each within its own rate counter. It is the one place where the
+// vault's secrets meet the exchange client; the command line, the window and
+// the tray all check keys through it.
+package check
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+)
+
+// ErrCodeNeeded is the Problem of a readback for a key whose 2FA code must
+// be typed at each check, when no code was given.
+var ErrCodeNeeded = errors.New("this key has 2FA: a code from its authenticator is needed for every check")
+
+// Runner checks keys. The zero value is not usable: set Secrets.
+type Runner struct {
+	Secrets vault.SecretStore
+	BaseURL string       // "" means kraken.DefaultBaseURL
+	HTTP    *http.Client // nil means the kraken package's default
+	Tier    kraken.Tier  // the account's tier; the zero value, Starter, is the most cautious
+	// Parallel caps how many keys are checked at once (default 16).
+	Parallel int
+
+	mu       sync.Mutex
+	counters map[string]*kraken.RateCounter // by API key: the exchange keeps one counter per key
+}
+
+// Options change how one check runs.
+type Options struct {
+	// OTP is the code typed by the user, for keys with TwoFATyped.
+	OTP string
+	// NoProbes skips the permission probes when GetApiKeyInfo is not offered,
+	// for a check that must be a single call (confirming a revocation).
+	NoProbes bool
+}
+
+// Check reads rec back from the exchange. It never fails: the Readback's
+// Outcome and Problem say what happened, in plain words.
+func (r *Runner) Check(ctx context.Context, rec vault.Record, opt Options, now time.Time) vault.Readback {
+	secret, err := r.Secrets.Get(rec.ID)
+	if err != nil {
+		return failed(now, vault.UserMessage(err))
+	}
+	return r.CheckSecret(ctx, secret, rec.TwoFA, opt, now)
+}
+
+// CheckSecret reads back a key that may not be saved yet (the wizard's
+// verify step, the command line's add).
+func (r *Runner) CheckSecret(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, opt Options, now time.Time) vault.Readback {
+	client, err := kraken.NewClient(secret.APIKey, secret.PrivateKey, r.clientOptions(secret.APIKey)...)
+	if err != nil {
+		return failed(now, kraken.UserMessage(err))
+	}
+	code, err := otpFunc(secret, twoFA, opt.OTP)
+	if err != nil {
+		return failed(now, err.Error())
+	}
+	info, err := client.APIKeyInfo(ctx, code())
+	switch {
+	case err == nil:
+		return vault.ReadbackFromInfo(info, now)
+	case errors.Is(err, kraken.ErrUnknownMethod) && !opt.NoProbes:
+		return probe(ctx, client, code, now)
+	}
+	return fromError(err, now)
+}
+
+// probe finds the permissions through side-effect-free calls.
+func probe(ctx context.Context, client *kraken.Client, code func() string, now time.Time) vault.Readback {
+	res, err := client.Probe(ctx, code)
+	if err != nil {
+		return fromError(err, now)
+	}
+	return vault.Readback{At: now, Outcome: vault.OutcomeOK, Probed: true,
+		Permissions: res.Granted(), Unknown: res.Unknown()}
+}
+
+func fromError(err error, now time.Time) vault.Readback {
+	if errors.Is(err, kraken.ErrInvalidKey) {
+		return vault.Readback{At: now, Outcome: vault.OutcomeInvalidKey, Problem: kraken.UserMessage(err)}
+	}
+	return failed(now, kraken.UserMessage(err))
+}
+
+func failed(now time.Time, problem string) vault.Readback {
+	return vault.Readback{At: now, Outcome: vault.OutcomeError, Problem: problem}
+}
+
+// otpFunc returns what to send as the otp field for each call.
+func otpFunc(secret vault.Secret, twoFA vault.TwoFA, typed string) (func() string, error) {
+	switch twoFA {
+	case vault.TwoFATyped:
+		typed = strings.TrimSpace(typed)
+		if typed == "" {
+			return nil, ErrCodeNeeded
+		}
+		return func() string { return typed }, nil
+	case vault.TwoFASeed:
+		if secret.OTPSeed == "" {
+			return nil, errors.New("this key's authenticator seed is missing from the keyring: edit the key and enter it again")
+		}
+		return func() string {
+			// The seed was validated when stored; a failure here leaves the
+			// code empty, which the exchange answers as a missing code.
+			code, _ := totp.GenerateCode(secret.OTPSeed, time.Now())
+			return code
+		}, nil
+	case vault.TwoFAPassword:
+		if secret.OTPPassword == "" {
+			return nil, errors.New("this key's 2FA password is missing from the keyring: edit the key and enter it again")
+		}
+		return func() string { return secret.OTPPassword }, nil
+	}
+	return func() string { return "" }, nil
+}
+
+func (r *Runner) clientOptions(apiKey string) []kraken.Option {
+	opts := []kraken.Option{kraken.WithRateCounter(r.counter(apiKey))}
+	if r.BaseURL != "" {
+		opts = append(opts, kraken.WithBaseURL(r.BaseURL))
+	}
+	if r.HTTP != nil {
+		opts = append(opts, kraken.WithHTTPClient(r.HTTP))
+	}
+	return opts
+}
+
+// counter returns the process's one rate counter for a key.
+func (r *Runner) counter(apiKey string) *kraken.RateCounter {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.counters == nil {
+		r.counters = make(map[string]*kraken.RateCounter)
+	}
+	c, ok := r.counters[apiKey]
+	if !ok {
+		c = kraken.NewRateCounter(r.Tier)
+		r.counters[apiKey] = c
+	}
+	return c
+}
+
+// Result is one key's check in CheckAll.
+type Result struct {
+	Record   vault.Record // the record as checked
+	Readback vault.Readback
+}
+
+// CheckAll checks recs in parallel, at most Parallel at a time, and returns
+// the results in the order of recs. otp gives the typed code for a record,
+// or nil when no codes were typed.
+func (r *Runner) CheckAll(ctx context.Context, recs []vault.Record, otp func(vault.Record) string, now time.Time) []Result {
+	limit := r.Parallel
+	if limit <= 0 {
+		limit = 16
+	}
+	results := make([]Result, len(recs))
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i, rec := range recs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			opt := Options{}
+			if otp != nil {
+				opt.OTP = otp(rec)
+			}
+			results[i] = Result{Record: rec, Readback: r.Check(ctx, rec, opt, now)}
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// Apply stores a readback in the record: the last check, a "checked" event
+// (the review rules need it to tell Keywarden's own use from others') and a
+// "drift" event when the permissions differ from what was intended.
+func Apply(rec *vault.Record, rb vault.Readback) {
+	rec.LastCheck = &rb
+	switch rb.Outcome {
+	case vault.OutcomeOK:
+		rec.AddEvent(rb.At, vault.EventChecked, "")
+		extra, missing := review.Drift(rec.Intended, rb.Permissions)
+		if rb.Probed {
+			_, missing = review.Drift(missing, rb.Unknown) // the probes could not tell these
+		}
+		if len(extra)+len(missing) > 0 {
+			rec.AddEvent(rb.At, vault.EventDrift, DriftNote(extra, missing))
+		}
+	case vault.OutcomeInvalidKey:
+		rec.AddEvent(rb.At, vault.EventChecked, "the exchange no longer knows this key")
+	default:
+		rec.AddEvent(rb.At, vault.EventChecked, "check failed: "+rb.Problem)
+	}
+}
+
+// DriftNote says in one line how real permissions differ from intended ones.
+func DriftNote(extra, missing []kraken.Permission) string {
+	var parts []string
+	if len(extra) > 0 {
+		parts = append(parts, "not intended but granted: "+join(extra))
+	}
+	if len(missing) > 0 {
+		parts = append(parts, "intended but missing: "+join(missing))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func join(perms []kraken.Permission) string {
+	s := make([]string, len(perms))
+	for i, p := range perms {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ", ")
+}

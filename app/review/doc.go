@@ -1,0 +1,9 @@
+// Package review turns a key record, its last exchange readback and the
+// current time into what the person should know and do: when the key is due
+// for a look (ReviewInterval, NextReview, Events), what is wrong with it
+// (Findings), and how the keys list shows it (State, AttentionRank).
+//
+// Every function is pure: it reads the record and the time it is given and
+// never the clock, the keyring or the network, so the GUI, the tray's
+// scheduler and the command line all see the same answers.
+package review

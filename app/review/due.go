@@ -1,0 +1,162 @@
+package review
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+)
+
+// Default review intervals, by the most dangerous permission the key holds.
+const (
+	ReadOnlyReviewInterval = 90 * day // keys that can only read
+	RiskyReviewInterval    = 30 * day // keys that can trade or move money
+)
+
+// ReviewInterval returns how often the key should be reviewed: the record's
+// own ReviewDays when set, otherwise ReadOnlyReviewInterval for a read-only
+// key and RiskyReviewInterval for one that can trade or move money, judged on
+// EffectivePermissions (the exchange's answer when known).
+func ReviewInterval(r vault.Record) time.Duration {
+	if r.ReviewDays > 0 {
+		return time.Duration(r.ReviewDays) * day
+	}
+	if kraken.MaxRisk(EffectivePermissions(r)) == kraken.RiskRead {
+		return ReadOnlyReviewInterval
+	}
+	return RiskyReviewInterval
+}
+
+// NextReview returns when the key is next due for review: one interval
+// after it was last reviewed, or after it was added when it never was.
+// A record with neither date is due now.
+func NextReview(r vault.Record, now time.Time) time.Time {
+	from := r.LastReviewed
+	if from.IsZero() {
+		from = r.Created
+	}
+	if from.IsZero() {
+		return now
+	}
+	return from.Add(ReviewInterval(r))
+}
+
+// DueKind names a kind of reminder.
+type DueKind string
+
+// The reminders Events produces.
+const (
+	DueReview   DueKind = "review"     // the review interval has elapsed
+	DueExpiry30 DueKind = "expiry-30d" // 30 days before the key expires
+	DueExpiry7  DueKind = "expiry-7d"  // 7 days before
+	DueExpiry1  DueKind = "expiry-1d"  // 1 day before
+	DueExpired  DueKind = "expired"    // the key has expired
+)
+
+// expirySteps lists the expiry reminders, earliest first, with how long
+// before the expiry each one falls and how urgent it is.
+var expirySteps = []struct {
+	kind     DueKind
+	before   time.Duration
+	severity Severity
+}{
+	{DueExpiry30, 30 * day, Info},
+	{DueExpiry7, 7 * day, Warning},
+	{DueExpiry1, 1 * day, Critical},
+	{DueExpired, 0, Warning},
+}
+
+// DueEvent is one reminder for the tray: a moment when the person should
+// hear about a key once.
+type DueEvent struct {
+	// ID is stable for the same reminder across runs and changes when the
+	// reminder does (a new review date, a new expiry date), so a scheduler
+	// can remember which it has sent: "<recordID>/<kind>/<YYYY-MM-DD>",
+	// where the date is the review's due date or the key's expiry date (UTC).
+	ID       string
+	RecordID string
+	Kind     DueKind
+	// At is when the reminder is due; it may lie in the past.
+	At       time.Time
+	Severity Severity
+	// Title is the notification text in plain words.
+	Title string
+}
+
+// Events returns the record's reminders, earliest first: the next review,
+// and for a key with an expiry date the expiry steps (30, 7 and 1 days
+// before, and the expiry itself) that are still ahead plus the latest one
+// already passed; steps passed before that are superseded and left out.
+// Retired keys get no reminders; parked keys get review reminders only,
+// since nothing should be using them when they expire. A record with no
+// date at all is due for review now, so its review ID follows the day until
+// it is reviewed.
+func Events(r vault.Record, now time.Time) []DueEvent {
+	if r.Retired() {
+		return nil
+	}
+	due := NextReview(r, now)
+	events := []DueEvent{{
+		ID:       eventID(r.ID, DueReview, due),
+		RecordID: r.ID,
+		Kind:     DueReview,
+		At:       due,
+		Severity: Warning,
+		Title:    "Time to review " + keyName(r.Name),
+	}}
+	expires := ExpiresAt(r)
+	if r.Status == vault.StatusParked || expires.IsZero() {
+		return events
+	}
+	first := 0
+	for i, s := range expirySteps {
+		if !expires.Add(-s.before).After(now) {
+			first = i
+		}
+	}
+	for _, s := range expirySteps[first:] {
+		at := expires.Add(-s.before)
+		events = append(events, DueEvent{
+			ID:       eventID(r.ID, s.kind, expires),
+			RecordID: r.ID,
+			Kind:     s.kind,
+			At:       at,
+			Severity: s.severity,
+			Title:    expiryTitle(r.Name, expires, at, now),
+		})
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
+	return events
+}
+
+// NextEvent returns the earliest reminder among records that is still ahead
+// of now, so a scheduler can sleep on a single timer until then; ok is false
+// when no reminder lies ahead.
+func NextEvent(records []vault.Record, now time.Time) (at time.Time, ok bool) {
+	for _, r := range records {
+		for _, e := range Events(r, now) {
+			if e.At.After(now) && (!ok || e.At.Before(at)) {
+				at, ok = e.At, true
+			}
+		}
+	}
+	return at, ok
+}
+
+func eventID(recordID string, kind DueKind, on time.Time) string {
+	return fmt.Sprintf("%s/%s/%s", recordID, kind, on.UTC().Format(time.DateOnly))
+}
+
+// expiryTitle words an expiry reminder as it reads when shown: at its own
+// time, or now when it is shown late.
+func expiryTitle(name string, expires, at, now time.Time) string {
+	if at.Before(now) {
+		at = now
+	}
+	if !expires.After(at) {
+		return keyNameStart(name) + " has expired"
+	}
+	return fmt.Sprintf("%s expires in %s", keyNameStart(name), days(daysUntil(at, expires)))
+}

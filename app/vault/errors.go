@@ -1,0 +1,117 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Errors of the metadata store, matched with errors.Is.
+var (
+	// ErrDamaged is matched by every *DamagedError.
+	ErrDamaged = errors.New("the key list file is damaged")
+	// ErrNoBackup is returned by RestoreBackup when there is no backup.
+	ErrNoBackup = errors.New("there is no backup of the key list")
+	// ErrNotDamaged is returned by RestoreBackup when the file reads fine.
+	ErrNotDamaged = errors.New("the key list is not damaged")
+)
+
+// DamagedError says that keys.json exists but cannot be used: it is not
+// valid JSON, not a Keywarden document, or written by a newer Keywarden.
+// The file is never overwritten while it is in this state; the user can
+// restore the backup (RestoreBackup), fix the file, or update Keywarden.
+type DamagedError struct {
+	Path   string // the damaged file
+	Reason string // what is wrong, in plain words
+	// Backup is the path of keys.json.bak, or "" when there is none.
+	Backup string
+	// Newer is true when the file was written by a newer Keywarden (its
+	// schema version is Schema); restoring the backup is then the wrong
+	// advice: update Keywarden instead.
+	Newer  bool
+	Schema int
+	Err    error // the parser's error, if any
+	store  *Store
+}
+
+// Error names the file and what is wrong with it.
+func (e *DamagedError) Error() string {
+	msg := fmt.Sprintf("vault: %s cannot be used: %s", e.Path, e.Reason)
+	if e.Backup != "" {
+		msg += "; a backup exists at " + e.Backup
+	} else {
+		msg += "; there is no backup"
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrDamaged) true.
+func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
+
+// Unwrap returns the parser's error.
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// HasBackup reports whether a backup exists that RestoreBackup can use.
+func (e *DamagedError) HasBackup() bool { return e.Backup != "" && e.store != nil }
+
+// RestoreBackup puts the backup in place of the damaged file, keeping the
+// damaged file beside it; see Store.RestoreBackup. It returns where the
+// damaged file went.
+func (e *DamagedError) RestoreBackup() (string, error) {
+	if e.store == nil {
+		return "", ErrNoBackup
+	}
+	return e.store.RestoreBackup()
+}
+
+// UserMessage turns an error from this package into plain words that say
+// what happened and what to do next, for the GUI and the command line. The
+// full error belongs in the log. It never includes a secret.
+func UserMessage(err error) string {
+	var (
+		damaged *DamagedError
+		notFnd  *NotFoundError
+		amb     *AmbiguousError
+		dup     *DuplicateNameError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &damaged) && strings.HasSuffix(damaged.Path, BackupName):
+		return fmt.Sprintf("The backup (%s) cannot be used either (%s), so it was not restored. Repair the key list by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
+	case errors.As(err, &damaged) && damaged.Newer:
+		return fmt.Sprintf("Your key list (%s) was written by a newer version of Keywarden. Update Keywarden to use it; this version will not change the file.", damaged.Path)
+	case errors.As(err, &damaged) && damaged.Backup != "":
+		return fmt.Sprintf("Your key list (%s) is damaged (%s), so Keywarden will not write over it. The previous version is kept as a backup: restore it to carry on (the damaged file is kept beside it), or repair the file by hand.", damaged.Path, damaged.Reason)
+	case errors.As(err, &damaged):
+		return fmt.Sprintf("Your key list (%s) is damaged (%s), and there is no backup. Keywarden will not write over it: repair the file by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
+	case errors.Is(err, ErrNoBackup):
+		return "There is no backup of the key list to restore."
+	case errors.Is(err, ErrNotDamaged):
+		return "The key list reads fine now (perhaps another Keywarden window fixed it); nothing was restored."
+	case errors.Is(err, ErrKeyringUnavailable):
+		return keyringHelp
+	case errors.Is(err, ErrSecretNotFound):
+		return "The system keyring holds no secret for this key: it was removed from the keyring, or saved under another login. Paste the key again, or remove it from Keywarden."
+	case errors.Is(err, ErrSecretTooBig):
+		return "The system keyring refused the secret because it is too large. Check that you pasted only the API key and the private key."
+	case errors.Is(err, ErrSecretDamaged):
+		return "The system keyring's entry for this key is not in Keywarden's format. Paste the key again to replace it."
+	case errors.As(err, &notFnd):
+		if len(notFnd.Near) > 0 {
+			return fmt.Sprintf("There is no key named %q. Did you mean %s?", notFnd.Ref, quoteList(notFnd.Near, "or"))
+		}
+		return fmt.Sprintf("There is no key named %q.", notFnd.Ref)
+	case errors.As(err, &amb):
+		ids := make([]string, len(amb.Matches))
+		for i, c := range amb.Matches {
+			ids[i] = fmt.Sprintf("%s (%s)", c.ID, c.Status)
+		}
+		return fmt.Sprintf("Several keys are named %q. Use the ID of the one you mean: %s.", amb.Ref, strings.Join(ids, ", "))
+	case errors.As(err, &dup):
+		return fmt.Sprintf("Another key in use is already named %q. Choose a different name, so each key can be told apart.", dup.Name)
+	case errors.Is(err, ErrInvalidRecord):
+		return "The key could not be saved: " + strings.TrimPrefix(err.Error(), ErrInvalidRecord.Error()+": ") + "."
+	}
+	return "Keywarden could not read or save its key list. Check that its folder exists and that you may write to it; the log has details."
+}

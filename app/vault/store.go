@@ -1,0 +1,424 @@
+package vault
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// File names inside the store folder.
+const (
+	FileName   = "keys.json"
+	BackupName = FileName + ".bak"
+	LockName   = "keys.lock"
+
+	tmpPrefix    = "." + FileName + ".tmp-"
+	bakTmpPrefix = "." + BackupName + ".tmp-"
+	damagedInfix = ".damaged-"
+)
+
+// linkFile is os.Link; tests replace it to exercise the copy fallback for
+// file systems without hard links.
+var linkFile = os.Link
+
+// Store is the metadata store: one JSON document, keys.json, in a folder of
+// its own. Reads need no lock, because every write replaces the file in one
+// rename; writes go through Update, which holds an exclusive lock on
+// keys.lock so that several running copies of Keywarden never lose each
+// other's changes. A Store is safe for concurrent use.
+type Store struct {
+	dir string
+}
+
+// DefaultDir returns the folder Keywarden keeps its metadata in:
+// os.UserConfigDir()/keywarden (on Linux $XDG_CONFIG_HOME/keywarden, else
+// ~/.config/keywarden).
+func DefaultDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the config folder: %w", err)
+	}
+	return filepath.Join(base, "keywarden"), nil
+}
+
+// Open returns the store in dir, creating the folder (mode 0700) if needed
+// and tightening its mode if others may read it. It reads nothing yet.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("vault: empty store folder")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("vault: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("vault: create the store folder: %w", err)
+	}
+	if runtime.GOOS != "windows" {
+		st, err := os.Stat(abs)
+		if err != nil {
+			return nil, fmt.Errorf("vault: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("vault: %s is not a folder", abs)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(abs, 0o700); err != nil {
+				return nil, fmt.Errorf("vault: restrict the store folder: %w", err)
+			}
+		}
+	}
+	return &Store{dir: abs}, nil
+}
+
+// Dir returns the store's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Path returns the path of the metadata file, keys.json.
+func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
+
+// BackupPath returns the path of the previous version, keys.json.bak.
+func (s *Store) BackupPath() string { return filepath.Join(s.dir, BackupName) }
+
+// Load reads the metadata. A missing file is an empty vault. A file that
+// cannot be read as a document of this version gives a *DamagedError and
+// is left alone.
+func (s *Store) Load() (*Data, error) {
+	d, _, err := s.read()
+	return d, err
+}
+
+// Update applies fn to the latest metadata and saves the result. It takes
+// the store's lock, re-reads the file under it (so changes made meanwhile
+// by another process are kept), calls fn, checks the result with
+// Data.Validate and writes it atomically, keeping the previous version as
+// keys.json.bak. If fn returns an error nothing is written and that error
+// is returned. fn runs with the lock held: it must be quick, and must not
+// touch the keyring or the network.
+func (s *Store) Update(fn func(*Data) error) error {
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	s.removeStale()
+	d, old, err := s.read()
+	if err != nil {
+		return err
+	}
+	if err := fn(d); err != nil {
+		return err
+	}
+	d.Version = SchemaVersion
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	b, err := encode(d)
+	if err != nil {
+		return fmt.Errorf("vault: encode the key list: %w", err)
+	}
+	if old != nil && bytes.Equal(b, old) {
+		return nil // unchanged: keep the backup one real change behind
+	}
+	return s.write(b, old != nil)
+}
+
+// RestoreBackup replaces a damaged keys.json with keys.json.bak. The damaged
+// file is kept beside it as keys.json.damaged-<time>; that path is
+// returned. It refuses when keys.json is not damaged (perhaps another copy
+// of Keywarden already fixed it) and when the backup cannot be read either.
+func (s *Store) RestoreBackup() (string, error) {
+	unlock, err := s.lock()
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	_, _, err = s.read()
+	var damaged *DamagedError
+	if !errors.As(err, &damaged) {
+		if err == nil {
+			return "", ErrNotDamaged
+		}
+		return "", err
+	}
+	bak, err := os.ReadFile(s.BackupPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", ErrNoBackup
+	} else if err != nil {
+		return "", fmt.Errorf("vault: read the backup: %w", err)
+	}
+	if _, err := decode(bak); err != nil {
+		return "", &DamagedError{Path: s.BackupPath(), Reason: describe(err), Err: err}
+	}
+	tmp, err := s.writeTemp(bak)
+	if err != nil {
+		return "", err
+	}
+	// Keep the damaged file under a new name first (a link, or a copy), so
+	// that keys.json never goes missing: a reader would take that for an
+	// empty vault.
+	aside := s.asideName(time.Now())
+	if err := linkFile(s.Path(), aside); err != nil {
+		err = s.copyFile(s.Path(), aside)
+		if err != nil {
+			os.Remove(tmp)
+			return "", fmt.Errorf("vault: keep the damaged file: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, s.Path()); err != nil {
+		os.Remove(tmp)
+		return aside, fmt.Errorf("vault: put the backup in place: %w", err)
+	}
+	return aside, syncDir(s.dir)
+}
+
+// copyFile copies src to dst (which must not exist) through a temporary
+// file, flushed to disk.
+func (s *Store) copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	tmp, err := s.writeTemp(b)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// read returns the decoded document and the bytes it came from (nil when
+// the file does not exist).
+func (s *Store) read() (*Data, []byte, error) {
+	b, err := os.ReadFile(s.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Data{Version: SchemaVersion}, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("vault: read the key list: %w", err)
+	}
+	d, err := decode(b)
+	if err != nil {
+		de := &DamagedError{Path: s.Path(), Reason: describe(err), Err: err, store: s}
+		var fe *formatError
+		if errors.As(err, &fe) {
+			de.Newer, de.Schema = fe.newer, fe.schema
+		}
+		if st, err := os.Stat(s.BackupPath()); err == nil && st.Mode().IsRegular() {
+			de.Backup = s.BackupPath()
+		}
+		return nil, nil, de
+	}
+	return d, b, nil
+}
+
+// write saves b as keys.json: temp file, fsync, previous version to
+// keys.json.bak, rename, fsync of the folder. Called with the lock held.
+func (s *Store) write(b []byte, hadFile bool) error {
+	tmp, err := s.writeTemp(b)
+	if err != nil {
+		return err
+	}
+	if hadFile {
+		if err := s.backup(); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+	}
+	if err := os.Rename(tmp, s.Path()); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("vault: replace the key list: %w", err)
+	}
+	if err := syncDir(s.dir); err != nil {
+		return fmt.Errorf("vault: flush the store folder: %w", err)
+	}
+	return nil
+}
+
+// writeTemp writes b to a new 0600 file in the store folder and flushes it
+// to disk.
+func (s *Store) writeTemp(b []byte) (string, error) {
+	f, err := os.CreateTemp(s.dir, tmpPrefix+"*")
+	if err != nil {
+		return "", fmt.Errorf("vault: create a temporary file: %w", err)
+	}
+	name := f.Name()
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(name)
+		return "", fmt.Errorf("vault: write a temporary file: %w", err)
+	}
+	return name, nil
+}
+
+// backup makes keys.json.bak the current keys.json. A hard link shares the
+// file, which is never written in place, so the backup is a complete earlier
+// version at every moment; where links are not supported it is a copy.
+// Either way it is made under a temporary name and renamed into place, so
+// keys.json.bak is never missing or half written.
+func (s *Store) backup() error {
+	tmp := filepath.Join(s.dir, bakTmpPrefix+NewID())
+	if err := linkFile(s.Path(), tmp); err != nil {
+		if err := s.copyFile(s.Path(), s.BackupPath()); err != nil {
+			return fmt.Errorf("vault: keep the backup: %w", err)
+		}
+		return nil
+	}
+	if err := os.Rename(tmp, s.BackupPath()); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("vault: keep the backup: %w", err)
+	}
+	return nil
+}
+
+// removeStale deletes temporary files left by a writer that was killed.
+// Called with the lock held, so no live writer owns them.
+func (s *Store) removeStale() {
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if n := e.Name(); strings.HasPrefix(n, tmpPrefix) || strings.HasPrefix(n, bakTmpPrefix) {
+			os.Remove(filepath.Join(s.dir, n))
+		}
+	}
+}
+
+func (s *Store) asideName(now time.Time) string {
+	base := s.Path() + damagedInfix + now.UTC().Format("20060102T150405Z")
+	name := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+// lock takes the store's exclusive lock, waiting for it if needed.
+func (s *Store) lock() (func(), error) {
+	f, err := os.OpenFile(filepath.Join(s.dir, LockName), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("vault: open the lock file: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("vault: lock the key list: %w", err)
+	}
+	return func() {
+		_ = unlockFile(f)
+		f.Close()
+	}, nil
+}
+
+func encode(d *Data) ([]byte, error) {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// formatError says why bytes are not a document this version can use.
+type formatError struct {
+	reason string
+	newer  bool
+	schema int
+	err    error
+}
+
+func (e *formatError) Error() string {
+	if e.err != nil {
+		return e.reason + ": " + e.err.Error()
+	}
+	return e.reason
+}
+
+func (e *formatError) Unwrap() error { return e.err }
+
+func describe(err error) string {
+	var fe *formatError
+	if errors.As(err, &fe) {
+		return fe.reason
+	}
+	return err.Error()
+}
+
+// decode parses a metadata document. A file with a newer schema version is
+// refused rather than misread, and so are records without an ID or with the
+// same ID.
+func decode(b []byte) (*Data, error) {
+	var doc struct {
+		Schema  *int     `json:"schema"`
+		Records []Record `json:"records"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		var syntax *json.SyntaxError
+		switch {
+		case len(bytes.TrimSpace(b)) == 0:
+			return nil, &formatError{reason: "the file is empty"}
+		case errors.As(err, &syntax):
+			return nil, &formatError{reason: "the file is not valid JSON", err: err}
+		}
+		// Valid JSON that does not fit: perhaps a newer layout.
+		var head struct {
+			Schema *int `json:"schema"`
+		}
+		if json.Unmarshal(b, &head) == nil && head.Schema != nil {
+			if fe := checkSchema(*head.Schema); fe != nil {
+				return nil, fe
+			}
+			return nil, &formatError{reason: "the records in the file cannot be read", schema: *head.Schema, err: err}
+		}
+		return nil, &formatError{reason: "the file is not laid out as a Keywarden key list", err: err}
+	}
+	if doc.Schema == nil {
+		return nil, &formatError{reason: "the file has no schema version; it is not a Keywarden key list"}
+	}
+	if fe := checkSchema(*doc.Schema); fe != nil {
+		return nil, fe
+	}
+	ids := make(map[string]struct{}, len(doc.Records))
+	for i := range doc.Records {
+		id := doc.Records[i].ID
+		if id == "" {
+			return nil, &formatError{reason: fmt.Sprintf("record %d has no ID", i+1), schema: *doc.Schema}
+		}
+		if _, dup := ids[id]; dup {
+			return nil, &formatError{reason: fmt.Sprintf("two records share the ID %q", id), schema: *doc.Schema}
+		}
+		ids[id] = struct{}{}
+	}
+	return &Data{Version: *doc.Schema, Records: doc.Records}, nil
+}
+
+// checkSchema refuses schema versions this code does not know.
+func checkSchema(v int) *formatError {
+	switch {
+	case v > SchemaVersion:
+		return &formatError{
+			reason: fmt.Sprintf("the file uses schema %d, written by a newer Keywarden; this version knows schema %d", v, SchemaVersion),
+			newer:  true, schema: v,
+		}
+	case v < 1:
+		return &formatError{reason: fmt.Sprintf("the file has an unknown schema version %d", v), schema: v}
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package kraken
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// envelope is every answer of the REST API: a non-empty error array is a
+// failure, otherwise result holds the answer.
+type envelope struct {
+	Error  []string        `json:"error"`
+	Result json.RawMessage `json:"result"`
+}
+
+// parseEnvelope returns the result object of a successful answer, an
+// *APIError for a non-empty error array, or an error wrapping ErrBadResponse.
+// scrub removes secrets from the exchange's messages before they are kept.
+func parseEnvelope(method string, data []byte, scrub func(string) string) ([]byte, error) {
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, fmt.Errorf("kraken %s: %w: %s", method, ErrBadResponse, describeJSONError(err))
+	}
+	if len(env.Error) > 0 {
+		apiErr := &APIError{Method: method, Messages: make([]string, len(env.Error))}
+		for i, msg := range env.Error {
+			apiErr.Messages[i] = scrub(msg)
+			if apiErr.kind == nil {
+				apiErr.kind = classify(msg)
+				if apiErr.kind == ErrThrottled {
+					apiErr.RetryAfter = retryAfter(msg)
+				}
+			}
+		}
+		return nil, apiErr
+	}
+	if len(env.Result) == 0 || bytes.Equal(env.Result, []byte("null")) {
+		return nil, fmt.Errorf("kraken %s: %w: the answer has neither an error nor a result", method, ErrBadResponse)
+	}
+	return env.Result, nil
+}
+
+// retryAfter reads the time in "EService: Throttled: <unix seconds>", or
+// returns the zero time.
+func retryAfter(msg string) time.Time {
+	i := strings.LastIndexByte(msg, ':')
+	if i < 0 {
+		return time.Time{}
+	}
+	ts, err := strconv.ParseInt(strings.TrimSpace(msg[i+1:]), 10, 64)
+	if err != nil || ts <= 0 || ts > maxUnixSeconds {
+		return time.Time{}
+	}
+	return time.Unix(ts, 0)
+}
+
+// maxUnixSeconds is the start of the year 10000: later times are refused.
+const maxUnixSeconds = 253402300800
+
+// describeJSONError says what is wrong with an answer without quoting it:
+// encoding/json's own messages can contain values from the answer.
+func describeJSONError(err error) string {
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("the answer is not JSON (at byte %d)", syntaxErr.Offset)
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return fmt.Sprintf("field %s has the wrong type", typeErr.Field)
+	case errors.As(err, &typeErr):
+		return "the answer is not a JSON object"
+	}
+	return "the answer is not the documented JSON"
+}
+
+// jsonString returns s as a JSON string.
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s) // a string always marshals
+	return b
+}

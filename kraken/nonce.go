@@ -1,0 +1,63 @@
+package kraken
+
+import (
+	"context"
+	"crypto/sha256"
+	"sync"
+	"time"
+)
+
+// nonceSource hands out nonces in milliseconds since the Unix epoch, strictly
+// increasing across every goroutine that shares it. When two calls land in
+// the same millisecond (or the clock steps back), the later one gets the last
+// nonce plus one: it never jumps to a larger scale, because one micro- or
+// nanosecond nonce would break every millisecond-based program on the key.
+type nonceSource struct {
+	mu   sync.Mutex
+	now  func() time.Time
+	last int64
+}
+
+// processNonces is the one nonce source of the process, shared by all Clients.
+var processNonces = &nonceSource{now: time.Now}
+
+// next returns a nonce above every nonce it returned before.
+func (s *nonceSource) next() int64 {
+	ms := s.now().UnixMilli()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ms <= s.last {
+		ms = s.last + 1
+	}
+	s.last = ms
+	return ms
+}
+
+// keyLock serialises the calls made with one API key in this process, from
+// taking the nonce until the answer arrives, so that the exchange sees the
+// nonces in the order they were issued even when Clients and goroutines
+// share the key. It is a one-slot channel so that waiting can be cancelled.
+type keyLock chan struct{}
+
+// keyLocks maps SHA-256(API key) to its keyLock; the hash keeps the key
+// itself out of a process-wide table.
+var keyLocks sync.Map
+
+// lockFor returns the process-wide lock for apiKey.
+func lockFor(apiKey string) keyLock {
+	v, _ := keyLocks.LoadOrStore(sha256.Sum256([]byte(apiKey)), make(keyLock, 1))
+	return v.(keyLock)
+}
+
+// lock waits for the lock, or for ctx to end.
+func (l keyLock) lock(ctx context.Context) error {
+	select {
+	case l <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// unlock releases the lock.
+func (l keyLock) unlock() { <-l }

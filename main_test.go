@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinary builds the real keywarden binary once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "keywarden")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// requireDisplay skips when no X server could be started, unless the test
+// session promised one (KEYWARDEN_REQUIRE_DISPLAY=1, set by .ci/session.sh).
+func requireDisplay(t *testing.T) {
+	t.Helper()
+	if os.Getenv("DISPLAY") != "" {
+		return
+	}
+	if os.Getenv("KEYWARDEN_REQUIRE_DISPLAY") == "1" {
+		t.Fatal("KEYWARDEN_REQUIRE_DISPLAY=1 but DISPLAY is not set")
+	}
+	t.Skip("no X server could be started here (DISPLAY is not set): run the tests through `make test`, which starts Xvfb")
+}
+
+// appEnv returns an environment for the app with its own config folders.
+func appEnv(t *testing.T, extra ...string) []string {
+	dir := t.TempDir()
+	env := append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
+	return append(env, extra...)
+}
+
+func TestMain_WindowOpensUnderX(t *testing.T) {
+	requireDisplay(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatalf("xdotool is needed to find the window: %v (make test installs it)", err)
+	}
+	bin := buildBinary(t)
+
+	cmd := exec.Command(bin)
+	cmd.Env = appEnv(t)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+		}
+	}()
+
+	start := time.Now()
+	var windowID string
+	for windowID == "" && time.Since(start) < 20*time.Second {
+		select {
+		case err := <-exited:
+			t.Fatalf("keywarden exited before showing a window: %v\n%s", err, logs.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Keywarden$").Output()
+		windowID = strings.TrimSpace(string(out))
+	}
+	if windowID == "" {
+		t.Fatalf("no visible window named Keywarden after 20 s\n%s", logs.String())
+	}
+	t.Logf("window %s mapped after %v", windowID, time.Since(start).Round(time.Millisecond))
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("keywarden did not exit cleanly on SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("keywarden still running 10 s after SIGTERM")
+	}
+}
+
+func TestMain_NoDisplaySaysSoInPlainWords(t *testing.T) {
+	bin := buildBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin)
+	var env []string
+	for _, kv := range appEnv(t) {
+		if !strings.HasPrefix(kv, "DISPLAY=") && !strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 {
+		t.Fatalf("want exit code 1, got %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "no graphical display") || strings.Contains(string(out), "panic") {
+		t.Errorf("want a plain-words message, got:\n%s", out)
+	}
+}
