@@ -85,7 +85,8 @@ func TestProcessNonces_areMilliseconds(t *testing.T) {
 
 func TestKeyLock(t *testing.T) {
 	t.Run("one API key has one lock across the process", func(t *testing.T) {
-		if lockFor("key-a") != lockFor("key-a") {
+		first, second := lockFor("key-a"), lockFor("key-a")
+		if first != second {
 			t.Error("two locks for the same key")
 		}
 		if lockFor("key-a") == lockFor("key-b") {
