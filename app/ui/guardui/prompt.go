@@ -1,0 +1,236 @@
+// Package guardui is the face of app 2FA (package guard): the code prompt in
+// front of sensitive actions, enrolling an authenticator app, and turning
+// the protection off. Keyring work runs on a goroutine and comes back
+// through fyne.Do.
+package guardui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keywarden/keywarden/app/guard"
+)
+
+// dialogWidth is the width of the guard's dialogs, so wrapped text has a
+// width to wrap at.
+const dialogWidth = 420
+
+// Protect runs action at once when app 2FA is off; otherwise it asks for a
+// 6-digit code (reason says what for, e.g. "Copy the private key of
+// koinly-tax") and runs action, on the UI goroutine, only after Verify
+// accepts it. Wrong, replayed and locked-out codes are explained in plain
+// words in the dialog, which stays open; Cancel closes it without running
+// action.
+func Protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) {
+	protect(win, g, reason, now, action)
+}
+
+// protect is Protect, returning the prompt (nil when none was needed).
+func protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) *codePrompt {
+	if !g.Enabled() {
+		action()
+		return nil
+	}
+	p := newCodePrompt(win, "Type your app 2FA code", dialogWidth,
+		intro(reason, "Type the 6-digit code your authenticator app shows for Keywarden."), "Continue", now,
+		g.Verify, func(ok bool) {
+			if ok {
+				action()
+			}
+		})
+	p.show()
+	return p
+}
+
+// ShowDisable asks for a code and turns app 2FA off; onDone(true) once it
+// is off, onDone(false) on Cancel. When the seed is missing from the keyring
+// it offers to turn app 2FA off without a code.
+func ShowDisable(win fyne.Window, g *guard.Guard, now func() time.Time, onDone func(disabled bool)) {
+	showDisable(win, g, now, onDone)
+}
+
+func showDisable(win fyne.Window, g *guard.Guard, now func() time.Time, onDone func(disabled bool)) *codePrompt {
+	p := newCodePrompt(win, "Turn off app 2FA", dialogWidth,
+		[]fyne.CanvasObject{wrapped("Afterwards, showing or copying a secret, removing a key and exporting no longer ask for a code. " +
+			"Type the 6-digit code your authenticator app shows for Keywarden, to show that it is you.")}, "Turn off", now,
+		g.Disable, onDone)
+	p.reset = widget.NewButtonWithIcon("Turn off without a code", theme.WarningIcon(), func() {
+		p.run(func(string, time.Time) error { return g.Reset() })
+	})
+	p.reset.Importance = widget.DangerImportance
+	p.reset.Hide()
+	p.body.Add(p.reset)
+	p.show()
+	return p
+}
+
+// codePrompt is a dialog that asks for a code and hands it to check off the
+// UI goroutine, staying open until check accepts it or the person cancels.
+type codePrompt struct {
+	win     fyne.Window
+	dlg     *dialog.CustomDialog
+	body    *fyne.Container
+	entry   *widget.Entry
+	message *widget.Label
+	confirm *widget.Button
+	cancel  *widget.Button
+	reset   *widget.Button // only when turning off; shown when the seed is gone
+
+	now    func() time.Time
+	check  func(code string, now time.Time) error // may block on the keyring
+	onDone func(ok bool)
+	busy   bool
+	closed bool
+}
+
+// runOff runs work off the UI goroutine and hands its error to done on the
+// UI goroutine. Tests replace it to decide when done runs.
+var runOff = func(work func() error, done func(error)) {
+	go func() {
+		err := work()
+		fyne.Do(func() { done(err) })
+	}()
+}
+
+// intro is a prompt's opening: what the code is for, in bold, and what to
+// do.
+func intro(reason, help string) []fyne.CanvasObject {
+	r := wrapped(reason)
+	r.TextStyle.Bold = true
+	return []fyne.CanvasObject{r, wrapped(help)}
+}
+
+// newCodePrompt builds a prompt of the given width: the top objects, then
+// the code entry and the message line. confirm labels the button that runs
+// check.
+func newCodePrompt(win fyne.Window, title string, width float32, top []fyne.CanvasObject, confirm string,
+	now func() time.Time, check func(string, time.Time) error, onDone func(bool)) *codePrompt {
+	p := &codePrompt{win: win, now: now, check: check, onDone: onDone}
+
+	p.entry = newCodeEntry()
+	p.entry.OnChanged = func(string) { p.syncConfirm() }
+	p.entry.OnSubmitted = func(string) { p.submit() }
+
+	p.message = widget.NewLabel("")
+	p.message.Wrapping = fyne.TextWrapWord
+	p.message.Hide()
+
+	p.body = newColumn(width, append(top, p.entry, p.message)...)
+
+	p.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { p.finish(false) })
+	p.confirm = widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), p.submit)
+	p.confirm.Importance = widget.HighImportance
+	p.confirm.Disable()
+
+	p.dlg = dialog.NewCustomWithoutButtons(title, p.body, win)
+	p.dlg.SetButtons([]fyne.CanvasObject{p.cancel, p.confirm})
+	return p
+}
+
+// newCodeEntry is the entry for a 6-digit code.
+func newCodeEntry() *widget.Entry {
+	e := widget.NewEntry()
+	e.SetPlaceHolder("123 456")
+	e.TextStyle = fyne.TextStyle{Monospace: true}
+	return e
+}
+
+// codeDigits counts the digits typed, ignoring the spaces authenticator
+// apps show in the middle of a code.
+func codeDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *codePrompt) show() {
+	p.dlg.Show()
+	p.win.Canvas().Focus(p.entry)
+}
+
+func (p *codePrompt) syncConfirm() {
+	if p.busy || codeDigits(p.entry.Text) != guard.Digits {
+		p.confirm.Disable()
+	} else {
+		p.confirm.Enable()
+	}
+}
+
+func (p *codePrompt) submit() { p.run(p.check) }
+
+// run hands the typed code to check on a goroutine and shows the outcome.
+func (p *codePrompt) run(check func(string, time.Time) error) {
+	if p.busy || p.closed {
+		return
+	}
+	code, now := strings.TrimSpace(p.entry.Text), p.now()
+	p.setBusy(true)
+	p.say("Checking… If your system asks to unlock its keyring, unlock it.", widget.MediumImportance)
+	runOff(func() error { return check(code, now) }, p.result)
+}
+
+func (p *codePrompt) result(err error) {
+	p.setBusy(false)
+	if p.closed {
+		return
+	}
+	if err == nil {
+		p.finish(true)
+		return
+	}
+	if !expected(err) {
+		fyne.LogError("app 2FA", err)
+	}
+	p.say(guard.UserMessage(err), widget.DangerImportance)
+	if p.reset != nil && errors.Is(err, guard.ErrSeedMissing) {
+		p.reset.Show()
+		p.dlg.Refresh()
+	}
+	p.entry.SetText("")
+	p.win.Canvas().Focus(p.entry)
+}
+
+// expected reports the errors that are a person's typing, not a fault
+// worth a log line.
+func expected(err error) bool {
+	return errors.Is(err, guard.ErrWrongCode) || errors.Is(err, guard.ErrReplayed) ||
+		errors.Is(err, guard.ErrLocked) || errors.Is(err, guard.ErrCodeFormat)
+}
+
+func (p *codePrompt) setBusy(b bool) {
+	p.busy = b
+	if b {
+		p.entry.Disable()
+	} else {
+		p.entry.Enable()
+	}
+	p.syncConfirm()
+}
+
+func (p *codePrompt) say(msg string, imp widget.Importance) {
+	p.message.Importance = imp
+	p.message.SetText(msg)
+	p.message.Show()
+	p.dlg.Refresh() // the dialog grows to fit the message
+}
+
+func (p *codePrompt) finish(ok bool) {
+	if p.closed {
+		return
+	}
+	p.closed = true
+	p.dlg.Hide()
+	if p.onDone != nil {
+		p.onDone(ok)
+	}
+}
