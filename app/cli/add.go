@@ -1,0 +1,290 @@
+package cli
+
+import (
+	"context"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+)
+
+const addUsage = "add --name NAME [--account A] [--used-by S,...] [--perms P,...] [--purpose P] [--review-days D] [--otp CODE] [--2fa none|typed|seed|password]"
+
+// addInput is what add needs besides the secrets, which come from stdin.
+type addInput struct {
+	Name       string
+	Account    string
+	UsedBy     []string
+	Purpose    vault.Purpose
+	Intended   []kraken.Permission
+	PermsGiven bool // --perms was given: Intended is what was meant
+	ReviewDays int
+	TwoFA      vault.TwoFA
+	OTP        string // the current code, for TwoFATyped
+}
+
+func runAdd(e *env, args []string) int {
+	fs := newFlags(e, "add", addUsage)
+	name := fs.String("name", "", "a descriptive `name`, e.g. koinly-tax (required)")
+	account := fs.String("account", "", "the Kraken `account` the key belongs to, if you have several")
+	usedBy := fs.String("used-by", "", "the `services` or places that hold the key, comma-separated")
+	perms := fs.String("perms", "", "the `permissions` you ticked on the website, comma-separated codes (default: the purpose's least set, or what the exchange reports)")
+	purpose := fs.String("purpose", "", "what the key is for: tax-import, read-only-dashboard, trading-bot or custom (default custom)")
+	days := fs.Int("review-days", 0, "review the key every `D` days (default: 90 for read-only keys, 30 for keys that can trade or move money)")
+	otp := fs.String("otp", "", "the key's current 2FA `code`, if it has 2FA (implies --2fa typed)")
+	twoFA := fs.String("2fa", "", "the key's own 2FA on Kraken: none, typed, seed or password")
+	pos, _, err := parseArgs(fs, args)
+	if err != nil {
+		return flagFailed(err)
+	}
+	in := addInput{Name: strings.TrimSpace(*name), Account: strings.TrimSpace(*account), UsedBy: splitList(*usedBy),
+		ReviewDays: *days, OTP: strings.TrimSpace(*otp), Purpose: vault.PurposeCustom, TwoFA: vault.TwoFANone}
+	if in.Name == "" && len(pos) == 1 {
+		in.Name, pos = strings.TrimSpace(pos[0]), nil
+	}
+	if err := in.fill(isSet(fs, "perms"), *perms, *purpose, *twoFA, pos); err != nil {
+		return e.fail(err)
+	}
+	if err := add(context.Background(), e, in); err != nil {
+		return e.fail(err)
+	}
+	return ExitOK
+}
+
+// fill checks the flags and works out the purpose, intended permissions and
+// 2FA mode.
+func (in *addInput) fill(permsGiven bool, perms, purpose, twoFA string, extra []string) error {
+	switch {
+	case len(extra) > 0:
+		return usageErr("add takes no arguments besides its flags (got %q). The API key and private key are read from standard input, never from arguments.\nusage: keywarden %s", extra[0], addUsage)
+	case in.Name == "":
+		return usageErr("Give the key a name with --name, one that says where it is used (koinly-tax, freqtrade-vps).\nusage: keywarden %s", addUsage)
+	case in.ReviewDays < 0 || in.ReviewDays > 3650:
+		return usageErr("--review-days must be between 1 and 3650 (0 for the default).")
+	}
+	if purpose != "" {
+		p, err := parsePurpose(purpose)
+		if err != nil {
+			return err
+		}
+		in.Purpose = p
+	}
+	if permsGiven {
+		p, err := parsePermissions(perms)
+		if err != nil {
+			return err
+		}
+		in.Intended, in.PermsGiven = p, true
+	} else if in.Purpose != vault.PurposeCustom {
+		in.Intended, in.PermsGiven = in.Purpose.LeastPermissions(), true
+	}
+	switch {
+	case twoFA != "":
+		t, err := parseTwoFA(twoFA)
+		if err != nil {
+			return err
+		}
+		in.TwoFA = t
+	case in.OTP != "":
+		in.TwoFA = vault.TwoFATyped
+	}
+	if in.OTP != "" && in.TwoFA != vault.TwoFATyped {
+		return usageErr("--otp is for --2fa typed only: with --2fa %s Keywarden makes each code itself.", in.TwoFA)
+	}
+	return nil
+}
+
+// add verifies a new key with the exchange and keeps it: the secret in the
+// secret store, the record in the store. Either both are saved or neither.
+func add(ctx context.Context, e *env, in addInput) error {
+	store, d, err := e.load()
+	if err != nil {
+		return err
+	}
+	if other := liveNamed(d, in.Name); other != nil {
+		return &userError{msg: fmt.Sprintf("Another key in use is already named %q (ID %s). Choose a different name, so each key can be told apart.", other.Name, other.ID)}
+	}
+	runner, err := e.runner()
+	if err != nil {
+		return err
+	}
+
+	needCode := in.TwoFA == vault.TwoFATyped && in.OTP == ""
+	if needCode && !e.interactive() {
+		return usageErr("This key has 2FA: give its current code with --otp CODE.")
+	}
+
+	secret, err := e.readKeyPair(in.TwoFA)
+	if err != nil {
+		return err
+	}
+	if needCode {
+		// Asked last, so the code is as fresh as it can be.
+		if in.OTP, err = e.ask("Current 2FA code for this key: "); err != nil || in.OTP == "" {
+			return &userError{msg: "No 2FA code was given, so the key could not be verified. Nothing was saved."}
+		}
+	}
+
+	now := e.now()
+	rb := runner.CheckSecret(ctx, secret, in.TwoFA, check.Options{OTP: in.OTP}, now)
+	switch rb.Outcome {
+	case vault.OutcomeOK:
+	case vault.OutcomeInvalidKey:
+		return &userError{msg: "Kraken does not know this API key. Copy it again from the website's API page (Settings → API); if you just created it, wait a moment and try again. Nothing was saved."}
+	default:
+		return &userError{msg: "The key could not be verified, so nothing was saved. " + rb.Problem}
+	}
+
+	if !in.PermsGiven {
+		in.Intended = rb.Permissions
+	}
+	rec := vault.Record{
+		ID:         vault.NewID(),
+		Name:       in.Name,
+		Account:    in.Account,
+		Purpose:    in.Purpose,
+		UsedBy:     in.UsedBy,
+		KeyHint:    vault.KeyHintOf(secret.APIKey),
+		Intended:   kraken.SortPermissions(in.Intended),
+		TwoFA:      in.TwoFA,
+		ReviewDays: in.ReviewDays,
+		Created:    now,
+		Status:     vault.StatusActive,
+		Restrictions: vault.Restrictions{
+			IPAllowlist: rb.IPAllowlist,
+			Expires:     rb.ValidUntil,
+			NonceWindow: rb.NonceWindow,
+		},
+	}
+	rec.AddEvent(now, vault.EventAdded, "added from the command line")
+	check.Apply(&rec, rb)
+
+	e.reportVerified(in, rec, rb)
+
+	if err := e.secrets.Set(rec.ID, secret); err != nil {
+		return &userError{msg: message(err) + " Nothing was saved.", err: err}
+	}
+	var all []vault.Record
+	err = store.Update(func(d *vault.Data) error {
+		if _, err := d.Add(rec); err != nil {
+			return err
+		}
+		all = append([]vault.Record(nil), d.Records...)
+		return nil
+	})
+	if err != nil {
+		msg := message(err) + " Nothing was saved."
+		if derr := e.secrets.Delete(rec.ID); derr != nil && !errors.Is(derr, vault.ErrSecretNotFound) {
+			msg += fmt.Sprintf(" The secret stayed in the system keyring under service %q, user %s: delete it there.", vault.KeyringService, rec.ID)
+		}
+		return &userError{msg: msg, err: err}
+	}
+
+	fmt.Fprintf(e.out, "Saved %q (ID %s, API key %s). Its secrets are in the system keyring.\n", rec.Name, rec.ID, hint(rec))
+	var worth []review.Finding
+	for _, f := range review.Findings(rec, all, now) {
+		if f.Severity >= review.Warning {
+			worth = append(worth, f)
+		}
+	}
+	if len(worth) > 0 {
+		fmt.Fprintln(e.out, "Worth fixing:")
+		writeFindings(e.out, "  ", worth)
+	}
+	fmt.Fprintf(e.out, "Next review: %s.\n", day(review.NextReview(rec, now)))
+	return nil
+}
+
+// reportVerified prints what the exchange said, side by side with what was
+// meant.
+func (e *env) reportVerified(in addInput, rec vault.Record, rb vault.Readback) {
+	w := e.out
+	fmt.Fprintln(w, "Kraken accepted the key.")
+	if rb.Name != "" && !strings.EqualFold(rb.Name, rec.Name) {
+		fmt.Fprintf(w, "  On the website it is named %q.\n", rb.Name)
+	}
+	fmt.Fprintf(w, "  Permissions on Kraken: %s  [%s]\n", permWords(rb.Permissions), kraken.MaxRisk(rb.Permissions))
+	if rb.Probed {
+		fmt.Fprintln(w, "  Kraken does not offer GetApiKeyInfo on this account, so these were found with safe test calls.")
+		if len(rb.Unknown) > 0 {
+			fmt.Fprintf(w, "  These could not be tested: %s.\n", permWords(rb.Unknown))
+		}
+	}
+	if !in.PermsGiven {
+		fmt.Fprintln(w, "  No --perms or purpose given: Keywarden takes these as what you intended.")
+		return
+	}
+	extra, missing := drift(rec.Intended, rb)
+	if len(extra)+len(missing) == 0 {
+		fmt.Fprintln(w, "  They match what you intended.")
+		return
+	}
+	fmt.Fprintln(w, "Differences from what you intended:")
+	writeDrift(w, "  ", extra, missing)
+	fmt.Fprintln(w, "  Untick or tick them on the website (Settings → API → edit the key), then run \"keywarden check\" on it.")
+}
+
+// readKeyPair reads the API key, the private key and, for the seed and
+// password modes, the key's 2FA secret, and checks their shape.
+func (e *env) readKeyPair(twoFA vault.TwoFA) (vault.Secret, error) {
+	var s vault.Secret
+	var err error
+	if s.APIKey, err = e.readSecret("API key (input hidden): ", "the API key"); err != nil {
+		return s, err
+	}
+	if s.PrivateKey, err = e.readSecret("Private key (input hidden): ", "the private key"); err != nil {
+		return s, err
+	}
+	if err := kraken.CheckKeyShape(s.APIKey, s.PrivateKey); err != nil {
+		detail := strings.TrimPrefix(err.Error(), kraken.ErrMalformedKey.Error()+": ")
+		return s, &userError{msg: fmt.Sprintf("%s (%s.) Nothing was saved.", kraken.UserMessage(err), detail), err: err}
+	}
+	switch twoFA {
+	case vault.TwoFASeed:
+		seed, err := e.readSecret("Authenticator seed (input hidden): ", "the authenticator seed")
+		if err != nil {
+			return s, err
+		}
+		if s.OTPSeed, err = normalizeSeed(seed); err != nil {
+			return s, err
+		}
+	case vault.TwoFAPassword:
+		if s.OTPPassword, err = e.readSecret("The key's 2FA password (input hidden): ", "the 2FA password"); err != nil {
+			return s, err
+		}
+		if s.OTPPassword == "" {
+			return s, &userError{msg: "The key's 2FA password is empty. Nothing was saved."}
+		}
+	}
+	return s, nil
+}
+
+// normalizeSeed checks an authenticator seed (base32, as shown under the QR
+// code, perhaps in groups with spaces) and returns it upper-case without
+// spaces.
+func normalizeSeed(seed string) (string, error) {
+	s := strings.ToUpper(strings.Join(strings.Fields(seed), ""))
+	s = strings.TrimRight(s, "=")
+	b, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
+	if s == "" || err != nil || len(b) < 10 {
+		return "", &userError{msg: "That does not look like an authenticator seed: it is the code of letters A–Z and digits 2–7 shown under the QR code when you set up 2FA on the key. Nothing was saved."}
+	}
+	return s, nil
+}
+
+// liveNamed returns the record in use (not retired) named name, compared
+// without case, or nil.
+func liveNamed(d *vault.Data, name string) *vault.Record {
+	for i := range d.Records {
+		r := &d.Records[i]
+		if !r.Retired() && strings.EqualFold(strings.TrimSpace(r.Name), strings.TrimSpace(name)) {
+			return r
+		}
+	}
+	return nil
+}

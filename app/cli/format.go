@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+)
+
+// Dates are shown in UTC, as the review package words its findings, so
+// every line of the output agrees.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format("2 Jan 2006")
+}
+
+func moment(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+}
+
+// permWords names permissions the way the website shows them, with their
+// codes: "Funds – Query (query-funds), Data – Export data (export-data)".
+func permWords(perms []kraken.Permission) string {
+	if len(perms) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(perms))
+	for i, p := range perms {
+		if info, ok := p.Info(); ok {
+			parts[i] = fmt.Sprintf("%s – %s (%s)", info.Group, info.Label, p)
+		} else {
+			parts[i] = fmt.Sprintf("%s (unknown to Keywarden)", p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// hint shows the API key's last characters, the most a record holds.
+func hint(r vault.Record) string {
+	if r.KeyHint == "" {
+		return "-"
+	}
+	return "…" + r.KeyHint
+}
+
+// outcomeWords says how a check ended.
+func outcomeWords(rb *vault.Readback) string {
+	if rb == nil {
+		return "never checked"
+	}
+	switch rb.Outcome {
+	case vault.OutcomeOK:
+		return "ok"
+	case vault.OutcomeInvalidKey:
+		return "invalid key"
+	}
+	return "failed"
+}
+
+// twoFAWords says how the key's own 2FA is handled.
+func twoFAWords(t vault.TwoFA) string {
+	switch t {
+	case vault.TwoFATyped:
+		return "a code you type at each check (--otp)"
+	case vault.TwoFASeed:
+		return "authenticator seed kept in the system keyring"
+	case vault.TwoFAPassword:
+		return "2FA password kept in the system keyring"
+	}
+	return "none"
+}
+
+// writeFindings prints findings with their next steps, indented.
+func writeFindings(w io.Writer, indent string, findings []review.Finding) {
+	for _, f := range findings {
+		fmt.Fprintf(w, "%s[%s] %s\n", indent, f.Severity, f.Title)
+		if f.Detail != "" {
+			fmt.Fprintf(w, "%s    %s\n", indent, f.Detail)
+		}
+		if f.NextStep != "" {
+			fmt.Fprintf(w, "%s    Next: %s\n", indent, f.NextStep)
+		}
+	}
+}
+
+// writeDrift prints how the exchange's permissions differ from the intended
+// ones; it reports whether there was a difference.
+func writeDrift(w io.Writer, indent string, extra, missing []kraken.Permission) bool {
+	for _, p := range extra {
+		fmt.Fprintf(w, "%s+ granted but not intended: %s  [%s]\n", indent, permWords([]kraken.Permission{p}), p.Risk())
+	}
+	for _, p := range missing {
+		fmt.Fprintf(w, "%s- intended but missing:     %s\n", indent, permWords([]kraken.Permission{p}))
+	}
+	return len(extra)+len(missing) > 0
+}
+
+// drift returns the difference between the intended permissions and a
+// successful readback, leaving out what probes could not tell.
+func drift(intended []kraken.Permission, rb vault.Readback) (extra, missing []kraken.Permission) {
+	extra, missing = review.Drift(intended, rb.Permissions)
+	if rb.Probed {
+		// Drift(a, b) returns b without a first: drop what probes could not tell.
+		extra, _ = review.Drift(rb.Unknown, extra)
+		missing, _ = review.Drift(rb.Unknown, missing)
+	}
+	return extra, missing
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// jsonFinding is a finding as the JSON output spells it.
+type jsonFinding struct {
+	Code     string          `json:"code"`
+	Severity review.Severity `json:"severity"`
+	Title    string          `json:"title"`
+	Detail   string          `json:"detail,omitempty"`
+	NextStep string          `json:"nextStep,omitempty"`
+}
+
+func jsonFindings(fs []review.Finding) []jsonFinding {
+	out := make([]jsonFinding, len(fs))
+	for i, f := range fs {
+		out[i] = jsonFinding{f.Code, f.Severity, f.Title, f.Detail, f.NextStep}
+	}
+	return out
+}
+
+// jsonDrift is the difference between intended and real permissions.
+type jsonDrift struct {
+	Extra   []kraken.Permission `json:"extra"`
+	Missing []kraken.Permission `json:"missing"`
+}
+
+func newJSONDrift(extra, missing []kraken.Permission) *jsonDrift {
+	if extra == nil {
+		extra = []kraken.Permission{}
+	}
+	if missing == nil {
+		missing = []kraken.Permission{}
+	}
+	return &jsonDrift{extra, missing}
+}
+
+// count writes n with the singular or plural words: "1 key", "2 keys".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+const helpUsage = "help [COMMAND]"
+
+func runHelp(e *env, args []string) int {
+	if len(args) == 0 {
+		printHelp(e.out)
+		return ExitOK
+	}
+	cmd := lookup(args[0])
+	if cmd == nil || cmd.name == "help" {
+		if cmd == nil {
+			e.say("%q is not a Keywarden command.", args[0])
+		}
+		printHelp(e.errw)
+		return ExitUsage
+	}
+	fmt.Fprintf(e.out, "%s\n\n", cmd.summary)
+	// The command's own -h prints its usage line and flags.
+	e.errw, e.out = e.out, e.errw
+	defer func() { e.errw, e.out = e.out, e.errw }()
+	return cmd.run(e, []string{"-h"})
+}
+
+// printHelp writes the overview of every command.
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, `Keywarden keeps your Kraken API keys: what each may do, where it is used, when it is due
+for a look. Secrets live in the system keyring only. Without arguments it opens the window.
+
+Commands:`)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, `
+Usage:`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  keywarden %s\n", c.usage)
+	}
+	fmt.Fprintf(w, `
+add reads the API key and the private key as two lines from standard input, or asks for them
+without echo on a terminal; with --2fa seed or password, a third line holds the authenticator
+seed or the key's 2FA password. Secrets are never taken from arguments.
+
+Exit codes: 0 done (check: nothing needs attention), 1 failed, 2 wrong usage,
+3 check found something that needs attention; exec exits with its program's code
+(126 or 127 when the program cannot be started).
+
+Environment:
+  %s         folder of the key list (default: your config folder/keywarden)
+  %s  another exchange address, on this computer only (tests, the demo)
+  %s=1      also print the technical detail behind an error (never a secret)
+`, EnvDir, EnvKrakenURL, EnvDebug)
+}
