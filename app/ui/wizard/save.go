@@ -1,0 +1,98 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+// onSaveTapped saves, after a confirmation that names the differences if
+// there are any.
+func (s *verifyStep) onSaveTapped() {
+	if !s.canSave() {
+		return
+	}
+	diffs := differences(s.rows)
+	if len(diffs) == 0 {
+		s.doSave()
+		return
+	}
+	var b strings.Builder
+	b.WriteString("The key on Kraken is not what you intended:\n")
+	for _, d := range diffs {
+		fmt.Fprintf(&b, "\n• %s: %s", d.What, d.Short)
+	}
+	b.WriteString("\n\nSave it anyway? Keywarden will keep reporting the difference until you fix it on the website.")
+	s.confirmText = b.String()
+	s.confirm = dialog.NewConfirm("Save a key that differs?", s.confirmText, func(yes bool) {
+		if yes {
+			s.doSave()
+		}
+	}, s.w.d.Window)
+	s.confirm.SetConfirmText("Save anyway")
+	s.confirm.SetDismissText("Go back")
+	s.confirm.Show()
+}
+
+// doSave hands the result to onSave on a goroutine.
+func (s *verifyStep) doSave() {
+	if !s.canSave() || s.w.onSave == nil {
+		return
+	}
+	res := s.result()
+	s.saving = true
+	message(s.saveMsg, "Saving…", widget.MediumImportance)
+	s.render()
+	s.w.refreshNav()
+	onSave := s.w.onSave
+	goBack(s.w, func() error { return onSave(res) }, func(err error) {
+		s.saving = false
+		if err != nil {
+			fyne.LogError("saving the new key failed", err)
+			message(s.saveMsg, "The key was not saved. "+vault.UserMessage(err)+" Everything you entered is kept: try Save again.", widget.DangerImportance)
+		} else {
+			s.saved = true
+			message(s.saveMsg, fmt.Sprintf("Saved %q.", res.Record.Name), widget.SuccessImportance)
+		}
+		s.render()
+		s.w.refreshNav()
+	})
+}
+
+// result builds the record and the secret to save.
+func (s *verifyStep) result() Result {
+	w := s.w
+	now := w.now()
+	p := w.plan()
+	in := s.input()
+	rec := vault.Record{
+		ID:       vault.NewID(),
+		Name:     p.Name,
+		Purpose:  w.names.purposeValue(),
+		UsedBy:   w.names.services(),
+		KeyHint:  vault.KeyHintOf(in.secret.APIKey),
+		Intended: p.Perms,
+		Restrictions: vault.Restrictions{
+			IPAllowlist: p.IPs,
+			Expires:     p.Expires,
+			NonceWindow: p.NonceWindow,
+		},
+		TwoFA:   in.mode,
+		Created: now,
+		Status:  vault.StatusActive,
+	}
+	note := ""
+	if w.replaces != nil {
+		rec.Replaces = w.replaces.ID
+		note = fmt.Sprintf("replaces %q", w.replaces.Name)
+	}
+	check.Apply(&rec, *s.readback) // LastCheck, and a "checked" event so the review rules know this use was Keywarden's
+	rec.AddEvent(now, vault.EventAdded, note)
+	return Result{Record: rec, Secret: in.secret}
+}

@@ -1,0 +1,50 @@
+package wizard
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// goBack runs work on a goroutine and then done with its result on the
+// UI goroutine.
+func goBack[T any](w *Wizard, work func() T, done func(T)) {
+	w.pending++
+	do := w.do
+	go func() {
+		v := work()
+		do(func() {
+			w.pending--
+			done(v)
+		})
+	}()
+}
+
+// message sets a label's text and importance, hiding it when text is empty.
+func message(l *widget.Label, text string, imp widget.Importance) {
+	l.Importance = imp
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// wrapped returns a label that wraps at word boundaries.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// note returns a wrapped label for a message shown under a field.
+func note() *widget.Label {
+	l := wrapped("")
+	l.Hide()
+	return l
+}
+
+// fieldTitle returns a bold label naming a field.
+func fieldTitle(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
