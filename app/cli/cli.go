@@ -17,11 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
@@ -40,8 +37,8 @@ const (
 
 // The environment variables Main reads.
 const (
-	EnvDir       = "KEYWARDEN_DIR"
-	EnvKrakenURL = "KEYWARDEN_KRAKEN_URL"
+	EnvDir       = check.EnvDir
+	EnvKrakenURL = check.EnvKrakenURL
 	EnvDebug     = "KEYWARDEN_DEBUG"
 )
 
@@ -207,10 +204,7 @@ func newEnv(s IO) *env {
 func (e *env) store() (*vault.Store, error) {
 	dir := e.dir
 	if dir == "" {
-		dir = e.getenv(EnvDir)
-	}
-	if dir == "" {
-		d, err := vault.DefaultDir()
+		d, err := check.DirFromEnv(e.getenv)
 		if err != nil {
 			return nil, &userError{msg: "Keywarden cannot find your config folder to keep its key list in. Set " + EnvDir + " to a folder of your choice.", err: err}
 		}
@@ -240,30 +234,13 @@ func (e *env) load() (*vault.Store, *vault.Data, error) {
 func (e *env) runner() (*check.Runner, error) {
 	base := e.baseURL
 	if base == "" {
-		if v := strings.TrimSpace(e.getenv(EnvKrakenURL)); v != "" {
-			if !loopbackURL(v) {
-				return nil, &userError{msg: EnvKrakenURL + " may only point at this computer (it is for tests and the demo). Unset it to talk to Kraken."}
-			}
-			base = v
+		v, err := check.BaseURLFromEnv(e.getenv)
+		if err != nil {
+			return nil, &userError{msg: err.Error()}
 		}
+		base = v
 	}
 	return &check.Runner{Secrets: e.secrets, BaseURL: base, HTTP: e.http, Parallel: e.par}, nil
-}
-
-// loopbackURL reports whether raw is an http or https address on this
-// computer. Any other address could collect signed requests and replay
-// them to the real exchange.
-func loopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return false
-	}
-	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // say prints a line to stderr.

@@ -1,0 +1,59 @@
+package check
+
+import (
+	"errors"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+// Environment variables that point Keywarden elsewhere, shared by the
+// command line and the window.
+const (
+	EnvDir       = "KEYWARDEN_DIR"        // the folder of the key list (default vault.DefaultDir)
+	EnvKrakenURL = "KEYWARDEN_KRAKEN_URL" // another exchange address, on this computer only
+)
+
+// ErrNotLoopback is returned by BaseURLFromEnv for an address that is not on
+// this computer.
+var ErrNotLoopback = errors.New(EnvKrakenURL + " may only point at this computer (it is for tests and the demo): unset it to talk to Kraken")
+
+// BaseURLFromEnv returns the exchange address set in KEYWARDEN_KRAKEN_URL,
+// or "" for the real exchange. Only addresses on this computer are allowed:
+// any other could collect signed requests and replay them to Kraken.
+func BaseURLFromEnv(getenv func(string) string) (string, error) {
+	v := strings.TrimSpace(getenv(EnvKrakenURL))
+	if v == "" {
+		return "", nil
+	}
+	if !loopbackURL(v) {
+		return "", ErrNotLoopback
+	}
+	return v, nil
+}
+
+// DirFromEnv returns the key list's folder: KEYWARDEN_DIR, else the
+// default in the user's config folder.
+func DirFromEnv(getenv func(string) string) (string, error) {
+	if dir := strings.TrimSpace(getenv(EnvDir)); dir != "" {
+		return dir, nil
+	}
+	return vault.DefaultDir()
+}
+
+// loopbackURL reports whether raw is an http or https address on this
+// computer.
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

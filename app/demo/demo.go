@@ -1,0 +1,150 @@
+// Package demo builds Keywarden's demo mode: a throwaway vault of sample keys
+// in every state, their secrets in memory, and a simulated exchange that
+// answers checks on them, so someone without an exchange account sees every
+// screen and flow work. It imports no GUI code.
+package demo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+	"github.com/keywarden/keywarden/kraken/krakentest"
+)
+
+const day = 24 * time.Hour
+
+// Account is the exchange account every sample key belongs to.
+const Account = "demo@example.com"
+
+// Demo is a running demo: the store, the in-memory secrets, and a check
+// runner pointed at the simulated exchange.
+type Demo struct {
+	Store    *vault.Store
+	Secrets  *vault.Memory
+	Runner   *check.Runner
+	Exchange *krakentest.Exchange
+}
+
+// New starts a simulated exchange holding the sample keys and writes their
+// records to a store in dir, which should be an empty folder of its own
+// (a temporary one: the demo's records are not meant to last). Call Close
+// when done.
+func New(dir string) (*Demo, error) {
+	store, err := vault.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	ex := krakentest.New()
+	d := &Demo{Store: store, Secrets: vault.NewMemory(), Exchange: ex}
+	d.Runner = &check.Runner{Secrets: d.Secrets, BaseURL: ex.URL()}
+
+	now := time.Now().Truncate(time.Second)
+	var records []vault.Record
+	for _, s := range samples(now) {
+		rec, err := d.add(s, now)
+		if err != nil {
+			ex.Close()
+			return nil, err
+		}
+		records = append(records, rec)
+	}
+	err = store.Update(func(data *vault.Data) error {
+		if len(data.Records) > 0 {
+			return fmt.Errorf("the demo folder %s already holds keys", dir)
+		}
+		data.Records = records
+		return nil
+	})
+	if err != nil {
+		ex.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close stops the simulated exchange.
+func (d *Demo) Close() { d.Exchange.Close() }
+
+// sample is one demo key: its record, how the exchange holds it, and what
+// Keywarden's last check on it said.
+type sample struct {
+	rec vault.Record
+	// key is the exchange's copy; nil means the key never reached it.
+	key *krakentest.Key
+	// deleted removes the key from the exchange after it is added.
+	deleted bool
+	// check is the last readback; nil means never checked.
+	check *vault.Readback
+	// history lists events after "added", oldest first.
+	history []vault.Event
+}
+
+// add puts the sample on the exchange and its secret in memory, and returns
+// the finished record.
+func (d *Demo) add(s sample, now time.Time) (vault.Record, error) {
+	rec := s.rec
+	rec.ID = vault.NewID()
+	rec.Account = Account
+	if rec.Status == "" {
+		rec.Status = vault.StatusActive
+	}
+	if rec.TwoFA == "" {
+		rec.TwoFA = vault.TwoFANone
+	}
+	if s.key != nil {
+		k := *s.key
+		k.Name = rec.Name
+		k.Created = rec.Created
+		if rec.TwoFA == vault.TwoFASeed {
+			key, err := totp.Generate(totp.GenerateOpts{Issuer: "Kraken", AccountName: Account})
+			if err != nil {
+				return rec, err
+			}
+			k.OTPSecret = key.Secret()
+		}
+		k = d.Exchange.AddKey(k)
+		rec.KeyHint = vault.KeyHintOf(k.APIKey)
+		if s.deleted {
+			d.Exchange.DeleteKey(k.APIKey)
+		}
+		if !rec.Retired() {
+			secret := vault.Secret{APIKey: k.APIKey, PrivateKey: k.PrivateKey, OTPSeed: k.OTPSecret}
+			if err := d.Secrets.Set(rec.ID, secret); err != nil {
+				return rec, err
+			}
+		}
+	}
+	rec.AddEvent(rec.Created, vault.EventAdded, "")
+	for _, e := range s.history {
+		rec.AddEvent(e.At, e.Kind, e.Note)
+	}
+	if s.check != nil {
+		rb := *s.check
+		rb.Name = rec.Name
+		if rb.Outcome == vault.OutcomeOK && rb.Created.IsZero() {
+			rb.Created = rec.Created
+			rb.Modified = rec.Created
+		}
+		check.Apply(&rec, rb)
+	}
+	return rec, nil
+}
+
+// okCheck is a successful readback at at with the given permissions and
+// restrictions as the exchange reports them.
+func okCheck(at time.Time, perms []kraken.Permission, r vault.Restrictions, lastUsed time.Time) *vault.Readback {
+	return &vault.Readback{At: at, Outcome: vault.OutcomeOK, Permissions: perms,
+		ValidUntil: r.Expires, IPAllowlist: r.IPAllowlist, NonceWindow: r.NonceWindow, LastUsed: lastUsed}
+}
+
+// exchangeKey is the exchange's copy of a key with these permissions and
+// restrictions.
+func exchangeKey(perms []kraken.Permission, r vault.Restrictions, lastUsed time.Time) *krakentest.Key {
+	return &krakentest.Key{Permissions: perms, ValidUntil: r.Expires, IPAllowlist: r.IPAllowlist,
+		NonceWindow: r.NonceWindow, LastUsed: lastUsed}
+}

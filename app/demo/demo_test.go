@@ -1,0 +1,123 @@
+package demo_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/demo"
+	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+)
+
+func newDemo(t *testing.T) (*demo.Demo, map[string]vault.Record) {
+	t.Helper()
+	d, err := demo.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	data, err := d.Store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]vault.Record{}
+	for _, r := range data.Records {
+		byName[r.Name] = r
+	}
+	return d, byName
+}
+
+func TestNew(t *testing.T) {
+	d, recs := newDemo(t)
+	now := time.Now()
+
+	t.Run("every state of the keys list has a sample", func(t *testing.T) {
+		got := map[review.DisplayState]bool{}
+		for _, r := range recs {
+			got[review.State(r, now)] = true
+		}
+		for _, s := range []review.DisplayState{review.StateProblem, review.StateExpiring, review.StateReviewDue,
+			review.StateActive, review.StateParked, review.StateRevoked} {
+			if !got[s] {
+				t.Errorf("no sample is %q", s)
+			}
+		}
+	})
+
+	t.Run("each sample shows what it stands for", func(t *testing.T) {
+		all := make([]vault.Record, 0, len(recs))
+		for _, r := range recs {
+			all = append(all, r)
+		}
+		want := map[string]string{
+			"freqtrade-bot-vps":       review.CodeExtraPermissions,
+			"old-portfolio-script":    review.CodeUnused,
+			"accointing-tax-2024":     review.CodeNotOnExchange,
+			"hummingbot-market-maker": review.CodeExpiringSoon,
+			"cointracker-portfolio":   review.CodeReviewDue,
+		}
+		for name, code := range want {
+			r, ok := recs[name]
+			if !ok {
+				t.Errorf("no sample %q", name)
+				continue
+			}
+			var codes []string
+			for _, f := range review.Findings(r, all, now) {
+				codes = append(codes, f.Code)
+			}
+			if !slices.Contains(codes, code) {
+				t.Errorf("%s: findings %v lack %s", name, codes, code)
+			}
+		}
+		if got := review.State(recs["koinly-tax-import"], now); got != review.StateActive {
+			t.Errorf("koinly-tax-import is %q, want active", got)
+		}
+	})
+
+	t.Run("checks against the simulated exchange answer as the records say", func(t *testing.T) {
+		ctx := context.Background()
+		rb := d.Runner.Check(ctx, recs["freqtrade-bot-vps"], check.Options{}, now)
+		if extra, _ := review.Drift(recs["freqtrade-bot-vps"].Intended, rb.Permissions); !slices.Equal(extra, []kraken.Permission{kraken.WithdrawFunds}) {
+			t.Errorf("drifted key: outcome %q %s, extra %v, want withdraw-funds", rb.Outcome, rb.Problem, extra)
+		}
+		if rb := d.Runner.Check(ctx, recs["grafana-dashboard-2fa"], check.Options{}, now); rb.Outcome != vault.OutcomeOK {
+			t.Errorf("2FA key: outcome %q (%s), want ok from its stored seed", rb.Outcome, rb.Problem)
+		}
+		if recs["grafana-dashboard-2fa"].TwoFA != vault.TwoFASeed {
+			t.Errorf("the 2FA sample has 2FA %q", recs["grafana-dashboard-2fa"].TwoFA)
+		}
+		if rb := d.Runner.Check(ctx, recs["accointing-tax-2024"], check.Options{}, now); rb.Outcome != vault.OutcomeInvalidKey {
+			t.Errorf("deleted key: outcome %q, want invalid-key", rb.Outcome)
+		}
+	})
+
+	t.Run("every record has history, and retired keys no secret", func(t *testing.T) {
+		for name, r := range recs {
+			if len(r.History) == 0 {
+				t.Errorf("%s has no history", name)
+			}
+			_, err := d.Secrets.Get(r.ID)
+			if r.Retired() != (err != nil) {
+				t.Errorf("%s: retired %v, secret error %v", name, r.Retired(), err)
+			}
+		}
+	})
+}
+
+func TestNew_refusesAFolderWithKeys(t *testing.T) {
+	dir := t.TempDir()
+	d, err := demo.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if d, err := demo.New(dir); err == nil {
+		d.Close()
+		t.Fatal("a second demo in the same folder was accepted")
+	}
+}

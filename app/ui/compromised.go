@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+)
+
+// KrakenHistoryURL is where the account's recent activity is shown.
+const KrakenHistoryURL = "https://pro.kraken.com/app/history"
+
+// The leak steps, in order; their ticks are kept per key while the app runs.
+const (
+	leakReplace = iota
+	leakActivity
+	leakPassword
+	leakSupport
+	leakStepCount
+)
+
+// leakSteps is the rest of the compromised-key runbook: replace the key,
+// look at the account's recent activity, change the password and 2FA,
+// contact support. Each step has a tick box and a link.
+type leakSteps struct {
+	mw      *mainWindow
+	rec     vault.Record
+	ticks   [leakStepCount]*widget.Check
+	replace *widget.Button
+	content fyne.CanvasObject
+}
+
+func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
+	l := &leakSteps{mw: mw, rec: rec}
+	if mw.leakTicks == nil {
+		mw.leakTicks = map[string]*[leakStepCount]bool{}
+	}
+	done := mw.leakTicks[rec.ID]
+	if done == nil {
+		done = &[leakStepCount]bool{}
+		mw.leakTicks[rec.ID] = done
+	}
+
+	l.replace = widget.NewButtonWithIcon("Make a replacement…", theme.ContentAddIcon(), func() { mw.onRotate(rec) })
+	if rec.ReplacedBy != "" {
+		l.replace.Disable()
+		done[leakReplace] = true
+	}
+	readers := readOnlyKeys(rec, mw.records)
+	activity := "Sign in to Kraken and look at the recent history: withdrawals, orders, new withdrawal addresses or logins you do not recognise."
+	if readers != "" {
+		activity += " A read-only key you keep, such as " + readers + ", shows the same in the tool that uses it."
+	}
+	steps := []struct {
+		title, text string
+		action      fyne.CanvasObject
+	}{
+		{"Make a replacement, if the service still needs a key",
+			"Give it a new key with the fewest permissions and an IP allow-list, and only once the service says it is safe again.", l.replace},
+		{"Look at recent account activity", activity,
+			widget.NewButtonWithIcon("Open Kraken's history", theme.ComputerIcon(), func() { mw.openURL(KrakenHistoryURL) })},
+		{"Change your Kraken password and 2FA",
+			"A leak through a service can come with a phishing attempt. New password, new 2FA, and check the account's other API keys.",
+			widget.NewButtonWithIcon("Open security settings", theme.ComputerIcon(), func() { mw.openURL(KrakenSecurityURL) })},
+		{"Contact Kraken support if anything looks wrong",
+			"They can lock the account and follow up on movements you did not make. Say when the key leaked and what it could do.",
+			widget.NewButtonWithIcon("Open Kraken support", theme.HelpIcon(), func() { mw.openURL(KrakenSupportURL) })},
+	}
+	box := container.NewVBox(newHeading("3. After a leak"))
+	for i, s := range steps {
+		i := i
+		check := widget.NewCheck("", func(on bool) { done[i] = on })
+		check.SetChecked(done[i])
+		l.ticks[i] = check
+		title := newWrapped(s.title)
+		title.TextStyle = fyne.TextStyle{Bold: true}
+		text := container.NewVBox(title, newWrapped(s.text), container.NewHBox(s.action))
+		box.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, text))
+	}
+	l.content = box
+	return l
+}
+
+// readOnlyKeys names up to two read-only keys in use on the same account,
+// other than rec.
+func readOnlyKeys(rec vault.Record, all []vault.Record) string {
+	var names []string
+	for _, r := range all {
+		if r.ID == rec.ID || r.Retired() || r.Account != rec.Account {
+			continue
+		}
+		if kraken.MaxRisk(review.EffectivePermissions(r)) == kraken.RiskRead {
+			names = append(names, "“"+r.Name+"”")
+		}
+		if len(names) == 2 {
+			break
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return names[0] + " or " + names[1]
+}

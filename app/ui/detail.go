@@ -1,0 +1,211 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+// keyDetail shows one key: what needs doing, what the record and the last
+// readback say, and its history, with the actions down the side.
+type keyDetail struct {
+	mw       *mainWindow
+	rec      vault.Record
+	findings []review.Finding
+
+	back, checkNow, markReviewed, reviewKey, rotate, edit *widget.Button
+	copyKey, copyPrivate                                  *widget.Button
+	revoke, compromised, remove                           *widget.Button
+	readback                                              *readbackView
+	scroll                                                *container.Scroll
+	content                                               fyne.CanvasObject
+}
+
+// showDetail shows the key with the given ID, or the list if it is gone.
+func (mw *mainWindow) showDetail(id string) {
+	rec, ok := mw.record(id)
+	if !ok {
+		mw.showList()
+		return
+	}
+	mw.clearScreens()
+	mw.detail = newKeyDetail(mw, rec)
+	mw.show(viewDetail, id, mw.detail.content)
+}
+
+func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
+	d := &keyDetail{mw: mw, rec: rec, findings: mw.findings(rec)}
+	d.back = widget.NewButtonWithIcon("Keys", theme.NavigateBackIcon(), mw.showList)
+	d.checkNow = widget.NewButtonWithIcon("Check now", theme.ViewRefreshIcon(), d.onCheckNow)
+	d.markReviewed = widget.NewButtonWithIcon("Mark reviewed", theme.ConfirmIcon(), d.onMarkReviewed)
+	d.reviewKey = widget.NewButtonWithIcon("Review…", theme.VisibilityIcon(), func() { mw.showReview(rec.ID) })
+	d.rotate = widget.NewButtonWithIcon("Rotate…", theme.MediaReplayIcon(), func() { mw.onRotate(rec) })
+	d.edit = widget.NewButtonWithIcon("Edit details…", theme.DocumentCreateIcon(), d.onEdit)
+	d.copyKey = widget.NewButtonWithIcon("Copy API key", theme.ContentCopyIcon(), d.onCopyAPIKey)
+	d.copyPrivate = widget.NewButtonWithIcon("Copy private key", theme.ContentCopyIcon(), d.onCopyPrivateKey)
+	d.revoke = widget.NewButtonWithIcon("Revoke…", theme.CancelIcon(), func() { mw.showRevoke(rec.ID, false) })
+	d.compromised = widget.NewButtonWithIcon("Mark compromised…", theme.WarningIcon(), d.onCompromised)
+	d.compromised.Importance = widget.DangerImportance
+	d.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), d.onRemove)
+	d.enableActions()
+
+	st := mw.state(rec)
+	state := widget.NewLabelWithStyle(string(st), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	state.Importance = stateImportance(st)
+	title := newHeading(rec.Name)
+	title.SizeName = theme.SizeNameHeadingText
+	header := container.NewBorder(nil, nil, d.back, state, title)
+
+	d.readback = newReadbackView(rec, mw.env.now())
+	body := container.NewVBox(
+		newHeading("What needs doing"), findingsView(d.findings),
+		widget.NewSeparator(), newHeading("The key"), d.recordView(),
+		widget.NewSeparator(), newHeading("What Kraken said at the last check"), d.readback.content,
+		widget.NewSeparator(), newHeading("History"), historyView(rec),
+	)
+	actions := container.NewVBox(d.checkNow, d.markReviewed, d.reviewKey, d.rotate, d.edit,
+		widget.NewSeparator(), d.copyKey, d.copyPrivate,
+		widget.NewSeparator(), d.revoke, d.compromised, d.remove)
+	side := container.NewVScroll(container.NewPadded(actions))
+	side.SetMinSize(fyne.NewSize(actions.MinSize().Width+2*theme.Padding(), 0))
+	d.scroll = container.NewVScroll(container.NewPadded(body))
+	d.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, side, d.scroll)
+	return d
+}
+
+// enableActions offers only what makes sense for the key's status.
+func (d *keyDetail) enableActions() {
+	retired := d.rec.Retired()
+	for _, b := range []*widget.Button{d.markReviewed, d.reviewKey, d.rotate, d.copyKey, d.copyPrivate} {
+		if retired {
+			b.Disable()
+		}
+	}
+	if d.rec.Status == vault.StatusRevoked {
+		d.revoke.Disable()
+	}
+	if retired {
+		d.compromised.Disable()
+	}
+}
+
+// findingsView lists findings, most severe first, each with its next step.
+func findingsView(fs []review.Finding) fyne.CanvasObject {
+	if len(fs) == 0 {
+		ok := newWrapped("Nothing to do: the key looks fine.")
+		ok.Importance = widget.SuccessImportance
+		return ok
+	}
+	box := container.NewVBox()
+	for _, f := range fs {
+		title := newWrapped(f.Title)
+		title.TextStyle = fyne.TextStyle{Bold: true}
+		title.Importance = severityImportance(f.Severity)
+		lines := tightVBox(title, newWrapped(f.Detail))
+		if f.NextStep != "" {
+			next := newWrapped("Next step: " + f.NextStep)
+			next.TextStyle = fyne.TextStyle{Italic: true}
+			lines.Add(next)
+		}
+		box.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(severityIcon(f.Severity))), nil, lines))
+	}
+	return box
+}
+
+// recordView is what Keywarden's record says about the key.
+func (d *keyDetail) recordView() fyne.CanvasObject {
+	r, now := d.rec, d.mw.env.now()
+	eff := d.mw.prefs.effective(r)
+	ips := "any IP address"
+	if len(r.Restrictions.IPAllowlist) > 0 {
+		ips = strings.Join(r.Restrictions.IPAllowlist, ", ")
+	}
+	expires := "never"
+	if e := review.ExpiresAt(r); !e.IsZero() {
+		expires = dateTime(e) + " (" + relative(e, now) + ")"
+	}
+	reviewed := "never"
+	if !r.LastReviewed.IsZero() {
+		reviewed = shortDate(r.LastReviewed)
+	}
+	next := review.NextReview(eff, now)
+	interval := fmt.Sprintf("every %d days", int(review.ReviewInterval(eff).Hours()/24))
+	if r.ReviewDays == 0 {
+		interval += " (the default for its permissions)"
+	}
+	perms, _ := permissionSummary(r)
+	rows := [][2]string{
+		{"Account", orNone(r.Account)},
+		{"Purpose", r.Purpose.Label()},
+		{"Used by", orNone(usedBy(r))},
+		{"Notes", orNone(r.Notes)},
+		{"Permissions", perms},
+		{"API key ends", orNone(r.KeyHint)},
+		{"Its own 2FA", twoFAWords(r.TwoFA)},
+		{"IP allow-list", ips},
+		{"Expires", expires},
+		{"Added", shortDate(r.Created)},
+		{"Last reviewed", reviewed},
+		{"Review", interval + "; next " + shortDate(next)},
+	}
+	if r.Replaces != "" {
+		rows = append(rows, [2]string{"Replaces", d.mw.nameOf(r.Replaces)})
+	}
+	if r.ReplacedBy != "" {
+		rows = append(rows, [2]string{"Replaced by", d.mw.nameOf(r.ReplacedBy)})
+	}
+	return fieldsView(rows)
+}
+
+// fieldsView shows label–value pairs, the values wrapping.
+func fieldsView(rows [][2]string) fyne.CanvasObject {
+	form := widget.NewForm()
+	for _, row := range rows {
+		form.Append(row[0], newWrapped(row[1]))
+	}
+	return form
+}
+
+// historyView lists the key's events, newest first.
+func historyView(r vault.Record) fyne.CanvasObject {
+	if len(r.History) == 0 {
+		return widget.NewLabel("Nothing yet.")
+	}
+	box := container.NewVBox()
+	for i := len(r.History) - 1; i >= 0; i-- {
+		e := r.History[i]
+		text := dateTime(e.At) + " · " + string(e.Kind)
+		if e.Note != "" {
+			text += ": " + e.Note
+		}
+		box.Add(newWrapped(text))
+	}
+	return box
+}
+
+// nameOf returns the name of the record with the given ID.
+func (mw *mainWindow) nameOf(id string) string {
+	if r, ok := mw.record(id); ok {
+		return r.Name
+	}
+	return "a key no longer in the list (" + id + ")"
+}
+
+func twoFAWords(t vault.TwoFA) string {
+	switch t {
+	case vault.TwoFATyped:
+		return "a code you type at every check"
+	case vault.TwoFASeed:
+		return "authenticator seed kept in the keyring"
+	case vault.TwoFAPassword:
+		return "static password kept in the keyring"
+	}
+	return "none"
+}

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+// Status choices of the edit dialog.
+const (
+	editActive = "In use"
+	editParked = "Parked: kept, but nothing should use it"
+)
+
+// editDialog changes what Keywarden knows about a key: name, account,
+// services, notes, review interval and whether it is in use or parked.
+// Permissions and restrictions are not here: they are set on the website and
+// read back by a check.
+type editDialog struct {
+	mw  *mainWindow
+	rec vault.Record
+
+	name, account, usedBy, notes, reviewDays *widget.Entry
+	status                                   *widget.RadioGroup
+	dlg                                      *dialog.FormDialog
+}
+
+func newEditDialog(mw *mainWindow, rec vault.Record) *editDialog {
+	e := &editDialog{mw: mw, rec: rec}
+	e.name = widget.NewEntry()
+	e.name.SetText(rec.Name)
+	e.name.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("a key needs a name")
+		}
+		return nil
+	}
+	e.account = widget.NewEntry()
+	e.account.SetText(rec.Account)
+	e.account.SetPlaceHolder("the Kraken account's e-mail or nickname")
+	e.usedBy = widget.NewEntry()
+	e.usedBy.SetText(strings.Join(rec.UsedBy, ", "))
+	e.usedBy.SetPlaceHolder("services, separated by commas")
+	e.notes = widget.NewMultiLineEntry()
+	e.notes.SetText(rec.Notes)
+	e.notes.Wrapping = fyne.TextWrapWord
+	e.notes.SetMinRowsVisible(3)
+	e.reviewDays = widget.NewEntry()
+	if rec.ReviewDays > 0 {
+		e.reviewDays.SetText(strconv.Itoa(rec.ReviewDays))
+	}
+	e.reviewDays.SetPlaceHolder("empty: the default for its permissions")
+	e.reviewDays.Validator = validDays
+	e.status = widget.NewRadioGroup([]string{editActive, editParked}, nil)
+	e.status.SetSelected(editActive)
+	if rec.Status == vault.StatusParked {
+		e.status.SetSelected(editParked)
+	}
+	if rec.Retired() {
+		e.status.Disable()
+	}
+
+	items := []*widget.FormItem{
+		widget.NewFormItem("Name", e.name),
+		widget.NewFormItem("Account", e.account),
+		widget.NewFormItem("Used by", e.usedBy),
+		widget.NewFormItem("Notes", e.notes),
+		widget.NewFormItem("Review every (days)", e.reviewDays),
+		widget.NewFormItem("Status", e.status),
+	}
+	e.dlg = dialog.NewForm("Edit "+rec.Name, "Save", "Cancel", items, func(ok bool) {
+		if ok {
+			e.onSave()
+		}
+	}, mw.win)
+	e.dlg.Resize(fyne.NewSize(560, 0))
+	return e
+}
+
+// validDays accepts an empty field or a whole number of days in range.
+func validDays(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < minReviewDays || n > maxReviewDays {
+		return errors.New("a number of days from 1 to 365, or empty")
+	}
+	return nil
+}
+
+// onSave writes the changes, with an "edited" event, and a "parked" or
+// "resumed" one when the status changed.
+func (e *editDialog) onSave() {
+	name := strings.TrimSpace(e.name.Text)
+	account := strings.TrimSpace(e.account.Text)
+	notes := strings.TrimSpace(e.notes.Text)
+	var services []string
+	for s := range strings.SplitSeq(e.usedBy.Text, ",") {
+		s = strings.TrimSpace(s)
+		if s != "" && !slices.ContainsFunc(services, func(t string) bool { return strings.EqualFold(s, t) }) {
+			services = append(services, s)
+		}
+	}
+	days, _ := strconv.Atoi(strings.TrimSpace(e.reviewDays.Text))
+	parked := e.status.Selected == editParked
+	now, id := e.mw.env.now(), e.rec.ID
+
+	e.mw.update("Saving", func(data *vault.Data) error {
+		r, err := data.ByID(id)
+		if err != nil {
+			return err
+		}
+		r.Name, r.Account, r.UsedBy, r.Notes, r.ReviewDays = name, account, services, notes, days
+		r.AddEvent(now, vault.EventEdited, "")
+		switch {
+		case r.Retired():
+		case parked && r.Status != vault.StatusParked:
+			r.Status = vault.StatusParked
+			r.AddEvent(now, vault.EventParked, "")
+		case !parked && r.Status == vault.StatusParked:
+			r.Status = vault.StatusActive
+			r.AddEvent(now, vault.EventResumed, "")
+		}
+		return nil
+	}, func() { e.mw.notice("Saved " + name + ".") })
+}

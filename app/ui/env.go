@@ -1,0 +1,86 @@
+// Package ui is Keywarden's window: the keys list, a key's detail, review,
+// rotation and revocation, and the settings. Blocking work (keyring, network,
+// the key list file) runs off the UI goroutine and comes back through fyne.Do.
+package ui
+
+import (
+	"os"
+	"os/exec"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+// Title is the main window's title.
+const Title = "Keywarden"
+
+// DemoTitle is the main window's title in demo mode.
+const DemoTitle = "Keywarden — demo"
+
+// Env is everything the window works with. App, Store, Secrets and Runner
+// are required; the rest have defaults.
+type Env struct {
+	App     fyne.App
+	Store   *vault.Store
+	Secrets vault.SecretStore
+	Runner  *check.Runner
+	// Guard is app 2FA; nil leaves sensitive actions unprotected and the
+	// setting off.
+	Guard *guard.Guard
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Demo marks the demo mode: the title says so and the empty state does
+	// not offer to start another demo.
+	Demo bool
+	// StartAtLogin turns starting at login on or off; nil disables the
+	// setting until the tray provides it.
+	StartAtLogin func(on bool) error
+	// StartDemo starts the demo in a new process; nil means running this
+	// program again as "keywarden demo".
+	StartDemo func() error
+}
+
+// NewMainWindow builds the main window over env and starts loading the key
+// list. Show it with ShowAndRun.
+func NewMainWindow(env Env) fyne.Window {
+	return newMainWindow(env).win
+}
+
+// Run shows the main window over env and runs the app until it quits.
+func Run(env Env) {
+	NewMainWindow(env).ShowAndRun()
+}
+
+// startDemo runs this program again as "keywarden demo", leaving it to run
+// on its own.
+func startDemo() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(exe, "demo")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() { _ = cmd.Wait() }() // reap it when it ends
+	return nil
+}
+
+func (e Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e Env) title() string {
+	if e.Demo {
+		return DemoTitle
+	}
+	return Title
+}

@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/demo"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+	"github.com/keywarden/keywarden/kraken/krakentest"
+)
+
+// fixture is a window over a store, in-memory secrets and a simulated
+// exchange.
+type fixture struct {
+	t       *testing.T
+	app     fyne.App
+	store   *vault.Store
+	secrets *vault.Memory
+	ex      *krakentest.Exchange
+	env     Env
+	mw      *mainWindow
+}
+
+// newDemoFixture opens the window over the demo's sample keys.
+func newDemoFixture(t *testing.T) *fixture {
+	t.Helper()
+	d, err := demo.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	f := &fixture{t: t, app: test.NewTempApp(t), store: d.Store, secrets: d.Secrets, ex: d.Exchange}
+	f.env = Env{App: f.app, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner, Demo: true}
+	return f.open()
+}
+
+// newFixture opens the window over an empty store and an empty exchange;
+// add keys with addKey before open.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	store, err := vault.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := krakentest.New()
+	t.Cleanup(ex.Close)
+	f := &fixture{t: t, app: test.NewTempApp(t), store: store, secrets: vault.NewMemory(), ex: ex}
+	f.env = Env{App: f.app, Store: store, Secrets: f.secrets, Runner: &check.Runner{Secrets: f.secrets, BaseURL: ex.URL()}}
+	return f
+}
+
+// addKey puts a key on the exchange and its record and secret in the vault.
+func (f *fixture) addKey(name string, onExchange []kraken.Permission, intended ...kraken.Permission) vault.Record {
+	f.t.Helper()
+	k := f.ex.AddKey(krakentest.Key{Name: name, Permissions: onExchange})
+	rec := vault.Record{ID: vault.NewID(), Name: name, Account: "me@example.com", Purpose: vault.PurposeCustom,
+		UsedBy: []string{"Koinly"}, Intended: intended, TwoFA: vault.TwoFANone, Status: vault.StatusActive,
+		KeyHint: vault.KeyHintOf(k.APIKey), Created: time.Now().Add(-24 * time.Hour)}
+	if err := f.secrets.Set(rec.ID, vault.Secret{APIKey: k.APIKey, PrivateKey: k.PrivateKey}); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.store.Update(func(d *vault.Data) error { _, err := d.Add(rec); return err }); err != nil {
+		f.t.Fatal(err)
+	}
+	return rec
+}
+
+// open builds the window and waits for the key list.
+func (f *fixture) open() *fixture {
+	f.t.Helper()
+	f.mw = newMainWindow(f.env)
+	f.mw.win.Resize(fyne.NewSize(900, 620))
+	f.t.Cleanup(f.mw.win.Close)
+	f.wait()
+	return f
+}
+
+// wait blocks until the window's background work and its fyne.Do results
+// are done. The test driver runs fyne.Do at once on the calling goroutine,
+// so a job's UI work is over when its counter drops.
+func (f *fixture) wait() {
+	f.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for f.mw.pending.Load() != 0 {
+		if time.Now().After(deadline) {
+			f.t.Fatal("background work did not finish in time")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// stored returns the record with the given ID as the store has it.
+func (f *fixture) stored(id string) vault.Record {
+	f.t.Helper()
+	d, err := f.store.Load()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	r, err := d.ByID(id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return *r
+}
+
+// byName returns the loaded record with the given name.
+func (f *fixture) byName(name string) vault.Record {
+	f.t.Helper()
+	for _, r := range f.mw.records {
+		if r.Name == name {
+			return r
+		}
+	}
+	f.t.Fatalf("no key named %q", name)
+	return vault.Record{}
+}
+
+func names(recs []vault.Record) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.Name
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/ui/guardui"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+var guardErrors = []error{guard.ErrWrongCode, guard.ErrReplayed, guard.ErrLocked, guard.ErrNotEnabled,
+	guard.ErrAlreadyEnabled, guard.ErrCodeFormat, guard.ErrSeedMissing, guard.ErrSeedPresent}
+
+// guardMessage explains an error of app 2FA, and false for any other error.
+func guardMessage(err error) (string, bool) {
+	if isAny(err, guardErrors) {
+		return guard.UserMessage(err), true
+	}
+	return "", false
+}
+
+// protect runs action after app 2FA accepts a code, or at once when app
+// 2FA is off. reason says what the code is for.
+func (mw *mainWindow) protect(reason string, action func()) {
+	if mw.env.Guard == nil {
+		action()
+		return
+	}
+	guardui.Protect(mw.win, mw.env.Guard, reason, mw.env.now, action)
+}
+
+// codePrompt asks for a code from the authenticator of a key whose 2FA
+// code is typed at every check.
+type codePrompt struct {
+	dlg   *dialog.CustomDialog
+	entry *widget.Entry
+	ok    *widget.Button
+}
+
+// askKeyCode asks for the key's own 2FA code when its checks need one typed,
+// then calls then with it ("" for other keys, without asking).
+func (mw *mainWindow) askKeyCode(r vault.Record, then func(code string)) {
+	if r.TwoFA != vault.TwoFATyped {
+		then("")
+		return
+	}
+	p := &codePrompt{entry: widget.NewPasswordEntry()}
+	p.entry.SetPlaceHolder("code or 2FA password")
+	submit := func() {
+		code := p.entry.Text
+		if code == "" {
+			return
+		}
+		p.dlg.Hide()
+		then(code)
+	}
+	p.entry.OnSubmitted = func(string) { submit() }
+	p.ok = widget.NewButton("Check", submit)
+	p.ok.Importance = widget.HighImportance
+	text := newWrapped("“" + r.Name + "” has its own 2FA on Kraken: every call needs a fresh code from its authenticator app (or its 2FA password). Keywarden sends it once and does not keep it.")
+	body := container.NewVBox(text, p.entry)
+	p.dlg = dialog.NewCustomWithoutButtons("Code for "+r.Name, fixedWidth(420, body), mw.win)
+	p.dlg.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { p.dlg.Hide() }), p.ok})
+	mw.codePrompt = p
+	p.dlg.Show()
+	mw.win.Canvas().Focus(p.entry)
+}

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+func TestSettings(t *testing.T) {
+	f := newDemoFixture(t)
+	f.mw.showSettings()
+	s := f.mw.settings
+
+	if !s.startAtLogin.Disabled() {
+		t.Error("start at login is enabled with nothing to call")
+	}
+	if s.guardButton.Text == "" || !s.guardButton.Disabled() {
+		t.Errorf("app 2FA without a guard: button %q enabled", s.guardButton.Text)
+	}
+	test.Tap(s.notifications)
+	if f.mw.prefs.Notifications() {
+		t.Error("notifications still on")
+	}
+
+	// A shorter default for read-only keys makes a healthy one due.
+	koinly := f.byName("koinly-tax-import") // reviewed 10 days ago, read-only
+	if st := f.mw.state(koinly); st != review.StateActive {
+		t.Fatalf("koinly is %s", st)
+	}
+	s.readOnly.SetText("")
+	test.Type(s.readOnly, "7")
+	if got := f.mw.prefs.ReadOnlyDays(); got != 7 {
+		t.Fatalf("read-only days %d, want 7", got)
+	}
+	if st := f.mw.state(koinly); st != review.StateReviewDue {
+		t.Errorf("with a 7-day default koinly is %s, want due", st)
+	}
+	s.readOnly.SetText("9999")
+	if got := f.mw.prefs.ReadOnlyDays(); got != 7 {
+		t.Errorf("an out-of-range value was saved: %d", got)
+	}
+	test.Tap(s.back)
+	if f.mw.view != viewList {
+		t.Error("Back does not return to the list")
+	}
+}
+
+func TestSettings_startAtLogin(t *testing.T) {
+	f := newFixture(t)
+	var calls []bool
+	f.env.StartAtLogin = func(on bool) error { calls = append(calls, on); return nil }
+	f.open()
+	f.mw.showSettings()
+	test.Tap(f.mw.settings.startAtLogin)
+	if len(calls) != 1 || !calls[0] || !f.mw.prefs.StartAtLogin() {
+		t.Errorf("calls %v, pref %v", calls, f.mw.prefs.StartAtLogin())
+	}
+}
+
+func TestPreferences_effective(t *testing.T) {
+	p := preferences{test.NewTempApp(t).Preferences()}
+	own := vault.Record{ReviewDays: 12}
+	if got := p.effective(own).ReviewDays; got != 12 {
+		t.Errorf("a key's own interval became %d", got)
+	}
+	if got := p.effective(vault.Record{}).ReviewDays; got != 0 {
+		t.Errorf("with the defaults unchanged ReviewDays is %d, want 0", got)
+	}
+	p.SetRiskyDays(14)
+	risky := vault.Record{Intended: vault.PurposeTradingBot.LeastPermissions()}
+	if got := p.effective(risky).ReviewDays; got != 14 {
+		t.Errorf("risky key: %d, want 14", got)
+	}
+}

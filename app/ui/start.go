@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/assets"
+)
+
+// AppID is the application's ID, as in FyneApp.toml.
+const AppID = "io.github.keywarden.Keywarden"
+
+// Main starts the window (args empty) or the demo (args "demo") and returns
+// the exit code. Problems before the window exists go to stderr in plain
+// words.
+func Main(args []string, stderr io.Writer) int {
+	if !haveDisplay() {
+		fmt.Fprintln(stderr, "keywarden: there is no graphical display here (DISPLAY and WAYLAND_DISPLAY are not set, or name no running display).\n"+
+			"Start it from your desktop, or use the command line: keywarden help")
+		return 1
+	}
+	demo := len(args) > 0 && args[0] == "demo"
+	if len(args) > 0 && !demo {
+		fmt.Fprintf(stderr, "keywarden: unknown command %q. Run \"keywarden help\" for the list.\n", args[0])
+		return 2
+	}
+	if err := vault.Harden(); err != nil {
+		fyne.LogError("could not mark the process non-dumpable", err)
+	}
+
+	// Catch SIGTERM before the window exists: Fyne installs its own handler
+	// only once its loop runs, and a signal before that would kill the app
+	// without running its shutdown.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+
+	id := AppID
+	if demo {
+		id += ".demo" // its own settings: the demo's app 2FA never touches the real one
+	}
+	a := app.NewWithID(id)
+	a.SetIcon(assets.Icon)
+	go func() {
+		<-stop
+		fyne.Do(a.Quit)
+	}()
+	if demo {
+		if err := RunDemo(a); err != nil {
+			fmt.Fprintln(stderr, "keywarden demo:", err)
+			return 1
+		}
+		return 0
+	}
+
+	env, err := realEnv(a)
+	if err != nil {
+		fmt.Fprintln(stderr, "keywarden:", err)
+		return 1
+	}
+	Run(env)
+	return 0
+}
+
+// realEnv opens the user's vault, the OS keyring and the exchange.
+func realEnv(a fyne.App) (Env, error) {
+	dir, err := check.DirFromEnv(os.Getenv)
+	if err != nil {
+		return Env{}, fmt.Errorf("cannot find your config folder to keep the key list in (%v): set %s to a folder of your choice", err, check.EnvDir)
+	}
+	store, err := vault.Open(dir)
+	if err != nil {
+		return Env{}, fmt.Errorf("cannot use the folder %s for the key list: check that you may create and write to it, or set %s to another folder", dir, check.EnvDir)
+	}
+	base, err := check.BaseURLFromEnv(os.Getenv)
+	if err != nil {
+		return Env{}, err
+	}
+	keyring := vault.NewKeyring()
+	return Env{App: a, Store: store, Secrets: keyring, Runner: &check.Runner{Secrets: keyring, BaseURL: base},
+		Guard: guard.New(keyring, a.Preferences())}, nil
+}
+
+// haveDisplay reports whether a GUI can start; without one Fyne panics.
+// A local X display (":N") must have its socket; others are taken on trust.
+func haveDisplay() bool {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return true
+	}
+	if os.Getenv("WAYLAND_DISPLAY") != "" {
+		return true
+	}
+	display := os.Getenv("DISPLAY")
+	if n, ok := strings.CutPrefix(display, ":"); ok {
+		n, _, _ = strings.Cut(n, ".")
+		_, err := os.Stat("/tmp/.X11-unix/X" + n)
+		return err == nil
+	}
+	return display != ""
+}
