@@ -1,0 +1,288 @@
+package remind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+// MaxSleep caps one wait of the Scheduler. Go's timers run on the
+// monotonic clock, which on Linux stops while the machine is suspended, so
+// a timer set for 3 days fires 3 days of awake time later: after a week
+// with the lid closed every reminder would be days late. Recomputing from
+// the wall clock at least once an hour bounds that delay to an hour after
+// waking, which is fine for reminders counted in days. It costs 24 wake-ups
+// a day, against the Go runtime's own ~1440 (sysmon, once a minute; see
+// BUILD.md), so it does not show in the idle budget. A desktop that reports
+// resuming (logind's PrepareForSleep on D-Bus) can call Poke for an
+// immediate recomputation; the cap is what works everywhere without one.
+const MaxSleep = time.Hour
+
+// ResumeGrace is how long background checks wait after a wake from sleep,
+// so the network is back first: a check that fails for want of it would
+// replace the key's last good readback with an error.
+const ResumeGrace = 2 * time.Minute
+
+// sleepGap is how much longer by the wall clock than by the timer's own
+// clock a wait may take before the Scheduler takes it for a wake from
+// sleep (or the clock being set forward, which it treats the same).
+const sleepGap = time.Minute
+
+// minWait keeps a wait positive when evaluating took longer than the time
+// left to the next event.
+const minWait = time.Second
+
+// Vault is what the Scheduler needs of the metadata store; *vault.Store
+// has it.
+type Vault interface {
+	Load() (*vault.Data, error)
+	Update(fn func(*vault.Data) error) error
+}
+
+// Config is what a Scheduler works with.
+type Config struct {
+	Vault Vault
+	State *StateFile
+	// Clock is the time; nil means SystemClock.
+	Clock Clock
+	// Notify shows one reminder. It runs on Run's goroutine and should not
+	// block for long. A reminder is marked as shown (and saved) before
+	// Notify is called, so a crash cannot show it twice. With notifications
+	// turned off, Notify (or a nil Notify) drops reminders; they are marked
+	// all the same, so turning them on again brings no backlog.
+	Notify func(Reminder)
+	// CheckKeys checks the keys in the background, as check.Runner's
+	// CheckAll does (with no typed codes). nil turns background checks off.
+	CheckKeys func(ctx context.Context, recs []vault.Record, now time.Time) []check.Result
+	// Report receives what went wrong, for the log: a damaged reminders
+	// file, a key list that cannot be read, a save that failed. nil drops
+	// them. The Scheduler carries on after every one.
+	Report func(error)
+}
+
+// Scheduler shows reminders and runs background checks, waiting on one
+// timer between them. Run it once, in its own goroutine; call Poke when the
+// vault or the reminder settings change.
+//
+// Wake from sleep: every wait is capped at MaxSleep and, whatever ends it,
+// what is due is recomputed from the wall clock, so reminders missed while
+// the machine slept are shown at once when it next evaluates (once each,
+// and for expiry only the latest step). A wait that took more than a
+// minute longer by the wall clock than by the timer's own clock (or, for a
+// Poke, the monotonic clock) means the machine slept. Background checks
+// wait ResumeGrace after such a wake, and after Run starts.
+type Scheduler struct {
+	cfg   Config
+	clock Clock
+	poke  chan struct{}
+
+	// Owned by Run's goroutine.
+	holdChecks time.Time // no background check before this
+	unsaved    []string  // reminders shown whose marks could not be saved
+}
+
+// NewScheduler returns a Scheduler for c; c.Vault and c.State are
+// required.
+func NewScheduler(c Config) *Scheduler {
+	clock := c.Clock
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	return &Scheduler{cfg: c, clock: clock, poke: make(chan struct{}, 1)}
+}
+
+// Poke makes Run look again at once: the vault or the reminder state
+// changed, or the desktop reports a wake from sleep. It never blocks, and
+// pokes that come while Run is busy fold into one.
+func (s *Scheduler) Poke() {
+	select {
+	case s.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Run shows what is due, runs the checks that are due, and waits for the
+// next thing, until ctx ends; it returns ctx's error.
+func (s *Scheduler) Run(ctx context.Context) error {
+	s.holdChecks = s.clock.Now().Add(ResumeGrace) // at login the network may not be up yet
+	for {
+		next, ok := s.evaluate(ctx)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		armed := s.clock.Now()
+		wait := MaxSleep
+		if ok {
+			wait = min(max(next.Sub(armed), minWait), MaxSleep)
+		}
+		t := s.clock.NewTimer(wait)
+		fired := false
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-s.poke:
+			t.Stop()
+		case <-t.C():
+			fired = true
+		}
+		if now := s.clock.Now(); slept(armed, now, wait, fired) {
+			s.holdChecks = now.Add(ResumeGrace)
+		}
+	}
+}
+
+// slept reports whether the machine was suspended during a wait that began
+// at armed and ended at now: the wall clock moved on by more than the
+// clock the timer runs on, by sleepGap or more. That clock's elapsed time
+// is the monotonic difference of the two readings when both carry one,
+// and when the timer fired, at most the wait (which is all a fake clock
+// can tell).
+func slept(armed, now time.Time, wait time.Duration, fired bool) bool {
+	wall := now.Round(0).Sub(armed.Round(0))
+	mono := now.Sub(armed)
+	if fired {
+		mono = min(mono, wait)
+	}
+	return wall-mono >= sleepGap
+}
+
+// evaluate does what is due at the current time and returns when to look
+// again; ok is false when nothing is ahead.
+func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
+	now := s.clock.Now()
+	records, err := s.records()
+	if err != nil {
+		s.report(err)
+		return time.Time{}, false
+	}
+	st, err := s.cfg.State.Load()
+	if err != nil {
+		s.report(err)
+	}
+	var held time.Time // when held-back checks may run
+	if s.cfg.CheckKeys != nil {
+		if due := CheckDue(records, st, now); len(due) > 0 {
+			if now.Before(s.holdChecks) {
+				held = s.holdChecks
+			} else if s.check(ctx, due, now) {
+				if ctx.Err() != nil {
+					return time.Time{}, false
+				}
+				if fresh, err := s.records(); err == nil {
+					records = fresh
+				} else {
+					s.report(err)
+				}
+				now = s.clock.Now()
+			}
+		}
+	}
+
+	var shown []Reminder
+	ran := false
+	err = s.cfg.State.Update(func(fs *State) {
+		ran = true
+		fs.markSent(s.unsaved, now)
+		shown = Due(records, *fs, now)
+		fs.markSent(reminderIDs(shown), now)
+		fs.Prune(records, now)
+		st = *fs
+	})
+	if err != nil {
+		s.report(err)
+		if !ran {
+			st.markSent(s.unsaved, now)
+			shown = Due(records, st, now)
+			st.markSent(reminderIDs(shown), now)
+		}
+		s.unsaved = append(s.unsaved, reminderIDs(shown)...)
+	} else {
+		s.unsaved = nil
+	}
+	if s.cfg.Notify != nil {
+		for _, rem := range shown {
+			s.cfg.Notify(rem)
+		}
+	}
+
+	next, ok = nextReminder(records, st, now)
+	if s.cfg.CheckKeys != nil {
+		if c, cok := nextCheck(records, st, now); cok && (!ok || c.Before(next)) {
+			next, ok = c, true
+		}
+		if held.After(now) && (!ok || held.Before(next)) {
+			next, ok = held, true
+		}
+	}
+	return next, ok
+}
+
+// check runs the due background checks and saves their results. It
+// reports false when it could not start them.
+func (s *Scheduler) check(ctx context.Context, due []vault.Record, now time.Time) bool {
+	// The start is saved first, so that a check whose result cannot be
+	// saved (or a crash during it) does not run again at every wake-up.
+	err := s.cfg.State.Update(func(fs *State) {
+		if fs.Checked == nil {
+			fs.Checked = make(map[string]time.Time)
+		}
+		for _, r := range due {
+			fs.Checked[r.ID] = now
+		}
+	})
+	if err != nil {
+		s.report(fmt.Errorf("remind: background checks skipped: %w", err))
+		return false
+	}
+	results := s.cfg.CheckKeys(ctx, due, now)
+	if ctx.Err() != nil {
+		return true // cut short: the results say "cancelled", not what the key is
+	}
+	err = s.cfg.Vault.Update(func(d *vault.Data) error {
+		for _, res := range results {
+			rec, err := d.ByID(res.Record.ID)
+			if err != nil {
+				continue // removed meanwhile
+			}
+			if ok, _ := CanAutoCheck(*rec); !ok {
+				continue // revoked meanwhile: its own runbook checks it
+			}
+			if rec.LastCheck != nil && rec.LastCheck.At.After(res.Readback.At) {
+				continue // checked by hand meanwhile: keep the newer answer
+			}
+			check.Apply(rec, res.Readback)
+		}
+		return nil
+	})
+	if err != nil {
+		s.report(fmt.Errorf("remind: save the background checks: %w", err))
+	}
+	return true
+}
+
+func (s *Scheduler) records() ([]vault.Record, error) {
+	d, err := s.cfg.Vault.Load()
+	if err != nil {
+		return nil, fmt.Errorf("remind: read the key list: %w", err)
+	}
+	return d.Records, nil
+}
+
+func (s *Scheduler) report(err error) {
+	if s.cfg.Report != nil && err != nil && !errors.Is(err, context.Canceled) {
+		s.cfg.Report(err)
+	}
+}
+
+func reminderIDs(rems []Reminder) []string {
+	ids := make([]string, len(rems))
+	for i, r := range rems {
+		ids[i] = r.ID
+	}
+	return ids
+}

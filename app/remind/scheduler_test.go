@@ -1,0 +1,389 @@
+package remind
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+func TestScheduler_wakeUp(t *testing.T) {
+	tests := []struct {
+		name    string
+		records []vault.Record
+		checks  bool
+		want    time.Duration
+	}{
+		{
+			name:    "sleeps until the next reminder when it is within the hour",
+			records: []vault.Record{taxKey(noChecks, reviewDueAt(t0.Add(20*time.Minute)))},
+			want:    20 * time.Minute,
+		},
+		{
+			name:    "sleeps at most an hour when the next reminder is weeks away",
+			records: []vault.Record{taxKey(noChecks)},
+			want:    MaxSleep,
+		},
+		{
+			name:    "sleeps an hour in an empty vault",
+			records: nil,
+			want:    MaxSleep,
+		},
+		{
+			name:    "sleeps until the next background check",
+			records: []vault.Record{taxKey(func(r *vault.Record) { r.LastCheck.At = t0.Add(-CheckInterval + 5*time.Minute) })},
+			checks:  true,
+			want:    5 * time.Minute,
+		},
+		{
+			name:    "a check due at start waits for the network first",
+			records: []vault.Record{taxKey(func(r *vault.Record) { r.LastCheck = nil })},
+			checks:  true,
+			want:    ResumeGrace,
+		},
+		{
+			name:    "without background checks, a due check does not wake it",
+			records: []vault.Record{taxKey(reviewDueAt(t0.Add(30*time.Minute)), func(r *vault.Record) { r.LastCheck = nil })},
+			checks:  false,
+			want:    30 * time.Minute,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, tt.records...)
+			if got := h.start(tt.checks); got != tt.want {
+				t.Errorf("first wait = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScheduler_quietDay(t *testing.T) {
+	t.Run("a day with nothing due costs 24 wake-ups, one per MaxSleep", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks))
+		h.start(true)
+		h.looks = 0
+		h.advance(day)
+		if h.looks != 24 {
+			t.Errorf("%d wake-ups in a day, want 24", h.looks)
+		}
+	})
+}
+
+func TestScheduler_notifiesOnce(t *testing.T) {
+	t.Run("what is due at start is shown once, and not again after a restart", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(-day))), botKey(noChecks, expiring(t0.Add(5*day))))
+		h.start(false)
+		want := []string{"k2/expiry-7d/2026-03-15", "k1/review/2026-03-09"} // earliest first
+		if got := h.takeShown(); !equal(got, want) {
+			t.Fatalf("shown at start = %q, want %q", got, want)
+		}
+		h.advance(3 * time.Hour)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown again within the run: %q", got)
+		}
+		h.stop()
+		h.start(false) // a new Scheduler over the same state file: the next login
+		h.advance(time.Hour)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown again after a restart: %q", got)
+		}
+		if errs := h.takeErrs(); len(errs) != 0 {
+			t.Errorf("reported: %v", errs)
+		}
+	})
+	t.Run("a reminder is shown when its time comes", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(20*time.Minute))))
+		h.start(false)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Fatalf("shown before its time: %q", got)
+		}
+		h.advance(20 * time.Minute)
+		if got := h.takeShown(); !equal(got, []string{"k1/review/2026-03-10"}) {
+			t.Errorf("shown = %q, want the review", got)
+		}
+	})
+	t.Run("the expiry steps come one by one over weeks of hourly wake-ups", func(t *testing.T) {
+		expires := t0.Add(31 * day)
+		h := newHarness(t, botKey(noChecks, expiring(expires), reviewDueAt(t0.Add(100*day))))
+		h.start(false)
+		h.advance(31*day + time.Hour)
+		want := []string{"k2/expiry-30d/2026-04-10", "k2/expiry-7d/2026-04-10", "k2/expiry-1d/2026-04-10", "k2/expired/2026-04-10"}
+		if got := h.takeShown(); !equal(got, want) {
+			t.Errorf("shown = %q, want %q", got, want)
+		}
+	})
+}
+
+func TestScheduler_wakeFromSleep(t *testing.T) {
+	t.Run("after 3 days asleep, what fell due is shown at once, once", func(t *testing.T) {
+		expires := t0.Add(3 * day)
+		h := newHarness(t,
+			taxKey(noChecks, reviewDueAt(t0.Add(day))),
+			botKey(noChecks, expiring(expires), reviewDueAt(t0.Add(100*day))),
+		)
+		h.start(false)
+		if got := h.takeShown(); !equal(got, []string{"k2/expiry-7d/2026-03-13"}) {
+			t.Fatalf("shown at start = %q, want the 7-day step", got)
+		}
+		h.advance(10 * time.Minute)
+		h.clock.Suspend(3 * day) // the lid closes; the timer's clock stops
+		h.advance(50 * time.Minute)
+		// The 1-day step was passed in the sleep, and the expiry itself too:
+		// only the latest is shown.
+		want := []string{"k1/review/2026-03-11", "k2/expired/2026-03-13"}
+		if got := h.takeShown(); !equal(got, want) {
+			t.Errorf("shown on waking = %q, want %q", got, want)
+		}
+		h.advance(5 * time.Hour)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown again after waking: %q", got)
+		}
+	})
+	t.Run("background checks wait for the network after a wake", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks), botKey(func(r *vault.Record) { r.LastCheck.At = t0 }))
+		if err := h.state.Update(func(s *State) { s.SetAutoCheck("k2", true) }); err != nil { // bot keys are off by default
+			t.Fatal(err)
+		}
+		h.start(true)
+		h.advance(ResumeGrace + time.Minute)
+		if got := h.takeChecked(); len(got) != 0 {
+			t.Fatalf("checked %q before the key's day was over", got)
+		}
+		h.advance(30 * time.Minute)
+		h.clock.Suspend(3 * day)
+		left, _ := h.clock.pending()
+		h.advance(left) // the capped timer fires, at the latest, an hour after waking
+		if got := h.takeChecked(); len(got) != 0 {
+			t.Fatalf("checked %q right on waking, before the network is back", got)
+		}
+		h.advance(ResumeGrace)
+		if got := h.takeChecked(); len(got) != 1 || !equal(got[0], []string{"k2"}) {
+			t.Errorf("checked %q after the grace, want k2 once", got)
+		}
+	})
+}
+
+func TestScheduler_poke(t *testing.T) {
+	t.Run("a key added to the vault is looked at without waiting", func(t *testing.T) {
+		h := newHarness(t)
+		h.start(false)
+		h.put(taxKey(noChecks, reviewDueAt(t0.Add(-day))))
+		h.poke()
+		if got := h.takeShown(); !equal(got, []string{"k1/review/2026-03-09"}) {
+			t.Errorf("shown after Poke = %q, want the new key's review", got)
+		}
+	})
+	t.Run("a key reviewed meanwhile is not shown, and sets the next wake-up", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(30*time.Minute))))
+		h.start(false)
+		r := h.record("k1")
+		r.LastReviewed = t0
+		h.put(r)
+		h.poke()
+		h.advance(2 * time.Hour)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown = %q, want nothing: the key was reviewed", got)
+		}
+	})
+	t.Run("a snooze set from outside takes effect on Poke", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(-day))))
+		h.start(false)
+		h.takeShown()
+		if err := h.state.Update(func(s *State) { s.Snooze("k1", t0.Add(SnoozeDay)) }); err != nil {
+			t.Fatal(err)
+		}
+		h.poke()
+		h.advance(SnoozeDay - time.Minute)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Fatalf("shown during the snooze: %q", got)
+		}
+		h.advance(2 * time.Minute)
+		if got := h.takeShown(); !equal(got, []string{"k1/review/2026-03-09"}) {
+			t.Errorf("shown after the snooze = %q, want the review again", got)
+		}
+		h.advance(day)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown again after that: %q", got)
+		}
+	})
+	t.Run("pokes while busy fold into one look", func(t *testing.T) {
+		h := newHarness(t)
+		h.start(false)
+		for range 5 {
+			h.sched.Poke()
+		}
+		h.waitArmed()
+		select {
+		case d := <-h.clock.armed:
+			// A second look is allowed when a poke landed during the first.
+			_ = d
+		case <-time.After(50 * time.Millisecond):
+		}
+		select {
+		case <-h.clock.armed:
+			t.Error("five pokes made more than two looks")
+		case <-time.After(50 * time.Millisecond):
+		}
+	})
+}
+
+func TestScheduler_backgroundChecks(t *testing.T) {
+	t.Run("runs at most daily, and a problem it finds is shown once", func(t *testing.T) {
+		h := newHarness(t, taxKey(func(r *vault.Record) { r.LastCheck.At = t0.Add(-2 * day) }))
+		h.check = func(r vault.Record, now time.Time) vault.Readback {
+			return vault.Readback{At: now, Outcome: vault.OutcomeInvalidKey, Problem: "invalid key"}
+		}
+		h.start(true)
+		h.advance(ResumeGrace)
+		if got := h.takeChecked(); len(got) != 1 {
+			t.Fatalf("checks = %q, want one", got)
+		}
+		if got := h.takeShown(); !equal(got, []string{"k1/finding/not-on-exchange"}) {
+			t.Fatalf("shown = %q, want the problem", got)
+		}
+		if rb := h.record("k1").LastCheck; rb == nil || rb.Outcome != vault.OutcomeInvalidKey || !rb.At.Equal(t0.Add(ResumeGrace)) {
+			t.Errorf("saved readback = %+v, want the check's", rb)
+		}
+		h.advance(CheckInterval - time.Minute)
+		if got := h.takeChecked(); len(got) != 0 {
+			t.Errorf("checked again within a day: %q", got)
+		}
+		h.advance(time.Minute)
+		if got := h.takeChecked(); len(got) != 1 {
+			t.Errorf("checks a day later = %q, want one", got)
+		}
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("the same problem shown again: %q", got)
+		}
+	})
+	t.Run("checks only the keys that are due, in one batch", func(t *testing.T) {
+		long := func(r *vault.Record) { r.LastCheck.At = t0.Add(-2 * day) }
+		h := newHarness(t,
+			taxKey(long),
+			taxKey(long, func(r *vault.Record) { r.ID, r.Name = "k3", "cointracker" }),
+			taxKey(func(r *vault.Record) { r.ID, r.Name = "k4", "portfolio" }), // checked an hour ago
+			taxKey(long, noChecks, func(r *vault.Record) { r.ID, r.Name = "k5", "typed-2fa" }),
+			botKey(long),
+		)
+		h.start(true)
+		h.advance(ResumeGrace)
+		if got := h.takeChecked(); len(got) != 1 || !equal(got[0], []string{"k1", "k3"}) {
+			t.Errorf("checked %q, want [[k1 k3]]", got)
+		}
+	})
+	t.Run("a key checked by hand meanwhile keeps the newer answer", func(t *testing.T) {
+		h := newHarness(t, taxKey(func(r *vault.Record) { r.LastCheck.At = t0.Add(-2 * day) }))
+		h.check = func(r vault.Record, now time.Time) vault.Readback {
+			// The window checks the key while the background check runs.
+			manual := h.record("k1")
+			manual.LastCheck = &vault.Readback{At: now.Add(time.Second), Outcome: vault.OutcomeOK, Permissions: r.Intended}
+			h.put(manual)
+			return vault.Readback{At: now, Outcome: vault.OutcomeError, Problem: "timeout"}
+		}
+		h.start(true)
+		h.advance(ResumeGrace)
+		if rb := h.record("k1").LastCheck; rb.Outcome != vault.OutcomeOK {
+			t.Errorf("saved readback = %+v, want the newer one made by hand", rb)
+		}
+	})
+}
+
+func TestScheduler_damagedState(t *testing.T) {
+	t.Run("a damaged reminders file is reported, starts over and is set aside", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(-day))))
+		if err := os.WriteFile(h.state.Path(), []byte(`{"schema":1,"sent":{`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		h.start(false)
+		if errs := h.takeErrs(); len(errs) != 1 || !errors.Is(errs[0], ErrDamaged) {
+			t.Errorf("reported %v, want one ErrDamaged", errs)
+		}
+		if got := h.takeShown(); !equal(got, []string{"k1/review/2026-03-09"}) {
+			t.Errorf("shown = %q, want the review (the marks were lost)", got)
+		}
+		if _, err := os.Stat(filepath.Join(h.dir, DamagedName)); err != nil {
+			t.Errorf("damaged file not kept: %v", err)
+		}
+		h.advance(2 * time.Hour)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown again: %q", got)
+		}
+		if errs := h.takeErrs(); len(errs) != 0 {
+			t.Errorf("reported again: %v", errs)
+		}
+	})
+	t.Run("a key list that cannot be read is reported and looked at again later", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(-day))))
+		good, err := os.ReadFile(h.store.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(h.store.Path(), []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := h.start(false); got != MaxSleep {
+			t.Errorf("wait = %s, want %s", got, MaxSleep)
+		}
+		if errs := h.takeErrs(); len(errs) != 1 || !errors.Is(errs[0], vault.ErrDamaged) {
+			t.Errorf("reported %v, want the damaged key list", errs)
+		}
+		if err := os.WriteFile(h.store.Path(), good, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		h.poke()
+		if got := h.takeShown(); !equal(got, []string{"k1/review/2026-03-09"}) {
+			t.Errorf("shown once the list was back = %q, want the review", got)
+		}
+	})
+	t.Run("a reminder whose mark cannot be saved is not shown twice", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(-day))))
+		// A folder where the file should be: every save fails.
+		if err := os.Mkdir(h.state.Path(), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		h.start(false)
+		if got := h.takeShown(); len(got) != 1 {
+			t.Fatalf("shown = %q, want the review", got)
+		}
+		if errs := h.takeErrs(); len(errs) == 0 {
+			t.Error("the failed save was not reported")
+		}
+		h.advance(3 * time.Hour)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown again: %q", got)
+		}
+	})
+}
+
+func TestSlept(t *testing.T) {
+	tests := []struct {
+		name  string
+		wall  time.Duration // wall-clock time between arming and now
+		wait  time.Duration
+		fired bool
+		want  bool
+	}{
+		{name: "a timer that fired on time: awake", wall: time.Hour, wait: time.Hour, fired: true, want: false},
+		{name: "a timer that fired a few seconds late: awake", wall: time.Hour + 5*time.Second, wait: time.Hour, fired: true, want: false},
+		{name: "a timer that fired 3 days late: asleep", wall: 3*day + time.Hour, wait: time.Hour, fired: true, want: true},
+		{name: "the clock set back: not a sleep", wall: -2 * time.Hour, wait: time.Hour, fired: true, want: false},
+		{name: "a poke, with no monotonic reading to compare: awake", wall: 3 * day, wait: time.Hour, fired: false, want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := slept(t0, t0.Add(tt.wall), tt.wait, tt.fired); got != tt.want {
+				t.Errorf("slept = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	t.Run("real clock readings a moment apart: awake", func(t *testing.T) {
+		armed := time.Now()
+		if slept(armed, time.Now(), time.Hour, false) {
+			t.Error("slept = true")
+		}
+	})
+}
