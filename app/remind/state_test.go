@@ -14,6 +14,10 @@ import (
 	"github.com/keywarden/keywarden/app/vault"
 )
 
+// tmpPrefix begins the names of the temporary files that
+// vault.WriteFileAtomic writes reminders.json through.
+const tmpPrefix = "." + FileName + ".tmp-"
+
 func TestState_Snooze(t *testing.T) {
 	for _, tt := range []struct {
 		name string

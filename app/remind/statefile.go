@@ -8,7 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/keywarden/keywarden/app/vault"
 )
 
 // File names in the vault's folder.
@@ -16,8 +17,6 @@ const (
 	FileName    = "reminders.json"
 	LockName    = "reminders.lock"
 	DamagedName = FileName + ".damaged"
-
-	tmpPrefix = "." + FileName + ".tmp-"
 )
 
 // SchemaVersion is the version of reminders.json this code reads and
@@ -46,9 +45,9 @@ func (e *DamagedError) Error() string {
 func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
 
 // StateFile is the reminders' state on disk: reminders.json, in the vault's
-// folder. Every write replaces the file in one rename (temporary file,
-// fsync, rename, fsync of the folder) under an exclusive lock on
-// reminders.lock, so the tray part and the window can both change it.
+// folder. Every write replaces the file in one rename (vault.WriteFileAtomic)
+// under an exclusive lock on reminders.lock (vault.LockFile), so the tray
+// part and the window can both change it.
 // A StateFile is safe for concurrent use.
 type StateFile struct {
 	dir string
@@ -77,9 +76,9 @@ func (f *StateFile) Update(fn func(*State)) error {
 	if err := os.MkdirAll(f.dir, 0o700); err != nil {
 		return fmt.Errorf("remind: create the folder: %w", err)
 	}
-	unlock, err := f.lock()
+	unlock, err := vault.LockFile(filepath.Join(f.dir, LockName))
 	if err != nil {
-		return err
+		return fmt.Errorf("remind: lock the reminders: %w", err)
 	}
 	defer unlock()
 	st, old, err := f.read()
@@ -101,7 +100,11 @@ func (f *StateFile) Update(fn func(*State)) error {
 	if old != nil && bytes.Equal(b, old) {
 		return nil
 	}
-	return f.write(b)
+	vault.RemoveStaleTemps(f.Path()) // left by a writer that was killed
+	if err := vault.WriteFileAtomic(f.Path(), b, 0o600); err != nil {
+		return fmt.Errorf("remind: save the reminders: %w", err)
+	}
+	return nil
 }
 
 // read returns the state and the bytes it came from (nil when there is no
@@ -152,63 +155,4 @@ func decode(b []byte) (State, string) {
 		return State{}, fmt.Sprintf("the file uses schema %d; this version knows schema %d", *doc.Schema, SchemaVersion)
 	}
 	return doc.State, ""
-}
-
-// write replaces reminders.json with b: temporary file, fsync, rename,
-// fsync of the folder. Called with the lock held.
-func (f *StateFile) write(b []byte) error {
-	f.removeStale()
-	tmp, err := os.CreateTemp(f.dir, tmpPrefix+"*")
-	if err != nil {
-		return fmt.Errorf("remind: create a temporary file: %w", err)
-	}
-	name := tmp.Name()
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, f.Path())
-	}
-	if err != nil {
-		os.Remove(name)
-		return fmt.Errorf("remind: save the reminders: %w", err)
-	}
-	if err := syncDir(f.dir); err != nil {
-		return fmt.Errorf("remind: flush the folder: %w", err)
-	}
-	return nil
-}
-
-// removeStale deletes temporary files left by a writer that was killed.
-// Called with the lock held, so no live writer owns them.
-func (f *StateFile) removeStale() {
-	ents, err := os.ReadDir(f.dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), tmpPrefix) {
-			os.Remove(filepath.Join(f.dir, e.Name()))
-		}
-	}
-}
-
-// lock takes the file's exclusive lock, waiting for it.
-func (f *StateFile) lock() (func(), error) {
-	lf, err := os.OpenFile(filepath.Join(f.dir, LockName), os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("remind: open the lock file: %w", err)
-	}
-	if err := lockFile(lf); err != nil {
-		lf.Close()
-		return nil, fmt.Errorf("remind: lock the reminders: %w", err)
-	}
-	return func() {
-		_ = unlockFile(lf)
-		lf.Close()
-	}, nil
 }

@@ -10,8 +10,8 @@ import (
 )
 
 // lockFile takes an exclusive flock on f, waiting for it. flock locks
-// belong to the open file, so two Stores in one process exclude each other
-// as two processes do.
+// belong to the open file, so two LockFile callers in one process exclude
+// each other as two processes do.
 func lockFile(f *os.File) error {
 	for {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_EX)

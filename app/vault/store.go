@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 )
 
@@ -19,6 +18,8 @@ const (
 	BackupName = FileName + ".bak"
 	LockName   = "keys.lock"
 
+	// Temporary files, as tempPrefix names them: a new keys.json being
+	// written, and a new keys.json.bak being linked.
 	tmpPrefix    = "." + FileName + ".tmp-"
 	bakTmpPrefix = "." + BackupName + ".tmp-"
 	damagedInfix = ".damaged-"
@@ -157,26 +158,24 @@ func (s *Store) RestoreBackup() (string, error) {
 	if _, err := decode(bak); err != nil {
 		return "", &DamagedError{Path: s.BackupPath(), Reason: describe(err), Err: err}
 	}
-	tmp, err := s.writeTemp(bak)
-	if err != nil {
-		return "", err
-	}
-	// Keep the damaged file under a new name first (a link, or a copy), so
-	// that keys.json never goes missing: a reader would take that for an
-	// empty vault.
-	aside := s.asideName(time.Now())
-	if err := linkFile(s.Path(), aside); err != nil {
-		err = s.copyFile(s.Path(), aside)
-		if err != nil {
-			os.Remove(tmp)
-			return "", fmt.Errorf("vault: keep the damaged file: %w", err)
+	// Before the backup's copy is renamed over keys.json, keep the damaged
+	// file under a new name (a link, or a copy), so that keys.json never
+	// goes missing: a reader would take that for an empty vault.
+	var aside string
+	err = writeFileAtomic(s.Path(), bak, 0o600, func() error {
+		name := s.asideName(time.Now())
+		if err := linkFile(s.Path(), name); err != nil {
+			if err := s.copyFile(s.Path(), name); err != nil {
+				return fmt.Errorf("keep the damaged file: %w", err)
+			}
 		}
+		aside = name
+		return nil
+	})
+	if err != nil {
+		return aside, fmt.Errorf("vault: restore the backup: %w", err)
 	}
-	if err := os.Rename(tmp, s.Path()); err != nil {
-		os.Remove(tmp)
-		return aside, fmt.Errorf("vault: put the backup in place: %w", err)
-	}
-	return aside, syncDir(s.dir)
+	return aside, nil
 }
 
 // copyFile copies src to dst (which must not exist) through a temporary
@@ -186,7 +185,7 @@ func (s *Store) copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := s.writeTemp(b)
+	tmp, err := writeTemp(s.Path(), b, 0o600)
 	if err != nil {
 		return err
 	}
@@ -222,49 +221,18 @@ func (s *Store) read() (*Data, []byte, error) {
 	return d, b, nil
 }
 
-// write saves b as keys.json: temp file, fsync, previous version to
-// keys.json.bak, rename, fsync of the folder. Called with the lock held.
+// write saves b as keys.json with WriteFileAtomic's steps (temp file,
+// fsync, rename, fsync of the folder), and before the rename makes the
+// previous version keys.json.bak. Called with the lock held.
 func (s *Store) write(b []byte, hadFile bool) error {
-	tmp, err := s.writeTemp(b)
-	if err != nil {
-		return err
-	}
+	var backup func() error
 	if hadFile {
-		if err := s.backup(); err != nil {
-			os.Remove(tmp)
-			return err
-		}
+		backup = s.backup
 	}
-	if err := os.Rename(tmp, s.Path()); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("vault: replace the key list: %w", err)
-	}
-	if err := syncDir(s.dir); err != nil {
-		return fmt.Errorf("vault: flush the store folder: %w", err)
+	if err := writeFileAtomic(s.Path(), b, 0o600, backup); err != nil {
+		return fmt.Errorf("vault: save the key list: %w", err)
 	}
 	return nil
-}
-
-// writeTemp writes b to a new 0600 file in the store folder and flushes it
-// to disk.
-func (s *Store) writeTemp(b []byte) (string, error) {
-	f, err := os.CreateTemp(s.dir, tmpPrefix+"*")
-	if err != nil {
-		return "", fmt.Errorf("vault: create a temporary file: %w", err)
-	}
-	name := f.Name()
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(name)
-		return "", fmt.Errorf("vault: write a temporary file: %w", err)
-	}
-	return name, nil
 }
 
 // backup makes keys.json.bak the current keys.json. A hard link shares the
@@ -276,29 +244,23 @@ func (s *Store) backup() error {
 	tmp := filepath.Join(s.dir, bakTmpPrefix+NewID())
 	if err := linkFile(s.Path(), tmp); err != nil {
 		if err := s.copyFile(s.Path(), s.BackupPath()); err != nil {
-			return fmt.Errorf("vault: keep the backup: %w", err)
+			return fmt.Errorf("keep the backup: %w", err)
 		}
 		return nil
 	}
 	if err := os.Rename(tmp, s.BackupPath()); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("vault: keep the backup: %w", err)
+		return fmt.Errorf("keep the backup: %w", err)
 	}
 	return nil
 }
 
-// removeStale deletes temporary files left by a writer that was killed.
-// Called with the lock held, so no live writer owns them.
+// removeStale deletes temporary files left by a writer that was killed:
+// those of keys.json and of keys.json.bak. Called with the lock held, so no
+// live writer owns them.
 func (s *Store) removeStale() {
-	ents, err := os.ReadDir(s.dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		if n := e.Name(); strings.HasPrefix(n, tmpPrefix) || strings.HasPrefix(n, bakTmpPrefix) {
-			os.Remove(filepath.Join(s.dir, n))
-		}
-	}
+	RemoveStaleTemps(s.Path())
+	RemoveStaleTemps(s.BackupPath())
 }
 
 func (s *Store) asideName(now time.Time) string {
@@ -314,18 +276,11 @@ func (s *Store) asideName(now time.Time) string {
 
 // lock takes the store's exclusive lock, waiting for it if needed.
 func (s *Store) lock() (func(), error) {
-	f, err := os.OpenFile(filepath.Join(s.dir, LockName), os.O_RDWR|os.O_CREATE, 0o600)
+	unlock, err := LockFile(filepath.Join(s.dir, LockName))
 	if err != nil {
-		return nil, fmt.Errorf("vault: open the lock file: %w", err)
-	}
-	if err := lockFile(f); err != nil {
-		f.Close()
 		return nil, fmt.Errorf("vault: lock the key list: %w", err)
 	}
-	return func() {
-		_ = unlockFile(f)
-		f.Close()
-	}, nil
+	return unlock, nil
 }
 
 func encode(d *Data) ([]byte, error) {
