@@ -15,6 +15,12 @@ if [ "${KEYWARDEN_IN_SESSION:-}" != 1 ]; then
 fi
 
 dir=$KEYWARDEN_SESSION_DIR
+# Keep Go's caches where they were: the build cache defaults to
+# XDG_CACHE_HOME, and a fresh one means a cold cgo build of the GL driver.
+if command -v go >/dev/null 2>&1; then
+	GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE)
+	export GOCACHE GOMODCACHE
+fi
 mkdir -p "$dir/data" "$dir/config" "$dir/runtime" "$dir/cache"
 chmod 700 "$dir/runtime"
 export XDG_DATA_HOME=$dir/data XDG_CONFIG_HOME=$dir/config XDG_RUNTIME_DIR=$dir/runtime XDG_CACHE_HOME=$dir/cache
