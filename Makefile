@@ -2,7 +2,7 @@
 GO      ?= go
 export LANG := en_US.UTF-8
 
-.PHONY: run build test vet deps deps-test fuzz bench clean
+.PHONY: run build test vet deps deps-test fuzz bench bench-idle clean
 
 ## run: install what Fyne needs (if missing), then start the app
 run: deps
@@ -23,9 +23,20 @@ vet:
 	GOOS=darwin $(GO) vet ./kraken/... ./app/vault/... ./app/review/...
 	GOOS=windows $(GO) vet ./kraken/... ./app/vault/... ./app/review/...
 
+## screenshots: the README's screenshots (assets/screenshots/), taken of the
+## real binary in a private Xvfb session, light and dark, two window sizes
+.PHONY: screenshots
+screenshots: deps-test
+	.ci/screenshots.sh
+
 ## bench: the Go benchmarks
 bench: deps-test
 	.ci/session.sh $(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## bench-idle: idle cost of the tray part, the open window and a bare Fyne
+## window under Xvfb, 60 s each (BENCH_SECONDS=300 for longer)
+bench-idle: deps-test
+	.ci/bench-idle.sh
 
 deps:
 	@.ci/packages.sh run

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/keywarden/keywarden/app/cli"
+	"github.com/keywarden/keywarden/app/tray"
 	"github.com/keywarden/keywarden/app/ui"
 )
 
@@ -13,6 +14,9 @@ func main() {
 	args := os.Args[1:]
 	if cli.IsCommand(args) {
 		os.Exit(cli.Main(args, cli.IO{}))
+	}
+	if len(args) > 0 && args[0] == "tray" {
+		os.Exit(tray.Main(args[1:], os.Stderr)) // the resident part: no window, no GL
 	}
 	os.Exit(ui.Main(args, os.Stderr))
 }

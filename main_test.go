@@ -13,6 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/tray"
 )
 
 var (
@@ -63,12 +66,32 @@ func requireDisplay(t *testing.T) {
 	t.Skip("no X server could be started here (DISPLAY is not set): run the tests through `make test`, which starts Xvfb")
 }
 
-// appEnv returns an environment for the app with its own config folders.
+// appEnv returns an environment for the app with its own config folders
+// and runtime folder (so it meets no other running copy), which does not
+// start the tray part (KEYWARDEN_NO_TRAY=1): a tray part started by a
+// test would outlive it. TestMain_WindowAndTrayParts starts one, and stops
+// it.
 func appEnv(t *testing.T, extra ...string) []string {
 	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	env := append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
-		"XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
+		"XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
+		"XDG_RUNTIME_DIR="+run, "KEYWARDEN_DIR="+filepath.Join(dir, "keys"), tray.EnvNoTray+"=1")
 	return append(env, extra...)
+}
+
+// envValue returns the last value of key in env.
+func envValue(env []string, key string) string {
+	v := ""
+	for _, kv := range env {
+		if k, val, ok := strings.Cut(kv, "="); ok && k == key {
+			v = val
+		}
+	}
+	return v
 }
 
 func TestMain_WindowOpensUnderX(t *testing.T) {
@@ -141,5 +164,87 @@ func TestMain_NoDisplaySaysSoInPlainWords(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "no graphical display") || strings.Contains(string(out), "panic") {
 		t.Errorf("want a plain-words message, got:\n%s", out)
+	}
+}
+
+// visibleWindows returns the IDs of the visible windows named Keywarden.
+func visibleWindows() []string {
+	out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Keywarden$").Output()
+	return strings.Fields(string(out))
+}
+
+// TestMain_WindowAndTrayParts: the window starts the tray part, a second
+// start of either hands over to the first and exits, and the tray part
+// outlives the window.
+func TestMain_WindowAndTrayParts(t *testing.T) {
+	requireDisplay(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatalf("xdotool is needed to find the window: %v (make test installs it)", err)
+	}
+	bin := buildBinary(t)
+	env := appEnv(t, tray.EnvNoTray+"=0")
+	// This process talks to the two parts through the same runtime folder.
+	t.Setenv("XDG_RUNTIME_DIR", envValue(env, "XDG_RUNTIME_DIR"))
+	t.Cleanup(func() {
+		if instance.Send(tray.InstanceTray, tray.MsgQuit) == nil {
+			waitUntil(t, "the tray part ends", func() bool {
+				return errors.Is(instance.Send(tray.InstanceTray, tray.MsgPing), instance.ErrNotRunning)
+			})
+		}
+	})
+
+	win := exec.Command(bin)
+	win.Env = env
+	var logs bytes.Buffer
+	win.Stdout, win.Stderr = &logs, &logs
+	if err := win.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- win.Wait() }()
+	defer func() {
+		if win.ProcessState == nil {
+			_ = win.Process.Kill()
+		}
+	}()
+	waitUntil(t, "the window shows", func() bool { return len(visibleWindows()) == 1 })
+	waitUntil(t, "the window starts the tray part", func() bool { return instance.Send(tray.InstanceTray, tray.MsgPing) == nil })
+
+	for _, args := range [][]string{nil, {"tray"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		second := exec.CommandContext(ctx, bin, args...)
+		second.Env = env
+		out, err := second.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Errorf("a second `keywarden %s` did not hand over and exit 0: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	if n := len(visibleWindows()); n != 1 {
+		t.Errorf("%d windows after the second start, want 1", n)
+	}
+
+	if err := win.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("the window did not exit cleanly on SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the window still runs 10 s after SIGTERM")
+	}
+	if err := instance.Send(tray.InstanceTray, tray.MsgPing); err != nil {
+		t.Errorf("the tray part ended with the window: %v", err)
+	}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 20 s, still not: %s", what)
+		}
 	}
 }

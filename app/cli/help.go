@@ -38,6 +38,9 @@ Commands:`)
 	for _, c := range commands {
 		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(tw, "  %s\t%s\n", "demo", "the window over sample keys and a simulated exchange (nothing real is touched)")
+	fmt.Fprintf(tw, "  %s\t%s\n", "open ID", "the window, on one key's detail")
+	fmt.Fprintf(tw, "  %s\t%s\n", "tray", "the tray icon and reminders alone, without a window (what start at login runs)")
 	tw.Flush()
 	fmt.Fprintln(w, `
 Usage:`)

@@ -22,12 +22,12 @@ func extraPermissions(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 		Severity: Warning,
 		Title:    "The key can do more than you meant",
 		Detail:   fmt.Sprintf("On the exchange it also has: %s.", permList(extra)),
-		NextStep: "Edit the key on the Kraken website (Settings → API) and untick them, then check it again. If you meant to give them, add them to the key here.",
+		NextStep: fmt.Sprintf("Edit the key on the Kraken website (Settings → API) and untick %[1]s, then check it again. If you meant to give %[1]s, add %[1]s to the key here.", them(extra)),
 	}
 	if kraken.MaxRisk(extra) == kraken.RiskMoveOut {
 		f.Severity = Critical
 		f.Title = "The key can move money out, which you did not mean"
-		f.NextStep = "Untick them on the Kraken website now (Settings → API → edit the key), then check it again."
+		f.NextStep = fmt.Sprintf("Untick %s on the Kraken website now (Settings → API → edit the key), then check it again.", them(extra))
 	}
 	return []Finding{f}
 }
@@ -43,8 +43,8 @@ func missingPermissions(r vault.Record, _ []vault.Record, _ time.Time) []Finding
 		Code:     CodeMissingPermissions,
 		Severity: Warning,
 		Title:    "The key lacks permissions you meant it to have",
-		Detail:   fmt.Sprintf("Missing on the exchange: %s. Whatever uses the key fails when it needs them; Kraken answers “Permission denied”.", permList(missing)),
-		NextStep: "Tick them on the Kraken website (Settings → API → edit the key), or remove them here if nothing needs them.",
+		Detail:   fmt.Sprintf("Missing on the exchange: %s. Whatever uses the key fails when it needs %s; Kraken answers “Permission denied”.", permList(missing), them(missing)),
+		NextStep: fmt.Sprintf("Tick %[1]s on the Kraken website (Settings → API → edit the key), or remove %[1]s here if nothing needs %[1]s.", them(missing)),
 	}}
 }
 
@@ -90,7 +90,7 @@ func beyondPurpose(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 		Title:    "More permissions than the purpose needs",
 		Detail: fmt.Sprintf("A key for %s needs no %s. Each extra permission is one more thing a thief could do with it.",
 			strings.ToLower(r.Purpose.Label()), permList(beyond)),
-		NextStep: "Untick them on the Kraken website (Settings → API → edit the key), or change the key's purpose here if it really does more.",
+		NextStep: fmt.Sprintf("Untick %s on the Kraken website (Settings → API → edit the key), or change the key's purpose here if it really does more.", them(beyond)),
 	}}
 }
 
@@ -133,4 +133,12 @@ func nonceWindowRule(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 			"That helps a program that sends requests in parallel, but it loosens the protection against an old, captured request being sent again.", w),
 		NextStep: "If nothing using the key sends requests in parallel, set the nonce window to 0 on the Kraken website.",
 	}}
+}
+
+// them is the pronoun for a list of permissions: "it" for one.
+func them(perms []kraken.Permission) string {
+	if len(perms) == 1 {
+		return "it"
+	}
+	return "them"
 }

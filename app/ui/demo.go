@@ -13,7 +13,10 @@ import (
 // a throwaway folder, secrets in memory, checks against a simulated
 // exchange. a should have an ID of its own, so that the demo's settings
 // (app 2FA among them) never mix with the real ones.
-func RunDemo(a fyne.App) error {
+func RunDemo(a fyne.App) error { return runDemo(a, demoOptions{}) }
+
+// runDemo is RunDemo opening the window on the screen o names.
+func runDemo(a fyne.App, o demoOptions) error {
 	dir, err := os.MkdirTemp("", "keywarden-demo-")
 	if err != nil {
 		return err
@@ -24,7 +27,28 @@ func RunDemo(a fyne.App) error {
 		return err
 	}
 	defer d.Close()
-	Run(Env{App: a, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
+	mw := newMainWindow(Env{App: a, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
 		Guard: guard.New(d.Secrets, a.Preferences()), Demo: true})
+	if o == (demoOptions{}) {
+		mw.win.ShowAndRun()
+		return nil
+	}
+	// The screen's key is looked up now, so a wrong name fails before the
+	// window opens.
+	data, err := d.Store.Load()
+	mw.setData(data, err)
+	open, err := mw.screenOpener(o)
+	if err != nil {
+		return err
+	}
+	if o.size.Width > 0 {
+		mw.win.Resize(o.size)
+	}
+	// The screen opens once the window runs, as if someone had clicked
+	// their way there: laid out before the window is shown, wrapping
+	// labels keep the height of one line.
+	mw.win.Show()
+	go fyne.Do(open)
+	a.Run()
 	return nil
 }

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -114,9 +116,16 @@ func findingsView(fs []review.Finding) fyne.CanvasObject {
 			next.TextStyle = fyne.TextStyle{Italic: true}
 			lines.Add(next)
 		}
-		box.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(severityIcon(f.Severity))), nil, lines))
+		box.Add(container.NewBorder(nil, nil, lineIcon(severityIcon(f.Severity)), nil, lines))
 	}
 	return box
+}
+
+// lineIcon is an icon centred on the first line of the text beside it.
+func lineIcon(res fyne.Resource) fyne.CanvasObject {
+	line := canvas.NewRectangle(color.Transparent)
+	line.SetMinSize(fyne.NewSize(0, widget.NewLabel("X").MinSize().Height))
+	return container.NewVBox(container.NewStack(line, container.NewCenter(widget.NewIcon(res))))
 }
 
 // recordView is what Keywarden's record says about the key.

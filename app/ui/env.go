@@ -42,6 +42,10 @@ type Env struct {
 	// StartDemo starts the demo in a new process; nil means running this
 	// program again as "keywarden demo".
 	StartDemo func() error
+	// Loaded is called on the UI goroutine each time the key list has been
+	// read, after the window's own changes too; nil does nothing. The
+	// window uses it to tell the tray part that the list changed.
+	Loaded func()
 }
 
 // NewMainWindow builds the main window over env and starts loading the key

@@ -8,12 +8,14 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/instance"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/assets"
 )
@@ -21,9 +23,10 @@ import (
 // AppID is the application's ID, as in FyneApp.toml.
 const AppID = "io.github.keywarden.Keywarden"
 
-// Main starts the window (args empty) or the demo (args "demo") and returns
-// the exit code. Problems before the window exists go to stderr in plain
-// words.
+// Main starts the window (args empty, or "open <recordID>" to show one
+// key) or the demo (args "demo", with the options parseDemoArgs reads) and
+// returns the exit code. A second start hands over to the first window.
+// Problems before the window exists go to stderr in plain words.
 func Main(args []string, stderr io.Writer) int {
 	if !haveDisplay() {
 		fmt.Fprintln(stderr, "keywarden: there is no graphical display here (DISPLAY and WAYLAND_DISPLAY are not set, or name no running display).\n"+
@@ -31,9 +34,30 @@ func Main(args []string, stderr io.Writer) int {
 		return 1
 	}
 	demo := len(args) > 0 && args[0] == "demo"
-	if len(args) > 0 && !demo {
+	openID, open, err := parseOpen(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "keywarden:", err)
+		return 2
+	}
+	if len(args) > 0 && !demo && !open {
 		fmt.Fprintf(stderr, "keywarden: unknown command %q. Run \"keywarden help\" for the list.\n", args[0])
 		return 2
+	}
+	var opts demoOptions
+	if demo {
+		var err error
+		if opts, err = parseDemoArgs(args[1:]); err != nil {
+			fmt.Fprintln(stderr, "keywarden demo:", err)
+			return 2
+		}
+	}
+	var win *instance.Instance // the one window; see resident.go
+	if !demo {
+		var code int
+		if win, code = claimWindow(openID, stderr); code >= 0 {
+			return code
+		}
+		defer closeInstance(win)
 	}
 	if err := vault.Harden(); err != nil {
 		fyne.LogError("could not mark the process non-dumpable", err)
@@ -54,9 +78,13 @@ func Main(args []string, stderr io.Writer) int {
 	go func() {
 		<-stop
 		fyne.Do(a.Quit)
+		// Fyne 2.7.1 can hang in its own shutdown (about once in 60 runs
+		// here: saving preferences waits for a loop that has ended). A
+		// signal means "stop", so stop.
+		time.AfterFunc(10*time.Second, func() { os.Exit(0) })
 	}()
 	if demo {
-		if err := RunDemo(a); err != nil {
+		if err := runDemo(a, opts); err != nil {
 			fmt.Fprintln(stderr, "keywarden demo:", err)
 			return 1
 		}
@@ -68,7 +96,7 @@ func Main(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "keywarden:", err)
 		return 1
 	}
-	Run(env)
+	runWindow(env, win, openID)
 	return 0
 }
 

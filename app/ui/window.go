@@ -199,6 +199,9 @@ func (mw *mainWindow) setData(data *vault.Data, err error) {
 		mw.records = recs
 	}
 	mw.render()
+	if mw.env.Loaded != nil {
+		mw.env.Loaded()
+	}
 }
 
 // render draws the current screen again from the records.

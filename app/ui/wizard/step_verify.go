@@ -251,8 +251,8 @@ func (s *verifyStep) render() {
 				imp = widget.DangerImportance
 			}
 		}
-		message(s.status, fmt.Sprintf("%d %s between what you intended and what Kraken says, highlighted below. Fix them on the website, then verify again; or save anyway.",
-			n, plural(n, "difference", "differences")), imp)
+		message(s.status, fmt.Sprintf("%d %s between what you intended and what Kraken says, highlighted below. Fix %s on the website, then verify again; or save anyway.",
+			n, plural(n, "difference", "differences"), plural(n, "it", "them")), imp)
 		s.againNote.SetText("Fix it on the website, then verify again.")
 	}
 	if rb.Probed {

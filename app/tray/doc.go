@@ -1,0 +1,19 @@
+// Package tray is Keywarden's resident part, `keywarden tray`: a tray icon
+// whose menu lists the keys that need attention, desktop notifications for
+// due reminders, and background checks, all driven by one remind.Scheduler.
+//
+// It runs in a process of its own without a Fyne window. Fyne's event loop
+// ticks 60 times a second even while its window is hidden (BUILD.md), which
+// a program that sits in the tray all day cannot afford; this part talks to
+// the desktop over D-Bus instead (fyne.io/systray for the StatusNotifierItem
+// and its menu, org.freedesktop.Notifications for notifications) and sleeps
+// on the scheduler's single timer between events. It never imports Fyne's
+// GL driver: `go list -deps ./app/tray` holds no go-gl or glfw package.
+//
+// The window is another process of the same program. The tray starts it
+// ("keywarden" or "keywarden open <recordID>") or, when it already runs,
+// hands it the request through app/instance ("show", "open <recordID>");
+// the window tells the tray "changed" after it saved the key list, and
+// starts the tray when none is running (EnsureRunning). Both work on the
+// vault through its lock.
+package tray

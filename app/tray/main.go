@@ -1,0 +1,199 @@
+package tray
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"syscall"
+
+	"fyne.io/systray"
+
+	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+// MemoryLimit is the tray part's soft memory limit. Main turns the garbage
+// collector off (debug.SetGCPercent(-1)): otherwise, once the heap has been
+// collected at all, the Go runtime forces a collection every two minutes,
+// a burst of wake-ups each time (BUILD.md). With it off, the heap is
+// collected only when the process's memory nears this limit, and after a
+// burst of work (checks) by freeMemory. The tray's live heap is a few MiB.
+const MemoryLimit = 32 << 20
+
+// Main runs `keywarden tray` (args are what follows "tray") and returns the
+// exit code. A second copy hands over to the first ("changed": it looks
+// again) and exits 0. Where the desktop has no D-Bus session, or no tray
+// host, or no notification server, it says so once on stderr and carries
+// on with what is left.
+func Main(args []string, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "keywarden tray: unexpected %q: the tray part takes no arguments\n", args[0])
+		return 2
+	}
+	in, err := instance.Listen(InstanceTray)
+	switch {
+	case errors.Is(err, instance.ErrRunning):
+		if err := instance.Send(InstanceTray, MsgChanged); err != nil {
+			fmt.Fprintf(stderr, "keywarden tray: another copy runs but did not answer (%v); stop it, or wait a moment and try again\n", err)
+			return 1
+		}
+		return 0
+	case errors.Is(err, instance.ErrUnsupported):
+		in = nil // run without the one-copy guarantee
+	case err != nil:
+		fmt.Fprintln(stderr, "keywarden tray:", err)
+		return 1
+	}
+	if in != nil {
+		defer in.Close()
+	}
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(MemoryLimit)
+	logger := log.New(stderr, "keywarden tray: ", log.LstdFlags)
+	if err := vault.Harden(); err != nil {
+		logger.Printf("could not mark the process non-dumpable: %v", err)
+	}
+
+	cfg, err := realConfig()
+	if err != nil {
+		fmt.Fprintln(stderr, "keywarden tray:", err)
+		return 1
+	}
+	r := &resident{log: logger, done: make(chan struct{})}
+	cfg.Quit = r.stop
+	cfg.Report = func(err error) { logger.Print(err) }
+	r.run(New(cfg), in)
+	return 0
+}
+
+// realConfig opens the user's key list, the reminders, the keyring and the
+// exchange, as the window does.
+func realConfig() (Config, error) {
+	dir, err := check.DirFromEnv(os.Getenv)
+	if err != nil {
+		return Config{}, fmt.Errorf("cannot find your config folder to keep the key list in (%v): set %s to a folder of your choice", err, check.EnvDir)
+	}
+	store, err := vault.Open(dir)
+	if err != nil {
+		return Config{}, fmt.Errorf("cannot use the folder %s for the key list: check that you may create and write to it, or set %s to another folder", dir, check.EnvDir)
+	}
+	base, err := check.BaseURLFromEnv(os.Getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return Config{}, fmt.Errorf("cannot find this program's own path to start the window: %w", err)
+	}
+	settings, _ := SettingsPath(AppID) // "" means the defaults
+	return Config{
+		Store:        store,
+		State:        remind.OpenState(store.Dir()),
+		Runner:       &check.Runner{Secrets: vault.NewKeyring(), BaseURL: base},
+		SettingsFile: settings,
+		Window:       func(id string) error { return ShowWindow(exe, id) },
+		Saved:        TellWindow,
+	}, nil
+}
+
+// resident runs a Tray in this process: with the system tray when there is
+// a D-Bus session, else without (the scheduler and checks still run), until
+// a signal, the Quit item or MsgQuit.
+type resident struct {
+	log *log.Logger
+
+	once    sync.Once
+	done    chan struct{} // closed by stop
+	systray bool          // the system tray runs (set before stop can be called)
+}
+
+func (r *resident) stop() {
+	r.once.Do(func() {
+		close(r.done)
+		if r.systray {
+			systray.Quit()
+		}
+	})
+}
+
+// run runs t until stop; in (if not nil) brings the messages of other
+// copies.
+func (r *resident) run(t *Tray, in *instance.Instance) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	conn, err := connectSession()
+	// On Linux and the BSDs the tray icon lives on D-Bus too; macOS and
+	// Windows have their own, and no D-Bus notifications.
+	r.systray = err == nil || runtime.GOOS == "darwin" || runtime.GOOS == "windows"
+	switch {
+	case err != nil && r.systray:
+		r.log.Printf("%v: no notifications; the tray menu shows what is due", err)
+	case err != nil:
+		r.log.Printf("%v: no tray icon and no notifications; the window stays the way in", err)
+	default:
+		n, err := NewNotifier(conn, t.OnAction)
+		if err != nil {
+			r.log.Printf("notifications: %v", err)
+			conn.Close()
+			break
+		}
+		defer n.Close()
+		t.cfg.Notify = n
+	}
+	if sys, err := watchResume(t.Poke); err == nil {
+		defer sys.Close()
+	}
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case <-sigs:
+			r.stop()
+		case <-r.done:
+		}
+	}()
+	if in != nil {
+		go func() {
+			for msg := range in.Messages() {
+				t.Handle(msg)
+			}
+		}()
+	}
+
+	ran := make(chan struct{})
+	if !r.systray {
+		t.attach(nil)
+		go func() { _ = t.Run(ctx); close(ran) }()
+		<-r.done
+		cancel()
+		<-ran
+		return
+	}
+
+	// The first menu is built before systray starts, so it registers with
+	// its real icon and items.
+	systray.SetTitle("Keywarden")
+	t.attach(&trayFace{t: t})
+	go func() {
+		for range systray.TrayOpenedCh {
+			t.PokeIfChanged() // a cheap look at the files, only when the menu opens
+		}
+	}()
+	go func() { _ = t.Run(ctx); close(ran) }()
+	systray.Run(nil, cancel)
+	r.stop()
+	cancel()
+	<-ran
+}

@@ -1,0 +1,229 @@
+package tray
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/keywarden/keywarden/app/autostart"
+	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/review"
+)
+
+// The freedesktop Notifications service.
+const (
+	notifyName  = "org.freedesktop.Notifications"
+	notifyPath  = dbus.ObjectPath("/org/freedesktop/Notifications")
+	notifyIface = "org.freedesktop.Notifications"
+)
+
+// The actions a reminder's notification offers; where the notification
+// server shows no buttons, clicking the notification still opens the key.
+const (
+	ActionOpen       = "default"
+	ActionSnoozeDay  = "snooze-day"
+	ActionSnoozeWeek = "snooze-week"
+)
+
+// callTimeout bounds a call to the notification server, which runs on the
+// scheduler's goroutine: a server that hangs must not stop the reminders.
+const callTimeout = 5 * time.Second
+
+// maxOpen bounds how many notifications the Notifier remembers for their
+// actions; servers close old ones long before that.
+const maxOpen = 64
+
+// Notifier sends desktop notifications through org.freedesktop.Notifications
+// on a D-Bus connection of its own, and passes the actions the person picks
+// on a reminder's notification to OnAction. It adds no goroutine that
+// wakes by itself: one waits for the server's signals.
+type Notifier struct {
+	conn     *dbus.Conn
+	onAction func(recordID, action string)
+
+	mu   sync.Mutex
+	caps map[string]bool   // the server's capabilities, once asked
+	open map[uint32]string // notification ID → record ID, for its actions
+	sigs chan *dbus.Signal
+}
+
+// NewNotifier returns a Notifier on conn, a private connection to the
+// session bus that it owns from now on (Close closes it). onAction, if not
+// nil, receives the record ID and the action (ActionOpen, ActionSnoozeDay,
+// ActionSnoozeWeek) when the person picks one on a reminder's notification;
+// it runs on the Notifier's goroutine.
+func NewNotifier(conn *dbus.Conn, onAction func(recordID, action string)) (*Notifier, error) {
+	n := &Notifier{conn: conn, onAction: onAction, open: make(map[uint32]string)}
+	// Only the notification server may speak for it: the bus resolves the
+	// well-known name in the rule to its owner.
+	for _, member := range []string{"ActionInvoked", "NotificationClosed"} {
+		err := conn.AddMatchSignal(dbus.WithMatchSender(notifyName), dbus.WithMatchObjectPath(notifyPath),
+			dbus.WithMatchInterface(notifyIface), dbus.WithMatchMember(member))
+		if err != nil {
+			return nil, fmt.Errorf("listen for notification actions: %w", err)
+		}
+	}
+	n.sigs = make(chan *dbus.Signal, 8)
+	conn.Signal(n.sigs)
+	go n.listen()
+	return n, nil
+}
+
+// Close ends the Notifier and its connection.
+func (n *Notifier) Close() error {
+	err := n.conn.Close()
+	return err
+}
+
+// Reminder shows a reminder: its title and body, how urgent it is, and the
+// actions Open (clicking it), Snooze 1 day and Snooze 1 week.
+func (n *Notifier) Reminder(rem remind.Reminder) error {
+	urgency := byte(1) // normal
+	if rem.Severity >= review.Critical {
+		urgency = 2
+	}
+	actions := []string{ActionOpen, "Open", ActionSnoozeDay, "Snooze 1 day", ActionSnoozeWeek, "Snooze 1 week"}
+	id, err := n.notify(rem.Title, rem.Body, actions, urgency)
+	if err != nil {
+		return err
+	}
+	n.remember(id, rem.RecordID)
+	return nil
+}
+
+// Message shows a notification that is about no one key, such as the
+// result of "Check all keys now"; clicking it opens the window (OnAction
+// gets an empty record ID).
+func (n *Notifier) Message(title, body string) error {
+	id, err := n.notify(title, body, []string{ActionOpen, "Open Keywarden"}, 1)
+	if err != nil {
+		return err
+	}
+	n.remember(id, "")
+	return nil
+}
+
+// remember keeps which key a notification is about, for its actions.
+func (n *Notifier) remember(id uint32, recordID string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if len(n.open) >= maxOpen {
+		clear(n.open)
+	}
+	n.open[id] = recordID
+}
+
+func (n *Notifier) notify(title, body string, actions []string, urgency byte) (uint32, error) {
+	if n.capability("body-markup") {
+		body = escapeMarkup(body)
+	}
+	if !n.capability("actions") {
+		actions = nil
+	}
+	if actions == nil {
+		actions = []string{}
+	}
+	hints := map[string]dbus.Variant{
+		"urgency":       dbus.MakeVariant(urgency),
+		"desktop-entry": dbus.MakeVariant(autostart.ID),
+	}
+	var id uint32
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	call := n.conn.Object(notifyName, notifyPath).CallWithContext(ctx, notifyIface+".Notify", 0,
+		"Keywarden", uint32(0), autostart.ID, title, body, actions, hints, int32(-1))
+	if call.Err != nil {
+		return 0, fmt.Errorf("send a notification: %w", call.Err)
+	}
+	if err := call.Store(&id); err != nil {
+		return 0, fmt.Errorf("send a notification: %w", err)
+	}
+	return id, nil
+}
+
+// capability reports whether the server has the capability, asking it
+// once. A server that does not answer is taken to have none; it is asked
+// again next time.
+func (n *Notifier) capability(name string) bool {
+	n.mu.Lock()
+	caps := n.caps
+	n.mu.Unlock()
+	if caps == nil {
+		var list []string
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		err := n.conn.Object(notifyName, notifyPath).CallWithContext(ctx, notifyIface+".GetCapabilities", 0).Store(&list)
+		cancel()
+		if err != nil {
+			return false
+		}
+		caps = make(map[string]bool, len(list))
+		for _, c := range list {
+			caps[c] = true
+		}
+		n.mu.Lock()
+		n.caps = caps
+		n.mu.Unlock()
+	}
+	return caps[name]
+}
+
+// listen passes the actions the person picks to onAction, until the
+// connection closes.
+func (n *Notifier) listen() {
+	for sig := range n.sigs {
+		if sig == nil || len(sig.Body) < 2 {
+			continue
+		}
+		id, ok := sig.Body[0].(uint32)
+		if !ok {
+			continue
+		}
+		switch sig.Name {
+		case notifyIface + ".ActionInvoked":
+			action, _ := sig.Body[1].(string)
+			n.mu.Lock()
+			recordID, known := n.open[id]
+			n.mu.Unlock()
+			if known && n.onAction != nil {
+				n.onAction(recordID, action)
+			}
+		case notifyIface + ".NotificationClosed":
+			n.mu.Lock()
+			delete(n.open, id)
+			n.mu.Unlock()
+		}
+	}
+}
+
+// escapeMarkup keeps a body from being read as markup by servers that
+// support it (the specification's subset of HTML).
+func escapeMarkup(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// errNoBus is returned by connectSession when the session has no D-Bus.
+var errNoBus = errors.New("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+
+// connectSession returns a new private connection to the session bus. It
+// never starts a bus of its own, as godbus would otherwise do when there is
+// none, leaving a stray daemon behind.
+func connectSession() (*dbus.Conn, error) {
+	conn, err := dbus.SessionBusPrivateNoAutoStartup()
+	if err != nil {
+		return nil, errNoBus
+	}
+	if err := conn.Auth(nil); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("the D-Bus session bus: %w", err)
+	}
+	if err := conn.Hello(); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("the D-Bus session bus: %w", err)
+	}
+	return conn, nil
+}

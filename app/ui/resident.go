@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/keywarden/keywarden/app/autostart"
+	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/tray"
+)
+
+// How the window fits with the tray part (app/tray), another process of
+// the same program: the window owns the instance name "window", so a later
+// start hands its request ("show", "open <recordID>") to this one and
+// exits; it starts the tray part when none runs (unless KEYWARDEN_NO_TRAY
+// is 1); it tells the tray "changed" when the key list or the settings
+// change; and it exits when its window closes, leaving the tray running.
+
+// parseOpen reads `keywarden open <recordID>`, the tray's way to open the
+// window on one key. ok is false for other arguments.
+func parseOpen(args []string) (id string, ok bool, err error) {
+	if len(args) == 0 || args[0] != tray.WindowOpen {
+		return "", false, nil
+	}
+	if len(args) != 2 || !validRecordID(args[1]) {
+		return "", true, errors.New("usage: keywarden open RECORD-ID (the tray uses it to show one key)")
+	}
+	return args[1], true, nil
+}
+
+// validRecordID accepts what vault.NewID makes, and a little more.
+func validRecordID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// claimWindow makes this process the one window, or hands the request
+// (show, or open the key openID) to the window that runs already. code is
+// -1 when this process should go on to show the window (win is nil where
+// one running copy is not enforced), else the exit code.
+func claimWindow(openID string, stderr io.Writer) (win *instance.Instance, code int) {
+	msg := tray.WindowShow
+	if openID != "" {
+		msg = tray.WindowOpen + " " + openID
+	}
+	for attempt := 0; ; attempt++ {
+		win, err := instance.Listen(tray.InstanceWindow)
+		switch {
+		case err == nil:
+			return win, -1
+		case errors.Is(err, instance.ErrUnsupported):
+			return nil, -1
+		case !errors.Is(err, instance.ErrRunning):
+			fmt.Fprintln(stderr, "keywarden:", err)
+			return nil, 1
+		}
+		err = instance.Send(tray.InstanceWindow, msg)
+		switch {
+		case err == nil:
+			return nil, 0
+		case errors.Is(err, instance.ErrNotRunning) && attempt < 3:
+			time.Sleep(100 * time.Millisecond) // the other window is closing: take over
+		default:
+			fmt.Fprintf(stderr, "keywarden: Keywarden's window is open already but did not answer (%v); close it and start again\n", err)
+			return nil, 1
+		}
+	}
+}
+
+// closeInstance gives up the instance name, if this process owns it.
+func closeInstance(in *instance.Instance) {
+	if in != nil {
+		_ = in.Close()
+	}
+}
+
+// runWindow shows the main window over env and runs the app until the
+// window closes. win, when not nil, brings the requests of later starts;
+// openID, when not empty, is the key to show first.
+func runWindow(env Env, win *instance.Instance, openID string) {
+	exe, err := os.Executable()
+	if err != nil {
+		fyne.LogError("cannot find this program's own path: no start at login, no tray", err)
+	} else {
+		env.StartAtLogin = func(on bool) error { return setStartAtLogin(exe, on) }
+		if on, err := autostart.Enabled(); err == nil {
+			// The entry may have been removed or added outside Keywarden.
+			preferences{env.App.Preferences()}.SetStartAtLogin(on)
+		}
+		go func() {
+			if _, err := tray.EnsureRunning(exe); err != nil {
+				fyne.LogError("the tray part did not start; reminders wait until it does", err)
+			}
+		}()
+	}
+	env.Loaded = tellTrayOnChange(env.Store.Path())
+	env.App.Preferences().AddChangeListener(tellTraySoon())
+
+	mw := newMainWindow(env)
+	if win != nil {
+		go func() {
+			for msg := range win.Messages() {
+				fyne.Do(func() { mw.onMessage(msg) })
+			}
+		}()
+	}
+	if openID != "" {
+		mw.openKey(openID)
+	}
+	mw.win.ShowAndRun()
+}
+
+// onMessage acts on a request from a later start or from the tray part.
+func (mw *mainWindow) onMessage(msg string) {
+	switch verb, arg, _ := strings.Cut(msg, " "); verb {
+	case tray.WindowShow:
+		mw.raise()
+	case tray.WindowOpen:
+		mw.raise()
+		if validRecordID(arg) {
+			mw.openKey(arg)
+		}
+	case tray.WindowChanged:
+		mw.reload()
+	}
+}
+
+// raise brings the window to the front.
+func (mw *mainWindow) raise() {
+	mw.win.Show()
+	mw.win.RequestFocus()
+}
+
+// openKey reads the key list again and shows the key with the given ID, or
+// the list if there is no such key.
+func (mw *mainWindow) openKey(id string) {
+	mw.background("Reading your key list", func() func() {
+		data, err := mw.env.Store.Load()
+		return func() {
+			mw.setData(data, err)
+			if _, ok := mw.record(id); ok {
+				mw.showDetail(id)
+			}
+		}
+	})
+}
+
+// setStartAtLogin makes the system start the tray part at login, or not.
+func setStartAtLogin(exe string, on bool) error {
+	if on {
+		return autostart.Enable(exe, []string{"tray"})
+	}
+	return autostart.Disable()
+}
+
+// tellTrayOnChange returns the Env.Loaded hook: it tells the tray part
+// "changed" when the key list file changed since the hook last looked, so
+// the tray's menu and reminders follow what the window saved.
+func tellTrayOnChange(path string) func() {
+	last := fileVersion(path)
+	return func() {
+		if v := fileVersion(path); v != last {
+			last = v
+			go func() { _ = instance.Send(tray.InstanceTray, tray.MsgChanged) }()
+		}
+	}
+}
+
+// tellTraySoon returns a preferences listener that tells the tray part
+// "changed" a moment after the settings last changed, once Fyne has
+// written them and the typing in a days field has stopped.
+func tellTraySoon() func() {
+	var mu sync.Mutex
+	var timer *time.Timer
+	send := func() { _ = instance.Send(tray.InstanceTray, tray.MsgChanged) }
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if timer == nil {
+			timer = time.AfterFunc(time.Second, send)
+			return
+		}
+		timer.Reset(time.Second)
+	}
+}
+
+// version tells versions of a file apart: its modification time and size.
+type version struct {
+	mod  time.Time
+	size int64
+}
+
+// fileVersion returns the file's version, or zero if it cannot be read.
+func fileVersion(path string) version {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return version{}
+	}
+	return version{fi.ModTime(), fi.Size()}
+}
