@@ -173,17 +173,8 @@ func (g *Guard) ConfirmEnrolment(k *otp.Key, code string, now time.Time) error {
 // The first call reads the seed from the keyring and may block: call it off
 // the UI goroutine. Later calls use the seed kept in memory.
 func (g *Guard) Verify(code string, now time.Time) error {
-	if !g.Enabled() {
-		return ErrNotEnabled
-	}
-	if err := g.checkLock(now); err != nil {
-		return err
-	}
-	code, err := normalise(code)
+	code, err := g.prepare(code, now)
 	if err != nil {
-		return err
-	}
-	if err := g.load(); err != nil {
 		return err
 	}
 	g.mu.Lock()
@@ -191,21 +182,28 @@ func (g *Guard) Verify(code string, now time.Time) error {
 	return g.checkLocked(code, now)
 }
 
+// prepare does what Verify and Disable both need before comparing a code:
+// protection on, no lock, a code of the right shape, the seed loaded.
+func (g *Guard) prepare(code string, now time.Time) (string, error) {
+	if !g.Enabled() {
+		return "", ErrNotEnabled
+	}
+	if err := g.checkLock(now); err != nil {
+		return "", err
+	}
+	code, err := normalise(code)
+	if err != nil {
+		return "", err
+	}
+	return code, g.load()
+}
+
 // Disable turns app 2FA off after a valid code (the same rules as Verify),
 // removes the seed from the keyring and forgets it. It touches the keyring:
 // call it off the UI goroutine.
 func (g *Guard) Disable(code string, now time.Time) error {
-	if !g.Enabled() {
-		return ErrNotEnabled
-	}
-	if err := g.checkLock(now); err != nil {
-		return err
-	}
-	code, err := normalise(code)
+	code, err := g.prepare(code, now)
 	if err != nil {
-		return err
-	}
-	if err := g.load(); err != nil {
 		return err
 	}
 	g.io.Lock()
