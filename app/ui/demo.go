@@ -27,6 +27,7 @@ func runDemo(a fyne.App, o demoOptions) error {
 		return err
 	}
 	defer d.Close()
+	atExit(func() { d.Close(); os.RemoveAll(dir) })
 	mw := newMainWindow(Env{App: a, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
 		Guard: guard.New(d.Secrets, a.Preferences()), Demo: true})
 	if o == (demoOptions{}) {

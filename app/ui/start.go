@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -77,11 +78,20 @@ func Main(args []string, stderr io.Writer) int {
 	a.SetIcon(assets.Icon)
 	go func() {
 		<-stop
-		fyne.Do(a.Quit)
-		// Fyne 2.7.1 can hang in its own shutdown (about once in 60 runs
-		// here: saving preferences waits for a loop that has ended). A
-		// signal means "stop", so stop.
-		time.AfterFunc(10*time.Second, func() { os.Exit(0) })
+		// Fyne 2.7.1's own shutdown can crash (a pointer event for a window
+		// it has destroyed) or hang (saving preferences waits for a loop
+		// that has ended). A signal means "stop": do Keywarden's own
+		// clean-up on the UI goroutine, then exit.
+		done := make(chan struct{})
+		fyne.Do(func() {
+			runExitHooks()
+			close(done)
+		})
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+		}
+		os.Exit(0)
 	}()
 	if demo {
 		if err := runDemo(a, opts); err != nil {
@@ -98,6 +108,30 @@ func Main(args []string, stderr io.Writer) int {
 	}
 	runWindow(env, win, openID)
 	return 0
+}
+
+var (
+	exitMu    sync.Mutex
+	exitHooks []func()
+)
+
+// atExit registers clean-up that must run when a signal stops the app
+// (the normal quit runs the windows' own close handlers and defers).
+func atExit(f func()) {
+	exitMu.Lock()
+	defer exitMu.Unlock()
+	exitHooks = append(exitHooks, f)
+}
+
+// runExitHooks runs the registered clean-up, newest first.
+func runExitHooks() {
+	exitMu.Lock()
+	hooks := exitHooks
+	exitHooks = nil
+	exitMu.Unlock()
+	for i := len(hooks) - 1; i >= 0; i-- {
+		hooks[i]()
+	}
 }
 
 // realEnv opens the user's vault, the OS keyring and the exchange.

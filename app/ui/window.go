@@ -87,6 +87,7 @@ func newMainWindow(env Env) *mainWindow {
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, func(fyne.Shortcut) { mw.onNewKey() })
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
 	mw.win.SetOnClosed(mw.clip.clearNow)
+	atExit(mw.clip.clearNow)
 	mw.win.Resize(fyne.NewSize(900, 620))
 	mw.reload()
 	return mw
