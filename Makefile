@@ -2,7 +2,7 @@
 GO      ?= go
 export LANG := en_US.UTF-8
 
-.PHONY: run build test vet deps deps-test fuzz bench bench-idle clean
+.PHONY: run build test lint vet deps deps-test fuzz bench bench-idle clean
 
 ## run: install what Fyne needs (if missing), then start the app
 run: deps
@@ -17,6 +17,10 @@ build: deps
 test: deps-test
 	$(GO) vet ./...
 	.ci/session.sh $(GO) test -race -count=1 ./...
+
+## lint: go vet for three OSes, and staticcheck
+lint: vet
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 vet:
 	$(GO) vet ./...
