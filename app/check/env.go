@@ -5,16 +5,11 @@ import (
 	"net"
 	"net/url"
 	"strings"
-
-	"github.com/keywarden/keywarden/app/vault"
 )
 
-// Environment variables that point Keywarden elsewhere, shared by the
-// command line and the window.
-const (
-	EnvDir       = "KEYWARDEN_DIR"        // the folder of the key list (default vault.DefaultDir)
-	EnvKrakenURL = "KEYWARDEN_KRAKEN_URL" // another exchange address, on this computer only
-)
+// EnvKrakenURL names the environment variable that points Keywarden at
+// another exchange address, on this computer only (tests, the demo).
+const EnvKrakenURL = "KEYWARDEN_KRAKEN_URL"
 
 // ErrNotLoopback is returned by BaseURLFromEnv for an address that is not on
 // this computer.
@@ -32,15 +27,6 @@ func BaseURLFromEnv(getenv func(string) string) (string, error) {
 		return "", ErrNotLoopback
 	}
 	return v, nil
-}
-
-// DirFromEnv returns the key list's folder: KEYWARDEN_DIR, else the
-// default in the user's config folder.
-func DirFromEnv(getenv func(string) string) (string, error) {
-	if dir := strings.TrimSpace(getenv(EnvDir)); dir != "" {
-		return dir, nil
-	}
-	return vault.DefaultDir()
 }
 
 // loopbackURL reports whether raw is an http or https address on this

@@ -37,7 +37,7 @@ const (
 
 // The environment variables Main reads.
 const (
-	EnvDir       = check.EnvDir
+	EnvDir       = vault.EnvDir
 	EnvKrakenURL = check.EnvKrakenURL
 	EnvDebug     = "KEYWARDEN_DEBUG"
 )
@@ -204,7 +204,7 @@ func newEnv(s IO) *env {
 func (e *env) store() (*vault.Store, error) {
 	dir := e.dir
 	if dir == "" {
-		d, err := check.DirFromEnv(e.getenv)
+		d, err := vault.DirFromEnv(e.getenv)
 		if err != nil {
 			return nil, &userError{msg: "Keywarden cannot find your config folder to keep its key list in. Set " + EnvDir + " to a folder of your choice.", err: err}
 		}

@@ -78,13 +78,9 @@ func Main(args []string, stderr io.Writer) int {
 // realConfig opens the user's key list, the reminders, the keyring and the
 // exchange, as the window does.
 func realConfig() (Config, error) {
-	dir, err := check.DirFromEnv(os.Getenv)
+	store, err := vault.OpenFromEnv(os.Getenv)
 	if err != nil {
-		return Config{}, fmt.Errorf("cannot find your config folder to keep the key list in (%v): set %s to a folder of your choice", err, check.EnvDir)
-	}
-	store, err := vault.Open(dir)
-	if err != nil {
-		return Config{}, fmt.Errorf("cannot use the folder %s for the key list: check that you may create and write to it, or set %s to another folder", dir, check.EnvDir)
+		return Config{}, err
 	}
 	base, err := check.BaseURLFromEnv(os.Getenv)
 	if err != nil {

@@ -136,13 +136,9 @@ func runExitHooks() {
 
 // realEnv opens the user's vault, the OS keyring and the exchange.
 func realEnv(a fyne.App) (Env, error) {
-	dir, err := check.DirFromEnv(os.Getenv)
+	store, err := vault.OpenFromEnv(os.Getenv)
 	if err != nil {
-		return Env{}, fmt.Errorf("cannot find your config folder to keep the key list in (%v): set %s to a folder of your choice", err, check.EnvDir)
-	}
-	store, err := vault.Open(dir)
-	if err != nil {
-		return Env{}, fmt.Errorf("cannot use the folder %s for the key list: check that you may create and write to it, or set %s to another folder", dir, check.EnvDir)
+		return Env{}, err
 	}
 	base, err := check.BaseURLFromEnv(os.Getenv)
 	if err != nil {
