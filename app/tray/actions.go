@@ -19,7 +19,8 @@ func (t *Tray) OpenKey(recordID string) { t.window(recordID) }
 // OpenWindow shows the window.
 func (t *Tray) OpenWindow() { t.window("") }
 
-// Snooze holds back the key's reminders for d.
+// Snooze holds back the key's reminders for d, and tells a running window,
+// whose key detail shows the snooze.
 func (t *Tray) Snooze(recordID string, d time.Duration) {
 	until := t.clock.Now().Add(d)
 	if err := t.cfg.State.Update(func(s *remind.State) { s.Snooze(recordID, until) }); err != nil {
@@ -27,6 +28,7 @@ func (t *Tray) Snooze(recordID string, d time.Duration) {
 		return
 	}
 	t.Poke()
+	t.saved()
 }
 
 // OnAction acts on an action picked on a reminder's notification.

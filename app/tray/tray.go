@@ -53,8 +53,8 @@ type Config struct {
 	// Window shows the window: on the key with the given record ID, or as
 	// it is for "". nil does nothing.
 	Window func(recordID string) error
-	// Saved is called after the tray saved the key list (check results), so
-	// a running window can read it again. nil does nothing.
+	// Saved is called after the tray saved the key list (check results) or
+	// a snooze, so a running window can read them again. nil does nothing.
 	Saved func()
 	// Quit ends the tray part (the "Quit" menu item, MsgQuit). nil does
 	// nothing.

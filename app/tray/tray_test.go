@@ -225,8 +225,15 @@ func TestTray_remindsOnceAndFollowsTheKeys(t *testing.T) {
 	})
 
 	t.Run("a notification's actions open the key and snooze it", func(t *testing.T) {
+		var savedBefore int
+		rec.locked(func() { savedBefore = rec.saved })
 		h.tray.OnAction("k1", ActionOpen)
 		h.tray.OnAction("k2", ActionSnoozeWeek)
+		rec.locked(func() {
+			if rec.saved != savedBefore+1 {
+				t.Errorf("the window was told %d times of the snooze, want once", rec.saved-savedBefore)
+			}
+		})
 		rec.waitFor(t, "the window is asked for k1", func() bool { return slices.Equal(rec.windows, []string{"k1"}) })
 		st, err := h.cfg.State.Load()
 		if err != nil {

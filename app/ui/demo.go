@@ -36,8 +36,7 @@ func runDemo(a fyne.App, o demoOptions) error {
 	}
 	// The screen's key is looked up now, so a wrong name fails before the
 	// window opens.
-	data, err := d.Store.Load()
-	mw.setData(data, err)
+	mw.setData(mw.readList())
 	open, err := mw.screenOpener(o)
 	if err != nil {
 		return err

@@ -26,6 +26,8 @@ type keyDetail struct {
 	copyKey, copyPrivate                                  *widget.Button
 	revoke, compromised, remove                           *widget.Button
 	readback                                              *readbackView
+	reminders                                             *reminderSection
+	remindersHeading                                      *widget.Label
 	scroll                                                *container.Scroll
 	content                                               fyne.CanvasObject
 }
@@ -66,9 +68,12 @@ func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
 	header := container.NewBorder(nil, nil, d.back, state, title)
 
 	d.readback = newReadbackView(rec, mw.env.now())
+	d.reminders = newReminderSection(mw, rec)
+	d.remindersHeading = newHeading("Reminders and background checks")
 	body := container.NewVBox(
 		newHeading("What needs doing"), findingsView(d.findings),
 		widget.NewSeparator(), newHeading("The key"), d.recordView(),
+		widget.NewSeparator(), d.remindersHeading, d.reminders.content,
 		widget.NewSeparator(), newHeading("What Kraken said at the last check"), d.readback.content,
 		widget.NewSeparator(), newHeading("History"), historyView(rec),
 	)
@@ -80,6 +85,14 @@ func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
 	d.scroll = container.NewVScroll(container.NewPadded(body))
 	d.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, side, d.scroll)
 	return d
+}
+
+// scrollToReminders scrolls the reminders' heading to the top, once the
+// detail has been laid out.
+func (d *keyDetail) scrollToReminders() {
+	top := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.scroll)
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(d.remindersHeading)
+	d.scroll.ScrollToOffset(fyne.NewPos(0, d.scroll.Offset.Y+at.Y-top.Y))
 }
 
 // enableActions offers only what makes sense for the key's status.

@@ -46,6 +46,9 @@ type Env struct {
 	// read, after the window's own changes too; nil does nothing. The
 	// window uses it to tell the tray part that the list changed.
 	Loaded func()
+	// TellTray tells the tray part that the reminders file changed (a
+	// snooze, a background-check choice); nil does nothing.
+	TellTray func()
 }
 
 // NewMainWindow builds the main window over env and starts loading the key

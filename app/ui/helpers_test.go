@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/demo"
@@ -126,4 +127,25 @@ func names(recs []vault.Record) []string {
 		out[i] = r.Name
 	}
 	return out
+}
+
+// hasLabel reports whether a label under o shows exactly text.
+func hasLabel(o fyne.CanvasObject, text string) bool {
+	for _, obj := range test.LaidOutObjects(o) {
+		if l, ok := obj.(*widget.Label); ok && l.Text == text {
+			return true
+		}
+	}
+	return false
+}
+
+// toggle sets a check as a click would, then waits for the work it starts.
+// It does not use SetChecked: the test driver runs fyne.Do at once on the
+// background job's goroutine, and SetChecked's own refresh after the
+// callback would then race with the job's result.
+func (f *fixture) toggle(c *widget.Check, on bool) {
+	f.t.Helper()
+	c.Checked = on
+	c.OnChanged(on)
+	f.wait()
 }

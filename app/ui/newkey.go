@@ -90,10 +90,10 @@ func (mw *mainWindow) saveNewKey(res wizard.Result, replaces *vault.Record) erro
 	}
 	fyne.Do(func() {
 		mw.background("Reading your key list", func() func() {
-			data, err := mw.env.Store.Load()
+			snap := mw.readList()
 			return func() {
 				mw.wizard = nil
-				mw.setData(data, err)
+				mw.setData(snap)
 				mw.showDetail(rec.ID)
 				if replaces != nil {
 					mw.notice("Saved " + rec.Name + ". Switch whatever used " + replaces.Name + " to it, then revoke " + replaces.Name + ".")

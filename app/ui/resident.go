@@ -108,6 +108,7 @@ func runWindow(env Env, win *instance.Instance, openID string) {
 		}()
 	}
 	env.Loaded = tellTrayOnChange(env.Store.Path())
+	env.TellTray = func() { go func() { _ = instance.Send(tray.InstanceTray, tray.MsgChanged) }() }
 	env.App.Preferences().AddChangeListener(tellTraySoon())
 
 	mw := newMainWindow(env)
@@ -149,9 +150,9 @@ func (mw *mainWindow) raise() {
 // the list if there is no such key.
 func (mw *mainWindow) openKey(id string) {
 	mw.background("Reading your key list", func() func() {
-		data, err := mw.env.Store.Load()
+		snap := mw.readList()
 		return func() {
-			mw.setData(data, err)
+			mw.setData(snap)
 			if _, ok := mw.record(id); ok {
 				mw.showDetail(id)
 			}

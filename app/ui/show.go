@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -28,10 +29,10 @@ type demoOptions struct {
 // showScreens are the screens --show opens. detail, review and revoke need
 // a key (":NAME"); the wizard's take one too, and otherwise pick a key whose
 // permissions on the exchange differ from the intended ones.
-var showScreens = []string{"list", "detail", "review", "revoke", "settings", "wizard-permissions", "wizard-verify"}
+var showScreens = []string{"list", "detail", "detail-reminders", "review", "revoke", "settings", "wizard-permissions", "wizard-verify"}
 
 // demoUsage is the demo's usage line, for errors.
-const demoUsage = "usage: keywarden demo [--show list|detail:NAME|review:NAME|revoke:NAME|settings|wizard-permissions[:NAME]|wizard-verify[:NAME]] [--size WIDTHxHEIGHT]"
+const demoUsage = "usage: keywarden demo [--show list|detail:NAME|detail-reminders:NAME|review:NAME|revoke:NAME|settings|wizard-permissions[:NAME]|wizard-verify[:NAME]] [--size WIDTHxHEIGHT]"
 
 // parseDemoArgs reads the arguments after "demo".
 func parseDemoArgs(args []string) (demoOptions, error) {
@@ -51,7 +52,7 @@ func parseDemoArgs(args []string) (demoOptions, error) {
 	case screen == "":
 	case !slices.Contains(showScreens, screen):
 		return o, fmt.Errorf("there is no screen %q to show\n%s", screen, demoUsage)
-	case key == "" && (screen == "detail" || screen == "review" || screen == "revoke"):
+	case key == "" && (screen == "detail" || screen == "detail-reminders" || screen == "review" || screen == "revoke"):
 		return o, fmt.Errorf("--show %s needs a key's name: --show %s:NAME", screen, screen)
 	case key != "" && (screen == "list" || screen == "settings"):
 		return o, fmt.Errorf("--show %s takes no key name", screen)
@@ -85,6 +86,18 @@ func (mw *mainWindow) screenOpener(o demoOptions) (func(), error) {
 	switch o.screen {
 	case "detail":
 		return func() { mw.showDetail(rec.ID) }, nil
+	case "detail-reminders":
+		return func() {
+			mw.showDetail(rec.ID)
+			// Scroll once the window has laid the detail out.
+			time.AfterFunc(300*time.Millisecond, func() {
+				fyne.Do(func() {
+					if mw.detail != nil {
+						mw.detail.scrollToReminders()
+					}
+				})
+			})
+		}, nil
 	case "review":
 		return func() { mw.showReview(rec.ID) }, nil
 	case "revoke":

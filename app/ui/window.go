@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/ui/wizard"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -37,6 +38,9 @@ type mainWindow struct {
 	loaded  bool
 	loadErr error
 	damage  string // the damaged file last reported, so it is reported once
+
+	reminders    remind.State // the reminders file, read with the key list
+	remindersErr error
 
 	root     *fyne.Container // the body over the status line
 	body     *fyne.Container
@@ -160,9 +164,26 @@ func (mw *mainWindow) notice(text string) {
 // reload reads the key list again.
 func (mw *mainWindow) reload() {
 	mw.background("Reading your key list", func() func() {
-		data, err := mw.env.Store.Load()
-		return func() { mw.setData(data, err) }
+		snap := mw.readList()
+		return func() { mw.setData(snap) }
 	})
+}
+
+// listSnapshot is the key list and the reminders file beside it, as one
+// read found them.
+type listSnapshot struct {
+	data         *vault.Data
+	err          error
+	reminders    remind.State
+	remindersErr error
+}
+
+// readList reads the key list and the reminders; it runs off the UI
+// goroutine.
+func (mw *mainWindow) readList() listSnapshot {
+	data, err := mw.env.Store.Load()
+	rem, remErr := mw.reminderFile().Load()
+	return listSnapshot{data: data, err: err, reminders: rem, remindersErr: remErr}
 }
 
 // update changes the key list with fn (which runs off the UI goroutine,
@@ -171,9 +192,9 @@ func (mw *mainWindow) reload() {
 func (mw *mainWindow) update(what string, fn func(*vault.Data) error, done func()) {
 	mw.background(what, func() func() {
 		err := mw.env.Store.Update(fn)
-		data, loadErr := mw.env.Store.Load()
+		snap := mw.readList()
 		return func() {
-			mw.setData(data, loadErr)
+			mw.setData(snap)
 			if err != nil {
 				mw.showError("Nothing was changed", err)
 				return
@@ -185,8 +206,11 @@ func (mw *mainWindow) update(what string, fn func(*vault.Data) error, done func(
 	})
 }
 
-// setData takes a freshly loaded key list and redraws the current screen.
-func (mw *mainWindow) setData(data *vault.Data, err error) {
+// setData takes a freshly read key list and reminders and redraws the
+// current screen.
+func (mw *mainWindow) setData(snap listSnapshot) {
+	data, err := snap.data, snap.err
+	mw.reminders, mw.remindersErr = snap.reminders, snap.remindersErr
 	mw.loaded = true
 	mw.loadErr = err
 	if err != nil {
