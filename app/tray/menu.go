@@ -41,7 +41,7 @@ type Model struct {
 	CanCheck bool
 }
 
-// KeyItem is one key in the menu; clicking it opens the key in the window.
+// KeyItem is one key in the menu; clicking it opens the key's review in the window.
 type KeyItem struct {
 	RecordID string
 	// Label is the menu text: the key's name and what is wrong.

@@ -146,15 +146,21 @@ func (mw *mainWindow) raise() {
 	mw.win.RequestFocus()
 }
 
-// openKey reads the key list again and shows the key with the given ID, or
-// the list if there is no such key.
+// openKey reads the key list again and shows the review of the key with
+// the given ID (its detail, for a revoked or leaked key, which has no
+// review), or the list if there is no such key. The tray opens a key this
+// way from its menu and its reminders.
 func (mw *mainWindow) openKey(id string) {
 	mw.background("Reading your key list", func() func() {
 		snap := mw.readList()
 		return func() {
 			mw.setData(snap)
-			if _, ok := mw.record(id); ok {
+			switch rec, ok := mw.record(id); {
+			case !ok:
+			case rec.Retired():
 				mw.showDetail(id)
+			default:
+				mw.showReview(id)
 			}
 		}
 	})

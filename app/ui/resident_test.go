@@ -77,12 +77,27 @@ func TestMainWindow_onMessage(t *testing.T) {
 
 	f.mw.onMessage("open " + a.ID)
 	f.wait()
-	if f.mw.view != viewDetail || f.mw.viewID != a.ID {
-		t.Errorf("after open: view %v %q, want the detail of %s", f.mw.view, f.mw.viewID, a.ID)
+	if f.mw.view != viewReview || f.mw.viewID != a.ID {
+		t.Errorf("after open: view %v %q, want the review of %s", f.mw.view, f.mw.viewID, a.ID)
 	}
 
 	t.Run("a key the tray knows and the window not yet is read first", func(t *testing.T) {
 		b := f.addKey("cointracker", []kraken.Permission{kraken.QueryFunds}, kraken.QueryFunds)
+		f.mw.onMessage("open " + b.ID)
+		f.wait()
+		if f.mw.view != viewReview || f.mw.viewID != b.ID {
+			t.Errorf("view %v %q, want the review of %s", f.mw.view, f.mw.viewID, b.ID)
+		}
+	})
+	t.Run("a revoked key has no review: its detail shows", func(t *testing.T) {
+		b := f.addKey("old-script", []kraken.Permission{kraken.QueryFunds}, kraken.QueryFunds)
+		if err := f.store.Update(func(d *vault.Data) error {
+			r, err := d.ByID(b.ID)
+			r.Status = vault.StatusRevoked
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		f.mw.onMessage("open " + b.ID)
 		f.wait()
 		if f.mw.view != viewDetail || f.mw.viewID != b.ID {
