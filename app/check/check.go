@@ -51,7 +51,9 @@ type Options struct {
 func (r *Runner) Check(ctx context.Context, rec vault.Record, opt Options, now time.Time) vault.Readback {
 	secret, err := r.Secrets.Get(rec.ID)
 	if err != nil {
-		return failed(now, vault.UserMessage(err))
+		rb := failed(now, vault.UserMessage(err))
+		rb.Unreached = errors.Is(err, vault.ErrKeyringUnavailable)
+		return rb
 	}
 	return r.CheckSecret(ctx, secret, rec.TwoFA, opt, now)
 }
@@ -91,7 +93,20 @@ func fromError(err error, now time.Time) vault.Readback {
 	if errors.Is(err, kraken.ErrInvalidKey) {
 		return vault.Readback{At: now, Outcome: vault.OutcomeInvalidKey, Problem: kraken.UserMessage(err)}
 	}
-	return failed(now, kraken.UserMessage(err))
+	rb := failed(now, kraken.UserMessage(err))
+	rb.Unreached = unreached(err)
+	return rb
+}
+
+// unreached reports whether err means the call got no answer about the key
+// (vault.Readback.Unreached).
+func unreached(err error) bool {
+	for _, target := range []error{kraken.ErrNetwork, kraken.ErrExchangeDown, kraken.ErrThrottled, kraken.ErrRateLimited} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 func failed(now time.Time, problem string) vault.Readback {

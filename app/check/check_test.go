@@ -130,6 +130,38 @@ func TestRunner_Check(t *testing.T) {
 			t.Errorf("%d calls, want 1", n)
 		}
 	})
+	t.Run("no network is an unreached check, which says nothing about the key", func(t *testing.T) {
+		f := newFixture(t)
+		rec, _ := f.add(t, krakentest.Key{Permissions: []kraken.Permission{kraken.QueryFunds}}, vault.TwoFANone)
+		f.ex.Close()
+		rb := f.runner.Check(context.Background(), rec, check.Options{}, now)
+		if rb.Outcome != vault.OutcomeError || !rb.Unreached {
+			t.Fatalf("readback %+v, want an unreached error", rb)
+		}
+	})
+	t.Run("a locked keyring is an unreached check", func(t *testing.T) {
+		f := newFixture(t)
+		rec, _ := f.add(t, krakentest.Key{Permissions: []kraken.Permission{kraken.QueryFunds}}, vault.TwoFANone)
+		f.runner.Secrets = lockedKeyring{}
+		rb := f.runner.Check(context.Background(), rec, check.Options{}, now)
+		if rb.Outcome != vault.OutcomeError || !rb.Unreached || rb.Problem == "" {
+			t.Fatalf("readback %+v, want an unreached error in plain words", rb)
+		}
+	})
+	t.Run("a wrong code or a deleted key is an answer about the key", func(t *testing.T) {
+		f := newFixture(t)
+		typed, _ := f.add(t, krakentest.Key{OTPPassword: "right-password", Permissions: []kraken.Permission{kraken.QueryFunds}}, vault.TwoFATyped)
+		deleted, k := f.add(t, krakentest.Key{Permissions: []kraken.Permission{kraken.QueryFunds}}, vault.TwoFANone)
+		f.ex.DeleteKey(k.APIKey)
+		for _, rb := range []vault.Readback{
+			f.runner.Check(context.Background(), typed, check.Options{OTP: "wrong"}, now),
+			f.runner.Check(context.Background(), deleted, check.Options{}, now),
+		} {
+			if rb.Unreached {
+				t.Errorf("readback %+v is marked unreached", rb)
+			}
+		}
+	})
 	t.Run("a missing secret is a plain-words problem, not a call", func(t *testing.T) {
 		f := newFixture(t)
 		rec := vault.Record{ID: vault.NewID(), Name: "ghost"}
@@ -204,3 +236,13 @@ func equal(a, b []kraken.Permission) bool {
 	}
 	return true
 }
+
+// lockedKeyring answers like a keyring that is locked: the one failure of
+// the OS keyring a unit test cannot bring about for real.
+type lockedKeyring struct{}
+
+func (lockedKeyring) Get(string) (vault.Secret, error) {
+	return vault.Secret{}, vault.ErrKeyringUnavailable
+}
+func (lockedKeyring) Set(string, vault.Secret) error { return vault.ErrKeyringUnavailable }
+func (lockedKeyring) Delete(string) error            { return vault.ErrKeyringUnavailable }

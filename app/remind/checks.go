@@ -10,6 +10,11 @@ import (
 // background, counted from its last check of any kind.
 const CheckInterval = 24 * time.Hour
 
+// RetryInterval is how long after a background check that got no answer
+// about the key (State.Unreached) it is tried again. Such failures never
+// reached the exchange's key checks, so they do not count toward a lockout.
+const RetryInterval = time.Hour
+
 // NonceRaceNote explains, for the background-check setting, why it is off
 // by default for keys a running program uses (KRAKEN.md, "Nonce").
 const NonceRaceNote = "A background check calls Kraken with this key. " +
@@ -56,7 +61,8 @@ func AutoCheckOn(r vault.Record, state State) bool {
 
 // NextCheck returns when the key is next due for a background check:
 // CheckInterval after its last check (the later of the last readback and
-// the last background check started), or the zero time when it was never
+// the last background check started), RetryInterval after it when that
+// check got no answer (State.Unreached), or the zero time when it was never
 // checked, which is due at once. ok is false when the key is not checked
 // in the background.
 func NextCheck(r vault.Record, state State) (at time.Time, ok bool) {
@@ -72,6 +78,9 @@ func NextCheck(r vault.Record, state State) (at time.Time, ok bool) {
 	}
 	if last.IsZero() {
 		return time.Time{}, true
+	}
+	if failed, ok := state.Unreached[r.ID]; ok && !failed.Before(last) {
+		return failed.Add(RetryInterval), true
 	}
 	return last.Add(CheckInterval), true
 }

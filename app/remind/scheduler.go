@@ -243,8 +243,16 @@ func (s *Scheduler) check(ctx context.Context, due []vault.Record, now time.Time
 	if ctx.Err() != nil {
 		return true // cut short: the results say "cancelled", not what the key is
 	}
+	// A check that got no answer about the key keeps the record's last
+	// answer and is tried again soon; the log says why.
+	var unreached []check.Result
 	err = s.cfg.Vault.Update(func(d *vault.Data) error {
+		unreached = unreached[:0]
 		for _, res := range results {
+			if res.Readback.Unreached {
+				unreached = append(unreached, res)
+				continue
+			}
 			rec, err := d.ByID(res.Record.ID)
 			if err != nil {
 				continue // removed meanwhile
@@ -261,6 +269,21 @@ func (s *Scheduler) check(ctx context.Context, due []vault.Record, now time.Time
 	})
 	if err != nil {
 		s.report(fmt.Errorf("remind: save the background checks: %w", err))
+	}
+	if len(unreached) == 0 {
+		return true
+	}
+	for _, res := range unreached {
+		s.report(fmt.Errorf("remind: the background check of key %s got no answer, so its last answer is kept and it is tried again in %v: %s",
+			res.Record.ID, RetryInterval, res.Readback.Problem))
+	}
+	err = s.cfg.State.Update(func(fs *State) {
+		for _, res := range unreached {
+			fs.markUnreached(res.Record.ID, res.Readback.At)
+		}
+	})
+	if err != nil {
+		s.report(fmt.Errorf("remind: save the background checks to try again: %w", err))
 	}
 	return true
 }

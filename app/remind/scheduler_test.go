@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -288,6 +289,55 @@ func TestScheduler_backgroundChecks(t *testing.T) {
 		h.advance(ResumeGrace)
 		if rb := h.record("k1").LastCheck; rb.Outcome != vault.OutcomeOK {
 			t.Errorf("saved readback = %+v, want the newer one made by hand", rb)
+		}
+	})
+	t.Run("no answer keeps the last one and tries again in an hour", func(t *testing.T) {
+		last := t0.Add(-2 * day)
+		h := newHarness(t, taxKey(func(r *vault.Record) { r.LastCheck.At = last }))
+		offline := true
+		h.check = func(r vault.Record, now time.Time) vault.Readback {
+			if offline {
+				return vault.Readback{At: now, Outcome: vault.OutcomeError, Problem: "no network", Unreached: true}
+			}
+			return vault.Readback{At: now, Outcome: vault.OutcomeOK, Name: r.Name, Permissions: r.Intended}
+		}
+		h.start(true)
+		h.advance(ResumeGrace)
+		if got := h.takeChecked(); len(got) != 1 {
+			t.Fatalf("checks = %q, want one", got)
+		}
+		if rb := h.record("k1").LastCheck; rb.Outcome != vault.OutcomeOK || !rb.At.Equal(last) {
+			t.Errorf("saved readback = %+v, want the last answer kept", rb)
+		}
+		if errs := h.takeErrs(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "no network") {
+			t.Errorf("log = %v, want the failure", errs)
+		}
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown = %q: no answer is no news", got)
+		}
+		h.advance(RetryInterval - time.Minute)
+		if got := h.takeChecked(); len(got) != 0 {
+			t.Errorf("tried again within the hour: %q", got)
+		}
+		h.advance(time.Minute)
+		if got := h.takeChecked(); len(got) != 1 {
+			t.Fatalf("checks an hour later = %q, want one", got)
+		}
+		offline = false
+		h.advance(RetryInterval)
+		if rb := h.record("k1").LastCheck; rb.Outcome != vault.OutcomeOK || !rb.At.After(last) {
+			t.Errorf("saved readback = %+v, want the new answer", rb)
+		}
+		st, err := h.state.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := st.Unreached["k1"]; ok {
+			t.Error("the missed check is still remembered after an answer")
+		}
+		h.advance(CheckInterval - time.Minute)
+		if got := h.takeChecked(); len(got) != 1 {
+			t.Errorf("checks = %q, want the one that answered, then none for a day", got)
 		}
 	})
 }

@@ -36,6 +36,11 @@ type State struct {
 	// started, so a check whose result could not be saved is not repeated
 	// at every wake-up.
 	Checked map[string]time.Time `json:"checked,omitempty"`
+	// Unreached maps a record ID to when its last background check got no
+	// answer about the key (vault.Readback.Unreached: no network, Kraken
+	// down or busy, the keyring locked). The record keeps its last answer,
+	// and the check is tried again RetryInterval later, not a day later.
+	Unreached map[string]time.Time `json:"unreached,omitempty"`
 }
 
 // Snooze holds back a key's reminders until a time.
@@ -171,6 +176,19 @@ func (s *State) Prune(records []vault.Record, now time.Time) {
 			delete(s.Checked, id)
 		}
 	}
+	for id, at := range s.Unreached {
+		if r := byID[id]; r == nil || r.LastCheck != nil && r.LastCheck.At.After(at) || now.Sub(at) >= CheckInterval {
+			delete(s.Unreached, id) // gone, checked since, or retried by now
+		}
+	}
+}
+
+// markUnreached records that the key's background check at got no answer.
+func (s *State) markUnreached(recordID string, at time.Time) {
+	if s.Unreached == nil {
+		s.Unreached = make(map[string]time.Time)
+	}
+	s.Unreached[recordID] = at
 }
 
 // held reports whether a snooze keeps the reminder quiet at now.

@@ -168,6 +168,9 @@ func (s *reminderSection) checkWords(now time.Time) string {
 	case !at.After(now):
 		return "On (" + whose + "). The tray checks it at the next chance; problems come as a reminder."
 	}
+	if failed, ok := st.Unreached[r.ID]; ok && failed.Add(remind.RetryInterval).Equal(at) {
+		return "On (" + whose + "). The last background check, " + dateTime(failed) + ", got no answer (no network, or Kraken busy), so Kraken's last answer below still stands. It is tried again around " + dateTime(at) + "."
+	}
 	return "On (" + whose + "). Next check around " + dateTime(at) + " (" + relative(at, now) + "); problems come as a reminder."
 }
 

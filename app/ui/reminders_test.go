@@ -152,6 +152,24 @@ func TestReminderSection_backgroundCheck(t *testing.T) {
 	})
 }
 
+func TestReminderSection_unreached(t *testing.T) {
+	f := newDemoFixture(t)
+	rec := f.byName("koinly-tax-import")
+	failed := time.Now().Add(-10 * time.Minute)
+	if err := f.mw.reminderFile().Update(func(st *remind.State) {
+		st.Checked = map[string]time.Time{rec.ID: failed}
+		st.Unreached = map[string]time.Time{rec.ID: failed}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.mw.reload()
+	f.wait()
+	f.mw.showDetail(rec.ID)
+	if got := f.mw.detail.reminders.checkText.Text; !strings.Contains(got, "got no answer") || !strings.Contains(got, dateTime(failed.Add(remind.RetryInterval))) {
+		t.Errorf("text %q", got)
+	}
+}
+
 func TestReminderSection_typed2FA(t *testing.T) {
 	f := newFixture(t)
 	rec := f.addKey("typed-2fa", []kraken.Permission{kraken.QueryFunds}, kraken.QueryFunds)

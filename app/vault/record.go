@@ -107,6 +107,11 @@ type Readback struct {
 	Outcome Outcome   `json:"outcome"`
 	// Problem is the plain-words message for OutcomeError.
 	Problem string `json:"problem,omitempty"`
+	// Unreached marks an OutcomeError that says nothing about the key: the
+	// call never got an answer about it (no network, the exchange down or
+	// busy, the key's call counter full, the keyring locked). Such a
+	// failure does not count toward a lockout, so it may be tried again.
+	Unreached bool `json:"unreached,omitempty"`
 	// Probed is true when the permissions came from probes because
 	// GetApiKeyInfo was not available; Unknown lists what probes cannot tell.
 	Probed      bool                `json:"probed,omitempty"`
