@@ -81,22 +81,34 @@ measure() {
 	local name=$1 title=$2
 	shift 2
 	echo "measuring $name for ${secs}s…" >&2
-	"$@" >"$dir/$name.log" 2>&1 &
-	local pid=$!
-	pids+=("$pid")
-	if [ -n "$title" ]; then
+	local pid attempt
+	# Now and then a GL program cannot open the display at start on a busy
+	# two-core machine (screenshots.sh sees it too): try twice.
+	for attempt in 1 2; do
+		"$@" >"$dir/$name.log" 2>&1 &
+		pid=$!
+		pids+=("$pid")
+		[ -z "$title" ] && break
 		for _ in $(seq 200); do
-			xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1 && break
+			xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1 && break 2
+			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
-		xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1 ||
-			{ echo "bench-idle: no window \"$title\" for $name" >&2; cat "$dir/$name.log" >&2; exit 1; }
-	fi
+		echo "bench-idle: no window \"$title\" for $name (attempt $attempt); it said:" >&2
+		cat "$dir/$name.log" >&2
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		if [ "$attempt" = 2 ]; then
+			echo "Xvfb said:" >&2
+			cat "$dir/xvfb.log" >&2
+			exit 1
+		fi
+	done
 	sleep "$settle"
 	local a b
-	a=($(sample "$pid"))
+	read -ra a < <(sample "$pid")
 	sleep "$secs"
-	b=($(sample "$pid"))
+	read -ra b < <(sample "$pid")
 	local rss anon file threads
 	rss=$(mem "$pid" VmRSS) anon=$(mem "$pid" RssAnon) file=$(mem "$pid" RssFile)
 	threads=$(awk '$1 == "Threads:" {print $2}' "/proc/$pid/status")
