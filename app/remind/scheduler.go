@@ -245,14 +245,16 @@ func (s *Scheduler) check(ctx context.Context, due []vault.Record, now time.Time
 	}
 	// A check that got no answer about the key keeps the record's last
 	// answer and is tried again soon; the log says why.
-	var unreached []check.Result
+	var answered, unreached []check.Result
+	for _, res := range results {
+		if res.Readback.Unreached {
+			unreached = append(unreached, res)
+		} else {
+			answered = append(answered, res)
+		}
+	}
 	err = s.cfg.Vault.Update(func(d *vault.Data) error {
-		unreached = unreached[:0]
-		for _, res := range results {
-			if res.Readback.Unreached {
-				unreached = append(unreached, res)
-				continue
-			}
+		for _, res := range answered {
 			rec, err := d.ByID(res.Record.ID)
 			if err != nil {
 				continue // removed meanwhile

@@ -23,8 +23,6 @@ type reminderSection struct {
 	rec  vault.Record
 	file *remind.StateFile
 
-	loaded  bool
-	state   remind.State
 	filling bool // fill is setting the checks: their callbacks must not save
 
 	snoozeText                      *widget.Label
@@ -43,6 +41,10 @@ func (mw *mainWindow) reminderFile() *remind.StateFile {
 
 func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
 	s := &reminderSection{mw: mw, rec: rec, file: mw.reminderFile()}
+	if words := retiredWords(rec); words != "" {
+		s.content = newWrapped(words) // no reminders, no checks: nothing to set
+		return s
+	}
 	s.snoozeText = newWrapped("")
 	s.snoozeDay = widget.NewButtonWithIcon("Snooze 1 day", theme.HistoryIcon(), func() { s.onSnooze(remind.SnoozeDay) })
 	s.snoozeWeek = widget.NewButtonWithIcon("Snooze 1 week", theme.HistoryIcon(), func() { s.onSnooze(remind.SnoozeWeek) })
@@ -60,11 +62,6 @@ func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
 	s.problem.Importance = widget.WarningImportance
 	s.problem.Hide()
 	s.enable(false)
-
-	if words := retiredWords(rec); words != "" {
-		s.content = newWrapped(words) // no reminders, no checks: nothing to set
-		return s
-	}
 	s.content = container.NewVBox(
 		s.problem,
 		s.snoozeText, container.NewHBox(s.snoozeDay, s.snoozeWeek, s.unsnooze),
@@ -111,7 +108,6 @@ func (s *reminderSection) fill(st remind.State, err error) {
 	default:
 		s.problem.Hide()
 	}
-	s.loaded, s.state = true, st
 	now := s.mw.env.now()
 
 	if until, ok := st.SnoozedUntil(s.rec.ID, now); ok {
@@ -133,7 +129,7 @@ func (s *reminderSection) fill(st remind.State, err error) {
 	s.autoCheck.SetChecked(remind.AutoCheckOn(s.rec, st))
 	s.inUse.SetChecked(st.InUse[s.rec.ID])
 	s.filling = false
-	s.checkText.SetText(s.checkWords(now))
+	s.checkText.SetText(s.checkWords(st, now))
 	_, chosen := st.AutoCheck[s.rec.ID]
 	if chosen {
 		s.useDefault.Show()
@@ -145,8 +141,8 @@ func (s *reminderSection) fill(st remind.State, err error) {
 
 // checkWords says whether and when the key is checked in the background,
 // and whose choice that is.
-func (s *reminderSection) checkWords(now time.Time) string {
-	r, st := s.rec, s.state
+func (s *reminderSection) checkWords(st remind.State, now time.Time) string {
+	r := s.rec
 	if ok, why := remind.CanAutoCheck(r); !ok {
 		return why
 	}
@@ -189,14 +185,14 @@ func (s *reminderSection) onUnsnooze() {
 }
 
 func (s *reminderSection) onAutoCheck(on bool) {
-	if s.filling || !s.loaded {
+	if s.filling {
 		return
 	}
 	s.save("Saving the background check", func(st *remind.State) { st.SetAutoCheck(s.rec.ID, on) })
 }
 
 func (s *reminderSection) onInUse(on bool) {
-	if s.filling || !s.loaded {
+	if s.filling {
 		return
 	}
 	s.save("Saving the background check", func(st *remind.State) { st.SetInUse(s.rec.ID, on) })

@@ -108,7 +108,7 @@ func runWindow(env Env, win *instance.Instance, openID string) {
 		}()
 	}
 	env.Loaded = tellTrayOnChange(env.Store.Path())
-	env.TellTray = func() { go func() { _ = instance.Send(tray.InstanceTray, tray.MsgChanged) }() }
+	env.TellTray = func() { go tellTray() }
 	env.App.Preferences().AddChangeListener(tellTraySoon())
 
 	mw := newMainWindow(env)
@@ -174,6 +174,10 @@ func setStartAtLogin(exe string, on bool) error {
 	return autostart.Disable()
 }
 
+// tellTray tells the tray part "changed", if it runs: look at the key list,
+// the reminders and the settings again. It blocks briefly on the socket.
+func tellTray() { _ = instance.Send(tray.InstanceTray, tray.MsgChanged) }
+
 // tellTrayOnChange returns the Env.Loaded hook: it tells the tray part
 // "changed" when the key list file changed since the hook last looked, so
 // the tray's menu and reminders follow what the window saved.
@@ -182,7 +186,7 @@ func tellTrayOnChange(path string) func() {
 	return func() {
 		if v := fileVersion(path); v != last {
 			last = v
-			go func() { _ = instance.Send(tray.InstanceTray, tray.MsgChanged) }()
+			go tellTray()
 		}
 	}
 }
@@ -193,12 +197,11 @@ func tellTrayOnChange(path string) func() {
 func tellTraySoon() func() {
 	var mu sync.Mutex
 	var timer *time.Timer
-	send := func() { _ = instance.Send(tray.InstanceTray, tray.MsgChanged) }
 	return func() {
 		mu.Lock()
 		defer mu.Unlock()
 		if timer == nil {
-			timer = time.AfterFunc(time.Second, send)
+			timer = time.AfterFunc(time.Second, tellTray)
 			return
 		}
 		timer.Reset(time.Second)
