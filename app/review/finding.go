@@ -50,6 +50,7 @@ type Finding struct {
 // The finding codes, one per rule.
 const (
 	CodeCompromised                = "compromised"
+	CodeReplaced                   = "replaced"
 	CodeStillWorks                 = "revoked-key-still-works"
 	CodeNotOnExchange              = "not-on-exchange"
 	CodeParkedKeyUsed              = "parked-key-used"
@@ -71,11 +72,12 @@ const (
 
 // rule looks at one record (and the others, for rules across keys) at now
 // and returns what it finds, if anything.
-type rule func(r vault.Record, all []vault.Record, now time.Time) []Finding
+type rule func(r vault.Record, x *Index, now time.Time) []Finding
 
 // liveRules apply to keys that are active or parked, in the order their
 // findings are listed within one severity.
 var liveRules = []rule{
+	replaced,
 	notOnExchange,
 	parkedKeyUsed,
 	checkFailed,
@@ -100,7 +102,20 @@ var liveRules = []rule{
 // A revoked key only gets a finding when the exchange still accepted it
 // after the revocation; a compromised key gets one finding that says to
 // revoke it now.
+//
+// Findings indexes all for each call: to review many keys, make one Index
+// and call its Findings, so the work stays linear in the number of keys.
 func Findings(r vault.Record, all []vault.Record, now time.Time) []Finding {
+	var x *Index
+	if all != nil {
+		x = NewIndex(all)
+	}
+	return x.Findings(r, now)
+}
+
+// Findings reviews one key as the package's Findings does, with the
+// records of x for the rules that look across keys. A nil Index skips them.
+func (x *Index) Findings(r vault.Record, now time.Time) []Finding {
 	var rules []rule
 	switch r.Status {
 	case vault.StatusRevoked:
@@ -112,7 +127,7 @@ func Findings(r vault.Record, all []vault.Record, now time.Time) []Finding {
 	}
 	var out []Finding
 	for _, rule := range rules {
-		out = append(out, rule(r, all, now)...)
+		out = append(out, rule(r, x, now)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })
 	return out

@@ -13,7 +13,7 @@ const deleteOnWebsite = "Delete it on the Kraken website (Settings → API)"
 // compromised: a key marked as leaked must be revoked now. Once a check
 // after the leak shows the exchange no longer accepts it, what is left is
 // to finish the leak steps.
-func compromised(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func compromised(r vault.Record, _ *Index, _ time.Time) []Finding {
 	marked, known := lastEvent(r, vault.EventCompromised, time.Time{})
 	rb := r.LastCheck
 	after := rb != nil && (!known || rb.At.After(marked))
@@ -42,7 +42,7 @@ func compromised(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 // stillWorks: a revoked key that the exchange accepted at a check after the
 // revocation is not revoked at all. Without a revocation date in the history
 // any successful check counts, since it cannot be shown to be older.
-func stillWorks(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func stillWorks(r vault.Record, _ *Index, _ time.Time) []Finding {
 	rb := okCheck(r)
 	if rb == nil {
 		return nil
@@ -61,7 +61,7 @@ func stillWorks(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 
 // notOnExchange: the exchange answered "invalid key" for a key that is
 // meant to exist.
-func notOnExchange(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func notOnExchange(r vault.Record, _ *Index, _ time.Time) []Finding {
 	rb := r.LastCheck
 	if rb == nil || rb.Outcome != vault.OutcomeInvalidKey {
 		return nil
@@ -94,7 +94,7 @@ func notOnExchange(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 // example suggests so, and kraken/krakentest does), L is always the current
 // check and this rule stays silent; it can only see a use when the exchange
 // reports the use before the current call.
-func parkedKeyUsed(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func parkedKeyUsed(r vault.Record, _ *Index, _ time.Time) []Finding {
 	rb := exactCheck(r)
 	if r.Status != vault.StatusParked || rb == nil || rb.LastUsed.IsZero() {
 		return nil
@@ -123,7 +123,7 @@ func parkedKeyUsed(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 }
 
 // checkFailed: the last check ended in an error other than "invalid key".
-func checkFailed(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func checkFailed(r vault.Record, _ *Index, _ time.Time) []Finding {
 	rb := r.LastCheck
 	if rb == nil || rb.Outcome != vault.OutcomeError {
 		return nil
@@ -147,7 +147,7 @@ const UnusedAfter = 90 * day
 
 // unused: the exchange says the key was not used (by anything but
 // Keywarden) for UnusedAfter or more, or never since it was created.
-func unused(r vault.Record, _ []vault.Record, now time.Time) []Finding {
+func unused(r vault.Record, _ *Index, now time.Time) []Finding {
 	used, never, ok := LastUse(r)
 	if !ok {
 		return nil

@@ -29,7 +29,7 @@ func services(r vault.Record) []string {
 // sharedKey: one key is held by several services, so a breach at any of
 // them means replacing it everywhere. A warning when the key can trade or
 // move money, info for a read-only key.
-func sharedKey(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func sharedKey(r vault.Record, _ *Index, _ time.Time) []Finding {
 	svc := services(r)
 	if len(svc) < 2 {
 		return nil
@@ -54,17 +54,16 @@ const ManyKeys = 10
 
 // manyKeys: more than ManyKeys keys that are not retired (active or parked:
 // both still work on the exchange) share the record's account label,
-// compared without case. The record itself counts even when all lacks it.
-func manyKeys(r vault.Record, all []vault.Record, _ time.Time) []Finding {
-	if all == nil {
+// compared without case. The record itself counts even when the index
+// lacks it.
+func manyKeys(r vault.Record, x *Index, _ time.Time) []Finding {
+	if x == nil {
 		return nil
 	}
-	account := strings.ToLower(strings.TrimSpace(r.Account))
-	n := 1
-	for _, o := range all {
-		if o.ID != r.ID && !o.Retired() && strings.ToLower(strings.TrimSpace(o.Account)) == account {
-			n++
-		}
+	account := accountKey(r.Account)
+	n := x.liveByAccount[account]
+	if o, ok := x.byID[r.ID]; !ok || o.Retired() || accountKey(o.Account) != account {
+		n++
 	}
 	if n <= ManyKeys {
 		return nil
@@ -84,7 +83,7 @@ func manyKeys(r vault.Record, all []vault.Record, _ time.Time) []Finding {
 
 // defaultName: the key's name here, or on the exchange, is the website's
 // default or as generic.
-func defaultName(r vault.Record, _ []vault.Record, now time.Time) []Finding {
+func defaultName(r vault.Record, _ *Index, now time.Time) []Finding {
 	var generic []string
 	switch {
 	case strings.TrimSpace(r.Name) == "":

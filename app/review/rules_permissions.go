@@ -12,7 +12,7 @@ import (
 
 // extraPermissions: the exchange reports permissions that were not meant.
 // Critical when one of them can move money out.
-func extraPermissions(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func extraPermissions(r vault.Record, _ *Index, _ time.Time) []Finding {
 	extra, _, ok := readbackDrift(r.Intended, okCheck(r))
 	if !ok || len(extra) == 0 {
 		return nil
@@ -34,7 +34,7 @@ func extraPermissions(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 
 // missingPermissions: the exchange lacks permissions that were meant, so
 // whatever uses the key fails when it needs them.
-func missingPermissions(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func missingPermissions(r vault.Record, _ *Index, _ time.Time) []Finding {
 	_, missing, ok := readbackDrift(r.Intended, okCheck(r))
 	if !ok || len(missing) == 0 {
 		return nil
@@ -53,7 +53,7 @@ var withdrawalPermissions = []kraken.Permission{kraken.WithdrawFunds, kraken.Add
 
 // withdrawWithoutIPAllowlist: a key that can withdraw, or add or change
 // withdrawal addresses, works from any IP address.
-func withdrawWithoutIPAllowlist(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func withdrawWithoutIPAllowlist(r vault.Record, _ *Index, _ time.Time) []Finding {
 	var risky []kraken.Permission
 	for _, p := range EffectivePermissions(r) {
 		if slices.Contains(withdrawalPermissions, p) {
@@ -78,7 +78,7 @@ func withdrawWithoutIPAllowlist(r vault.Record, _ []vault.Record, _ time.Time) [
 
 // beyondPurpose: the key holds permissions its purpose does not need.
 // Permissions already reported as unintended drift are left out here.
-func beyondPurpose(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func beyondPurpose(r vault.Record, _ *Index, _ time.Time) []Finding {
 	extra, _, _ := readbackDrift(r.Intended, okCheck(r))
 	beyond := difference(without(EffectivePermissions(r), extra), r.Purpose.AllowedPermissions())
 	if len(beyond) == 0 {
@@ -95,7 +95,7 @@ func beyondPurpose(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 }
 
 // noExpiry: a key that can trade or move money never expires.
-func noExpiry(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func noExpiry(r vault.Record, _ *Index, _ time.Time) []Finding {
 	risk := kraken.MaxRisk(EffectivePermissions(r))
 	if risk == kraken.RiskRead || !ExpiresAt(r).IsZero() {
 		return nil
@@ -115,7 +115,7 @@ func noExpiry(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
 
 // nonceWindowRule: a nonce window on a key that can trade loosens the
 // exchange's protection against replayed requests.
-func nonceWindowRule(r vault.Record, _ []vault.Record, _ time.Time) []Finding {
+func nonceWindowRule(r vault.Record, _ *Index, _ time.Time) []Finding {
 	w := nonceWindow(r)
 	risk := kraken.MaxRisk(EffectivePermissions(r))
 	if w <= 0 || risk == kraken.RiskRead {

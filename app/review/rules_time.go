@@ -11,7 +11,7 @@ import (
 // (warning) or 1 day (critical); the boundaries count as inside. The same
 // moments are the expiry reminders in Events. For a parked key, which
 // nothing should be using, it is only ever info.
-func expiry(r vault.Record, _ []vault.Record, now time.Time) []Finding {
+func expiry(r vault.Record, _ *Index, now time.Time) []Finding {
 	expires := ExpiresAt(r)
 	if expires.IsZero() {
 		return nil
@@ -56,7 +56,7 @@ func expiry(r vault.Record, _ []vault.Record, now time.Time) []Finding {
 }
 
 // reviewDue: the review interval has elapsed (due at exactly the interval).
-func reviewDue(r vault.Record, _ []vault.Record, now time.Time) []Finding {
+func reviewDue(r vault.Record, _ *Index, now time.Time) []Finding {
 	due := NextReview(r, now)
 	if due.After(now) {
 		return nil

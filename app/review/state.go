@@ -58,7 +58,7 @@ func stateOf(r vault.Record, findings []Finding) DisplayState {
 		return StateProblem
 	}
 	for _, f := range findings {
-		if f.Severity >= Warning && f.Code != CodeReviewDue && f.Code != CodeExpiringSoon {
+		if f.Severity >= Warning && f.Code != CodeReviewDue && f.Code != CodeExpiringSoon && f.Code != CodeReplaced {
 			return StateProblem
 		}
 	}
@@ -79,9 +79,18 @@ func stateOf(r vault.Record, findings []Finding) DisplayState {
 // or worse at now; the tray's icon and menu follow it. all is every record
 // in the vault, as for Findings.
 func NeedsAttention(r vault.Record, all []vault.Record, now time.Time) bool {
-	top, ok := MaxSeverity(Findings(r, all, now))
-	return ok && top >= Warning
+	var x *Index
+	if all != nil {
+		x = NewIndex(all)
+	}
+	return x.NeedsAttention(r, now)
 }
+
+// Rank orders keys as AttentionRank does, from findings already made.
+func Rank(r vault.Record, findings []Finding) int { return rankOf(r, findings) }
+
+// StateOf is State from findings already made.
+func StateOf(r vault.Record, findings []Finding) DisplayState { return stateOf(r, findings) }
 
 // AttentionRank orders the keys list so that what needs attention comes
 // first: smaller ranks sort first. It orders by state (problem, expiring,
@@ -107,8 +116,9 @@ func SortByAttention(records []vault.Record, now time.Time) {
 		name string
 	}
 	items := make([]ranked, len(records))
+	x := NewIndex(records)
 	for i, r := range records {
-		items[i] = ranked{r, rankOf(r, Findings(r, records, now)), strings.ToLower(r.Name)}
+		items[i] = ranked{r, rankOf(r, x.Findings(r, now)), strings.ToLower(r.Name)}
 	}
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]

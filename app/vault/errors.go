@@ -115,3 +115,24 @@ func UserMessage(err error) string {
 	}
 	return "Keywarden could not read or save its key list. Check that its folder exists and that you may write to it; the log has details."
 }
+
+// Explain returns UserMessage for an error of this package, and false for
+// any other error, so an application can ask each package in turn.
+func Explain(err error) (string, bool) {
+	var (
+		damaged *DamagedError
+		notFnd  *NotFoundError
+		amb     *AmbiguousError
+		dup     *DuplicateNameError
+	)
+	if errors.As(err, &damaged) || errors.As(err, &notFnd) || errors.As(err, &amb) || errors.As(err, &dup) {
+		return UserMessage(err), true
+	}
+	for _, e := range []error{ErrNoBackup, ErrNotDamaged, ErrKeyringUnavailable, ErrSecretNotFound,
+		ErrSecretTooBig, ErrSecretDamaged, ErrInvalidRecord, ErrNotFound, ErrAmbiguous, ErrDuplicateName} {
+		if errors.Is(err, e) {
+			return UserMessage(err), true
+		}
+	}
+	return "", false
+}

@@ -4,6 +4,8 @@
 package vault
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"time"
 
@@ -210,6 +212,54 @@ type Record struct {
 	Replaces   string  `json:"replaces,omitempty"`
 	ReplacedBy string  `json:"replacedBy,omitempty"`
 	History    []Event `json:"history,omitempty"`
+	// KeyPrint is a one-way fingerprint of the API key (KeyPrintOf), so the
+	// same key is never kept twice; the key cannot be got back from it.
+	KeyPrint string `json:"keyPrint,omitempty"`
+	// LeakedAt is when the key was marked as leaked. It stays set after the
+	// key is revoked: a leak is remembered.
+	LeakedAt time.Time `json:"leakedAt,omitzero"`
+	// LeakSteps are the after-a-leak steps done (their codes), so the
+	// checklist can be reopened.
+	LeakSteps []string `json:"leakSteps,omitempty"`
+	// Pending marks a change to the keyring that has not finished: the
+	// record is written first, then the secret, then the mark is cleared, so
+	// that a crash in between leaves something to repair, never a secret
+	// nobody can find.
+	Pending *Pending `json:"pending,omitempty"`
+}
+
+// PendingOp names an unfinished change between a record and the keyring.
+type PendingOp string
+
+// The unfinished changes a record can be marked with.
+const (
+	PendingAdd    PendingOp = "add"    // the secret is being stored
+	PendingRemove PendingOp = "remove" // the secret, then the record, are being removed
+	PendingRevoke PendingOp = "revoke" // the key is revoked; its secret is being removed
+)
+
+// Pending is an unfinished change, who started it and when.
+type Pending struct {
+	Op    PendingOp `json:"op"`
+	Since time.Time `json:"since"`
+	PID   int       `json:"pid,omitempty"`
+}
+
+// Leaked reports whether the key was ever marked as leaked.
+func (r *Record) Leaked() bool {
+	return r.Status == StatusCompromised || !r.LeakedAt.IsZero()
+}
+
+// KeyPrintOf returns the fingerprint of an API key kept in records: the
+// first 128 bits of a SHA-256 of the key, in hex. It tells whether two
+// records hold the same key without holding the key.
+func KeyPrintOf(apiKey string) string {
+	apiKey = strings.TrimSpace(apiKey)
+	if apiKey == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("keywarden key print v1\x00" + apiKey))
+	return hex.EncodeToString(sum[:16])
 }
 
 // AddEvent appends an event to the history, keeping at most MaxHistory.

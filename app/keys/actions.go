@@ -1,0 +1,73 @@
+package keys
+
+import "github.com/keywarden/keywarden/app/vault"
+
+// Action is something a person can do to a key.
+type Action string
+
+// The actions on a key.
+const (
+	ActCheck       Action = "check"
+	ActReview      Action = "review"
+	ActEdit        Action = "edit"
+	ActRotate      Action = "rotate"
+	ActRevoke      Action = "revoke"
+	ActCompromised Action = "compromised"
+	ActRemove      Action = "remove"
+	ActCopySecret  Action = "copy-secret"
+	ActReminders   Action = "reminders" // snooze, background checks
+)
+
+// Can reports whether the action makes sense for the key now, and if not,
+// why, in plain words. The faces offer only what Can allows, and the
+// service refuses the rest with the same words.
+func Can(r vault.Record, a Action) (ok bool, why string) {
+	revoked := r.Status == vault.StatusRevoked
+	switch a {
+	case ActCheck:
+		if revoked {
+			return false, "It is revoked and its secret is no longer kept, so there is nothing to check with."
+		}
+	case ActReview, ActReminders:
+		if r.Retired() {
+			return false, "It is " + statusWords(r) + ": there is nothing left to review or remind you of."
+		}
+	case ActRotate:
+		switch {
+		case revoked:
+			return false, "It is revoked: make a new key instead."
+		case r.ReplacedBy != "":
+			return false, "It has a replacement already."
+		}
+	case ActRevoke:
+		if revoked && confirmedDead(r) {
+			return false, "It is revoked already, and Kraken confirmed it."
+		}
+	case ActCompromised:
+		if r.Leaked() {
+			return false, "It is marked as leaked already."
+		}
+	case ActCopySecret:
+		if revoked && confirmedDead(r) {
+			return false, "It is revoked and its secret is no longer kept."
+		}
+	}
+	return true, ""
+}
+
+// confirmedDead reports whether the exchange confirmed the key is gone.
+func confirmedDead(r vault.Record) bool {
+	return r.LastCheck != nil && r.LastCheck.Outcome == vault.OutcomeInvalidKey
+}
+
+func statusWords(r vault.Record) string {
+	switch {
+	case r.Status == vault.StatusRevoked && r.Leaked():
+		return "revoked after a leak"
+	case r.Status == vault.StatusRevoked:
+		return "revoked"
+	case r.Status == vault.StatusCompromised:
+		return "marked as leaked"
+	}
+	return string(r.Status)
+}

@@ -1,0 +1,133 @@
+package keys
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+)
+
+// Errors of the workflows, matched with errors.Is.
+var (
+	// ErrDuplicateKey is matched by *DuplicateKeyError.
+	ErrDuplicateKey = errors.New("keys: the API key is kept already")
+	// ErrNotAllowed is matched by *NotAllowedError.
+	ErrNotAllowed = errors.New("keys: the action does not fit the key")
+	// ErrNotConfirmed is matched by *NotConfirmedError.
+	ErrNotConfirmed = errors.New("keys: the exchange did not confirm the key is gone")
+	// ErrChanged is returned when the record changed meanwhile in a way
+	// the action cannot follow (removed, or revoked by another window).
+	ErrChanged = errors.New("keys: the key changed meanwhile")
+)
+
+// DuplicateKeyError says the API key being saved is kept already, by
+// Holder; Replacing is set when Holder is the very key a rotation replaces.
+type DuplicateKeyError struct {
+	Holder    vault.Record
+	Replacing bool
+}
+
+func (e *DuplicateKeyError) Error() string {
+	return fmt.Sprintf("keys: the API key is kept already by record %s", e.Holder.ID)
+}
+
+// Is matches ErrDuplicateKey.
+func (e *DuplicateKeyError) Is(target error) bool { return target == ErrDuplicateKey }
+
+// NotAllowedError says an action does not fit the key's state; Why is in
+// plain words (see Can).
+type NotAllowedError struct {
+	Record vault.Record
+	Action Action
+	Why    string
+}
+
+func (e *NotAllowedError) Error() string {
+	return fmt.Sprintf("keys: %s on record %s: %s", e.Action, e.Record.ID, e.Why)
+}
+
+// Is matches ErrNotAllowed.
+func (e *NotAllowedError) Is(target error) bool { return target == ErrNotAllowed }
+
+// NotConfirmedError says a revocation was not recorded because the
+// exchange's answer did not confirm the key is gone.
+type NotConfirmedError struct {
+	Record   vault.Record
+	Readback vault.Readback
+}
+
+func (e *NotConfirmedError) Error() string {
+	return fmt.Sprintf("keys: revoke %s: the exchange answered %s", e.Record.ID, e.Readback.Outcome)
+}
+
+// Is matches ErrNotConfirmed.
+func (e *NotConfirmedError) Is(target error) bool { return target == ErrNotConfirmed }
+
+// explain puts this package's own errors in plain words.
+func explain(err error) (string, bool) {
+	var (
+		dup  *DuplicateKeyError
+		not  *NotAllowedError
+		unc  *NotConfirmedError
+		serr *SettingError
+	)
+	switch {
+	case errors.As(err, &dup) && dup.Replacing:
+		return fmt.Sprintf("That is the key being replaced (“%s”), not a new one. Create a new key on the Kraken website and paste that one; nothing was saved.", dup.Holder.Name), true
+	case errors.As(err, &dup):
+		return fmt.Sprintf("This API key is kept already, as “%s” (ID %s, %s). Keywarden keeps one record per key: use that one, or remove it first. Nothing was saved.",
+			dup.Holder.Name, dup.Holder.ID, statusWords(dup.Holder)), true
+	case errors.As(err, &not):
+		return fmt.Sprintf("“%s”: %s", not.Record.Name, not.Why), true
+	case errors.As(err, &unc) && unc.Readback.Outcome == vault.OutcomeOK:
+		return fmt.Sprintf("Kraken still accepts “%s”: it has not been deleted, and whoever has it can use it. Delete it on the Kraken website (Settings → API), then confirm again. Nothing was changed.", unc.Record.Name), true
+	case errors.As(err, &unc):
+		return fmt.Sprintf("Keywarden could not confirm that Kraken no longer knows “%s”: %s Nothing was changed. Try again in a moment; if you are sure it is deleted on the website, record it revoked anyway.", unc.Record.Name, unc.Readback.Problem), true
+	case errors.As(err, &serr):
+		return upperFirst(serr.Msg) + ".", true
+	case errors.Is(err, ErrSettingsDamaged):
+		return "The settings file is damaged, so the defaults are used. Change a setting to write a good file again.", true
+	case errors.Is(err, ErrChanged):
+		return "The key was changed meanwhile, perhaps in another Keywarden window. Look at it again, then try once more.", true
+	case errors.Is(err, ErrNoExchange):
+		return "Keywarden cannot talk to the exchange here.", true
+	}
+	return "", false
+}
+
+// explainers ask each package in turn for its own words.
+var explainers = []func(error) (string, bool){explain, vault.Explain, kraken.Explain, guard.Explain, remindExplain}
+
+// UserMessage turns any error a workflow returns into plain words that
+// say what happened and what to do next: each package explains its own
+// errors, and anything else gets a general sentence. It never includes a
+// secret; the full error belongs in the log.
+func UserMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, ex := range explainers {
+		if msg, ok := ex(err); ok {
+			return msg
+		}
+	}
+	return "Something went wrong and Keywarden could not finish. Nothing was lost; try again, and if it keeps happening, run again with KEYWARDEN_DEBUG=1 (command line) or look at the log."
+}
+
+func remindExplain(err error) (string, bool) {
+	var d *remind.DamagedError
+	if errors.As(err, &d) {
+		return "The reminders file (" + d.Path + ") was damaged, so reminders start over: some may be shown once more, and snoozes and background-check choices are back to their defaults.", true
+	}
+	return "", false
+}
+
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

@@ -1,0 +1,350 @@
+package keys
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+)
+
+// File names of the settings, beside keys.json.
+const (
+	SettingsName     = "settings.json"
+	settingsLockName = "settings.lock"
+)
+
+// The limits of the review intervals, in days.
+const (
+	MinReviewDays = 1
+	MaxReviewDays = 365
+)
+
+const day = 24 * time.Hour
+
+// Settings are the app's own settings, shared by the window, the tray part
+// and the command line through SettingsFile.
+type Settings struct {
+	// ReadOnlyDays and RiskyDays are the review intervals of keys without
+	// their own: keys that only read, and keys that can trade or move money.
+	ReadOnlyDays int `json:"readOnlyDays"`
+	RiskyDays    int `json:"riskyDays"`
+	// Notifications is false when the person turned reminders off.
+	Notifications bool `json:"notifications"`
+	// StartAtLogin is true when the person asked Keywarden to start at login.
+	StartAtLogin bool `json:"startAtLogin"`
+	// AppTwoFA is true when sensitive actions ask for a code from the
+	// person's authenticator app (app/guard).
+	AppTwoFA bool `json:"appTwoFA"`
+}
+
+// DefaultSettings are the settings before the person changed any.
+func DefaultSettings() Settings {
+	return Settings{
+		ReadOnlyDays:  int(review.ReadOnlyReviewInterval / day),
+		RiskyDays:     int(review.RiskyReviewInterval / day),
+		Notifications: true,
+	}
+}
+
+// The names `keywarden settings` knows, in the order it lists them.
+var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login", "app-2fa"}
+
+// SettingNames returns the names Get and Set take.
+func SettingNames() []string { return append([]string(nil), settingNames...) }
+
+// Get returns the value of a setting by its name, as text.
+func (s Settings) Get(name string) (string, error) {
+	switch name {
+	case "review-days-read-only":
+		return strconv.Itoa(s.ReadOnlyDays), nil
+	case "review-days-risky":
+		return strconv.Itoa(s.RiskyDays), nil
+	case "notifications":
+		return onOff(s.Notifications), nil
+	case "start-at-login":
+		return onOff(s.StartAtLogin), nil
+	case "app-2fa":
+		return onOff(s.AppTwoFA), nil
+	}
+	return "", unknownSetting(name)
+}
+
+// Set changes a setting by its name from text, with the window's rules:
+// review days are a whole number from MinReviewDays to MaxReviewDays,
+// switches are on or off. start-at-login and app-2fa are not set here:
+// they need more than a value (a login entry, an enrolment).
+func (s *Settings) Set(name, value string) error {
+	value = strings.TrimSpace(value)
+	switch name {
+	case "review-days-read-only", "review-days-risky":
+		n, err := ParseReviewDays(value)
+		if err != nil {
+			return err
+		}
+		if name == "review-days-read-only" {
+			s.ReadOnlyDays = n
+		} else {
+			s.RiskyDays = n
+		}
+		return nil
+	case "notifications":
+		on, err := parseOnOff(value)
+		if err != nil {
+			return err
+		}
+		s.Notifications = on
+		return nil
+	case "start-at-login", "app-2fa":
+		return &SettingError{Name: name, Msg: fmt.Sprintf("%s cannot be set as a value here: turn it on or off in the window's settings", name)}
+	}
+	return unknownSetting(name)
+}
+
+// ParseReviewDays reads a review interval typed by the person.
+func ParseReviewDays(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < MinReviewDays || n > MaxReviewDays {
+		return 0, &SettingError{Msg: fmt.Sprintf("a review interval is a whole number of days from %d to %d", MinReviewDays, MaxReviewDays)}
+	}
+	return n, nil
+}
+
+// SettingError is a setting name or value that was refused; Msg says why in
+// plain words.
+type SettingError struct {
+	Name string
+	Msg  string
+}
+
+func (e *SettingError) Error() string { return e.Msg }
+
+func unknownSetting(name string) error {
+	return &SettingError{Name: name, Msg: fmt.Sprintf("there is no setting called %q; the settings are %s", name, strings.Join(settingNames, ", "))}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func parseOnOff(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "on", "true", "yes", "1":
+		return true, nil
+	case "off", "false", "no", "0":
+		return false, nil
+	}
+	return false, &SettingError{Msg: fmt.Sprintf("%q is neither on nor off", s)}
+}
+
+// clamp puts values read from a file back in range.
+func (s Settings) clamp() Settings {
+	s.ReadOnlyDays = clampDays(s.ReadOnlyDays)
+	s.RiskyDays = clampDays(s.RiskyDays)
+	return s
+}
+
+func clampDays(d int) int { return min(max(d, MinReviewDays), MaxReviewDays) }
+
+// Effective returns r with the person's default review interval when the
+// record has none of its own, so every rule, in every face, sees the same
+// interval.
+func (s Settings) Effective(r vault.Record) vault.Record {
+	if r.ReviewDays != 0 {
+		return r
+	}
+	def := DefaultSettings()
+	days, defDays := s.ReadOnlyDays, def.ReadOnlyDays
+	if kraken.MaxRisk(review.EffectivePermissions(r)) > kraken.RiskRead {
+		days, defDays = s.RiskyDays, def.RiskyDays
+	}
+	if days != defDays && days != 0 {
+		r.ReviewDays = days
+	}
+	return r
+}
+
+// SettingsFile is settings.json beside keys.json: read by every face,
+// written atomically under a lock (vault.WriteFileAtomic, vault.LockFile).
+// A missing file is taken once from the settings older versions kept in
+// the toolkit's preferences (LegacyPath), then written. It is safe for
+// concurrent use.
+type SettingsFile struct {
+	dir string
+	// LegacyPath is the toolkit preferences file to migrate from; "" means
+	// LegacyPreferencesPath(AppID).
+	LegacyPath string
+}
+
+// AppID is the application ID, which names the toolkit's preferences
+// folder of older versions.
+const AppID = "io.github.keywarden.Keywarden"
+
+// OpenSettings returns the settings file in dir, the store's folder.
+func OpenSettings(dir string) *SettingsFile { return &SettingsFile{dir: dir} }
+
+// Path returns the path of settings.json.
+func (f *SettingsFile) Path() string { return filepath.Join(f.dir, SettingsName) }
+
+// Load reads the settings. A missing file gives the migrated or default
+// settings (without writing anything); a damaged one gives the defaults and
+// an error saying so.
+func (f *SettingsFile) Load() (Settings, error) {
+	s, _, err := f.read()
+	return s, err
+}
+
+// Update changes the settings with fn and saves them, holding the lock so
+// other processes' changes are not lost.
+func (f *SettingsFile) Update(fn func(*Settings) error) error {
+	unlock, err := vault.LockFile(filepath.Join(f.dir, settingsLockName))
+	if err != nil {
+		return fmt.Errorf("keys: lock the settings: %w", err)
+	}
+	defer unlock()
+	s, old, err := f.read()
+	if err != nil && !errors.Is(err, ErrSettingsDamaged) {
+		return err
+	}
+	if err := fn(&s); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(s.clamp(), "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if bytes.Equal(b, old) {
+		return nil
+	}
+	if err := vault.WriteFileAtomic(f.Path(), b, 0o600); err != nil {
+		return fmt.Errorf("keys: save the settings: %w", err)
+	}
+	return nil
+}
+
+// ErrSettingsDamaged matches a settings file that could not be read.
+var ErrSettingsDamaged = errors.New("the settings file is damaged; the defaults are used until a setting is changed")
+
+func (f *SettingsFile) read() (Settings, []byte, error) {
+	b, err := os.ReadFile(f.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return f.migrated(), nil, nil
+	}
+	if err != nil {
+		return DefaultSettings(), nil, fmt.Errorf("keys: read the settings: %w", err)
+	}
+	s := DefaultSettings()
+	if err := json.Unmarshal(b, &s); err != nil {
+		return DefaultSettings(), b, fmt.Errorf("%w (%s: %v)", ErrSettingsDamaged, f.Path(), err)
+	}
+	return s.clamp(), b, nil
+}
+
+// The toolkit preference keys older versions kept the settings under.
+const (
+	legacyReadOnlyDays  = "review.readOnlyDays"
+	legacyRiskyDays     = "review.riskyDays"
+	legacyNotifications = "notifications.enabled"
+	legacyStartAtLogin  = "startAtLogin"
+	legacyAppTwoFA      = "app2fa.enabled"
+)
+
+// migrated returns the settings older versions kept in the toolkit's
+// preferences file, or the defaults.
+func (f *SettingsFile) migrated() Settings {
+	s := DefaultSettings()
+	path := f.LegacyPath
+	if path == "" {
+		var err error
+		if path, err = LegacyPreferencesPath(AppID); err != nil {
+			return s
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return s
+	}
+	var values map[string]any
+	if json.Unmarshal(b, &values) != nil {
+		return s
+	}
+	if n, ok := values[legacyReadOnlyDays].(float64); ok {
+		s.ReadOnlyDays = int(n)
+	}
+	if n, ok := values[legacyRiskyDays].(float64); ok {
+		s.RiskyDays = int(n)
+	}
+	for key, dst := range map[string]*bool{legacyNotifications: &s.Notifications,
+		legacyStartAtLogin: &s.StartAtLogin, legacyAppTwoFA: &s.AppTwoFA} {
+		if on, ok := values[key].(bool); ok {
+			*dst = on
+		}
+	}
+	return s.clamp()
+}
+
+// LegacyPreferencesPath returns where the toolkit kept the preferences of
+// the app with the given ID on this system.
+func LegacyPreferencesPath(appID string) (string, error) {
+	var root string
+	switch runtime.GOOS {
+	case "darwin":
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		root = filepath.Join(home, "Library", "Preferences", "fyne")
+	case "windows":
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return "", err
+		}
+		root = filepath.Join(dir, "fyne")
+	default:
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return "", err
+		}
+		root = filepath.Join(dir, "fyne")
+	}
+	return filepath.Join(root, appID, "preferences.json"), nil
+}
+
+// GuardFlags returns the settings as app/guard's Flags, so the app 2FA
+// switch lives in this file.
+func (f *SettingsFile) GuardFlags() GuardFlags { return GuardFlags{f} }
+
+// GuardFlags keeps app/guard's "enabled" flag in the settings file.
+type GuardFlags struct{ f *SettingsFile }
+
+// Bool reports the flag; any key but the guard's is false.
+func (g GuardFlags) Bool(key string) bool {
+	if key != legacyAppTwoFA {
+		return false
+	}
+	s, _ := g.f.Load()
+	return s.AppTwoFA
+}
+
+// SetBool sets the flag. A failure to save is kept in the log only: the
+// guard has no way to report it, and the next change tries again.
+func (g GuardFlags) SetBool(key string, on bool) {
+	if key != legacyAppTwoFA {
+		return
+	}
+	_ = g.f.Update(func(s *Settings) error { s.AppTwoFA = on; return nil })
+}
