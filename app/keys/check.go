@@ -31,7 +31,18 @@ func (s *Service) Check(ctx context.Context, id, code string) (vault.Record, vau
 	if ok, why := Can(rec, ActCheck); !ok {
 		return rec, vault.Readback{}, &NotAllowedError{Record: rec, Action: ActCheck, Why: why}
 	}
-	rb := runner.Check(ctx, rec, check.Options{OTP: code}, s.now())
+	// A keyring that cannot be read says nothing about the key: report it
+	// as the failure it is, and keep the record as it was.
+	secret, err := s.secrets.Get(id)
+	if errors.Is(err, vault.ErrKeyringUnavailable) {
+		return rec, vault.Readback{}, err
+	}
+	var rb vault.Readback
+	if err != nil {
+		rb = vault.Readback{At: s.now(), Outcome: vault.OutcomeError, Problem: UserMessage(err)}
+	} else {
+		rb = runner.CheckSecret(ctx, secret, rec.TwoFA, check.Options{OTP: code}, s.now())
+	}
 	saved, err := s.save([]check.Result{{Record: rec, Readback: rb}})
 	if err != nil {
 		return rec, rb, err

@@ -102,16 +102,16 @@ func (s *Service) MarkCompromised(id, note string) (vault.Record, error) {
 	})
 }
 
-// The after-a-leak steps, in the order the runbook shows them.
+// The after-a-leak steps, as vault names them.
 const (
-	LeakReplace  = "replace"
-	LeakActivity = "activity"
-	LeakPassword = "password"
-	LeakSupport  = "support"
+	LeakReplace  = vault.LeakReplace
+	LeakActivity = vault.LeakActivity
+	LeakPassword = vault.LeakPassword
+	LeakSupport  = vault.LeakSupport
 )
 
 // LeakStepCodes lists the after-a-leak steps in order.
-var LeakStepCodes = []string{LeakReplace, LeakActivity, LeakPassword, LeakSupport}
+var LeakStepCodes = vault.LeakStepCodes
 
 // SetLeakStep ticks or unticks a step of a leaked key's checklist.
 func (s *Service) SetLeakStep(id, step string, done bool) (vault.Record, error) {

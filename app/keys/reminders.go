@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/vault"
 )
 
 // Snooze holds back the key's reminders for d from now.
@@ -28,4 +29,18 @@ func (s *Service) UpdateReminders(id string, fn func(*remind.State)) error {
 	}
 	s.notify()
 	return nil
+}
+
+// Secret returns the key's secret from the keyring, to copy a part of it
+// or hand it to a program, for a key that still has one (Can
+// ActCopySecret).
+func (s *Service) Secret(id string) (vault.Secret, error) {
+	rec, err := s.record(id)
+	if err != nil {
+		return vault.Secret{}, err
+	}
+	if ok, why := Can(rec, ActCopySecret); !ok {
+		return vault.Secret{}, &NotAllowedError{Record: rec, Action: ActCopySecret, Why: why}
+	}
+	return s.secrets.Get(id)
 }

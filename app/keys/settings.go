@@ -185,7 +185,9 @@ func (s Settings) Effective(r vault.Record) vault.Record {
 type SettingsFile struct {
 	dir string
 	// LegacyPath is the toolkit preferences file to migrate from; "" means
-	// LegacyPreferencesPath(AppID).
+	// none. OpenSettings sets it only for the user's own folder
+	// (vault.DefaultDir), so a key list kept elsewhere (KEYWARDEN_DIR, a
+	// test's temporary folder, the demo) never reads the user's settings.
 	LegacyPath string
 }
 
@@ -194,7 +196,19 @@ type SettingsFile struct {
 const AppID = "io.github.keywarden.Keywarden"
 
 // OpenSettings returns the settings file in dir, the store's folder.
-func OpenSettings(dir string) *SettingsFile { return &SettingsFile{dir: dir} }
+func OpenSettings(dir string) *SettingsFile {
+	f := &SettingsFile{dir: dir}
+	if def, err := vault.DefaultDir(); err == nil && sameDir(def, dir) {
+		f.LegacyPath, _ = LegacyPreferencesPath(AppID)
+	}
+	return f
+}
+
+func sameDir(a, b string) bool {
+	a, errA := filepath.Abs(a)
+	b, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && filepath.Clean(a) == filepath.Clean(b)
+}
 
 // Path returns the path of settings.json.
 func (f *SettingsFile) Path() string { return filepath.Join(f.dir, SettingsName) }
@@ -267,14 +281,10 @@ const (
 // preferences file, or the defaults.
 func (f *SettingsFile) migrated() Settings {
 	s := DefaultSettings()
-	path := f.LegacyPath
-	if path == "" {
-		var err error
-		if path, err = LegacyPreferencesPath(AppID); err != nil {
-			return s
-		}
+	if f.LegacyPath == "" {
+		return s
 	}
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(f.LegacyPath)
 	if err != nil {
 		return s
 	}

@@ -51,6 +51,7 @@ type Finding struct {
 const (
 	CodeCompromised                = "compromised"
 	CodeReplaced                   = "replaced"
+	CodeLeakAftercare              = "leak-aftercare"
 	CodeStillWorks                 = "revoked-key-still-works"
 	CodeNotOnExchange              = "not-on-exchange"
 	CodeParkedKeyUsed              = "parked-key-used"
@@ -119,7 +120,7 @@ func (x *Index) Findings(r vault.Record, now time.Time) []Finding {
 	var rules []rule
 	switch r.Status {
 	case vault.StatusRevoked:
-		rules = []rule{stillWorks}
+		rules = []rule{stillWorks, leakAftercare}
 	case vault.StatusCompromised:
 		rules = []rule{compromised}
 	default:

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -37,6 +38,26 @@ func (x *Index) NeedsAttention(r vault.Record, now time.Time) bool {
 }
 
 func accountKey(account string) string { return strings.ToLower(strings.TrimSpace(account)) }
+
+// leakAftercare: a key revoked after a leak still has after-a-leak steps
+// to do (look at the account's activity, change the password and 2FA...).
+// A warning while steps are left, so the key stays in view until they are
+// done; a note once they are, so the leak is never forgotten.
+func leakAftercare(r vault.Record, _ *Index, _ time.Time) []Finding {
+	if !r.Leaked() {
+		return nil
+	}
+	f := Finding{Code: CodeLeakAftercare, Severity: Info,
+		Title:  "Revoked after a leak",
+		Detail: "This key leaked on " + r.LeakedAt.Local().Format("2 Jan 2006") + " and is revoked now. Whoever had it cannot use it any more, but what they did with it stays on the account.",
+	}
+	if left := r.LeakStepsLeft(); left > 0 {
+		f.Severity = Warning
+		f.Title = fmt.Sprintf("Revoked after a leak: %d of %d steps left", left, len(vault.LeakStepCodes))
+		f.NextStep = "Open the after-a-leak checklist (Revoke…) and work through it: account activity, password and 2FA, support."
+	}
+	return []Finding{f}
+}
 
 // replaced: the key was rotated and its replacement saved, but the old key
 // still works: revoke it once whatever used it has moved to the new one.

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -14,14 +17,10 @@ import (
 // KrakenHistoryURL is where the account's recent activity is shown.
 const KrakenHistoryURL = "https://pro.kraken.com/app/history"
 
-// The leak steps, in order; their ticks are kept per key while the app runs.
-const (
-	leakReplace = iota
-	leakActivity
-	leakPassword
-	leakSupport
-	leakStepCount
-)
+// leakStepCount is how many after-a-leak steps there are; their ticks are
+// kept in the key's record (keys.SetLeakStep), so the checklist can be
+// reopened, after a restart too.
+var leakStepCount = len(vault.LeakStepCodes)
 
 // leakSteps is the rest of the compromised-key runbook: replace the key,
 // look at the account's recent activity, change the password and 2FA,
@@ -29,26 +28,24 @@ const (
 type leakSteps struct {
 	mw      *mainWindow
 	rec     vault.Record
-	ticks   [leakStepCount]*widget.Check
+	ticks   []*widget.Check
 	replace *widget.Button
 	content fyne.CanvasObject
 }
 
 func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
-	l := &leakSteps{mw: mw, rec: rec}
-	if mw.leakTicks == nil {
-		mw.leakTicks = map[string]*[leakStepCount]bool{}
-	}
-	done := mw.leakTicks[rec.ID]
-	if done == nil {
-		done = &[leakStepCount]bool{}
-		mw.leakTicks[rec.ID] = done
+	l := &leakSteps{mw: mw, rec: rec, ticks: make([]*widget.Check, leakStepCount)}
+	done := make([]bool, leakStepCount)
+	for i, code := range vault.LeakStepCodes {
+		done[i] = slices.Contains(rec.LeakSteps, code)
 	}
 
 	l.replace = widget.NewButtonWithIcon("Make a replacement…", theme.ContentAddIcon(), func() { mw.onRotate(rec) })
-	if rec.ReplacedBy != "" {
+	if ok, _ := keys.Can(rec, keys.ActRotate); !ok {
 		l.replace.Disable()
-		done[leakReplace] = true
+	}
+	if rec.ReplacedBy != "" {
+		done[0] = true
 	}
 	readers := readOnlyKeys(rec, mw.records)
 	activity := "Sign in to Kraken and look at the recent history: withdrawals, orders, new withdrawal addresses or logins you do not recognise."
@@ -73,8 +70,9 @@ func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
 	box := container.NewVBox(newHeading("3. After a leak"))
 	for i, s := range steps {
 		i := i
-		check := widget.NewCheck("", func(on bool) { done[i] = on })
+		check := widget.NewCheck("", nil)
 		check.SetChecked(done[i])
+		check.OnChanged = func(on bool) { l.onTick(i, on) }
 		l.ticks[i] = check
 		title := newWrapped(s.title)
 		title.TextStyle = fyne.TextStyle{Bold: true}
@@ -83,6 +81,27 @@ func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
 	}
 	l.content = box
 	return l
+}
+
+// onTick saves a tick of the checklist in the key's record.
+func (l *leakSteps) onTick(i int, on bool) {
+	mw, id, code := l.mw, l.rec.ID, vault.LeakStepCodes[i]
+	mw.background("Saving the checklist", func() func() {
+		saved, err := mw.keys.SetLeakStep(id, code, on)
+		return func() {
+			if err != nil {
+				mw.showError("The tick was not saved", err)
+				return
+			}
+			// Keep the screen (and its scroll) as it is: only the list's
+			// copy of the record catches up.
+			for i := range mw.records {
+				if mw.records[i].ID == id {
+					mw.records[i] = saved
+				}
+			}
+		}
+	})
 }
 
 // readOnlyKeys names up to two read-only keys in use on the same account,

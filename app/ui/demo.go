@@ -7,6 +7,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/demo"
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/keys"
 )
 
 // RunDemo runs the window in demo mode until the app quits: sample keys in
@@ -28,8 +29,9 @@ func runDemo(a fyne.App, o demoOptions) error {
 	}
 	defer d.Close()
 	atExit(func() { d.Close(); os.RemoveAll(dir) })
-	mw := newMainWindow(Env{App: a, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
-		Guard: guard.New(d.Secrets, a.Preferences()), Demo: true})
+	svc := keys.New(keys.Params{Store: d.Store, Secrets: d.Secrets, Runner: d.Runner})
+	mw := newMainWindow(Env{App: a, Keys: svc, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
+		Guard: guard.New(d.Secrets, svc.SettingsFile().GuardFlags()), Demo: true})
 	if o == (demoOptions{}) {
 		mw.win.ShowAndRun()
 		return nil

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -95,19 +96,26 @@ func (d *keyDetail) scrollToReminders() {
 	d.scroll.ScrollToOffset(fyne.NewPos(0, d.scroll.Offset.Y+at.Y-top.Y))
 }
 
-// enableActions offers only what makes sense for the key's status.
+// enableActions offers only what makes sense for the key now, as the key
+// service allows it (keys.Can).
 func (d *keyDetail) enableActions() {
-	retired := d.rec.Retired()
-	for _, b := range []*widget.Button{d.markReviewed, d.reviewKey, d.rotate, d.copyKey, d.copyPrivate} {
-		if retired {
-			b.Disable()
+	for _, b := range []struct {
+		btn *widget.Button
+		act keys.Action
+	}{
+		{d.checkNow, keys.ActCheck}, {d.markReviewed, keys.ActReview}, {d.reviewKey, keys.ActReview},
+		{d.rotate, keys.ActRotate}, {d.copyKey, keys.ActCopySecret}, {d.copyPrivate, keys.ActCopySecret},
+		{d.revoke, keys.ActRevoke}, {d.compromised, keys.ActCompromised},
+	} {
+		if ok, _ := keys.Can(d.rec, b.act); !ok {
+			b.btn.Disable()
 		}
 	}
-	if d.rec.Status == vault.StatusRevoked {
-		d.revoke.Disable()
-	}
-	if retired {
-		d.compromised.Disable()
+	if d.rec.Leaked() && d.rec.Status == vault.StatusRevoked {
+		// The runbook holds the after-a-leak checklist: reopen it.
+		d.revoke.SetText("After-a-leak steps…")
+		d.revoke.OnTapped = func() { d.mw.showRevoke(d.rec.ID, true) }
+		d.revoke.Enable()
 	}
 }
 
@@ -144,7 +152,7 @@ func lineIcon(res fyne.Resource) fyne.CanvasObject {
 // recordView is what Keywarden's record says about the key.
 func (d *keyDetail) recordView() fyne.CanvasObject {
 	r, now := d.rec, d.mw.env.now()
-	eff := d.mw.prefs.effective(r)
+	eff := d.mw.snap.Effective(r.ID)
 	ips := "any IP address"
 	if len(r.Restrictions.IPAllowlist) > 0 {
 		ips = strings.Join(r.Restrictions.IPAllowlist, ", ")

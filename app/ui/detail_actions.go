@@ -2,54 +2,46 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"fyne.io/fyne/v2/dialog"
 
-	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
-
-// checkTimeout bounds one check, including a wait for the key's rate counter.
-const checkTimeout = 90 * time.Second
 
 func (d *keyDetail) onCheckNow() {
 	d.mw.askKeyCode(d.rec, func(code string) { d.mw.checkKey(d.rec, code) })
 }
 
-// checkKey reads the key back from the exchange and stores the answer.
-// A keyring that cannot be reached is reported and nothing is stored: the
-// key is not at fault.
+// checkContext is a context for a check started by the person: it ends
+// with the window, and after keys.CheckTimeout.
+func (mw *mainWindow) checkContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(mw.ctx, keys.CheckTimeout)
+}
+
+// checkKey reads the key back from the exchange; the key service saves
+// the answer by its one rule.
 func (mw *mainWindow) checkKey(rec vault.Record, code string) {
-	mw.background("Checking "+rec.Name, func() func() {
-		secret, err := mw.env.Secrets.Get(rec.ID)
-		if err != nil {
-			return func() { mw.showError("The key was not checked", err) }
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+	var rb vault.Readback
+	mw.do("Checking "+rec.Name, func() error {
+		ctx, cancel := mw.checkContext()
 		defer cancel()
-		rb := mw.env.Runner.CheckSecret(ctx, secret, rec.TwoFA, check.Options{OTP: code}, mw.env.now())
-		return func() {
-			mw.update("Saving the check", func(data *vault.Data) error {
-				r, err := data.ByID(rec.ID)
-				if err != nil {
-					return err
-				}
-				check.Apply(r, rb)
-				return nil
-			}, func() { mw.notice(checkNotice(rec.Name, rb)) })
-		}
-	})
+		var err error
+		_, rb, err = mw.keys.Check(ctx, rec.ID, code)
+		return err
+	}, func() { mw.notice(checkNotice(rec.Name, rb)) })
 }
 
 // checkNotice sums a check up for the status line.
 func checkNotice(name string, rb vault.Readback) string {
-	switch rb.Outcome {
-	case vault.OutcomeOK:
+	switch {
+	case rb.Outcome == vault.OutcomeOK:
 		return "Checked " + name + ": Kraken answered. See what needs doing, if anything."
-	case vault.OutcomeInvalidKey:
+	case rb.Outcome == vault.OutcomeInvalidKey:
 		return "Checked " + name + ": Kraken no longer knows this key."
+	case rb.Unreached:
+		return "Checked " + name + ": no answer, so Kraken's last answer is kept. " + rb.Problem
 	}
 	return "Checked " + name + ": the check failed. " + rb.Problem
 }
@@ -60,15 +52,9 @@ func (d *keyDetail) onMarkReviewed() {
 
 // markReviewed records that the person looked at the key now.
 func (mw *mainWindow) markReviewed(rec vault.Record, note string) {
-	now := mw.env.now()
-	mw.update("Saving", func(data *vault.Data) error {
-		r, err := data.ByID(rec.ID)
-		if err != nil {
-			return err
-		}
-		r.LastReviewed = now
-		r.AddEvent(now, vault.EventReviewed, note)
-		return nil
+	mw.do("Saving", func() error {
+		_, err := mw.keys.MarkReviewed(rec.ID, note)
+		return err
 	}, func() {
 		mw.notice("Marked " + rec.Name + " reviewed.")
 		mw.showDetail(rec.ID)
@@ -88,7 +74,7 @@ func (d *keyDetail) onCopyPrivateKey() {
 func (mw *mainWindow) copySecret(rec vault.Record, what string, part func(vault.Secret) string) {
 	mw.protect("Copy the "+what+" of "+rec.Name, func() {
 		mw.background("Reading the keyring", func() func() {
-			secret, err := mw.env.Secrets.Get(rec.ID)
+			secret, err := mw.keys.Secret(rec.ID)
 			return func() {
 				if err != nil {
 					mw.showError("Nothing was copied", err)
@@ -116,23 +102,16 @@ func (d *keyDetail) onCompromised() {
 		if !ok {
 			return
 		}
-		now := mw.env.now()
-		mw.update("Saving", func(data *vault.Data) error {
-			r, err := data.ByID(rec.ID)
-			if err != nil {
-				return err
-			}
-			r.Status = vault.StatusCompromised
-			r.AddEvent(now, vault.EventCompromised, "")
-			return nil
+		mw.do("Saving", func() error {
+			_, err := mw.keys.MarkCompromised(rec.ID, "")
+			return err
 		}, func() { mw.showRevoke(rec.ID, true) })
 	}, mw.win)
 	mw.confirm.Show()
 }
 
 // onRemove deletes the record and its secret, after app 2FA and a
-// confirmation. The secret goes first, so a keyring that cannot be reached
-// leaves everything as it was.
+// confirmation.
 func (d *keyDetail) onRemove() {
 	mw, rec := d.mw, d.rec
 	mw.protect("Remove "+rec.Name, func() {
@@ -149,63 +128,39 @@ func (d *keyDetail) onRemove() {
 }
 
 func (mw *mainWindow) removeKey(rec vault.Record) {
-	mw.background("Removing "+rec.Name, func() func() {
-		err := mw.env.Secrets.Delete(rec.ID)
-		if err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
-			return func() { mw.showError("Nothing was removed", err) }
-		}
-		return func() {
-			mw.update("Removing "+rec.Name, func(data *vault.Data) error { return data.Remove(rec.ID) },
-				func() {
-					mw.notice("Removed " + rec.Name + ".")
-					mw.showList()
-				})
-		}
+	mw.do("Removing "+rec.Name, func() error { return mw.keys.Remove(rec.ID) }, func() {
+		mw.notice("Removed " + rec.Name + ".")
+		mw.showList()
 	})
 }
 
-// onCheckAll checks every key in use at once. Keys whose 2FA code must be
-// typed are left out; check them one by one.
+// onCheckAll checks every key "Check all" takes (keys.Snapshot's
+// CheckAllTargets): keys whose 2FA code must be typed are left out; check
+// them one by one.
 func (mw *mainWindow) onCheckAll() {
-	var recs []vault.Record
-	skipped := 0
-	for _, r := range mw.records {
-		switch {
-		case r.Retired():
-		case r.TwoFA == vault.TwoFATyped:
-			skipped++
-		default:
-			recs = append(recs, r)
-		}
-	}
-	if len(recs) == 0 {
+	take, skip := mw.snap.CheckAllTargets(nil)
+	if len(take) == 0 {
 		mw.notice("There is no key to check.")
 		return
 	}
-	mw.background("Checking all keys", func() func() {
-		// One keyring read first: if it is locked, say so once instead of
-		// recording a failed check on every key.
-		if _, err := mw.env.Secrets.Get(recs[0].ID); err != nil && errors.Is(err, vault.ErrKeyringUnavailable) {
-			return func() { mw.showError("No key was checked", err) }
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+	var rep keys.CheckReport
+	mw.do("Checking all keys", func() error {
+		ctx, cancel := mw.checkContext()
 		defer cancel()
-		results := mw.env.Runner.CheckAll(ctx, recs, nil, mw.env.now())
-		return func() {
-			mw.update("Saving the checks", func(data *vault.Data) error {
-				for _, res := range results {
-					if r, err := data.ByID(res.Record.ID); err == nil {
-						check.Apply(r, res.Readback)
-					}
-				}
-				return nil
-			}, func() {
-				msg := "Checked " + itoa(len(results)) + " keys."
-				if skipped > 0 {
-					msg += " " + itoa(skipped) + " with a typed 2FA code were left out: check them one by one."
-				}
-				mw.notice(msg)
-			})
+		var err error
+		rep, err = mw.keys.CheckAll(ctx, nil)
+		return err
+	}, func() {
+		msg := "Checked " + itoa(len(rep.Results)) + " keys."
+		typed := 0
+		for _, s := range skip {
+			if !s.Record.Retired() {
+				typed++
+			}
 		}
+		if typed > 0 {
+			msg += " " + itoa(typed) + " with a typed 2FA code were left out: check them one by one."
+		}
+		mw.notice(msg)
 	})
 }

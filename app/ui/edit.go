@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -91,7 +91,7 @@ func validDays(s string) error {
 		return nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < minReviewDays || n > maxReviewDays {
+	if err != nil || n < keys.MinReviewDays || n > keys.MaxReviewDays {
 		return errors.New("a number of days from 1 to 365, or empty")
 	}
 	return nil
@@ -101,35 +101,12 @@ func validDays(s string) error {
 // "resumed" one when the status changed.
 func (e *editDialog) onSave() {
 	name := strings.TrimSpace(e.name.Text)
-	account := strings.TrimSpace(e.account.Text)
-	notes := strings.TrimSpace(e.notes.Text)
-	var services []string
-	for s := range strings.SplitSeq(e.usedBy.Text, ",") {
-		s = strings.TrimSpace(s)
-		if s != "" && !slices.ContainsFunc(services, func(t string) bool { return strings.EqualFold(s, t) }) {
-			services = append(services, s)
-		}
-	}
 	days, _ := strconv.Atoi(strings.TrimSpace(e.reviewDays.Text))
-	parked := e.status.Selected == editParked
-	now, id := e.mw.env.now(), e.rec.ID
-
-	e.mw.update("Saving", func(data *vault.Data) error {
-		r, err := data.ByID(id)
-		if err != nil {
-			return err
-		}
-		r.Name, r.Account, r.UsedBy, r.Notes, r.ReviewDays = name, account, services, notes, days
-		r.AddEvent(now, vault.EventEdited, "")
-		switch {
-		case r.Retired():
-		case parked && r.Status != vault.StatusParked:
-			r.Status = vault.StatusParked
-			r.AddEvent(now, vault.EventParked, "")
-		case !parked && r.Status == vault.StatusParked:
-			r.Status = vault.StatusActive
-			r.AddEvent(now, vault.EventResumed, "")
-		}
-		return nil
+	edit := keys.Edit{Name: name, Account: e.account.Text, Notes: e.notes.Text,
+		UsedBy: strings.Split(e.usedBy.Text, ","), ReviewDays: days, Parked: e.status.Selected == editParked}
+	id := e.rec.ID
+	e.mw.do("Saving", func() error {
+		_, err := e.mw.keys.Edit(id, edit)
+		return err
 	}, func() { e.mw.notice("Saved " + name + ".") })
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -21,10 +22,13 @@ const Title = "Keywarden"
 // DemoTitle is the main window's title in demo mode.
 const DemoTitle = "Keywarden — demo"
 
-// Env is everything the window works with. App, Store, Secrets and Runner
-// are required; the rest have defaults.
+// Env is everything the window works with. App, and Keys or Store and
+// Secrets, are required; the rest have defaults.
 type Env struct {
-	App     fyne.App
+	App fyne.App
+	// Keys owns the workflows on keys; nil means a service over Store,
+	// Secrets and Runner.
+	Keys    *keys.Service
 	Store   *vault.Store
 	Secrets vault.SecretStore
 	Runner  *check.Runner
@@ -76,6 +80,15 @@ func startDemo() error {
 	}
 	go func() { _ = cmd.Wait() }() // reap it when it ends
 	return nil
+}
+
+// keys returns the key service: Keys, or one over Store, Secrets and
+// Runner.
+func (e Env) keys() *keys.Service {
+	if e.Keys != nil {
+		return e.Keys
+	}
+	return keys.New(keys.Params{Store: e.Store, Secrets: e.Secrets, Runner: e.Runner, Now: e.Now})
 }
 
 func (e Env) now() time.Time {

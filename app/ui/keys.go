@@ -86,14 +86,9 @@ func (k *keysList) setRecords(recs []vault.Record) {
 // apply narrows the keys to the search and filter.
 func (k *keysList) apply() {
 	terms := strings.Fields(strings.ToLower(k.search.Text))
-	attention := map[string]bool{}
-	all := k.mw.effectiveAll()
-	for _, r := range k.all {
-		attention[r.ID] = k.mw.needsAttentionAmong(r, all)
-	}
 	k.shown = k.shown[:0]
 	for _, r := range k.all {
-		if k.matchesFilter(r, attention[r.ID]) && matchesSearch(r, terms) {
+		if k.matchesFilter(r, k.mw.needsAttention(r)) && matchesSearch(r, terms) {
 			k.shown = append(k.shown, r)
 		}
 	}
@@ -109,16 +104,13 @@ func (k *keysList) apply() {
 	}
 	k.none.Hidden = k.none.Text == ""
 	k.none.Refresh()
-	k.count.SetText(k.countText(attention))
+	k.count.SetText(k.countText())
 }
 
-func (k *keysList) countText(needs map[string]bool) string {
-	attention := 0
-	for _, r := range k.all {
-		if needs[r.ID] {
-			attention++
-		}
-	}
+// countText says how many keys are shown, and how many need attention
+// (the same count the tray shows).
+func (k *keysList) countText() string {
+	attention := k.mw.snap.AttentionCount()
 	s := fmt.Sprintf("%d of %d keys shown", len(k.shown), len(k.all))
 	if attention > 0 {
 		s += fmt.Sprintf(" · %d need attention", attention)

@@ -13,7 +13,7 @@ import (
 
 func TestKeysList_order(t *testing.T) {
 	f := newDemoFixture(t)
-	shown := f.mw.keys.shown
+	shown := f.mw.list.shown
 	if len(shown) != len(f.mw.records) || len(shown) < 8 {
 		t.Fatalf("%d of %d keys shown", len(shown), len(f.mw.records))
 	}
@@ -47,13 +47,13 @@ func TestKeysList_search(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f.mw.keys.search.SetText("")
-			test.Type(f.mw.keys.search, tt.query)
-			got := names(f.mw.keys.shown)
+			f.mw.list.search.SetText("")
+			test.Type(f.mw.list.search, tt.query)
+			got := names(f.mw.list.shown)
 			if !slices.Equal(sorted(got), sorted(tt.want)) {
 				t.Errorf("search %q shows %v, want %v", tt.query, got, tt.want)
 			}
-			if len(tt.want) == 0 && f.mw.keys.none.Hidden {
+			if len(tt.want) == 0 && f.mw.list.none.Hidden {
 				t.Error("no hint when nothing matches")
 			}
 		})
@@ -62,27 +62,27 @@ func TestKeysList_search(t *testing.T) {
 
 func TestKeysList_filter(t *testing.T) {
 	f := newDemoFixture(t)
-	f.mw.keys.filter.SetSelected(string(review.StateRevoked))
-	if got := names(f.mw.keys.shown); !slices.Equal(got, []string{"3commas-bot-2023"}) {
+	f.mw.list.filter.SetSelected(string(review.StateRevoked))
+	if got := names(f.mw.list.shown); !slices.Equal(got, []string{"3commas-bot-2023"}) {
 		t.Errorf("revoked filter shows %v", got)
 	}
-	f.mw.keys.filter.SetSelected(filterAttention)
-	for _, r := range f.mw.keys.shown {
+	f.mw.list.filter.SetSelected(filterAttention)
+	for _, r := range f.mw.list.shown {
 		if !f.mw.needsAttention(r) {
 			t.Errorf("%s shown under %q", r.Name, filterAttention)
 		}
 	}
-	if len(f.mw.keys.shown) < 3 {
-		t.Errorf("only %v need attention", names(f.mw.keys.shown))
+	if len(f.mw.list.shown) < 3 {
+		t.Errorf("only %v need attention", names(f.mw.list.shown))
 	}
-	f.mw.keys.filter.SetSelected(filterInUse)
-	if slices.Contains(names(f.mw.keys.shown), "3commas-bot-2023") {
+	f.mw.list.filter.SetSelected(filterInUse)
+	if slices.Contains(names(f.mw.list.shown), "3commas-bot-2023") {
 		t.Error("a revoked key is shown as in use")
 	}
 	t.Run("search and filter together", func(t *testing.T) {
-		f.mw.keys.filter.SetSelected(string(review.StateActive))
-		test.Type(f.mw.keys.search, "koinly")
-		if got := names(f.mw.keys.shown); !slices.Equal(got, []string{"koinly-tax-import"}) {
+		f.mw.list.filter.SetSelected(string(review.StateActive))
+		test.Type(f.mw.list.search, "koinly")
+		if got := names(f.mw.list.shown); !slices.Equal(got, []string{"koinly-tax-import"}) {
 			t.Errorf("shown %v", got)
 		}
 	})
@@ -90,8 +90,8 @@ func TestKeysList_filter(t *testing.T) {
 
 func TestKeysList_selectOpensDetail(t *testing.T) {
 	f := newDemoFixture(t)
-	f.mw.keys.list.Select(0)
-	if f.mw.view != viewDetail || f.mw.detail == nil || f.mw.detail.rec.ID != f.mw.keys.shown[0].ID {
+	f.mw.list.list.Select(0)
+	if f.mw.view != viewDetail || f.mw.detail == nil || f.mw.detail.rec.ID != f.mw.list.shown[0].ID {
 		t.Fatalf("view %v after selecting the first key", f.mw.view)
 	}
 	test.Tap(f.mw.detail.back)
@@ -106,11 +106,11 @@ func TestMainWindow_shortcuts(t *testing.T) {
 	ctrl := fyne.KeyModifierShortcutDefault
 	f.mw.showSettings()
 	c.(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl})
-	if f.mw.view != viewList || c.Focused() != f.mw.keys.search {
+	if f.mw.view != viewList || c.Focused() != f.mw.list.search {
 		t.Errorf("Ctrl+F: view %v, focus %v", f.mw.view, c.Focused())
 	}
 	// With the search field focused, Ctrl+N still reaches the window.
-	f.mw.keys.search.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl})
+	f.mw.list.search.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl})
 	if f.mw.view != viewWizard || f.mw.wizard == nil {
 		t.Errorf("Ctrl+N: view %v, want the wizard", f.mw.view)
 	}

@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"errors"
-
 	"fyne.io/fyne/v2"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/ui/wizard"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -35,7 +34,7 @@ func (mw *mainWindow) openWizard(replaces *vault.Record) {
 	backTo, backID := mw.view, mw.viewID
 	deps := wizard.Deps{
 		Window:   mw.win,
-		Runner:   mw.env.Runner,
+		Verify:   mw.keys.Verify,
 		Existing: func() []vault.Record { return mw.records },
 		Now:      mw.env.now,
 		OpenURL:  mw.openURL,
@@ -52,41 +51,15 @@ func (mw *mainWindow) openWizard(replaces *vault.Record) {
 	mw.show(viewWizard, "", mw.wizard.Content())
 }
 
-// saveNewKey stores a key the wizard made: the secret in the keyring first,
-// then the record; when it replaces another key, that one is marked
-// replaced, to be revoked once the new one works. It runs off the UI
-// goroutine and shows the new key when done.
+// saveNewKey stores a key the wizard made through the key service (the
+// record and the secret, or neither; a rotation links the old key to it),
+// then shows the new key. It runs off the UI goroutine.
 func (mw *mainWindow) saveNewKey(res wizard.Result, replaces *vault.Record) error {
 	mw.pending.Add(1)
 	defer mw.pending.Add(-1)
-	rec := res.Record
-	if rec.ID == "" {
-		rec.ID = vault.NewID()
-	}
-	if err := mw.env.Secrets.Set(rec.ID, res.Secret); err != nil {
-		return err
-	}
-	now := mw.env.now()
-	err := mw.env.Store.Update(func(data *vault.Data) error {
-		if _, err := data.Add(rec); err != nil {
-			return err
-		}
-		if replaces == nil {
-			return nil
-		}
-		old, err := data.ByID(replaces.ID)
-		if err != nil {
-			return err
-		}
-		old.ReplacedBy = rec.ID
-		old.AddEvent(now, vault.EventRotated, "replaced by “"+rec.Name+"”: revoke this key once the new one works")
-		return nil
-	})
+	rec, err := mw.keys.Add(mw.ctx, keys.NewKey{Record: res.Record, Secret: res.Secret, Readback: res.Readback, Note: res.Note})
 	if err != nil {
-		if derr := mw.env.Secrets.Delete(rec.ID); derr != nil && !errors.Is(derr, vault.ErrSecretNotFound) {
-			err = errors.Join(err, derr)
-		}
-		return storeError{err}
+		return err
 	}
 	fyne.Do(func() {
 		mw.background("Reading your key list", func() func() {

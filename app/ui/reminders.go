@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -34,13 +35,8 @@ type reminderSection struct {
 	content                         fyne.CanvasObject
 }
 
-// reminderFile returns the reminders file beside the key list.
-func (mw *mainWindow) reminderFile() *remind.StateFile {
-	return remind.OpenState(mw.env.Store.Dir())
-}
-
 func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
-	s := &reminderSection{mw: mw, rec: rec, file: mw.reminderFile()}
+	s := &reminderSection{mw: mw, rec: rec, file: mw.keys.Reminders()}
 	if words := retiredWords(rec); words != "" {
 		s.content = newWrapped(words) // no reminders, no checks: nothing to set
 		return s
@@ -67,7 +63,7 @@ func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
 		s.snoozeText, container.NewHBox(s.snoozeDay, s.snoozeWeek, s.unsnooze),
 		s.autoCheck, s.checkText, container.NewHBox(s.useDefault), s.inUse, note,
 	)
-	s.fill(mw.reminders, mw.remindersErr)
+	s.fill(mw.snap.Reminders, mw.snap.RemindersErr)
 	return s
 }
 
@@ -121,7 +117,7 @@ func (s *reminderSection) fill(st remind.State, err error) {
 		s.snoozeWeek.Show()
 		s.unsnooze.Hide()
 	}
-	if !s.mw.prefs.Notifications() {
+	if !s.mw.snap.Settings.Notifications {
 		s.snoozeText.SetText(s.snoozeText.Text + " (Reminders are turned off for all keys in Settings.)")
 	}
 
@@ -208,14 +204,18 @@ func (s *reminderSection) onUseDefault() {
 func (s *reminderSection) save(what string, fn func(*remind.State)) {
 	s.enable(false)
 	s.mw.background(what, func() func() {
-		err := s.file.Update(fn)
+		err := s.mw.keys.UpdateReminders(s.rec.ID, fn)
 		st, loadErr := s.file.Load()
 		return func() {
-			s.mw.reminders, s.mw.remindersErr = st, loadErr
-			if err != nil {
+			s.mw.snap.Reminders, s.mw.snap.RemindersErr = st, loadErr
+			var not *keys.NotAllowedError
+			switch {
+			case errors.As(err, &not):
+				s.mw.showError("Nothing was changed", err)
+			case err != nil:
 				fyne.LogError("saving the reminders", err)
 				s.mw.showMessage("Nothing was changed", "Keywarden could not save to its reminders file ("+s.file.Path()+"). Check that the folder is writable and the disk is not full, then try again.")
-			} else {
+			default:
 				s.mw.tellTray()
 			}
 			s.fill(st, loadErr)

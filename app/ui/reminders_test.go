@@ -18,7 +18,7 @@ import (
 // reminderState reads the reminders file the tray part reads.
 func (f *fixture) reminderState() remind.State {
 	f.t.Helper()
-	st, err := f.mw.reminderFile().Load()
+	st, err := f.mw.keys.Reminders().Load()
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestReminderSection_unreached(t *testing.T) {
 	f := newDemoFixture(t)
 	rec := f.byName("koinly-tax-import")
 	failed := time.Now().Add(-10 * time.Minute)
-	if err := f.mw.reminderFile().Update(func(st *remind.State) {
+	if err := f.mw.keys.Reminders().Update(func(st *remind.State) {
 		st.Checked = map[string]time.Time{rec.ID: failed}
 		st.Unreached = map[string]time.Time{rec.ID: failed}
 	}); err != nil {
@@ -193,7 +193,7 @@ func TestReminderSection_typed2FA(t *testing.T) {
 
 func TestReminderSection_damagedFile(t *testing.T) {
 	f := newDemoFixture(t)
-	path := f.mw.reminderFile().Path()
+	path := f.mw.keys.Reminders().Path()
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestReminderSection_unsavable(t *testing.T) {
 
 func TestReminderSection_unreadable(t *testing.T) {
 	f := newDemoFixture(t)
-	if err := os.Mkdir(f.mw.reminderFile().Path(), 0o700); err != nil {
+	if err := os.Mkdir(f.mw.keys.Reminders().Path(), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	f.mw.reload()

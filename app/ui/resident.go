@@ -6,13 +6,13 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/keywarden/keywarden/app/autostart"
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/tray"
 )
 
@@ -99,7 +99,7 @@ func runWindow(env Env, win *instance.Instance, openID string) {
 		env.StartAtLogin = func(on bool) error { return setStartAtLogin(exe, on) }
 		if on, err := autostart.Enabled(); err == nil {
 			// The entry may have been removed or added outside Keywarden.
-			preferences{env.App.Preferences()}.SetStartAtLogin(on)
+			_ = env.keys().UpdateSettings(func(s *keys.Settings) error { s.StartAtLogin = on; return nil })
 		}
 		go func() {
 			if _, err := tray.EnsureRunning(exe); err != nil {
@@ -107,9 +107,7 @@ func runWindow(env Env, win *instance.Instance, openID string) {
 			}
 		}()
 	}
-	env.Loaded = tellTrayOnChange(env.Store.Path())
 	env.TellTray = func() { go tellTray() }
-	env.App.Preferences().AddChangeListener(tellTraySoon())
 
 	mw := newMainWindow(env)
 	if win != nil {
@@ -177,48 +175,3 @@ func setStartAtLogin(exe string, on bool) error {
 // tellTray tells the tray part "changed", if it runs: look at the key list,
 // the reminders and the settings again. It blocks briefly on the socket.
 func tellTray() { _ = instance.Send(tray.InstanceTray, tray.MsgChanged) }
-
-// tellTrayOnChange returns the Env.Loaded hook: it tells the tray part
-// "changed" when the key list file changed since the hook last looked, so
-// the tray's menu and reminders follow what the window saved.
-func tellTrayOnChange(path string) func() {
-	last := fileVersion(path)
-	return func() {
-		if v := fileVersion(path); v != last {
-			last = v
-			go tellTray()
-		}
-	}
-}
-
-// tellTraySoon returns a preferences listener that tells the tray part
-// "changed" a moment after the settings last changed, once Fyne has
-// written them and the typing in a days field has stopped.
-func tellTraySoon() func() {
-	var mu sync.Mutex
-	var timer *time.Timer
-	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if timer == nil {
-			timer = time.AfterFunc(time.Second, tellTray)
-			return
-		}
-		timer.Reset(time.Second)
-	}
-}
-
-// version tells versions of a file apart: its modification time and size.
-type version struct {
-	mod  time.Time
-	size int64
-}
-
-// fileVersion returns the file's version, or zero if it cannot be read.
-func fileVersion(path string) version {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return version{}
-	}
-	return version{fi.ModTime(), fi.Size()}
-}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"strings"
 
@@ -11,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -41,7 +40,7 @@ func (mw *mainWindow) showRevoke(id string, compromised bool) {
 		mw.showList()
 		return
 	}
-	compromised = compromised || rec.Status == vault.StatusCompromised
+	compromised = compromised || rec.Leaked()
 	mw.clearScreens()
 	mw.revoke = newRevokeRunbook(mw, rec, compromised)
 	mw.show(viewRevoke, id, mw.revoke.content)
@@ -67,9 +66,9 @@ func newRevokeRunbook(mw *mainWindow, rec vault.Record, compromised bool) *revok
 		intro.Importance = widget.DangerImportance
 	}
 	title.SizeName = theme.SizeNameHeadingText
-	if rec.Status == vault.StatusRevoked {
+	if ok, why := keys.Can(rec, keys.ActRevoke); !ok {
 		rb.confirm.Disable()
-		rb.result.SetText("This key is already marked revoked.")
+		rb.result.SetText(why)
 		rb.result.Show()
 	}
 
@@ -145,38 +144,28 @@ func (rb *revokeRunbook) onConfirm() {
 func (rb *revokeRunbook) confirmWith(code string) {
 	mw, rec := rb.mw, rb.rec
 	rb.confirm.Disable()
+	var res keys.RevokeResult
+	var err error
 	mw.background("Asking Kraken about "+rec.Name, func() func() {
-		secret, err := mw.env.Secrets.Get(rec.ID)
-		if err != nil {
-			return func() { rb.cannotCheck(err) }
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+		ctx, cancel := mw.checkContext()
 		defer cancel()
-		now := mw.env.now()
-		answer := mw.env.Runner.CheckSecret(ctx, secret, rec.TwoFA, check.Options{OTP: code, NoProbes: true}, now)
-		if answer.Outcome != vault.OutcomeInvalidKey {
-			return func() { rb.notRevoked(answer) }
-		}
-		delErr := mw.env.Secrets.Delete(rec.ID)
-		if errors.Is(delErr, vault.ErrSecretNotFound) {
-			delErr = nil
-		}
+		res, err = mw.keys.Revoke(ctx, rec.ID, code, false)
+		snap := mw.readList()
 		return func() {
-			mw.update("Recording the revocation", func(data *vault.Data) error {
-				r, err := data.ByID(rec.ID)
-				if err != nil {
-					return err
-				}
-				check.Apply(r, answer)
-				r.Status = vault.StatusRevoked
-				r.AddEvent(now, vault.EventRevoked, "Kraken answered “invalid key”")
-				return nil
-			}, func() {
-				mw.notice("Revoked " + rec.Name + ": Kraken no longer accepts it.")
-				if delErr != nil {
-					mw.showError("The secret is still in the keyring", delErr)
-				}
-			})
+			var unc *keys.NotConfirmedError
+			switch {
+			case errors.As(err, &unc):
+				rb.notRevoked(unc.Readback)
+				return
+			case err != nil:
+				rb.cannotCheck(err)
+				return
+			}
+			mw.setData(snap)
+			mw.notice("Revoked " + rec.Name + ": Kraken no longer accepts it.")
+			if res.SecretErr != nil {
+				mw.showError("The secret is still in the keyring", res.SecretErr)
+			}
 		}
 	})
 }
@@ -227,15 +216,11 @@ func (rb *revokeRunbook) askAnyway(msg string) {
 		if !ok {
 			return
 		}
-		now := mw.env.now()
-		mw.update("Recording the revocation", func(data *vault.Data) error {
-			r, err := data.ByID(rec.ID)
-			if err != nil {
-				return err
-			}
-			r.Status = vault.StatusRevoked
-			r.AddEvent(now, vault.EventRevoked, "recorded without Kraken's confirmation")
-			return nil
+		mw.do("Recording the revocation", func() error {
+			ctx, cancel := mw.checkContext()
+			defer cancel()
+			_, err := mw.keys.Revoke(ctx, rec.ID, "", true)
+			return err
 		}, func() { mw.notice("Recorded " + rec.Name + " as revoked, without Kraken's confirmation.") })
 	}, mw.win)
 	rb.anywayDialog.Show()

@@ -116,7 +116,7 @@ func TestCompromised(t *testing.T) {
 	if rb == nil || !rb.compromised || rb.leak == nil {
 		t.Fatal("the compromised runbook is not shown")
 	}
-	test.Tap(rb.leak.ticks[leakPassword])
+	test.Tap(rb.leak.ticks[2])
 
 	// Kraken confirms the key is gone: revoked, and the leak steps stay.
 	secret, _ := f.secrets.Get(rec.ID)
@@ -126,7 +126,7 @@ func TestCompromised(t *testing.T) {
 	if got := f.stored(rec.ID); got.Status != vault.StatusRevoked {
 		t.Errorf("status %s, want revoked", got.Status)
 	}
-	if f.mw.revoke == nil || f.mw.revoke.leak == nil || !f.mw.revoke.leak.ticks[leakPassword].Checked {
+	if f.mw.revoke == nil || f.mw.revoke.leak == nil || !f.mw.revoke.leak.ticks[2].Checked {
 		t.Error("the leak steps, or what was ticked, are gone after the revocation")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/ui/guardui"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -36,21 +37,22 @@ func (mw *mainWindow) showSettings() {
 
 func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	s := &settingsScreen{mw: mw}
-	p := mw.prefs
+	p := mw.snap.Settings
 	s.back = widget.NewButtonWithIcon("Keys", theme.NavigateBackIcon(), mw.showList)
 
-	s.readOnly = daysEntry(p.ReadOnlyDays(), p.SetReadOnlyDays)
-	s.risky = daysEntry(p.RiskyDays(), p.SetRiskyDays)
+	s.readOnly = daysEntry(p.ReadOnlyDays, func(n int) { s.save(func(st *keys.Settings) { st.ReadOnlyDays = n }) })
+	s.risky = daysEntry(p.RiskyDays, func(n int) { s.save(func(st *keys.Settings) { st.RiskyDays = n }) })
 	reviewForm := widget.NewForm(
 		widget.NewFormItem("Keys that only read", s.readOnly),
 		widget.NewFormItem("Keys that trade or move money", s.risky),
 	)
 
-	s.notifications = widget.NewCheck("Remind me from the tray when a key is due or about to expire", p.SetNotifications)
-	s.notifications.SetChecked(p.Notifications())
+	s.notifications = widget.NewCheck("Remind me from the tray when a key is due or about to expire", nil)
+	s.notifications.SetChecked(p.Notifications)
+	s.notifications.OnChanged = func(on bool) { s.save(func(st *keys.Settings) { st.Notifications = on }) }
 
 	s.startAtLogin = widget.NewCheck("Start Keywarden when I log in", s.onStartAtLogin)
-	s.startAtLogin.SetChecked(p.StartAtLogin())
+	s.startAtLogin.SetChecked(p.StartAtLogin)
 	loginHint := newWrapped("Keywarden then sits in the tray and reminds you of due keys.")
 	if mw.env.StartAtLogin == nil {
 		s.startAtLogin.Disable()
@@ -62,8 +64,8 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	s.guardButton = widget.NewButton("", s.onGuard)
 	s.refreshGuard()
 
-	store := "Your key list (names, services, permissions, history; never a secret): " + mw.env.Store.Path() +
-		". A backup of the previous version is kept beside it."
+	store := "Your key list (names, services, permissions, history; never a secret): " + mw.keys.Store().Path() +
+		". A backup of the previous version is kept beside it. Settings: " + mw.keys.SettingsFile().Path() + "."
 	secrets := "Secrets (API keys, private keys, 2FA seeds): your system keyring, service “" + vault.KeyringService + "”."
 	if mw.env.Demo {
 		secrets = "Demo mode: the secrets live in memory only and vanish when the window closes."
@@ -105,7 +107,7 @@ func daysEntry(days int, set func(int)) *widget.Entry {
 }
 
 func (s *settingsScreen) onStartAtLogin(on bool) {
-	if s.mw.env.StartAtLogin == nil || on == s.mw.prefs.StartAtLogin() {
+	if s.mw.env.StartAtLogin == nil || on == s.mw.snap.Settings.StartAtLogin {
 		return
 	}
 	if err := s.mw.env.StartAtLogin(on); err != nil {
@@ -113,7 +115,26 @@ func (s *settingsScreen) onStartAtLogin(on bool) {
 		s.startAtLogin.SetChecked(!on)
 		return
 	}
-	s.mw.prefs.SetStartAtLogin(on)
+	s.save(func(st *keys.Settings) { st.StartAtLogin = on })
+}
+
+// save changes the settings with fn through the key service, off the UI
+// goroutine, then takes the key list again (review days change what is
+// due) without redrawing this screen, and tells the tray part.
+func (s *settingsScreen) save(fn func(*keys.Settings)) {
+	mw := s.mw
+	mw.background("Saving the settings", func() func() {
+		err := mw.keys.UpdateSettings(func(st *keys.Settings) error { fn(st); return nil })
+		snap := mw.readList()
+		return func() {
+			mw.take(snap)
+			if err != nil {
+				mw.showError("The setting was not saved", err)
+				return
+			}
+			mw.tellTray()
+		}
+	})
 }
 
 // refreshGuard shows whether app 2FA is on, and the button that changes it.

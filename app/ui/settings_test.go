@@ -5,8 +5,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
-	"github.com/keywarden/keywarden/app/vault"
 )
 
 func TestSettings(t *testing.T) {
@@ -21,7 +21,8 @@ func TestSettings(t *testing.T) {
 		t.Errorf("app 2FA without a guard: button %q enabled", s.guardButton.Text)
 	}
 	test.Tap(s.notifications)
-	if f.mw.prefs.Notifications() {
+	f.wait()
+	if f.settings().Notifications {
 		t.Error("notifications still on")
 	}
 
@@ -32,14 +33,16 @@ func TestSettings(t *testing.T) {
 	}
 	s.readOnly.SetText("")
 	test.Type(s.readOnly, "7")
-	if got := f.mw.prefs.ReadOnlyDays(); got != 7 {
+	f.wait()
+	if got := f.settings().ReadOnlyDays; got != 7 {
 		t.Fatalf("read-only days %d, want 7", got)
 	}
 	if st := f.mw.state(koinly); st != review.StateReviewDue {
 		t.Errorf("with a 7-day default koinly is %s, want due", st)
 	}
 	s.readOnly.SetText("9999")
-	if got := f.mw.prefs.ReadOnlyDays(); got != 7 {
+	f.wait()
+	if got := f.settings().ReadOnlyDays; got != 7 {
 		t.Errorf("an out-of-range value was saved: %d", got)
 	}
 	test.Tap(s.back)
@@ -55,23 +58,18 @@ func TestSettings_startAtLogin(t *testing.T) {
 	f.open()
 	f.mw.showSettings()
 	test.Tap(f.mw.settings.startAtLogin)
-	if len(calls) != 1 || !calls[0] || !f.mw.prefs.StartAtLogin() {
-		t.Errorf("calls %v, pref %v", calls, f.mw.prefs.StartAtLogin())
+	f.wait()
+	if len(calls) != 1 || !calls[0] || !f.settings().StartAtLogin {
+		t.Errorf("calls %v, setting %v", calls, f.settings().StartAtLogin)
 	}
 }
 
-func TestPreferences_effective(t *testing.T) {
-	p := preferences{test.NewTempApp(t).Preferences()}
-	own := vault.Record{ReviewDays: 12}
-	if got := p.effective(own).ReviewDays; got != 12 {
-		t.Errorf("a key's own interval became %d", got)
+// settings reads the settings file as another process would.
+func (f *fixture) settings() keys.Settings {
+	f.t.Helper()
+	s, err := f.mw.keys.Settings()
+	if err != nil {
+		f.t.Fatal(err)
 	}
-	if got := p.effective(vault.Record{}).ReviewDays; got != 0 {
-		t.Errorf("with the defaults unchanged ReviewDays is %d, want 0", got)
-	}
-	p.SetRiskyDays(14)
-	risky := vault.Record{Intended: vault.PurposeTradingBot.LeastPermissions()}
-	if got := p.effective(risky).ReviewDays; got != 14 {
-		t.Errorf("risky key: %d, want 14", got)
-	}
+	return s
 }

@@ -103,7 +103,7 @@ func (mw *mainWindow) screenOpener(o demoOptions) (func(), error) {
 	case "revoke":
 		return func() { mw.showRevoke(rec.ID, false) }, nil
 	}
-	secret, err := mw.env.Secrets.Get(rec.ID)
+	secret, err := mw.keys.Secret(rec.ID)
 	if err != nil {
 		return nil, fmt.Errorf("the demo holds no key pair for %q: choose another key", rec.Name)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/assets"
 )
@@ -145,8 +146,11 @@ func realEnv(a fyne.App) (Env, error) {
 		return Env{}, err
 	}
 	keyring := vault.NewKeyring()
-	return Env{App: a, Store: store, Secrets: keyring, Runner: &check.Runner{Secrets: keyring, BaseURL: base},
-		Guard: guard.New(keyring, a.Preferences())}, nil
+	runner := &check.Runner{Secrets: keyring, BaseURL: base}
+	svc := keys.New(keys.Params{Store: store, Secrets: keyring, Runner: runner,
+		Changed: func() { go tellTray() }})
+	return Env{App: a, Keys: svc, Store: store, Secrets: keyring, Runner: runner,
+		Guard: guard.New(keyring, svc.SettingsFile().GuardFlags())}, nil
 }
 
 // haveDisplay reports whether a GUI can start; without one Fyne panics.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"sync/atomic"
 
@@ -10,7 +11,9 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/ui/async"
 	"github.com/keywarden/keywarden/app/ui/wizard"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -29,22 +32,25 @@ const (
 // mainWindow is the one window: a body that shows one screen at a time,
 // and a status line with a busy indicator below it.
 type mainWindow struct {
-	env   Env
-	win   fyne.Window
-	prefs preferences
-	clip  *clipGuard
+	env  Env
+	win  fyne.Window
+	keys *keys.Service
+	clip *clipGuard
+	// ctx lives as long as the window: closing it cancels the work in
+	// flight (checks), whose results would have nowhere to go.
+	ctx    context.Context
+	cancel context.CancelFunc
 
-	records []vault.Record // as last loaded, in attention order
-	loaded  bool
-	loadErr error
-	damage  string // the damaged file last reported, so it is reported once
-
-	reminders    remind.State // the reminders file, read with the key list
-	remindersErr error
+	snap     *keys.Snapshot // the key list as last loaded; never nil
+	records  []vault.Record // snap.Records: in attention order
+	loaded   bool
+	loadErr  error
+	damage   string // the damaged file last reported, so it is reported once
+	repaired bool   // Repair ran once
 
 	root     *fyne.Container // the body over the status line
 	body     *fyne.Container
-	keys     *keysList
+	list     *keysList
 	empty    *emptyState
 	detail   *keyDetail
 	review   *reviewScreen
@@ -61,8 +67,6 @@ type mainWindow struct {
 	damaged     *damagedDialog
 	lastMessage string
 
-	leakTicks map[string]*[leakStepCount]bool // the leak steps done, by key
-
 	activity *widget.Activity
 	status   *widget.Label
 	jobs     int          // background jobs running, on the UI goroutine
@@ -70,7 +74,9 @@ type mainWindow struct {
 }
 
 func newMainWindow(env Env) *mainWindow {
-	mw := &mainWindow{env: env, prefs: preferences{env.App.Preferences()}}
+	mw := &mainWindow{env: env, keys: env.keys()}
+	mw.ctx, mw.cancel = context.WithCancel(context.Background())
+	mw.snap = keys.NewSnapshot(nil, keys.DefaultSettings(), remind.State{}, env.now())
 	env.App.Settings().SetTheme(newAppTheme())
 	mw.win = env.App.NewWindow(env.title())
 	mw.win.SetIcon(env.App.Metadata().Icon)
@@ -80,9 +86,9 @@ func newMainWindow(env Env) *mainWindow {
 	mw.activity.Hide()
 	mw.status = newTruncated("")
 	mw.status.Hide()
-	mw.keys = newKeysList(mw)
+	mw.list = newKeysList(mw)
 	mw.empty = newEmptyState(mw.onNewKey, mw.onTryDemo(), func() { mw.openURL(KrakenAPISettingsURL) })
-	mw.body = container.NewStack(mw.keys.content)
+	mw.body = container.NewStack(mw.list.content)
 	statusBar := container.NewBorder(nil, nil, mw.activity, nil, mw.status)
 	mw.root = container.NewBorder(nil, statusBar, nil, nil, mw.body)
 	mw.win.SetContent(mw.root)
@@ -90,7 +96,10 @@ func newMainWindow(env Env) *mainWindow {
 	ctrl := fyne.KeyModifierShortcutDefault
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, func(fyne.Shortcut) { mw.onNewKey() })
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
-	mw.win.SetOnClosed(mw.clip.clearNow)
+	mw.win.SetOnClosed(func() {
+		mw.cancel()
+		mw.clip.clearNow()
+	})
 	atExit(mw.clip.clearNow)
 	mw.win.Resize(fyne.NewSize(900, 620))
 	mw.reload()
@@ -118,7 +127,7 @@ func (mw *mainWindow) onTryDemo() func() {
 // onFind shows the keys list and puts the cursor in its search field.
 func (mw *mainWindow) onFind() {
 	mw.showList()
-	mw.win.Canvas().Focus(mw.keys.search)
+	mw.win.Canvas().Focus(mw.list.search)
 }
 
 // background runs work off the UI goroutine with the busy indicator on;
@@ -130,9 +139,8 @@ func (mw *mainWindow) background(what string, work func() func()) {
 	mw.activity.Start()
 	mw.root.Refresh()
 	mw.notice(what + "…")
-	go func() {
-		done := work()
-		fyne.Do(func() {
+	async.Run(nil, work, func(done func()) {
+		{
 			mw.jobs--
 			if mw.jobs == 0 {
 				mw.activity.Stop()
@@ -146,8 +154,8 @@ func (mw *mainWindow) background(what string, work func() func()) {
 				done()
 			}
 			mw.pending.Add(-1)
-		})
-	}()
+		}
+	})
 }
 
 // notice shows a short message in the status line.
@@ -169,29 +177,31 @@ func (mw *mainWindow) reload() {
 	})
 }
 
-// listSnapshot is the key list and the reminders file beside it, as one
-// read found them.
+// listSnapshot is the key list as one read found it.
 type listSnapshot struct {
-	data         *vault.Data
-	err          error
-	reminders    remind.State
-	remindersErr error
+	snap *keys.Snapshot
+	err  error
 }
 
-// readList reads the key list and the reminders; it runs off the UI
-// goroutine.
+// readList reads the key list, the settings and the reminders, after
+// mending what a killed process left (once per window); it runs off the
+// UI goroutine.
 func (mw *mainWindow) readList() listSnapshot {
-	data, err := mw.env.Store.Load()
-	rem, remErr := mw.reminderFile().Load()
-	return listSnapshot{data: data, err: err, reminders: rem, remindersErr: remErr}
+	if !mw.repaired {
+		if _, err := mw.keys.Repair(); err == nil {
+			mw.repaired = true
+		}
+	}
+	snap, err := mw.keys.Snapshot()
+	return listSnapshot{snap: snap, err: err}
 }
 
-// update changes the key list with fn (which runs off the UI goroutine,
-// under the store's lock: it must only change data), reloads it, and calls
-// done on success. Failures are shown in plain words.
-func (mw *mainWindow) update(what string, fn func(*vault.Data) error, done func()) {
+// do runs a workflow of the key service off the UI goroutine, reads the
+// key list again, and calls done on success. Failures are shown in plain
+// words.
+func (mw *mainWindow) do(what string, work func() error, done func()) {
 	mw.background(what, func() func() {
-		err := mw.env.Store.Update(fn)
+		err := work()
 		snap := mw.readList()
 		return func() {
 			mw.setData(snap)
@@ -206,26 +216,27 @@ func (mw *mainWindow) update(what string, fn func(*vault.Data) error, done func(
 	})
 }
 
-// setData takes a freshly read key list and reminders and redraws the
-// current screen.
+// setData takes a freshly read key list and redraws the current screen.
 func (mw *mainWindow) setData(snap listSnapshot) {
-	data, err := snap.data, snap.err
-	mw.reminders, mw.remindersErr = snap.reminders, snap.remindersErr
-	mw.loaded = true
-	mw.loadErr = err
-	if err != nil {
-		mw.records = nil
-		mw.showLoadError(err)
-	} else {
-		mw.damage = ""
-		recs := make([]vault.Record, len(data.Records))
-		copy(recs, data.Records)
-		mw.sortRecords(recs)
-		mw.records = recs
-	}
+	mw.take(snap)
 	mw.render()
 	if mw.env.Loaded != nil {
 		mw.env.Loaded()
+	}
+}
+
+// take keeps a freshly read key list without redrawing.
+func (mw *mainWindow) take(snap listSnapshot) {
+	mw.loaded = true
+	mw.loadErr = snap.err
+	if snap.err != nil {
+		mw.snap = keys.NewSnapshot(nil, mw.snap.Settings, mw.snap.Reminders, mw.env.now())
+		mw.records = nil
+		mw.showLoadError(snap.err)
+	} else {
+		mw.damage = ""
+		mw.snap = snap.snap
+		mw.records = snap.snap.Records
 	}
 }
 
@@ -257,13 +268,12 @@ func (mw *mainWindow) show(v view, id string, content fyne.CanvasObject) {
 // showList shows the keys list, or the empty state when there are no keys.
 func (mw *mainWindow) showList() {
 	mw.clearScreens()
-	mw.sortRecords(mw.records) // the review defaults may have changed
-	mw.keys.setRecords(mw.records)
+	mw.list.setRecords(mw.records)
 	if mw.loaded && mw.loadErr == nil && len(mw.records) == 0 {
 		mw.show(viewList, "", mw.empty.content)
 		return
 	}
-	mw.show(viewList, "", mw.keys.content)
+	mw.show(viewList, "", mw.list.content)
 }
 
 // clearScreens forgets the screens not shown any more.

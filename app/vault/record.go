@@ -245,6 +245,35 @@ type Pending struct {
 	PID   int       `json:"pid,omitempty"`
 }
 
+// The after-a-leak steps (Record.LeakSteps), in the order the runbook
+// shows them.
+const (
+	LeakReplace  = "replace"  // a replacement made, if still needed
+	LeakActivity = "activity" // recent account activity looked at
+	LeakPassword = "password" // account password and 2FA changed
+	LeakSupport  = "support"  // support contacted if anything looked wrong
+)
+
+// LeakStepCodes lists the after-a-leak steps in order.
+var LeakStepCodes = []string{LeakReplace, LeakActivity, LeakPassword, LeakSupport}
+
+// LeakStepsLeft returns how many after-a-leak steps are not ticked yet.
+func (r *Record) LeakStepsLeft() int {
+	left := 0
+	for _, code := range LeakStepCodes {
+		done := false
+		for _, s := range r.LeakSteps {
+			if s == code {
+				done = true
+			}
+		}
+		if !done {
+			left++
+		}
+	}
+	return left
+}
+
 // Leaked reports whether the key was ever marked as leaked.
 func (r *Record) Leaked() bool {
 	return r.Status == StatusCompromised || !r.LeakedAt.IsZero()

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -44,9 +45,12 @@ func newHarness(t *testing.T, replaces *vault.Record, existing ...vault.Record) 
 	h.win = test.NewWindow(nil)
 	t.Cleanup(h.win.Close)
 	runner := &check.Runner{Secrets: vault.NewMemory(), BaseURL: h.ex.URL()}
+	verify := func(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, code string) vault.Readback {
+		return runner.CheckSecret(ctx, secret, twoFA, check.Options{OTP: code}, time.Now())
+	}
 	d := Deps{
 		Window:   h.win,
-		Runner:   runner,
+		Verify:   verify,
 		Existing: func() []vault.Record { return h.existing },
 		Now:      func() time.Time { return h.now },
 		OpenURL:  func(u string) { h.opened = append(h.opened, u) },

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -92,7 +91,6 @@ func (s *verifyStep) result() Result {
 		rec.Replaces = w.replaces.ID
 		note = fmt.Sprintf("replaces %q", w.replaces.Name)
 	}
-	check.Apply(&rec, *s.readback) // LastCheck, and a "checked" event so the review rules know this use was Keywarden's
-	rec.AddEvent(now, vault.EventAdded, note)
-	return Result{Record: rec, Secret: in.secret}
+	rb := *s.readback
+	return Result{Record: rec, Secret: in.secret, Readback: &rb, Note: note}
 }

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -152,7 +151,7 @@ func (s *verifyStep) onAgain() {
 
 // start makes the verify call on a goroutine.
 func (s *verifyStep) start(in verifyInput, code string) {
-	if s.w.d.Runner == nil {
+	if s.w.d.Verify == nil {
 		return
 	}
 	s.stop()
@@ -162,12 +161,12 @@ func (s *verifyStep) start(in verifyInput, code string) {
 	s.readback = nil
 	ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 	s.cancel = cancel
-	runner, now := s.w.d.Runner, s.w.now()
+	verify := s.w.d.Verify
 	s.render()
 	s.w.refreshNav()
 	goBack(s.w, func() vault.Readback {
 		defer cancel()
-		return runner.CheckSecret(ctx, in.secret, in.mode, check.Options{OTP: code}, now)
+		return verify(ctx, in.secret, in.mode, code)
 	}, func(rb vault.Readback) {
 		if gen != s.gen {
 			return

@@ -5,6 +5,7 @@
 package wizard
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -15,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -25,7 +25,8 @@ const APISettingsURL = "https://pro.kraken.com/app/settings/api"
 // Deps is what the wizard needs from the rest of the app.
 type Deps struct {
 	Window   fyne.Window           // parent for dialogs; required
-	Runner   *check.Runner         // the verify step
+	// Verify reads a key back from the exchange, for the verify step.
+	Verify   func(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, code string) vault.Readback
 	Existing func() []vault.Record // current records: unique names, "this service already holds a key"
 	Now      func() time.Time
 	OpenURL  func(url string) // opens the exchange's API settings page
@@ -36,6 +37,9 @@ type Deps struct {
 type Result struct {
 	Record vault.Record
 	Secret vault.Secret
+	// Readback is the verify step's answer; Note goes in the "added" event.
+	Readback *vault.Readback
+	Note     string
 }
 
 // step is one page of the wizard.
