@@ -9,53 +9,14 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
-	"github.com/keywarden/keywarden/kraken"
 )
 
-// storeError marks an error of the key list file, so it is explained as
-// one even when the cause is a bare file-system error.
-type storeError struct{ err error }
-
-func (e storeError) Error() string { return e.err.Error() }
-func (e storeError) Unwrap() error { return e.err }
-
-var vaultErrors = []error{vault.ErrNotFound, vault.ErrAmbiguous, vault.ErrDuplicateName, vault.ErrInvalidRecord,
-	vault.ErrDamaged, vault.ErrNoBackup, vault.ErrNotDamaged, vault.ErrSecretNotFound,
-	vault.ErrKeyringUnavailable, vault.ErrSecretTooBig, vault.ErrSecretDamaged}
-
-var krakenErrors = []error{kraken.ErrInvalidKey, kraken.ErrInvalidSignature, kraken.ErrInvalidNonce,
-	kraken.ErrPermissionDenied, kraken.ErrLockout, kraken.ErrRateLimited, kraken.ErrThrottled,
-	kraken.ErrUnknownMethod, kraken.ErrExchangeDown, kraken.ErrNetwork, kraken.ErrBadResponse,
-	kraken.ErrMalformedKey, kraken.ErrBadBaseURL}
-
-// userMessage turns any error into plain words with what to do next.
-// It never returns the error's own text, which is for the log.
-func userMessage(err error) string {
-	var apiErr *kraken.APIError
-	var se storeError
-	switch {
-	case err == nil:
-		return ""
-	case isAny(err, vaultErrors) || errors.As(err, &se):
-		return vault.UserMessage(err)
-	case isAny(err, krakenErrors) || errors.As(err, &apiErr):
-		return kraken.UserMessage(err)
-	}
-	if msg, ok := guardMessage(err); ok {
-		return msg
-	}
-	return "Something went wrong and Keywarden could not finish. Nothing was lost; try again, and if it keeps happening, the log has the details."
-}
-
-func isAny(err error, targets []error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
-}
+// userMessage turns any error into plain words with what to do next:
+// the key service's one path (keys.UserMessage), where each package
+// explains its own errors. The error's own text is for the log.
+func userMessage(err error) string { return keys.UserMessage(err) }
 
 // showError logs err and tells the user in plain words, under title.
 func (mw *mainWindow) showError(title string, err error) {
@@ -116,7 +77,7 @@ func (dd *damagedDialog) onRestore(mw *mainWindow, d *vault.DamagedError) {
 		moved, err := d.RestoreBackup()
 		return func() {
 			if err != nil {
-				mw.showError("The backup was not restored", storeError{err})
+				mw.showError("The backup was not restored", err)
 				return
 			}
 			mw.damage = ""

@@ -29,7 +29,8 @@ func TestUserMessage(t *testing.T) {
 		{"missing secret", fmt.Errorf("copy: %w", vault.ErrSecretNotFound), vault.UserMessage(vault.ErrSecretNotFound)},
 		{"exchange", fmt.Errorf("%w: %s", kraken.ErrNetwork, raw), kraken.UserMessage(kraken.ErrNetwork)},
 		{"app 2FA", fmt.Errorf("verify: %w", guard.ErrReplayed), guard.UserMessage(guard.ErrReplayed)},
-		{"file", storeError{errors.New(raw)}, vault.UserMessage(errors.New(raw))},
+		{"file", &vault.StoreError{Op: "save", Path: "/x/keys.json", Err: errors.New(raw)}, "Keywarden could not save its key list (/x/keys.json), so nothing was changed."},
+		{"a save that failed, wrapped", fmt.Errorf("mark reviewed: %w", &vault.StoreError{Op: "save", Path: "/x/keys.json", Err: errors.New(raw)}), "Keywarden could not save its key list"},
 		{"anything else", errors.New(raw), "Something went wrong"},
 	}
 	for _, tt := range tests {

@@ -6,21 +6,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/ui/guardui"
 	"github.com/keywarden/keywarden/app/vault"
 )
-
-var guardErrors = []error{guard.ErrWrongCode, guard.ErrReplayed, guard.ErrLocked, guard.ErrNotEnabled,
-	guard.ErrAlreadyEnabled, guard.ErrCodeFormat, guard.ErrSeedMissing, guard.ErrSeedPresent}
-
-// guardMessage explains an error of app 2FA, and false for any other error.
-func guardMessage(err error) (string, bool) {
-	if isAny(err, guardErrors) {
-		return guard.UserMessage(err), true
-	}
-	return "", false
-}
 
 // protect runs action after app 2FA accepts a code, or at once when app
 // 2FA is off. reason says what the code is for.

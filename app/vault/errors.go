@@ -64,15 +64,31 @@ func (e *DamagedError) RestoreBackup() (string, error) {
 	return e.store.RestoreBackup()
 }
 
+// StoreError is a failure to read, lock or save the key list file itself:
+// a folder that cannot be written, a full disk, a file that cannot be read.
+type StoreError struct {
+	Op   string // "read", "lock" or "save"
+	Path string
+	Err  error
+}
+
+func (e *StoreError) Error() string {
+	return fmt.Sprintf("vault: %s %s: %v", e.Op, e.Path, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *StoreError) Unwrap() error { return e.Err }
+
 // UserMessage turns an error from this package into plain words that say
 // what happened and what to do next, for the GUI and the command line. The
 // full error belongs in the log. It never includes a secret.
 func UserMessage(err error) string {
 	var (
-		damaged *DamagedError
-		notFnd  *NotFoundError
-		amb     *AmbiguousError
-		dup     *DuplicateNameError
+		damaged  *DamagedError
+		notFnd   *NotFoundError
+		amb      *AmbiguousError
+		dup      *DuplicateNameError
+		storeErr *StoreError
 	)
 	switch {
 	case err == nil:
@@ -85,6 +101,10 @@ func UserMessage(err error) string {
 		return fmt.Sprintf("Your key list (%s) is damaged (%s), so Keywarden will not write over it. The previous version is kept as a backup: restore it to carry on (the damaged file is kept beside it), or repair the file by hand.", damaged.Path, damaged.Reason)
 	case errors.As(err, &damaged):
 		return fmt.Sprintf("Your key list (%s) is damaged (%s), and there is no backup. Keywarden will not write over it: repair the file by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
+	case errors.As(err, &storeErr) && storeErr.Op == "read":
+		return fmt.Sprintf("Keywarden could not read its key list (%s). Check that the file and its folder may be read by you, then try again.", storeErr.Path)
+	case errors.As(err, &storeErr):
+		return fmt.Sprintf("Keywarden could not save its key list (%s), so nothing was changed. Check that its folder exists, that you may write to it and that the disk is not full, then try again.", storeErr.Path)
 	case errors.Is(err, ErrNoBackup):
 		return "There is no backup of the key list to restore."
 	case errors.Is(err, ErrNotDamaged):
@@ -125,7 +145,8 @@ func Explain(err error) (string, bool) {
 		amb     *AmbiguousError
 		dup     *DuplicateNameError
 	)
-	if errors.As(err, &damaged) || errors.As(err, &notFnd) || errors.As(err, &amb) || errors.As(err, &dup) {
+	var storeErr *StoreError
+	if errors.As(err, &damaged) || errors.As(err, &notFnd) || errors.As(err, &amb) || errors.As(err, &dup) || errors.As(err, &storeErr) {
 		return UserMessage(err), true
 	}
 	for _, e := range []error{ErrNoBackup, ErrNotDamaged, ErrKeyringUnavailable, ErrSecretNotFound,

@@ -93,7 +93,7 @@ func (s *Store) BackupPath() string { return filepath.Join(s.dir, BackupName) }
 // is left alone.
 func (s *Store) Load() (*Data, error) {
 	d, _, err := s.read()
-	return d, err
+	return d, s.ioError("read", err)
 }
 
 // Update applies fn to the latest metadata and saves the result. It takes
@@ -106,13 +106,13 @@ func (s *Store) Load() (*Data, error) {
 func (s *Store) Update(fn func(*Data) error) error {
 	unlock, err := s.lock()
 	if err != nil {
-		return err
+		return s.ioError("lock", err)
 	}
 	defer unlock()
 	s.removeStale()
 	d, old, err := s.read()
 	if err != nil {
-		return err
+		return s.ioError("read", err)
 	}
 	if err := fn(d); err != nil {
 		return err
@@ -128,7 +128,7 @@ func (s *Store) Update(fn func(*Data) error) error {
 	if old != nil && bytes.Equal(b, old) {
 		return nil // unchanged: keep the backup one real change behind
 	}
-	return s.write(b, old != nil)
+	return s.ioError("save", s.write(b, old != nil))
 }
 
 // RestoreBackup replaces a damaged keys.json with keys.json.bak. The damaged
@@ -272,6 +272,17 @@ func (s *Store) asideName(now time.Time) string {
 		}
 		name = fmt.Sprintf("%s-%d", base, i)
 	}
+}
+
+// ioError marks a failure to read, lock or save the key list file as a
+// *StoreError, so it is explained as one; the package's own typed errors
+// (a damaged file) pass as they are.
+func (s *Store) ioError(op string, err error) error {
+	var damaged *DamagedError
+	if err == nil || errors.As(err, &damaged) {
+		return err
+	}
+	return &StoreError{Op: op, Path: s.Path(), Err: err}
 }
 
 // lock takes the store's exclusive lock, waiting for it if needed.

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/ui/async"
 )
 
 // dialogWidth is the width of the guard's dialogs, so wrapped text has a
@@ -91,12 +92,7 @@ type codePrompt struct {
 
 // runOff runs work off the UI goroutine and hands its error to done on the
 // UI goroutine. Tests replace it to decide when done runs.
-var runOff = func(work func() error, done func(error)) {
-	go func() {
-		err := work()
-		fyne.Do(func() { done(err) })
-	}()
-}
+var runOff = func(work func() error, done func(error)) { async.Run(nil, work, done) }
 
 // intro is a prompt's opening: what the code is for, in bold, and what to
 // do.
