@@ -16,8 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken/krakentest"
 )
 
 // The crash test talks to a real Secret Service. It skips when none is
@@ -87,12 +89,15 @@ func keyringIDs(service string) ([]string, error) {
 
 // crashFigures are what a series of kills left and what Repair made of it.
 type crashFigures struct {
-	kills, adds, removes   int // kills, and adds and removes acknowledged
+	kills                  int
+	adds, removes, revokes int // operations acknowledged
 	pendingAdds            int // kills that left an add marked pending
 	pendingRemoves         int // kills that left a removal marked pending
+	pendingRevokes         int // kills that left a revoke marked pending
 	repair                 keys.RepairReport
 	orphanSecrets          int // secrets no complete record holds
 	lostSecrets            int // complete records in use without their secret
+	deadSecrets            int // secrets of keys the exchange confirmed revoked
 	badLinks, stillPending int
 	records, secrets       int           // at the end
 	startup, checking      time.Duration // waiting for the child's first operation; repairing and comparing
@@ -103,32 +108,33 @@ type crashFigures struct {
 }
 
 func (c crashFigures) mismatches() int {
-	return c.orphanSecrets + c.lostSecrets + c.badLinks + c.stillPending
+	return c.orphanSecrets + c.lostSecrets + c.deadSecrets + c.badLinks + c.stillPending
 }
 
 func (c crashFigures) String() string {
-	return fmt.Sprintf("%d kills over %d adds and %d removes; %d kills left an add pending, %d a removal; "+
-		"Repair completed %d adds, undid %d, finished %d removals (%d waiting); "+
-		"after repair, at the end: %d secrets without a record, %d records without their secret, %d broken links, %d still pending "+
+	return fmt.Sprintf("%d kills over %d adds, %d removes and %d revokes; %d kills left an add pending, %d a removal, %d a revoke; "+
+		"Repair completed %d adds, undid %d, finished %d removals and %d revokes (%d waiting); "+
+		"after repair, at the end: %d secrets without a record, %d records without their secret, %d secrets of revoked keys, %d broken links, %d still pending "+
 		"(after any kill: %d secrets without a record, %d records without their secret); "+
 		"%d records and %d secrets at the end; %v waiting for the children's first operation, %v repairing and comparing",
-		c.kills, c.adds, c.removes, c.pendingAdds, c.pendingRemoves,
-		c.repair.Completed, c.repair.Undone, c.repair.Removed, c.repair.Waiting,
-		c.orphanSecrets, c.lostSecrets, c.badLinks, c.stillPending, len(c.everOrphan), len(c.everLost), c.records, c.secrets,
+		c.kills, c.adds, c.removes, c.revokes, c.pendingAdds, c.pendingRemoves, c.pendingRevokes,
+		c.repair.Completed, c.repair.Undone, c.repair.Removed, c.repair.Revoked, c.repair.Waiting,
+		c.orphanSecrets, c.lostSecrets, c.deadSecrets, c.badLinks, c.stillPending, len(c.everOrphan), len(c.everLost), c.records, c.secrets,
 		c.startup.Round(time.Millisecond), c.checking.Round(time.Millisecond))
 }
 
 // TestService_SurvivesKill is issue 9's crash test: a child process adds,
-// rotates and removes keys in a loop against the real keyring, and is
-// killed with SIGKILL at a random moment, many times. After every kill the
-// parent does what the next start does (Repair), then compares the records
-// with the keyring items: every secret must belong to a complete record,
-// every complete record in use must have its secret, and every rotation
+// rotates, revokes and removes keys in a loop against the real keyring,
+// and is killed with SIGKILL at a random moment, many times. After every
+// kill the parent does what the next start does (Repair), then compares
+// the records with the keyring items: every secret must belong to a
+// complete record, every complete record in use must have its secret, a
+// key the exchange confirmed revoked must have none, and every rotation
 // link must point both ways.
 //
 // A second series runs the order of writes older versions used (secret
-// first, then record; removal: secret, then record) with the same kills,
-// to show that the comparison catches what it left.
+// first, then record; removal and revoke: secret, then record) with the
+// same kills, to show that the comparison catches what it left.
 func TestService_SurvivesKill(t *testing.T) {
 	kills, oldKills := 60, 20
 	if testing.Short() {
@@ -142,8 +148,8 @@ func TestService_SurvivesKill(t *testing.T) {
 		if n := got.mismatches(); n != 0 {
 			t.Errorf("%d mismatches between the records and the keyring", n)
 		}
-		if got.adds+got.removes < kills {
-			t.Errorf("only %d operations in %d kills: the kills do not land inside the loop", got.adds+got.removes, kills)
+		if got.adds+got.removes+got.revokes < kills {
+			t.Errorf("only %d operations in %d kills: the kills do not land inside the loop", got.adds+got.removes+got.revokes, kills)
 		}
 	})
 	t.Run("the old order, secret first, leaves what nobody can find", func(t *testing.T) {
@@ -197,6 +203,8 @@ func runKills(t *testing.T, k *vault.Keyring, order string, kills int, strict bo
 				fig.adds++
 			case "remove":
 				fig.removes++
+			case "revoke":
+				fig.revokes++
 			}
 		}
 		select {
@@ -237,6 +245,8 @@ func runKills(t *testing.T, k *vault.Keyring, order string, kills int, strict bo
 					fig.pendingAdds++
 				case vault.PendingRemove:
 					fig.pendingRemoves++
+				case vault.PendingRevoke:
+					fig.pendingRevokes++
 				}
 			}
 		}
@@ -257,7 +267,7 @@ func runKills(t *testing.T, k *vault.Keyring, order string, kills int, strict bo
 		if strict && now.mismatches() > 0 {
 			t.Fatalf("kill %d (repair %+v): %v", i, rep, now)
 		}
-		fig.orphanSecrets, fig.lostSecrets, fig.badLinks, fig.stillPending = now.orphanSecrets, now.lostSecrets, now.badLinks, now.stillPending
+		fig.orphanSecrets, fig.lostSecrets, fig.deadSecrets, fig.badLinks, fig.stillPending = now.orphanSecrets, now.lostSecrets, now.deadSecrets, now.badLinks, now.stillPending
 		fig.records, fig.secrets = now.records, now.secrets
 		for _, id := range now.orphanIDs {
 			fig.everOrphan[id] = true
@@ -298,9 +308,13 @@ func compare(store *vault.Store, service string) (crashFigures, error) {
 			c.stillPending++
 			continue
 		}
-		if r.Status != vault.StatusRevoked && !slices.Contains(secrets, r.ID) {
+		kept := slices.Contains(secrets, r.ID)
+		switch {
+		case r.Status != vault.StatusRevoked && !kept:
 			c.lostSecrets++
 			c.lostIDs = append(c.lostIDs, r.ID)
+		case r.Status == vault.StatusRevoked && kept:
+			c.deadSecrets++ // every revoke here is confirmed: its secret must go
 		}
 		if r.ReplacedBy != "" {
 			if n, ok := byID[r.ReplacedBy]; !ok || n.Replaces != r.ID {
@@ -316,10 +330,12 @@ func compare(store *vault.Store, service string) (crashFigures, error) {
 	return c, nil
 }
 
-// childChurn adds, rotates and removes keys in the store in $KW_DIR with
-// secrets in the keyring under $KW_SERVICE, until killed, printing "add"
-// or "remove" after each operation returns. $KW_ORDER "pending" goes
-// through the Service; "old" writes in the order older versions did.
+// childChurn adds, rotates, revokes and removes keys in the store in
+// $KW_DIR with secrets in the keyring under $KW_SERVICE, until killed,
+// printing "add", "revoke" or "remove" after each operation returns.
+// $KW_ORDER "pending" goes through the Service; "old" writes in the order
+// older versions did. Its exchange is a simulated one that knows none of
+// the keys, so every revoke is confirmed.
 func childChurn() int {
 	store, err := vault.Open(os.Getenv("KW_DIR"))
 	if err != nil {
@@ -333,11 +349,23 @@ func childChurn() int {
 		fmt.Fprintln(os.Stderr, "refusing to churn a keyring service that is not a test's:", kr.Service)
 		return 1
 	}
-	svc := keys.New(keys.Params{Store: store, Secrets: kr, Settings: testSettings(store.Dir(), os.Getenv("KW_TMP"))})
-	add, remove := func(nk keys.NewKey) error { _, err := svc.Add(context.Background(), nk); return err }, svc.Remove
+	ex := krakentest.New()
+	svc := keys.New(keys.Params{Store: store, Secrets: kr, Runner: &check.Runner{Secrets: kr, BaseURL: ex.URL()},
+		Settings: testSettings(store.Dir(), os.Getenv("KW_TMP"))})
+	ctx := context.Background()
+	add := func(nk keys.NewKey) error { _, err := svc.Add(ctx, nk); return err }
+	remove := svc.Remove
+	revoke := func(id string) error {
+		res, err := svc.Revoke(ctx, id, "", false)
+		if err == nil && res.SecretErr != nil {
+			err = res.SecretErr
+		}
+		return err
+	}
 	if os.Getenv("KW_ORDER") == "old" {
 		add = func(nk keys.NewKey) error { return oldAdd(store, kr, nk) }
 		remove = func(id string) error { return oldRemove(store, kr, id) }
+		revoke = func(id string) error { return oldRevoke(store, kr, id) }
 	}
 	out := bufio.NewWriter(os.Stdout)
 	for {
@@ -346,20 +374,28 @@ func childChurn() int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		var live []vault.Record
+		var all, live []vault.Record
 		for _, r := range d.Records {
-			if r.Pending == nil && !r.Retired() {
-				live = append(live, r)
+			if r.Pending == nil {
+				all = append(all, r)
+				if !r.Retired() {
+					live = append(live, r)
+				}
 			}
 		}
 		op := "add"
-		if len(live) > 0 && (len(live) >= 8 || rng.IntN(2) == 0) {
+		switch {
+		case len(live) > 0 && rng.IntN(4) == 0:
+			op = "revoke"
+			err = revoke(live[rng.IntN(len(live))].ID)
+		case len(all) > 0 && (len(all) >= 8 || rng.IntN(2) == 0):
 			op = "remove"
-			err = remove(live[rng.IntN(len(live))].ID)
-		} else {
+			err = remove(all[rng.IntN(len(all))].ID)
+		default:
+			apiKey, privateKey := krakentest.NewKeyPair()
 			nk := keys.NewKey{
 				Record: vault.Record{Name: "crash " + vault.NewID(), Purpose: vault.PurposeCustom, TwoFA: vault.TwoFANone},
-				Secret: vault.Secret{APIKey: "crash-api-" + vault.NewID() + vault.NewID(), PrivateKey: "crash-private-" + vault.NewID()},
+				Secret: vault.Secret{APIKey: apiKey, PrivateKey: privateKey},
 			}
 			if i := rng.IntN(len(live) + 1); i < len(live) && live[i].ReplacedBy == "" {
 				nk.Record.Replaces = live[i].ID // a rotation
@@ -392,6 +428,23 @@ func oldAdd(store *vault.Store, kr *vault.Keyring, nk keys.NewKey) error {
 		if old, err := d.ByID(rec.Replaces); err == nil {
 			old.ReplacedBy = rec.ID
 		}
+		return nil
+	})
+}
+
+// oldRevoke records a confirmed revocation in the order the window did:
+// the secret deleted, then the status saved. A kill in between leaves a
+// key in use without its secret.
+func oldRevoke(store *vault.Store, kr *vault.Keyring, id string) error {
+	if err := kr.Delete(id); err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
+		return err
+	}
+	return store.Update(func(d *vault.Data) error {
+		r, err := d.ByID(id)
+		if err != nil {
+			return err
+		}
+		r.Status = vault.StatusRevoked
 		return nil
 	})
 }
