@@ -202,6 +202,41 @@ func TestService_Add(t *testing.T) {
 		}
 	})
 
+	t.Run("a revoked key cannot be rotated", func(t *testing.T) {
+		f := newFixture(t)
+		old, _ := f.add(t, "bot")
+		if _, err := f.svc.Revoke(ctx, old.ID, "", true); err != nil {
+			t.Fatal(err)
+		}
+		_, sec := f.exchangeKey(krakentest.Key{})
+		nk := newKey("bot 2", sec)
+		nk.Record.Replaces = old.ID
+		_, err := f.svc.Add(ctx, nk)
+		if !errors.Is(err, keys.ErrNotAllowed) {
+			t.Fatalf("got %v, want ErrNotAllowed", err)
+		}
+		if msg := keys.UserMessage(err); !strings.Contains(msg, "make a new key instead") {
+			t.Errorf("message %q", msg)
+		}
+		if n := len(f.secrets.IDs()); n != 1 {
+			t.Errorf("%d secrets, want 1", n)
+		}
+	})
+
+	t.Run("a rotation of a key removed meanwhile saves nothing", func(t *testing.T) {
+		f := newFixture(t)
+		_, sec := f.exchangeKey(krakentest.Key{})
+		nk := newKey("bot 2", sec)
+		nk.Record.Replaces = vault.NewID()
+		_, err := f.svc.Add(ctx, nk)
+		if !errors.Is(err, keys.ErrChanged) {
+			t.Fatalf("got %v, want ErrChanged", err)
+		}
+		if n := len(f.records(t)) + len(f.secrets.IDs()); n != 0 {
+			t.Errorf("%d records and secrets left", n)
+		}
+	})
+
 	t.Run("a key with a replacement already cannot be rotated again", func(t *testing.T) {
 		f := newFixture(t)
 		old, _ := f.add(t, "bot")

@@ -203,6 +203,37 @@ func TestService_Lifecycle(t *testing.T) {
 		if ok, _ := keys.Can(got, keys.ActRevoke); !ok {
 			t.Error("a revocation without confirmation cannot be confirmed later")
 		}
+		// Its secret is kept: the words must not say otherwise, and must
+		// point at the way to find out whether it still works.
+		_, _, err = f.svc.Check(ctx, rec.ID, "")
+		msg := keys.UserMessage(err)
+		if !errors.Is(err, keys.ErrNotAllowed) || strings.Contains(msg, "no longer kept") || !strings.Contains(msg, "Revoke") {
+			t.Errorf("Check of a key revoked without confirmation: %v, %q", err, msg)
+		}
+	})
+
+	t.Run("a forced revoke can be confirmed later, and then its secret goes", func(t *testing.T) {
+		f := newFixture(t)
+		rec, k := f.add(t, "forced")
+		if _, err := f.svc.Revoke(ctx, rec.ID, "", true); err != nil {
+			t.Fatal(err)
+		}
+		f.ex.DeleteKey(k.APIKey)
+		f.advance(time.Hour)
+		res, err := f.svc.Revoke(ctx, rec.ID, "", false)
+		if err != nil || !res.Confirmed {
+			t.Fatalf("confirming: %v, confirmed %v", err, res.Confirmed)
+		}
+		got := f.record(t, rec.ID)
+		if got.Status != vault.StatusRevoked || got.Pending != nil || got.LastCheck.Outcome != vault.OutcomeInvalidKey {
+			t.Errorf("status %s, pending %+v, last check %+v", got.Status, got.Pending, got.LastCheck)
+		}
+		if f.hasSecret(t, rec.ID) {
+			t.Error("the secret of a confirmed-dead key is still kept")
+		}
+		if ok, _ := keys.Can(got, keys.ActCopySecret); ok {
+			t.Error("copying the secret is still offered")
+		}
 	})
 
 	t.Run("the lifecycle only moves forward", func(t *testing.T) {
