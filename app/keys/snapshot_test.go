@@ -268,9 +268,18 @@ func TestService_Snapshot(t *testing.T) {
 }
 
 // BenchmarkNewSnapshot10k builds the summary every face shows over 10 000
-// records on 20 accounts: the tray's model at the scale of issue 9.
-func BenchmarkNewSnapshot10k(b *testing.B) {
-	const n, accounts = 10000, 20
+// records on 20 accounts: the tray's model at the scale of issue 9 (its
+// target: under 200 ms). Besides ns/op it reports the CPU time per build
+// (cpu-ms/op, garbage collection included), which a busy machine does not
+// inflate.
+func BenchmarkNewSnapshot10k(b *testing.B) { benchmarkNewSnapshot(b, 10000) }
+
+// BenchmarkNewSnapshot1k is the same over 1 000 records: a tenth of the
+// time, if the work is linear.
+func BenchmarkNewSnapshot1k(b *testing.B) { benchmarkNewSnapshot(b, 1000) }
+
+func benchmarkNewSnapshot(b *testing.B, n int) {
+	const accounts = 20
 	recs := make([]vault.Record, n)
 	for i := range recs {
 		var r vault.Record
@@ -296,9 +305,13 @@ func BenchmarkNewSnapshot10k(b *testing.B) {
 	set := settingsWith(func(s *keys.Settings) { s.ReadOnlyDays = 60 })
 	b.ReportAllocs()
 	var count int
+	cpu0, cpuOK := cpuTime()
 	for b.Loop() {
 		snap := keys.NewSnapshot(recs, set, remind.State{}, snapNow)
 		count = snap.AttentionCount()
+	}
+	if cpu1, ok := cpuTime(); cpuOK && ok {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 	if count == 0 || count == n {
 		b.Fatalf("%d of %d keys need attention: the records do not exercise the rules", count, n)
