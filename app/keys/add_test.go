@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -253,6 +254,58 @@ func TestService_Add(t *testing.T) {
 		}
 		if n := len(f.secrets.IDs()); n != 2 {
 			t.Errorf("%d secrets, want 2", n)
+		}
+	})
+}
+
+func TestService_Add_Concurrent(t *testing.T) {
+	t.Run("several windows adding the same key at once: one keeps it, the others are told who", func(t *testing.T) {
+		f := newFixture(t)
+		k, sec := f.exchangeKey(krakentest.Key{})
+		const n = 6
+		errs := make([]error, n)
+		saved := make([]vault.Record, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			// Each "window" has a Store of its own on the same folder, as
+			// another process would.
+			store, err := vault.Open(f.store.Dir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc := keys.New(keys.Params{Store: store, Secrets: f.secrets, Settings: testSettings(store.Dir(), f.dir)})
+			wg.Go(func() { saved[i], errs[i] = svc.Add(context.Background(), newKey(seq("window", i), sec)) })
+		}
+		wg.Wait()
+		var winner vault.Record
+		for i, err := range errs {
+			var dup *keys.DuplicateKeyError
+			switch {
+			case err == nil && winner.ID == "":
+				winner = saved[i]
+			case err == nil:
+				t.Errorf("two windows saved the same key: %s and %s", winner.Name, saved[i].Name)
+			case !errors.As(err, &dup):
+				t.Errorf("window %d: %v", i, err)
+			}
+		}
+		if winner.ID == "" {
+			t.Fatal("no window saved the key")
+		}
+		for i, err := range errs {
+			var dup *keys.DuplicateKeyError
+			if errors.As(err, &dup) && dup.Holder.ID != winner.ID {
+				t.Errorf("window %d was told %s holds the key, not %s", i, dup.Holder.ID, winner.ID)
+			}
+		}
+		if got := ids(f.records(t)); !slices.Equal(got, []string{winner.ID}) {
+			t.Errorf("records %v, want only %s", got, winner.ID)
+		}
+		if got := f.secrets.IDs(); !slices.Equal(got, []string{winner.ID}) {
+			t.Errorf("secrets %v, want only %s", got, winner.ID)
+		}
+		if got := f.record(t, winner.ID).KeyPrint; got != vault.KeyPrintOf(k.APIKey) {
+			t.Errorf("key print %q", got)
 		}
 	})
 }
