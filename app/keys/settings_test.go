@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/keywarden/keywarden/app/guard"
@@ -195,6 +196,42 @@ func TestSettingsFile_Update(t *testing.T) {
 		}
 		if after, _ := os.ReadFile(sf.Path()); !slices.Equal(after, before) {
 			t.Errorf("the file changed: %s", after)
+		}
+	})
+
+	t.Run("changes made at once by several processes are all kept", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			other := keys.OpenSettings(filepath.Dir(sf.Path())) // another process's view
+			other.LegacyPath = sf.LegacyPath
+			wg.Go(func() {
+				errs[i] = other.Update(func(s *keys.Settings) error {
+					switch i % 4 {
+					case 0:
+						s.ReadOnlyDays = 11
+					case 1:
+						s.RiskyDays = 12
+					case 2:
+						s.Notifications = false
+					default:
+						s.StartAtLogin = true
+					}
+					return nil
+				})
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("update %d: %v", i, err)
+			}
+		}
+		want := keys.Settings{ReadOnlyDays: 11, RiskyDays: 12, Notifications: false, StartAtLogin: true}
+		if got := mustLoad(t, sf); got != want {
+			t.Errorf("got %+v, want %+v: a change was lost", got, want)
 		}
 	})
 
