@@ -2,7 +2,9 @@ package keys_test
 
 import (
 	"os"
+	"os/exec"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,15 +13,30 @@ import (
 	"github.com/keywarden/keywarden/kraken"
 )
 
-// deadPID returns the number of a process that has ended.
+// deadPID returns the number of a process that has ended (one child, run
+// once per test binary: each run of the race-built binary costs a second
+// on a busy machine).
 func deadPID(t *testing.T) int {
 	t.Helper()
-	cmd := childCommand(t, "exit")
-	if err := cmd.Run(); err != nil {
+	pid, err := deadChild()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return cmd.Process.Pid
+	return pid
 }
+
+var deadChild = sync.OnceValues(func() (int, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=exit")
+	if err := cmd.Run(); err != nil {
+		return 0, err
+	}
+	return cmd.Process.Pid, nil
+})
 
 // leave writes rec as a killed process would have left it: marked pending
 // op by pid since since, with its secret in the keyring when withSecret.
