@@ -156,7 +156,14 @@ func TestService_SurvivesKill(t *testing.T) {
 		k := liveKeyring(t)
 		got := runKills(t, k, "old", oldKills, false)
 		t.Logf("old order: %v", got)
-		if len(got.everOrphan)+len(got.everLost) == 0 {
+		// About every other kill of the old order leaves a mismatch here, so
+		// 20 kills without one would be a blind comparison; the few kills
+		// of -short may miss by chance, and only report.
+		switch {
+		case len(got.everOrphan)+len(got.everLost) > 0:
+		case testing.Short():
+			t.Logf("%d kills of the old order left no mismatch this time", oldKills)
+		default:
 			t.Errorf("%d kills of the old order left no mismatch: the comparison may be blind", oldKills)
 		}
 	})
