@@ -25,8 +25,13 @@ func Can(r vault.Record, a Action) (ok bool, why string) {
 	revoked := r.Status == vault.StatusRevoked
 	switch a {
 	case ActCheck:
-		if revoked {
+		switch {
+		case revoked && confirmedDead(r):
 			return false, "It is revoked and its secret is no longer kept, so there is nothing to check with."
+		case revoked:
+			// Recorded revoked without Kraken's confirmation: the secret is
+			// kept, and the way to ask Kraken is the revocation's own check.
+			return false, "It is recorded revoked without Kraken's confirmation. To find out whether Kraken still accepts it, confirm the revocation (Revoke…)."
 		}
 	case ActReview, ActReminders:
 		if r.Retired() {

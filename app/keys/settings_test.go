@@ -1,0 +1,339 @@
+package keys_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/keys"
+)
+
+// settingsIn returns a settings file in a fresh folder, with legacy
+// preferences (nil: none) at a path of its own.
+func settingsIn(t *testing.T, legacy map[string]any) *keys.SettingsFile {
+	t.Helper()
+	dir := t.TempDir()
+	sf := testSettings(dir, dir)
+	if legacy != nil {
+		b, err := json.Marshal(legacy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(sf.LegacyPath, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return sf
+}
+
+func mustLoad(t *testing.T, sf *keys.SettingsFile) keys.Settings {
+	t.Helper()
+	s, err := sf.Load()
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return s
+}
+
+func TestSettingsFile_Load(t *testing.T) {
+	t.Run("a missing file gives the defaults", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		want := keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true}
+		if got := mustLoad(t, sf); got != want {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
+		if _, err := os.Stat(sf.Path()); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("Load wrote the file: %v", err)
+		}
+	})
+
+	t.Run("a missing file takes the values of the old toolkit preferences", func(t *testing.T) {
+		sf := settingsIn(t, map[string]any{
+			"review.readOnlyDays": 14, "review.riskyDays": 7, "notifications.enabled": false,
+			"startAtLogin": true, "app2fa.enabled": true, "someOtherKey": "kept out",
+		})
+		want := keys.Settings{ReadOnlyDays: 14, RiskyDays: 7, Notifications: false, StartAtLogin: true, AppTwoFA: true}
+		if got := mustLoad(t, sf); got != want {
+			t.Fatalf("got %+v, want %+v", got, want)
+		}
+		// The first change writes the migrated values with it, once.
+		if err := sf.Update(func(s *keys.Settings) error { return s.Set("review-days-risky", "10") }); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(sf.LegacyPath); err != nil {
+			t.Fatal(err)
+		}
+		want.RiskyDays = 10
+		if got := mustLoad(t, sf); got != want {
+			t.Errorf("after the first change: got %+v, want %+v", got, want)
+		}
+	})
+
+	t.Run("legacy values out of range are put back in range", func(t *testing.T) {
+		sf := settingsIn(t, map[string]any{"review.readOnlyDays": 0, "review.riskyDays": 9999})
+		got := mustLoad(t, sf)
+		if got.ReadOnlyDays != keys.MinReviewDays || got.RiskyDays != keys.MaxReviewDays {
+			t.Errorf("got %+v", got)
+		}
+	})
+
+	t.Run("a damaged legacy file gives the defaults", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		if err := os.WriteFile(sf.LegacyPath, []byte("{not json"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := mustLoad(t, sf); got != keys.DefaultSettings() {
+			t.Errorf("got %+v", got)
+		}
+	})
+
+	t.Run("a damaged file gives the defaults and says so, and a change mends it", func(t *testing.T) {
+		sf := settingsIn(t, map[string]any{"review.readOnlyDays": 14})
+		if err := os.WriteFile(sf.Path(), []byte(`{"readOnlyDays": 7,`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := sf.Load()
+		if !errors.Is(err, keys.ErrSettingsDamaged) {
+			t.Fatalf("got %v, want ErrSettingsDamaged", err)
+		}
+		if got != keys.DefaultSettings() {
+			t.Errorf("got %+v, want the defaults (not the legacy values)", got)
+		}
+		if msg := keys.UserMessage(err); !strings.Contains(msg, "damaged") || !strings.Contains(msg, "defaults") {
+			t.Errorf("message %q", msg)
+		}
+		if err := sf.Update(func(s *keys.Settings) error { return s.Set("notifications", "off") }); err != nil {
+			t.Fatal(err)
+		}
+		want := keys.DefaultSettings()
+		want.Notifications = false
+		if got := mustLoad(t, sf); got != want {
+			t.Errorf("after a change: got %+v, want %+v", got, want)
+		}
+	})
+
+	t.Run("values out of range in the file are put back in range", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		if err := os.WriteFile(sf.Path(), []byte(`{"readOnlyDays": -5, "riskyDays": 1000, "notifications": true}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got := mustLoad(t, sf)
+		if got.ReadOnlyDays != keys.MinReviewDays || got.RiskyDays != keys.MaxReviewDays {
+			t.Errorf("got %+v", got)
+		}
+	})
+
+	t.Run("settings missing from the file keep their defaults", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		if err := os.WriteFile(sf.Path(), []byte(`{"riskyDays": 20}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		want := keys.DefaultSettings()
+		want.RiskyDays = 20
+		if got := mustLoad(t, sf); got != want {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
+	})
+}
+
+func TestSettingsFile_Update(t *testing.T) {
+	t.Run("a change is written atomically, private, and read back", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		if err := sf.Update(func(s *keys.Settings) error {
+			if err := s.Set("review-days-read-only", " 45 "); err != nil {
+				return err
+			}
+			return s.Set("notifications", "OFF")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := keys.Settings{ReadOnlyDays: 45, RiskyDays: 30}
+		if got := mustLoad(t, sf); got != want {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
+		st, err := os.Stat(sf.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := st.Mode().Perm(); perm != 0o600 {
+			t.Errorf("mode %v, want 0600", perm)
+		}
+		ents, err := os.ReadDir(filepath.Dir(sf.Path()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if name := e.Name(); strings.Contains(name, "tmp") {
+				t.Errorf("a temporary file is left: %s", name)
+			}
+		}
+		var onDisk map[string]any
+		b, _ := os.ReadFile(sf.Path())
+		if err := json.Unmarshal(b, &onDisk); err != nil || onDisk["readOnlyDays"] != float64(45) {
+			t.Errorf("file %s: %v", b, err)
+		}
+	})
+
+	t.Run("a refused change writes nothing", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		if err := sf.Update(func(s *keys.Settings) error { return s.Set("review-days-risky", "12") }); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := os.ReadFile(sf.Path())
+		err := sf.Update(func(s *keys.Settings) error {
+			s.Notifications = false
+			return s.Set("review-days-risky", "0")
+		})
+		var serr *keys.SettingError
+		if !errors.As(err, &serr) {
+			t.Fatalf("got %v, want a *SettingError", err)
+		}
+		if after, _ := os.ReadFile(sf.Path()); !slices.Equal(after, before) {
+			t.Errorf("the file changed: %s", after)
+		}
+	})
+
+	t.Run("changes made at once by several processes are all kept", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			other := keys.OpenSettings(filepath.Dir(sf.Path())) // another process's view
+			other.LegacyPath = sf.LegacyPath
+			wg.Go(func() {
+				errs[i] = other.Update(func(s *keys.Settings) error {
+					switch i % 4 {
+					case 0:
+						s.ReadOnlyDays = 11
+					case 1:
+						s.RiskyDays = 12
+					case 2:
+						s.Notifications = false
+					default:
+						s.StartAtLogin = true
+					}
+					return nil
+				})
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("update %d: %v", i, err)
+			}
+		}
+		want := keys.Settings{ReadOnlyDays: 11, RiskyDays: 12, Notifications: false, StartAtLogin: true}
+		if got := mustLoad(t, sf); got != want {
+			t.Errorf("got %+v, want %+v: a change was lost", got, want)
+		}
+	})
+
+	t.Run("GuardFlags keeps the app 2FA switch in the file", func(t *testing.T) {
+		sf := settingsIn(t, nil)
+		var flags guard.Flags = sf.GuardFlags()
+		if flags.Bool(guard.EnabledFlag) {
+			t.Fatal("on before it was set")
+		}
+		flags.SetBool(guard.EnabledFlag, true)
+		if !flags.Bool(guard.EnabledFlag) || !mustLoad(t, sf).AppTwoFA {
+			t.Error("SetBool(true) did not reach the file")
+		}
+		flags.SetBool("some.other.flag", true)
+		if flags.Bool("some.other.flag") {
+			t.Error("an unknown flag reads true")
+		}
+		want := keys.DefaultSettings()
+		want.AppTwoFA = true
+		if got := mustLoad(t, sf); got != want {
+			t.Errorf("an unknown flag changed the settings: %+v", got)
+		}
+		flags.SetBool(guard.EnabledFlag, false)
+		if flags.Bool(guard.EnabledFlag) || mustLoad(t, sf).AppTwoFA {
+			t.Error("SetBool(false) did not reach the file")
+		}
+	})
+}
+
+func TestSettings_Set(t *testing.T) {
+	tests := []struct {
+		name, setting, value string
+		want                 keys.Settings // when ok
+		ok                   bool
+	}{
+		{"read-only days", "review-days-read-only", "7", keys.Settings{ReadOnlyDays: 7, RiskyDays: 30, Notifications: true}, true},
+		{"risky days at the upper limit", "review-days-risky", "365", keys.Settings{ReadOnlyDays: 90, RiskyDays: 365, Notifications: true}, true},
+		{"risky days at the lower limit", "review-days-risky", "1", keys.Settings{ReadOnlyDays: 90, RiskyDays: 1, Notifications: true}, true},
+		{"notifications off", "notifications", "off", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30}, true},
+		{"notifications no", "notifications", "no", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30}, true},
+		{"zero days", "review-days-read-only", "0", keys.Settings{}, false},
+		{"too many days", "review-days-risky", "366", keys.Settings{}, false},
+		{"negative days", "review-days-risky", "-3", keys.Settings{}, false},
+		{"days not a number", "review-days-read-only", "a week", keys.Settings{}, false},
+		{"days as a fraction", "review-days-read-only", "7.5", keys.Settings{}, false},
+		{"empty days", "review-days-read-only", "", keys.Settings{}, false},
+		{"notifications maybe", "notifications", "maybe", keys.Settings{}, false},
+		{"start at login is not a plain value", "start-at-login", "on", keys.Settings{}, false},
+		{"app 2FA is not a plain value", "app-2fa", "on", keys.Settings{}, false},
+		{"an unknown name", "review-days", "7", keys.Settings{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := keys.DefaultSettings()
+			err := s.Set(tt.setting, tt.value)
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("Set: %v", err)
+				}
+				if s != tt.want {
+					t.Errorf("got %+v, want %+v", s, tt.want)
+				}
+				if got, err := s.Get(tt.setting); err != nil || (tt.setting != "notifications" && strings.TrimSpace(got) != tt.value) {
+					t.Errorf("Get = %q, %v", got, err)
+				}
+				return
+			}
+			var serr *keys.SettingError
+			if !errors.As(err, &serr) {
+				t.Fatalf("got %v, want a *SettingError", err)
+			}
+			if s != keys.DefaultSettings() {
+				t.Errorf("a refused value changed the settings: %+v", s)
+			}
+			msg := keys.UserMessage(err)
+			if msg == "" || strings.HasPrefix(msg, "Something went wrong") || !strings.HasSuffix(msg, ".") {
+				t.Errorf("message %q", msg)
+			}
+		})
+	}
+
+	t.Run("every name lists and reads back", func(t *testing.T) {
+		s := keys.Settings{ReadOnlyDays: 12, RiskyDays: 3, Notifications: false, StartAtLogin: true, AppTwoFA: true}
+		want := map[string]string{"review-days-read-only": "12", "review-days-risky": "3", "notifications": "off", "start-at-login": "on", "app-2fa": "on"}
+		got := map[string]string{}
+		for _, name := range keys.SettingNames() {
+			v, err := s.Get(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[name] = v
+		}
+		if len(got) != len(want) {
+			t.Fatalf("names %v", keys.SettingNames())
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s = %q, want %q", k, got[k], v)
+			}
+		}
+		if _, err := s.Get("nope"); err == nil {
+			t.Error("Get of an unknown name succeeded")
+		}
+	})
+}
