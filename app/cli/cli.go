@@ -189,6 +189,8 @@ type env struct {
 	// service saved a change, so Main calls it.
 	tellTray func()
 	changed  atomic.Bool
+	// settingsNoted is set once a damaged settings file was reported.
+	settingsNoted bool
 }
 
 func newEnv(s IO) *env {
@@ -300,7 +302,8 @@ func (e *env) snapshot(svc *keys.Service) (*keys.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if snap.SettingsErr != nil {
+	if snap.SettingsErr != nil && !e.settingsNoted {
+		e.settingsNoted = true
 		e.say("keywarden: note: %s", message(snap.SettingsErr))
 	}
 	return snap, nil

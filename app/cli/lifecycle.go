@@ -91,7 +91,7 @@ type revokeInput struct {
 
 func runRevoke(e *env, args []string) int {
 	fs := newFlags(e, "revoke", revokeUsage)
-	force := fs.Bool("force", false, "record the key revoked and drop its secret even when the exchange does not confirm it")
+	force := fs.Bool("force", false, "record the key revoked even when the exchange does not confirm it (its secret is kept, so a later revoke can confirm it)")
 	otp := fs.String("otp", "", "the current 2FA `code`, for a key whose code is typed at each check")
 	pos, _, err := parseArgs(fs, args)
 	if err != nil {

@@ -12,8 +12,8 @@ const settingsUsage = "settings [--json] | settings set NAME VALUE"
 
 // settingsAbout says what each setting does, in the order keys lists them.
 var settingsAbout = map[string]string{
-	"review-days-read-only": "review keys that only read every this many days, unless a key has its own interval",
-	"review-days-risky":     "review keys that can trade or move money every this many days, unless a key has its own interval",
+	"review-days-read-only": "days between reviews of a key that only reads, unless it has its own",
+	"review-days-risky":     "days between reviews of a key that can trade or move money, unless it has its own",
 	"notifications":         "remind you with notifications (on or off)",
 	"start-at-login":        "start the tray part at login (changed in the window)",
 	"app-2fa":               "ask for a code from your authenticator app before sensitive actions (changed in the window)",
