@@ -5,9 +5,10 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
-	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -35,7 +36,7 @@ func runAdd(e *env, args []string) int {
 	usedBy := fs.String("used-by", "", "the `services` or places that hold the key, comma-separated")
 	perms := fs.String("perms", "", "the `permissions` you ticked on the website, comma-separated codes (default: the purpose's least set, or what the exchange reports)")
 	purpose := fs.String("purpose", "", "what the key is for: tax-import, read-only-dashboard, trading-bot or custom (default custom)")
-	days := fs.Int("review-days", 0, "review the key every `D` days (default: 90 for read-only keys, 30 for keys that can trade or move money)")
+	days := fs.Int("review-days", 0, "review the key every `D` days (default: the settings' review days, 90 for read-only keys and 30 for keys that can trade or move money unless changed)")
 	otp := fs.String("otp", "", "the key's current 2FA `code`, if it has 2FA (implies --2fa typed)")
 	twoFA := fs.String("2fa", "", "the key's own 2FA on Kraken: none, typed, seed or password")
 	pos, _, err := parseArgs(fs, args)
@@ -64,8 +65,11 @@ func (in *addInput) fill(permsGiven bool, perms, purpose, twoFA string, extra []
 		return usageErr("add takes no arguments besides its flags (got %q). The API key and private key are read from standard input, never from arguments.\nusage: keywarden %s", extra[0], addUsage)
 	case in.Name == "":
 		return usageErr("Give the key a name with --name, one that says where it is used (koinly-tax, freqtrade-vps).\nusage: keywarden %s", addUsage)
-	case in.ReviewDays < 0 || in.ReviewDays > 3650:
-		return usageErr("--review-days must be between 1 and 3650 (0 for the default).")
+	case in.ReviewDays != 0:
+		// The window's rule for a key's own interval.
+		if _, err := keys.ParseReviewDays(strconv.Itoa(in.ReviewDays)); err != nil {
+			return usageErr("--review-days must be a whole number of days from %d to %d (0 for the default).", keys.MinReviewDays, keys.MaxReviewDays)
+		}
 	}
 	if purpose != "" {
 		p, err := parsePurpose(purpose)
@@ -99,19 +103,21 @@ func (in *addInput) fill(permsGiven bool, perms, purpose, twoFA string, extra []
 	return nil
 }
 
-// add verifies a new key with the exchange and keeps it: the secret in the
-// secret store, the record in the store. Either both are saved or neither.
+// add verifies a new key with the exchange and keeps it through the
+// service (keys.Service.Add): the record and the secret, or neither. A key
+// kept already, under any name, is refused there, naming the record that
+// holds it.
 func add(ctx context.Context, e *env, in addInput) error {
-	store, d, err := e.load()
+	svc, err := e.service(true)
 	if err != nil {
 		return err
 	}
-	if other := liveNamed(d, in.Name); other != nil {
+	snap, err := e.snapshot(svc)
+	if err != nil {
+		return err
+	}
+	if other := liveNamed(snap.Records, in.Name); other != nil {
 		return &userError{msg: fmt.Sprintf("Another key in use is already named %q (ID %s). Choose a different name, so each key can be told apart.", other.Name, other.ID)}
-	}
-	runner, err := e.runner()
-	if err != nil {
-		return err
 	}
 
 	needCode := in.TwoFA == vault.TwoFATyped && in.OTP == ""
@@ -130,8 +136,7 @@ func add(ctx context.Context, e *env, in addInput) error {
 		}
 	}
 
-	now := e.now()
-	rb := runner.CheckSecret(ctx, secret, in.TwoFA, check.Options{OTP: in.OTP}, now)
+	rb := svc.Verify(ctx, secret, in.TwoFA, in.OTP)
 	switch rb.Outcome {
 	case vault.OutcomeOK:
 	case vault.OutcomeInvalidKey:
@@ -153,7 +158,6 @@ func add(ctx context.Context, e *env, in addInput) error {
 		Intended:   kraken.SortPermissions(in.Intended),
 		TwoFA:      in.TwoFA,
 		ReviewDays: in.ReviewDays,
-		Created:    now,
 		Status:     vault.StatusActive,
 		Restrictions: vault.Restrictions{
 			IPAllowlist: rb.IPAllowlist,
@@ -161,33 +165,21 @@ func add(ctx context.Context, e *env, in addInput) error {
 			NonceWindow: rb.NonceWindow,
 		},
 	}
-	rec.AddEvent(now, vault.EventAdded, "added from the command line")
-	check.Apply(&rec, rb)
 
 	e.reportVerified(in, rec, rb)
 
-	if err := e.secrets.Set(rec.ID, secret); err != nil {
-		return &userError{msg: message(err) + " Nothing was saved.", err: err}
-	}
-	var all []vault.Record
-	err = store.Update(func(d *vault.Data) error {
-		if _, err := d.Add(rec); err != nil {
-			return err
-		}
-		all = append([]vault.Record(nil), d.Records...)
-		return nil
-	})
+	saved, err := svc.Add(ctx, keys.NewKey{Record: rec, Secret: secret, Readback: &rb, Note: "added from the command line"})
 	if err != nil {
-		msg := message(err) + " Nothing was saved."
-		if derr := e.secrets.Delete(rec.ID); derr != nil && !errors.Is(derr, vault.ErrSecretNotFound) {
-			msg += fmt.Sprintf(" The secret stayed in the system keyring under service %q, user %s: delete it there.", vault.KeyringService, rec.ID)
-		}
-		return &userError{msg: msg, err: err}
+		return addFailed(svc, rec.ID, err)
 	}
 
-	fmt.Fprintf(e.out, "Saved %q (ID %s, API key %s). Its secrets are in the system keyring.\n", rec.Name, rec.ID, hint(rec))
+	fmt.Fprintf(e.out, "Saved %q (ID %s, API key %s). Its secrets are in the system keyring.\n", saved.Name, saved.ID, hint(saved))
+	snap, err = e.snapshot(svc)
+	if err != nil {
+		return nil // saved; only the advice below is missing
+	}
 	var worth []review.Finding
-	for _, f := range review.Findings(rec, all, now) {
+	for _, f := range snap.Findings(saved.ID) {
 		if f.Severity >= review.Warning {
 			worth = append(worth, f)
 		}
@@ -196,8 +188,24 @@ func add(ctx context.Context, e *env, in addInput) error {
 		fmt.Fprintln(e.out, "Worth fixing:")
 		writeFindings(e.out, "  ", worth)
 	}
-	fmt.Fprintf(e.out, "Next review: %s.\n", day(review.NextReview(rec, now)))
+	if next := nextReview(snap, saved.ID); next != nil {
+		fmt.Fprintf(e.out, "Next review: %s.\n", day(*next))
+	}
 	return nil
+}
+
+// addFailed says what a failed add left: nothing (the usual case), or a
+// record whose last step Repair finishes at the next command.
+func addFailed(svc *keys.Service, id string, err error) error {
+	if errors.Is(err, keys.ErrDuplicateKey) {
+		return err // its words say nothing was saved
+	}
+	if d, lerr := svc.Store().Load(); lerr == nil {
+		if r, ferr := d.ByID(id); ferr == nil && r.Pending != nil {
+			return &userError{msg: message(err) + " The key is in the keyring, but its record could not be finished; the next keywarden command finishes it.", err: err}
+		}
+	}
+	return &userError{msg: message(err) + " Nothing was saved.", err: err}
 }
 
 // reportVerified prints what the exchange said, side by side with what was
@@ -279,9 +287,9 @@ func normalizeSeed(seed string) (string, error) {
 
 // liveNamed returns the record in use (not retired) named name, compared
 // without case, or nil.
-func liveNamed(d *vault.Data, name string) *vault.Record {
-	for i := range d.Records {
-		r := &d.Records[i]
+func liveNamed(recs []vault.Record, name string) *vault.Record {
+	for i := range recs {
+		r := &recs[i]
 		if !r.Retired() && strings.EqualFold(strings.TrimSpace(r.Name), strings.TrimSpace(name)) {
 			return r
 		}

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -44,7 +45,8 @@ func TestAdd(t *testing.T) {
 		if r.LastCheck == nil || r.LastCheck.Outcome != vault.OutcomeOK {
 			t.Errorf("last check %+v", r.LastCheck)
 		}
-		if kinds := eventKinds(r); !slices.Equal(kinds, []vault.EventKind{vault.EventAdded, vault.EventChecked}) {
+		// The verify step's check comes first, as in the window's wizard.
+		if kinds := eventKinds(r); !slices.Equal(kinds, []vault.EventKind{vault.EventChecked, vault.EventAdded}) {
 			t.Errorf("history %v", kinds)
 		}
 		s, err := f.secrets.Get(r.ID)
@@ -175,11 +177,10 @@ func TestAdd(t *testing.T) {
 		t.Run("nothing is saved for "+tc.name, func(t *testing.T) {
 			f := newFixture(t)
 			k := f.exchangeKey(krakentest.Key{Permissions: taxPerms})
-			before := ""
 			if tc.setup != nil {
 				tc.setup(f, k)
-				before = f.keyFile()
 			}
+			before := f.data().Records
 			stdin := stdinFor(k)
 			if tc.stdin != nil {
 				stdin = tc.stdin(k)
@@ -192,8 +193,8 @@ func TestAdd(t *testing.T) {
 			if res.code != tc.wantCode || !strings.Contains(res.err, tc.wantErr) {
 				t.Fatalf("want exit %d and %q, got %v", tc.wantCode, tc.wantErr, res)
 			}
-			if after := f.keyFile(); after != before {
-				t.Errorf("the key list changed:\n%s", after)
+			if after := f.data().Records; len(after)+len(before) > 0 && !reflect.DeepEqual(after, before) {
+				t.Errorf("the key list changed: %+v", after)
 			}
 			f.mem.SetError(nil)
 			if ids := f.mem.IDs(); len(ids) != 0 {
@@ -208,15 +209,21 @@ func TestAdd(t *testing.T) {
 		})
 	}
 
-	t.Run("when the record cannot be saved the secret is taken out of the keyring again", func(t *testing.T) {
+	t.Run("when another Keywarden repairs the unfinished record away meanwhile, the secret is taken out of the keyring again", func(t *testing.T) {
 		f := newFixture(t)
 		k := f.exchangeKey(krakentest.Key{Permissions: taxPerms})
-		// Another Keywarden adds a key of the same name while this one
-		// stores the secret.
+		// The record is written first, marked pending; another Keywarden
+		// takes it for a dead add while this one stores the secret.
 		f.secrets = &racingSecrets{Memory: f.mem, onSet: func() {
 			f.update(func(d *vault.Data) error {
-				_, err := d.Add(vault.Record{Name: "koinly-tax", Status: vault.StatusActive})
-				return err
+				r, err := d.ByName("koinly-tax")
+				if err != nil {
+					return err
+				}
+				if r.Pending == nil || r.Pending.Op != vault.PendingAdd {
+					t.Errorf("the record is not marked pending while the secret is stored: %+v", r.Pending)
+				}
+				return d.Remove(r.ID)
 			})
 		}}
 		res := f.run(stdinFor(k), "add", "--name", "koinly-tax")
@@ -226,8 +233,47 @@ func TestAdd(t *testing.T) {
 		if ids := f.mem.IDs(); len(ids) != 0 {
 			t.Errorf("the keyring still holds %v", ids)
 		}
+		if n := len(f.data().Records); n != 0 {
+			t.Errorf("%d records, want none", n)
+		}
+	})
+
+	t.Run("a second add of the same API key, under another name, is refused naming the record that holds it", func(t *testing.T) {
+		f := newFixture(t)
+		rec, k := f.add("koinly-tax", taxPerms, "--purpose", "tax", "--used-by", "Koinly")
+		res := f.run(stdinFor(k), "add", "--name", "cointracker-tax", "--purpose", "tax")
+		if res.code != 1 || !strings.Contains(res.err, "This API key is kept already, as “koinly-tax” (ID "+rec.ID) || !strings.Contains(res.err, "Nothing was saved") {
+			t.Fatalf("second add: %v", res)
+		}
 		if n := len(f.data().Records); n != 1 {
-			t.Errorf("%d records, want only the other Keywarden's", n)
+			t.Errorf("%d records, want 1", n)
+		}
+		if ids := f.mem.IDs(); len(ids) != 1 || ids[0] != rec.ID {
+			t.Errorf("the keyring holds %v, want only %s", ids, rec.ID)
+		}
+		if leaks := f.leaks(res.out + res.err); len(leaks) > 0 {
+			t.Errorf("output shows %v", leaks)
+		}
+	})
+
+	t.Run("the same API key is refused even when the record holding it is retired", func(t *testing.T) {
+		f := newFixture(t)
+		rec, k := f.add("koinly-tax", taxPerms, "--purpose", "tax", "--used-by", "Koinly")
+		if res := f.run("", "revoke", "koinly-tax", "--force"); res.code != 0 {
+			t.Fatalf("revoke --force: %v", res)
+		}
+		res := f.run(stdinFor(k), "add", "--name", "koinly-tax", "--purpose", "tax")
+		if res.code != 1 || !strings.Contains(res.err, "(ID "+rec.ID+", revoked)") {
+			t.Fatalf("add of a revoked key's API key: %v", res)
+		}
+	})
+
+	t.Run("--review-days takes the window's range", func(t *testing.T) {
+		f := newFixture(t)
+		k := f.exchangeKey(krakentest.Key{Permissions: taxPerms})
+		res := f.run(stdinFor(k), "add", "--name", "koinly-tax", "--review-days", "366")
+		if res.code != 2 || !strings.Contains(res.err, "from 1 to 365") {
+			t.Fatalf("add --review-days 366: %v", res)
 		}
 	})
 

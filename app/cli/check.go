@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -47,112 +49,122 @@ type skipped struct {
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
 	named  bool   // asked for by name: not checking it is an error
+	quiet  bool   // a revoked key "check --all" leaves out: not worth a line
 }
 
-// checked is one key's result, after the readback was saved.
+// checked is one key's result, after the readback was saved, with what the
+// snapshot taken after the check makes of it.
 type checked struct {
-	rec       vault.Record
-	rb        vault.Readback
-	findings  []review.Finding
-	attention bool
+	rec        vault.Record
+	rb         vault.Readback
+	findings   []review.Finding
+	attention  bool
+	state      review.DisplayState
+	nextReview *time.Time
+	reviewDue  bool
 }
 
-// checkKeys reads the chosen keys back from the exchange, different keys in
-// parallel, saves every readback in one store update and prints the
-// results with the findings. The exit code is ExitOK when nothing needs
-// attention, ExitAttention when something does, ExitError when a check
-// failed or could not be saved.
+// checkKeys reads the chosen keys back from the exchange and saves the
+// answers through the service, then prints the results with the findings.
+// With All it is the window's "Check all" (keys.Service.CheckAll: retired
+// keys are left out, and keys whose 2FA code is typed are taken only with
+// a code); keys named are checked one by one (keys.Service.Check), and a
+// named key that cannot be checked is an error. The exit code is ExitError
+// when a check failed or could not be saved, else ExitAttention when a key
+// needs attention (with All: any key, as the tray counts them), else
+// ExitOK.
 func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
-	store, d, err := e.load()
+	svc, err := e.service(true)
 	if err != nil {
 		return ExitError, err
 	}
-	runner, err := e.runner()
+	snap, err := e.snapshot(svc)
 	if err != nil {
 		return ExitError, err
 	}
-	now := e.now()
 
-	var recs []vault.Record
-	var skips []skipped
+	var (
+		results []check.Result
+		skips   []skipped
+		saveErr error
+		gone    int
+	)
 	if in.All {
-		for _, r := range d.Records {
-			if r.Status != vault.StatusRevoked {
-				recs = append(recs, r)
+		take, _ := snap.CheckAllTargets(func(vault.Record) bool { return true })
+		codes := map[string]string{}
+		for _, r := range take {
+			if code := e.codeFor(r, in); code != "" {
+				codes[r.ID] = code
 			}
+		}
+		rep, err := svc.CheckAll(ctx, func(r vault.Record) string { return codes[r.ID] })
+		if err != nil && len(rep.Results) == 0 {
+			return ExitError, err
+		}
+		saveErr = err
+		results = rep.Results
+		for _, sk := range rep.Skipped {
+			skips = append(skips, skipOf(sk.Record, sk.Reason))
 		}
 	} else {
 		seen := map[string]bool{}
+		var recs []vault.Record
 		for _, ref := range in.Refs {
-			r, err := find(d, ref)
+			r, err := find(snap, ref)
 			if err != nil {
 				return ExitError, err
 			}
-			if seen[r.ID] {
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				recs = append(recs, *r)
+			}
+		}
+		for _, r := range recs {
+			if ok, why := keys.Can(r, keys.ActCheck); !ok {
+				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: clause(why)})
 				continue
 			}
-			seen[r.ID] = true
-			if r.Status == vault.StatusRevoked {
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true,
-					Reason: "it is revoked and its secret is no longer kept, so there is nothing to check with"})
+			code := e.codeFor(r, in)
+			if r.TwoFA == vault.TwoFATyped && code == "" {
+				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: typedReason})
 				continue
 			}
-			recs = append(recs, *r)
+			rec, rb, err := svc.Check(ctx, r.ID, code)
+			var notAllowed *keys.NotAllowedError
+			switch {
+			case errors.As(err, &notAllowed):
+				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: clause(notAllowed.Why)})
+				continue
+			case errors.Is(err, vault.ErrNotFound):
+				gone++
+				continue
+			case err != nil && rb.At.IsZero():
+				return ExitError, err
+			case err != nil:
+				saveErr = err
+			}
+			results = append(results, check.Result{Record: rec, Readback: rb})
 		}
 	}
 
-	codes := map[string]string{}
-	var toCheck []vault.Record
-	for _, r := range recs {
-		if r.TwoFA == vault.TwoFATyped {
-			code := in.OTP
-			if code == "" && e.interactive() && !in.JSON {
-				code, _ = e.ask(fmt.Sprintf("2FA code for %q (Enter to skip it): ", r.Name))
-			}
-			if code == "" {
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: !in.All,
-					Reason: "it has 2FA: give its current code with --otp CODE"})
-				continue
-			}
-			codes[r.ID] = code
-		}
-		toCheck = append(toCheck, r)
+	after, err := svc.Snapshot()
+	if err != nil {
+		return ExitError, err
 	}
-
-	results := runner.CheckAll(ctx, toCheck, func(r vault.Record) string { return codes[r.ID] }, now)
-
 	var done []checked
-	var all []vault.Record
-	saveErr := store.Update(func(d *vault.Data) error {
-		done = done[:0]
-		for _, res := range results {
-			r, err := d.ByID(res.Record.ID)
-			if err != nil {
-				continue // removed meanwhile: nothing to save it in
-			}
-			check.Apply(r, res.Readback)
-			done = append(done, checked{rec: *r, rb: res.Readback})
+	for _, res := range results {
+		rec, ok := after.Record(res.Record.ID)
+		if !ok {
+			gone++ // removed meanwhile: nothing to show it in
+			continue
 		}
-		all = append(all[:0], d.Records...)
-		return nil
-	})
-	if saveErr != nil {
-		// Show what the exchange said anyway; the records are as loaded.
-		done = done[:0]
-		for _, res := range results {
-			r := res.Record
-			check.Apply(&r, res.Readback)
-			done = append(done, checked{rec: r, rb: res.Readback})
-		}
-		all = d.Records
+		done = append(done, checked{rec: rec, rb: res.Readback, findings: after.Findings(rec.ID),
+			attention: after.NeedsAttention(rec.ID), state: after.State(rec.ID),
+			nextReview: nextReview(after, rec.ID), reviewDue: after.ReviewDue(rec.ID)})
 	}
-	gone := len(results) - len(done)
 
 	attention, failed := 0, 0
-	for i := range done {
-		c := &done[i]
-		c.findings = review.Findings(c.rec, all, now)
-		c.attention = review.NeedsAttention(c.rec, all, now)
+	for _, c := range done {
 		if c.rb.Outcome == vault.OutcomeError {
 			failed++
 		} else if c.attention {
@@ -164,20 +176,21 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 			failed++
 		}
 	}
+	total := after.AttentionCount()
 	code := ExitOK
 	switch {
 	case failed > 0 || saveErr != nil:
 		code = ExitError
-	case attention > 0:
+	case attention > 0, in.All && total > 0:
 		code = ExitAttention
 	}
 
 	if in.JSON {
-		if err := writeJSON(e.out, checkJSON(now, done, skips, attention, failed, saveErr == nil, code)); err != nil {
+		if err := writeJSON(e.out, checkJSON(e.now(), done, skips, attention, total, failed, saveErr == nil, code)); err != nil {
 			return ExitError, err
 		}
 	} else {
-		writeChecks(e, done, skips, gone, attention, failed)
+		writeChecks(e, in, done, skips, gone, attention, total, failed)
 	}
 	if saveErr != nil {
 		e.say("keywarden: the results above could not be saved. %s", message(saveErr))
@@ -185,7 +198,47 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 	return code, nil
 }
 
-func writeChecks(e *env, done []checked, skips []skipped, gone, attention, failed int) {
+// typedReason is why a key whose 2FA code is typed was not checked.
+const typedReason = "it has 2FA: give its current code with --otp CODE"
+
+// codeFor returns the 2FA code to check r with, for a key whose code is
+// typed at each check: --otp, or asked on a terminal; "" for other keys.
+func (e *env) codeFor(r vault.Record, in checkInput) string {
+	if r.TwoFA != vault.TwoFATyped {
+		return ""
+	}
+	code := in.OTP
+	if code == "" && e.interactive() && !in.JSON {
+		code, _ = e.ask(fmt.Sprintf("2FA code for %q (Enter to skip it): ", r.Name))
+	}
+	return strings.TrimSpace(code)
+}
+
+// skipOf words a key "check --all" left out for the command line.
+func skipOf(r vault.Record, reason string) skipped {
+	s := skipped{ID: r.ID, Name: r.Name, Reason: clause(reason)}
+	switch {
+	case r.Status == vault.StatusRevoked:
+		s.Reason, s.quiet = "it is revoked", true
+	case r.Retired():
+		s.Reason = fmt.Sprintf("it is marked as leaked: delete it on the Kraken website (Settings → API), then run \"keywarden revoke %s\" to confirm", r.Name)
+	case r.TwoFA == vault.TwoFATyped:
+		s.Reason = typedReason
+	}
+	return s
+}
+
+// clause turns a sentence into a clause that follows a colon: "It is
+// revoked." becomes "it is revoked".
+func clause(s string) string {
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	if s != "" && s[0] >= 'A' && s[0] <= 'Z' {
+		s = string(s[0]-'A'+'a') + s[1:]
+	}
+	return s
+}
+
+func writeChecks(e *env, in checkInput, done []checked, skips []skipped, gone, attention, total, failed int) {
 	w := e.out
 	if len(done)+len(skips) == 0 {
 		fmt.Fprintln(w, "No keys to check. Add one with \"keywarden add\".")
@@ -207,48 +260,59 @@ func writeChecks(e *env, done []checked, skips []skipped, gone, attention, faile
 		writeFindings(w, "  ", c.findings)
 	}
 	for _, s := range skips {
-		fmt.Fprintf(w, "%s: not checked: %s.\n", s.Name, s.Reason)
+		if !s.quiet {
+			fmt.Fprintf(w, "%s: not checked: %s.\n", s.Name, s.Reason)
+		}
 	}
 	if gone > 0 {
 		fmt.Fprintf(w, "%s removed while being checked; the results were dropped.\n", count(gone, "key was", "keys were"))
 	}
 	fmt.Fprintf(w, "Checked %s: %s attention, %d could not be checked.\n", count(len(done), "key", "keys"), count(attention, "needs", "need"), failed)
+	if in.All && total > attention {
+		fmt.Fprintf(w, "In all, %s attention; \"keywarden list\" shows them.\n", count(total, "key needs", "keys need"))
+	}
 }
 
-// jsonCheck is check --json.
+// jsonCheck is check --json. results are the keys checked, skipped those
+// left out; needAttention counts the keys checked that need attention,
+// attentionCount every key that does (the tray's count).
 type jsonCheck struct {
-	CheckedAt     time.Time         `json:"checkedAt"`
-	Results       []jsonCheckResult `json:"results"`
-	Skipped       []skipped         `json:"skipped"`
-	NeedAttention int               `json:"needAttention"`
-	Failed        int               `json:"failed"`
-	Saved         bool              `json:"saved"`
-	ExitCode      int               `json:"exitCode"`
+	CheckedAt      time.Time         `json:"checkedAt"`
+	Results        []jsonCheckResult `json:"results"`
+	Skipped        []skipped         `json:"skipped"`
+	NeedAttention  int               `json:"needAttention"`
+	AttentionCount int               `json:"attentionCount"`
+	Failed         int               `json:"failed"`
+	Saved          bool              `json:"saved"`
+	ExitCode       int               `json:"exitCode"`
 }
 
 // jsonCheckResult is one key in check --json.
 type jsonCheckResult struct {
-	ID        string              `json:"id"`
-	Name      string              `json:"name"`
-	Status    vault.Status        `json:"status"`
-	State     review.DisplayState `json:"state"`
-	Outcome   vault.Outcome       `json:"outcome"`
-	Problem   string              `json:"problem,omitempty"`
-	Attention bool                `json:"needsAttention"`
-	Readback  vault.Readback      `json:"readback"`
-	Drift     *jsonDrift          `json:"drift,omitempty"`
-	Findings  []jsonFinding       `json:"findings"`
+	ID         string              `json:"id"`
+	Name       string              `json:"name"`
+	Status     vault.Status        `json:"status"`
+	State      review.DisplayState `json:"state"`
+	Outcome    vault.Outcome       `json:"outcome"`
+	Problem    string              `json:"problem,omitempty"`
+	Attention  bool                `json:"needsAttention"`
+	NextReview *time.Time          `json:"nextReview,omitempty"`
+	ReviewDue  bool                `json:"reviewDue"`
+	Readback   vault.Readback      `json:"readback"`
+	Drift      *jsonDrift          `json:"drift,omitempty"`
+	Findings   []jsonFinding       `json:"findings"`
 }
 
-func checkJSON(now time.Time, done []checked, skips []skipped, attention, failed int, saved bool, code int) jsonCheck {
+func checkJSON(now time.Time, done []checked, skips []skipped, attention, total, failed int, saved bool, code int) jsonCheck {
 	out := jsonCheck{CheckedAt: now, Results: []jsonCheckResult{}, Skipped: skips, NeedAttention: attention,
-		Failed: failed, Saved: saved, ExitCode: code}
+		AttentionCount: total, Failed: failed, Saved: saved, ExitCode: code}
 	if out.Skipped == nil {
 		out.Skipped = []skipped{}
 	}
 	for _, c := range done {
-		res := jsonCheckResult{ID: c.rec.ID, Name: c.rec.Name, Status: c.rec.Status, State: review.State(c.rec, now),
-			Outcome: c.rb.Outcome, Problem: c.rb.Problem, Attention: c.attention, Readback: c.rb, Findings: jsonFindings(c.findings)}
+		res := jsonCheckResult{ID: c.rec.ID, Name: c.rec.Name, Status: c.rec.Status, State: c.state,
+			Outcome: c.rb.Outcome, Problem: c.rb.Problem, Attention: c.attention, NextReview: c.nextReview,
+			ReviewDue: c.reviewDue, Readback: c.rb, Findings: jsonFindings(c.findings)}
 		if c.rb.Outcome == vault.OutcomeOK {
 			res.Drift = newJSONDrift(drift(c.rec.Intended, c.rb))
 		}

@@ -187,8 +187,8 @@ func TestCheck_SavesEveryResult(t *testing.T) {
 		f.now = func() time.Time { return later }
 		f.run("", "check")
 		for name, want := range map[string][]vault.EventKind{
-			"koinly-tax":    {vault.EventAdded, vault.EventChecked, vault.EventChecked},
-			"freqtrade-vps": {vault.EventAdded, vault.EventChecked, vault.EventChecked, vault.EventDrift},
+			"koinly-tax":    {vault.EventChecked, vault.EventAdded, vault.EventChecked},
+			"freqtrade-vps": {vault.EventChecked, vault.EventAdded, vault.EventChecked, vault.EventDrift},
 		} {
 			r := f.record(name)
 			if got := eventKinds(r); !slices.Equal(got, want) {

@@ -3,7 +3,9 @@
 // its flags, and a function that takes its dependencies (the metadata store,
 // the secret store, the exchange checker, the clock and the streams) from an
 // env, so every command runs in tests without a terminal. It imports no GUI
-// code.
+// code. Every change to a key goes through one keys.Service (app/keys), the
+// same owner of the key workflows the window and the tray part use, so the
+// command line tells the same truth as they do.
 //
 // The environment variables it reads:
 //
@@ -19,11 +21,13 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
-	"github.com/keywarden/keywarden/kraken"
 )
 
 // Exit codes of Main. The exec command exits with its program's code
@@ -76,6 +80,15 @@ type IO struct {
 	// Parallel caps how many keys check runs at once (default
 	// DefaultParallel).
 	Parallel int
+	// LegacyPreferences is the toolkit's preferences file older versions
+	// kept the settings in, read once while settings.json does not exist;
+	// "" means where the toolkit keeps it on this system.
+	LegacyPreferences string
+	// TellTray tells the tray part, if it runs, that the key list, the
+	// reminders or the settings changed; nil means the message on
+	// app/instance's socket. Main calls it once, after a command that saved
+	// a change.
+	TellTray func()
 }
 
 // command is one subcommand: its name, one usage line, what it does, and
@@ -99,6 +112,7 @@ func init() {
 		{"review", reviewUsage, "mark a key reviewed", runReview},
 		{"revoke", revokeUsage, "confirm a key was deleted on the exchange, then retire it and drop its secret", runRevoke},
 		{"remove", removeUsage, "delete a key's record and secret from Keywarden", runRemove},
+		{"settings", settingsUsage, "list Keywarden's settings, or change one (the window and the tray part follow)", runSettings},
 		{"exec", execUsage, "run a program with the key in its environment, so it needs no config file", runExec},
 		{"help", helpUsage, "show this help, or one command's", runHelp},
 	}
@@ -148,7 +162,11 @@ func Main(args []string, stdio IO) int {
 		e.say("keywarden: %q is not a Keywarden command. Run \"keywarden help\" to see them.", name)
 		return ExitUsage
 	}
-	return cmd.run(e, args[1:])
+	code := cmd.run(e, args[1:])
+	if e.changed.Load() {
+		e.tellTray()
+	}
+	return code
 }
 
 // env holds a command's dependencies: IO with its defaults filled in.
@@ -165,12 +183,21 @@ type env struct {
 	http    *http.Client
 	now     func() time.Time
 	par     int
+	// legacyPrefs is IO.LegacyPreferences.
+	legacyPrefs string
+	// tellTray is IO.TellTray with its default; changed is set when the
+	// service saved a change, so Main calls it.
+	tellTray func()
+	changed  atomic.Bool
+	// settingsNoted is set once a damaged settings file was reported.
+	settingsNoted bool
 }
 
 func newEnv(s IO) *env {
 	e := &env{
 		stdin: s.Stdin, out: s.Stdout, errw: s.Stderr, getenv: s.Getenv, environ: s.Environ,
 		dir: s.Dir, secrets: s.Secrets, baseURL: s.BaseURL, http: s.HTTP, now: s.Now, par: s.Parallel,
+		legacyPrefs: s.LegacyPreferences, tellTray: s.TellTray,
 	}
 	if e.stdin == nil {
 		e.stdin = os.Stdin
@@ -196,6 +223,11 @@ func newEnv(s IO) *env {
 	if e.par <= 0 {
 		e.par = DefaultParallel
 	}
+	if e.tellTray == nil {
+		// Best effort: a tray part that does not run needs no telling, and
+		// one that does looks again at its next start anyway.
+		e.tellTray = func() { _ = instance.Send(instance.Tray, instance.TrayChanged) }
+	}
 	e.in = bufio.NewReader(e.stdin)
 	return e
 }
@@ -217,17 +249,64 @@ func (e *env) store() (*vault.Store, error) {
 	return s, nil
 }
 
-// load opens the store and reads it.
-func (e *env) load() (*vault.Store, *vault.Data, error) {
-	s, err := e.store()
+// newService builds the keys.Service every command works through: the
+// one place the store, the secret store, the exchange checker, the
+// settings and the clock come together. With exchange, a checker that
+// cannot be made (a KEYWARDEN_KRAKEN_URL that is not allowed) is an error;
+// without, the service has none and refuses checks.
+func (e *env) newService(exchange bool) (*keys.Service, error) {
+	store, err := e.store()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	d, err := s.Load()
+	runner, err := e.runner()
 	if err != nil {
-		return nil, nil, err
+		if exchange {
+			return nil, err
+		}
+		runner = nil
 	}
-	return s, d, nil
+	settings := keys.OpenSettings(store.Dir())
+	settings.LegacyPath = e.legacyPrefs
+	return keys.New(keys.Params{
+		Store: store, Secrets: e.secrets, Runner: runner, Settings: settings, Now: e.now,
+		Changed: func() { e.changed.Store(true) },
+	}), nil
+}
+
+// service is newService for a command that touches the key list: it reads
+// the list first, so a damaged one is reported as the command's failure,
+// then finishes or undoes what an earlier run left unfinished
+// (keys.Service.Repair). A keyring that cannot be reached leaves that for
+// a later run; any other failure to repair is reported and the command
+// goes on.
+func (e *env) service(exchange bool) (*keys.Service, error) {
+	svc, err := e.newService(exchange)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := svc.Store().Load(); err != nil {
+		return nil, err
+	}
+	if _, err := svc.Repair(); err != nil {
+		e.say("keywarden: note: a change an earlier run left unfinished could not be finished yet. %s", message(err))
+	}
+	return svc, nil
+}
+
+// snapshot returns the key list as every face shows it now, with the
+// person's settings applied; a damaged settings file is reported and the
+// defaults are used.
+func (e *env) snapshot(svc *keys.Service) (*keys.Snapshot, error) {
+	snap, err := svc.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	if snap.SettingsErr != nil && !e.settingsNoted {
+		e.settingsNoted = true
+		e.say("keywarden: note: %s", message(snap.SettingsErr))
+	}
+	return snap, nil
 }
 
 // runner returns the checker for the exchange in use.
@@ -264,39 +343,18 @@ func usageErr(format string, args ...any) error {
 	return &userError{msg: fmt.Sprintf(format, args...), code: ExitUsage}
 }
 
-// genericVault is the message the vault package gives for errors it does
-// not know: its hint to a log the command line does not have is replaced.
-var genericVault = vault.UserMessage(errors.New(""))
-
-// krakenSentinels are the errors kraken.UserMessage knows.
-var krakenSentinels = []error{
-	kraken.ErrInvalidKey, kraken.ErrInvalidSignature, kraken.ErrInvalidNonce, kraken.ErrPermissionDenied,
-	kraken.ErrLockout, kraken.ErrRateLimited, kraken.ErrThrottled, kraken.ErrUnknownMethod,
-	kraken.ErrExchangeDown, kraken.ErrNetwork, kraken.ErrBadResponse, kraken.ErrMalformedKey, kraken.ErrBadBaseURL,
-}
-
-// message turns any error into plain words with what to do next.
+// message turns any error into plain words with what to do next: a
+// userError says its own, anything else is put by keys.UserMessage, with
+// how to restore a damaged key list from the command line.
 func message(err error) string {
 	var u *userError
 	if errors.As(err, &u) {
 		return u.msg
 	}
-	var apiErr *kraken.APIError
-	if errors.As(err, &apiErr) {
-		return kraken.UserMessage(err)
-	}
-	for _, s := range krakenSentinels {
-		if errors.Is(err, s) {
-			return kraken.UserMessage(err)
-		}
-	}
-	msg := vault.UserMessage(err)
+	msg := keys.UserMessage(err)
 	var damaged *vault.DamagedError
 	if errors.As(err, &damaged) && damaged.HasBackup() && !damaged.Newer {
 		msg += fmt.Sprintf(" To restore it, open the Keywarden window, which offers to; or by hand, move %s aside and copy %s in its place.", damaged.Path, damaged.Backup)
-	}
-	if msg == genericVault {
-		msg = "Keywarden could not read or save its key list. Check that its folder exists and that you may write to it; run again with " + EnvDebug + "=1 to see the details."
 	}
 	return msg
 }

@@ -28,6 +28,7 @@ func TestIsCommand(t *testing.T) {
 		{[]string{"review", "x"}, true},
 		{[]string{"revoke", "x"}, true},
 		{[]string{"remove", "x"}, true},
+		{[]string{"settings"}, true},
 		{[]string{"exec", "x", "--", "true"}, true},
 		{[]string{"help"}, true},
 		{[]string{"--help"}, true},

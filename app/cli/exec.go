@@ -73,14 +73,15 @@ func execKey(e *env, in execInput) (int, error) {
 	if sameEnvName(in.KeyEnv, in.SecretEnv) {
 		return ExitUsage, usageErr("--key-env and --secret-env must name different variables.")
 	}
-	_, d, err := e.load()
+	svc, err := e.service(false)
 	if err != nil {
 		return ExitError, err
 	}
-	r, err := find(d, in.Ref)
+	rec, err := findNow(e, svc, in.Ref)
 	if err != nil {
 		return ExitError, err
 	}
+	r := &rec
 	switch r.Status {
 	case vault.StatusRevoked:
 		return ExitError, &userError{msg: fmt.Sprintf("%q is revoked: Keywarden no longer hands it out. Create a new key on the website and add it with \"keywarden add\".", r.Name)}

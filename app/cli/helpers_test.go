@@ -9,13 +9,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/keywarden/keywarden/app/cli"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -94,6 +97,10 @@ type fixture struct {
 	now     func() time.Time
 	// secretsSeen collects every key pair handed out, for the leak scans.
 	secretsSeen []krakentest.Key
+	// legacy is where the old toolkit preferences would be: none there.
+	legacy string
+	// trayTold counts the times Main told the tray part something changed.
+	trayTold atomic.Int32
 }
 
 func newFixture(t testing.TB, opts ...krakentest.Option) *fixture {
@@ -101,7 +108,8 @@ func newFixture(t testing.TB, opts ...krakentest.Option) *fixture {
 	ex := krakentest.New(opts...)
 	t.Cleanup(ex.Close)
 	mem := vault.NewMemory()
-	return &fixture{t: t, dir: t.TempDir(), secrets: mem, mem: mem, ex: ex, env: map[string]string{}}
+	return &fixture{t: t, dir: t.TempDir(), secrets: mem, mem: mem, ex: ex, env: map[string]string{},
+		legacy: filepath.Join(t.TempDir(), "preferences.json")}
 }
 
 // result is what one run of Main did.
@@ -131,6 +139,9 @@ func (f *fixture) io(stdin io.Reader, stdout, stderr io.Writer) cli.IO {
 		Secrets: f.secrets,
 		BaseURL: f.ex.URL(),
 		Now:     f.now,
+
+		LegacyPreferences: f.legacy,
+		TellTray:          func() { f.trayTold.Add(1) },
 	}
 }
 
@@ -164,6 +175,19 @@ func (f *fixture) add(name string, perms []kraken.Permission, args ...string) (v
 		f.t.Fatalf("add %s: %v", name, res)
 	}
 	return f.record(name), k
+}
+
+// service returns a keys.Service over the fixture's store, as the window
+// or the tray part would build it.
+func (f *fixture) service() *keys.Service {
+	f.t.Helper()
+	s, err := vault.Open(f.dir)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	set := keys.OpenSettings(f.dir)
+	set.LegacyPath = f.legacy
+	return keys.New(keys.Params{Store: s, Secrets: f.secrets, Settings: set, Now: f.now})
 }
 
 // data loads the store.

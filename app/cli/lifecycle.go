@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/keywarden/keywarden/app/check"
-	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -48,30 +47,39 @@ func runReview(e *env, args []string) int {
 
 // markReviewed records that the person looked at the key now.
 func markReviewed(e *env, in reviewInput) error {
-	store, err := e.store()
+	svc, err := e.service(false)
 	if err != nil {
 		return err
 	}
-	now := e.now()
-	var rec vault.Record
-	err = store.Update(func(d *vault.Data) error {
-		r, err := find(d, in.Ref)
-		if err != nil {
-			return err
-		}
-		if r.Retired() {
-			return &userError{msg: fmt.Sprintf("%q is %s: there is nothing left to review.", r.Name, r.Status)}
-		}
-		r.LastReviewed = now
-		r.AddEvent(now, vault.EventReviewed, "marked reviewed from the command line")
-		rec = *r
-		return nil
-	})
+	rec, err := findNow(e, svc, in.Ref)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out, "Marked %q reviewed. Next review: %s.\n", rec.Name, day(review.NextReview(rec, now)))
+	if rec, err = svc.MarkReviewed(rec.ID, "marked reviewed from the command line"); err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Marked %q reviewed.", rec.Name)
+	if snap, err := e.snapshot(svc); err == nil {
+		if next := nextReview(snap, rec.ID); next != nil {
+			msg += fmt.Sprintf(" Next review: %s.", day(*next))
+		}
+	}
+	fmt.Fprintln(e.out, msg)
 	return nil
+}
+
+// findNow finds the key named (or with the ID) ref among those the
+// service shows now.
+func findNow(e *env, svc *keys.Service, ref string) (vault.Record, error) {
+	snap, err := e.snapshot(svc)
+	if err != nil {
+		return vault.Record{}, err
+	}
+	r, err := find(snap, ref)
+	if err != nil {
+		return vault.Record{}, err
+	}
+	return *r, nil
 }
 
 // revokeInput is what revoke needs.
@@ -83,7 +91,7 @@ type revokeInput struct {
 
 func runRevoke(e *env, args []string) int {
 	fs := newFlags(e, "revoke", revokeUsage)
-	force := fs.Bool("force", false, "record the key revoked and drop its secret even when the exchange does not confirm it")
+	force := fs.Bool("force", false, "record the key revoked even when the exchange does not confirm it (its secret is kept, so a later revoke can confirm it)")
 	otp := fs.String("otp", "", "the current 2FA `code`, for a key whose code is typed at each check")
 	pos, _, err := parseArgs(fs, args)
 	if err != nil {
@@ -100,25 +108,22 @@ func runRevoke(e *env, args []string) int {
 }
 
 // revoke confirms with one readback that the exchange no longer knows the
-// key, then marks it revoked and deletes its secret; the record stays as
-// history. Any other answer changes nothing, unless Force.
+// key, then records it revoked and deletes its secret (keys.Service.Revoke);
+// the record stays as history, and a leak stays remembered. Any other
+// answer changes nothing, unless Force, which records it revoked anyway
+// and keeps the secret, so a later revoke can still confirm it.
 func revoke(ctx context.Context, e *env, in revokeInput) error {
-	store, d, err := e.load()
+	svc, err := e.service(true)
 	if err != nil {
 		return err
 	}
-	r, err := find(d, in.Ref)
+	rec, err := findNow(e, svc, in.Ref)
 	if err != nil {
 		return err
 	}
-	rec := *r
-	if rec.Status == vault.StatusRevoked {
-		fmt.Fprintf(e.out, "%q is already revoked.\n", rec.Name)
+	if ok, why := keys.Can(rec, keys.ActRevoke); !ok {
+		fmt.Fprintf(e.out, "%q: %s\n", rec.Name, why)
 		return nil
-	}
-	runner, err := e.runner()
-	if err != nil {
-		return err
 	}
 	if rec.TwoFA == vault.TwoFATyped && in.OTP == "" && e.interactive() {
 		in.OTP, _ = e.ask(fmt.Sprintf("2FA code for %q (Enter if you have none): ", rec.Name))
@@ -127,66 +132,45 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 		return usageErr("%q has 2FA: give its current code with --otp CODE so Keywarden can ask Kraken, or add --force if you are sure it is deleted on the website. Nothing was changed.", rec.Name)
 	}
 
-	now := e.now()
-	rb := runner.Check(ctx, rec, check.Options{OTP: in.OTP, NoProbes: true}, now)
-	confirmed := rb.Outcome == vault.OutcomeInvalidKey
-	var why string
-	switch rb.Outcome {
-	case vault.OutcomeInvalidKey:
-	case vault.OutcomeOK:
-		why = fmt.Sprintf("Kraken still accepts %q: it has not been deleted, and whoever has it can use it.", rec.Name)
-		if !in.Force {
-			return &userError{msg: why + " Delete it on the Kraken website (Settings → API), then run \"keywarden revoke " + rec.Name + "\" again. Nothing was changed."}
-		}
-	default:
-		why = "Keywarden could not confirm that Kraken no longer knows the key: " + rb.Problem
-		if !in.Force {
-			return &userError{msg: why + " Nothing was changed. Fix that and run revoke again; if you are sure the key is deleted on the website, add --force."}
-		}
-	}
-
-	note := "confirmed: the exchange answers \"invalid key\""
-	if !confirmed {
-		note = "forced: " + outcomeNote(rb)
-	}
-	err = store.Update(func(d *vault.Data) error {
-		r, err := d.ByID(rec.ID)
-		if err != nil {
-			return &userError{msg: fmt.Sprintf("%q was removed meanwhile; nothing was changed.", rec.Name), err: err}
-		}
-		check.Apply(r, rb)
-		r.Status = vault.StatusRevoked
-		r.AddEvent(now, vault.EventRevoked, note)
-		return nil
-	})
-	if err != nil {
+	res, err := svc.Revoke(ctx, rec.ID, in.OTP, in.Force)
+	var unconfirmed *keys.NotConfirmedError
+	switch {
+	case errors.As(err, &unconfirmed) && unconfirmed.Readback.Outcome == vault.OutcomeOK:
+		return &userError{msg: message(err) + fmt.Sprintf(" From here: run \"keywarden revoke %s\" again.", rec.Name), err: err}
+	case errors.As(err, &unconfirmed):
+		return &userError{msg: message(err) + " From here: add --force to record it revoked anyway.", err: err}
+	case err != nil:
 		return err
 	}
-	if confirmed {
+	if res.Confirmed {
 		fmt.Fprintf(e.out, "Kraken no longer knows %q: it is marked revoked.\n", rec.Name)
 	} else {
-		fmt.Fprintf(e.out, "%s\nMarked %q revoked anyway (--force); its history says so.\n", why, rec.Name)
+		fmt.Fprintf(e.out, "%s\nMarked %q revoked anyway (--force); its history says so.\n", unconfirmedWords(rec, res.Readback), rec.Name)
 	}
-	if err := e.secrets.Delete(rec.ID); err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
-		return &userError{msg: "The key is marked revoked, but its secret could not be removed from the system keyring. " + message(err) +
-			fmt.Sprintf(" Then remove it there by hand (service %q, user %s).", vault.KeyringService, rec.ID), err: err}
+	switch {
+	case res.SecretErr != nil:
+		return &userError{msg: "The key is marked revoked, but its secret could not be removed from the system keyring yet. " + message(res.SecretErr) +
+			" The next keywarden command removes it.", err: res.SecretErr}
+	case res.Confirmed:
+		fmt.Fprintln(e.out, "Its secret is removed from the system keyring; the record is kept as history.")
+	default:
+		fmt.Fprintf(e.out, "Its secret stays in the system keyring, so that \"keywarden revoke %s\" can confirm it later; \"keywarden remove %s\" deletes it.\n", rec.Name, rec.Name)
 	}
-	fmt.Fprintln(e.out, "Its secret is removed from the system keyring; the record is kept as history.")
 	if svc := rec.UsedBy; len(svc) > 0 {
 		fmt.Fprintf(e.out, "It was used by %s: give them a new key if they still need one.\n", strings.Join(svc, ", "))
 	}
-	if rec.Status == vault.StatusCompromised {
-		fmt.Fprintln(e.out, "It had leaked: look at recent account activity with another read-only key, change your account password and 2FA, and contact Kraken support if anything looks wrong.")
+	if res.Record.Leaked() {
+		fmt.Fprintln(e.out, "It had leaked, and stays marked so: look at recent account activity with another read-only key, change your account password and 2FA, and contact Kraken support if anything looks wrong. \"keywarden show "+rec.Name+"\" lists these steps.")
 	}
 	return nil
 }
 
-// outcomeNote says in a history line what the confirming readback found.
-func outcomeNote(rb vault.Readback) string {
+// unconfirmedWords says why a forced revocation was not confirmed.
+func unconfirmedWords(rec vault.Record, rb vault.Readback) string {
 	if rb.Outcome == vault.OutcomeOK {
-		return "the exchange still accepted the key"
+		return fmt.Sprintf("Kraken still accepts %q: it has not been deleted, and whoever has it can use it.", rec.Name)
 	}
-	return "the exchange's answer did not confirm it: " + rb.Problem
+	return "Keywarden could not confirm that Kraken no longer knows the key: " + rb.Problem
 }
 
 // removeInput is what remove needs.
@@ -212,18 +196,17 @@ func runRemove(e *env, args []string) int {
 	return ExitOK
 }
 
-// remove deletes a key's secret and record. The secret goes first: a
-// secret left without a record would be one nobody can find again.
+// remove deletes a key's secret and record (keys.Service.Remove), and the
+// links a rotation made to it.
 func remove(e *env, in removeInput) error {
-	store, d, err := e.load()
+	svc, err := e.service(false)
 	if err != nil {
 		return err
 	}
-	r, err := find(d, in.Ref)
+	rec, err := findNow(e, svc, in.Ref)
 	if err != nil {
 		return err
 	}
-	rec := *r
 	warn := ""
 	if !rec.Retired() {
 		warn = "This only removes it from Keywarden: the key keeps working on Kraken until you delete it on the website (Settings → API). To retire a key and keep its history, use \"keywarden revoke\"."
@@ -241,21 +224,30 @@ func remove(e *env, in removeInput) error {
 			return nil
 		}
 	}
-	if err := e.secrets.Delete(rec.ID); err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
-		return &userError{msg: "The secret could not be removed from the system keyring, so nothing was removed. " + message(err), err: err}
-	}
-	err = store.Update(func(d *vault.Data) error {
-		if err := d.Remove(rec.ID); err != nil && !errors.Is(err, vault.ErrNotFound) {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		return &userError{msg: "The secret is removed, but the record could not be: " + message(err) + " Run remove again.", err: err}
+	if err := svc.Remove(rec.ID); err != nil {
+		return removeFailed(svc, rec.ID, err)
 	}
 	fmt.Fprintf(e.out, "Removed %q and its secret.\n", rec.Name)
 	if warn != "" && in.Yes {
 		fmt.Fprintln(e.out, warn)
 	}
 	return nil
+}
+
+// removeFailed says what a failed remove left: nothing removed, or a
+// secret gone whose record the next command removes.
+func removeFailed(svc *keys.Service, id string, err error) error {
+	if d, lerr := svc.Store().Load(); lerr == nil {
+		if r, ferr := d.ByID(id); ferr == nil && r.Pending != nil && r.Pending.Op == vault.PendingRemove {
+			return &userError{msg: "The secret is removed, but the record could not be: " + message(err) + " The next keywarden command removes it.", err: err}
+		}
+	}
+	var notAllowed *keys.NotAllowedError
+	if errors.As(err, &notAllowed) || errors.Is(err, vault.ErrNotFound) {
+		return err
+	}
+	if errors.Is(err, vault.ErrKeyringUnavailable) {
+		return &userError{msg: "The secret could not be removed from the system keyring, so nothing was removed. " + message(err), err: err}
+	}
+	return &userError{msg: message(err) + " Nothing was removed.", err: err}
 }

@@ -111,19 +111,27 @@ func TestRevoke(t *testing.T) {
 		})
 	}
 
-	t.Run("--force marks a key the exchange still accepts revoked, deletes its secret and says so in the history", func(t *testing.T) {
+	t.Run("--force marks a key the exchange still accepts revoked, keeps its secret for a later confirmation and says so in the history", func(t *testing.T) {
 		f := newFixture(t)
-		rec, _ := f.add("freqtrade-vps", botPerms, "--purpose", "bot", "--used-by", "freqtrade")
+		rec, k := f.add("freqtrade-vps", botPerms, "--purpose", "bot", "--used-by", "freqtrade")
 		res := f.run("", "revoke", "--force", "freqtrade-vps")
 		if res.code != 0 || !strings.Contains(res.out, "Kraken still accepts") || !strings.Contains(res.out, "revoked anyway") {
 			t.Fatalf("revoke --force: %v", res)
 		}
 		r := f.record(rec.ID)
-		if r.Status != vault.StatusRevoked || f.hasSecret(rec.ID) {
+		if r.Status != vault.StatusRevoked || !f.hasSecret(rec.ID) {
 			t.Errorf("status %q, secret kept %v", r.Status, f.hasSecret(rec.ID))
 		}
-		if last := r.History[len(r.History)-1]; last.Kind != vault.EventRevoked || !strings.HasPrefix(last.Note, "forced:") {
+		if last := r.History[len(r.History)-1]; last.Kind != vault.EventRevoked || !strings.Contains(last.Note, "without Kraken's confirmation") {
 			t.Errorf("last event %+v", last)
+		}
+		// Once deleted on the website, revoke confirms it and drops the secret.
+		f.ex.DeleteKey(k.APIKey)
+		if res := f.run("", "revoke", "freqtrade-vps"); res.code != 0 || !strings.Contains(res.out, "Kraken no longer knows") || f.hasSecret(rec.ID) {
+			t.Fatalf("revoke after --force: %v (secret kept %v)", res, f.hasSecret(rec.ID))
+		}
+		if res := f.run("", "revoke", "freqtrade-vps"); res.code != 0 || !strings.Contains(res.out, "revoked already, and Kraken confirmed it") {
+			t.Fatalf("a third revoke: %v", res)
 		}
 	})
 
@@ -244,7 +252,7 @@ func TestNames(t *testing.T) {
 		{"an ID matches too", []string{"show", ids[0]}, 0, ids[0], ""},
 		{"an unknown name says so and suggests a near one", []string{"show", "koinly-tx"}, 1, "", `There is no key named "koinly-tx". Did you mean "koinly-tax"?`},
 		{"an unknown name with nothing near points at list", []string{"review", "binance"}, 1, "", `Run "keywarden list"`},
-		{"a name two retired keys share asks for the ID", []string{"show", "old-bot"}, 1, "", "Several keys are named \"old-bot\". Use the ID of the one you mean: " + ids[0]},
+		{"a name two retired keys share asks for the ID", []string{"show", "old-bot"}, 1, "", "Several keys are named \"old-bot\". Use the ID of the one you mean: "},
 		{"the same goes for exec", []string{"exec", "old-bot", "--", "true"}, 1, "", "Several keys are named"},
 		{"and for remove", []string{"remove", "--yes", "old-bot"}, 1, "", "Several keys are named"},
 	}
@@ -253,6 +261,9 @@ func TestNames(t *testing.T) {
 			res := f.run("", tc.args...)
 			if res.code != tc.wantCode || !strings.Contains(res.out, tc.wantOut) || !strings.Contains(res.err, tc.wantErr) {
 				t.Fatalf("want exit %d, %q, %q; got %v", tc.wantCode, tc.wantOut, tc.wantErr, res)
+			}
+			if strings.Contains(res.err, "Several keys") && (!strings.Contains(res.err, ids[0]) || !strings.Contains(res.err, ids[1])) {
+				t.Errorf("the IDs to choose from are not all given: %v", res)
 			}
 		})
 	}

@@ -3,10 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -38,7 +41,9 @@ func runList(e *env, args []string) int {
 	return ExitOK
 }
 
-// jsonListItem is one key in list --json.
+// jsonListItem is one key in list --json. needsAttention, state,
+// nextReview and reviewDue are the answers the window and the tray give
+// (keys.Snapshot, with the person's settings).
 type jsonListItem struct {
 	ID          string              `json:"id"`
 	Name        string              `json:"name"`
@@ -48,6 +53,8 @@ type jsonListItem struct {
 	Status      vault.Status        `json:"status"`
 	State       review.DisplayState `json:"state"`
 	Attention   bool                `json:"needsAttention"`
+	ReviewDue   bool                `json:"reviewDue"`
+	Leaked      bool                `json:"leaked,omitempty"`
 	KeyHint     string              `json:"keyHint,omitempty"`
 	Permissions []kraken.Permission `json:"permissions"`
 	Risk        string              `json:"risk"`
@@ -57,31 +64,32 @@ type jsonListItem struct {
 	LastOutcome vault.Outcome       `json:"lastOutcome,omitempty"`
 }
 
-// list prints every key, those needing attention first.
+// list prints every key, those needing attention first, as the window
+// lists them.
 func list(e *env, in listInput) error {
-	_, d, err := e.load()
+	svc, err := e.service(false)
 	if err != nil {
 		return err
 	}
-	now := e.now()
-	recs := append([]vault.Record(nil), d.Records...)
-	review.SortByAttention(recs, now)
+	snap, err := e.snapshot(svc)
+	if err != nil {
+		return err
+	}
+	recs := snap.Records
 	if in.JSON {
 		items := make([]jsonListItem, 0, len(recs))
 		for _, r := range recs {
 			perms := review.EffectivePermissions(r)
 			it := jsonListItem{
 				ID: r.ID, Name: r.Name, Account: r.Account, Purpose: r.Purpose, UsedBy: r.UsedBy,
-				Status: r.Status, State: review.State(r, now), Attention: review.NeedsAttention(r, d.Records, now),
+				Status: r.Status, State: snap.State(r.ID), Attention: snap.NeedsAttention(r.ID),
+				ReviewDue: snap.ReviewDue(r.ID), Leaked: r.Leaked(),
 				KeyHint: r.KeyHint, Permissions: perms, Risk: kraken.MaxRisk(perms).String(),
 			}
 			if perms == nil {
 				it.Permissions = []kraken.Permission{}
 			}
-			if !r.Retired() {
-				next := review.NextReview(r, now)
-				it.NextReview = &next
-			}
+			it.NextReview = nextReview(snap, r.ID)
 			if exp := review.ExpiresAt(r); !exp.IsZero() {
 				it.Expires = &exp
 			}
@@ -102,8 +110,8 @@ func list(e *env, in listInput) error {
 	tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSTATE\tPURPOSE\tRISK\tUSED BY\tLAST CHECK\tKEY")
 	for _, r := range recs {
-		state := review.State(r, now).String()
-		if review.NeedsAttention(r, d.Records, now) && state != string(review.StateProblem) {
+		state := snap.State(r.ID).String()
+		if snap.NeedsAttention(r.ID) && state != string(review.StateProblem) {
 			state += " !"
 		}
 		last := outcomeWords(r.LastCheck)
@@ -117,6 +125,21 @@ func list(e *env, in listInput) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, state, r.Purpose, kraken.MaxRisk(review.EffectivePermissions(r)), usedBy, last, hint(r))
 	}
 	return tw.Flush()
+}
+
+// nextReview returns when the key is next due for review, with the
+// person's settings, or nil for a retired key.
+func nextReview(snap *keys.Snapshot, id string) *time.Time {
+	if at, ok := snap.NextReview(id); ok {
+		return &at
+	}
+	return nil
+}
+
+// reviewDays returns how often the key is reviewed, in days, with the
+// person's settings.
+func reviewDays(snap *keys.Snapshot, id string) int {
+	return int(review.ReviewInterval(snap.Effective(id)) / (24 * time.Hour))
 }
 
 // showInput is what show needs.
@@ -142,13 +165,15 @@ func runShow(e *env, args []string) int {
 }
 
 // jsonShow is show --json: the whole record (it holds no secret) and what
-// the review rules make of it.
+// the review rules make of it, with the person's settings.
 type jsonShow struct {
 	Record     vault.Record        `json:"record"`
 	State      review.DisplayState `json:"state"`
 	Attention  bool                `json:"needsAttention"`
+	ReviewDue  bool                `json:"reviewDue"`
 	NextReview *time.Time          `json:"nextReview,omitempty"`
 	ReviewDays int                 `json:"reviewEveryDays"`
+	Leaked     bool                `json:"leaked"`
 	Expires    *time.Time          `json:"expires,omitempty"`
 	Drift      *jsonDrift          `json:"drift,omitempty"`
 	Findings   []jsonFinding       `json:"findings"`
@@ -157,28 +182,27 @@ type jsonShow struct {
 // show prints one key: the record, the last readback and the findings with
 // next steps. Never a secret: the record holds none.
 func show(e *env, in showInput) error {
-	_, d, err := e.load()
+	svc, err := e.service(false)
 	if err != nil {
 		return err
 	}
-	r, err := find(d, in.Ref)
+	snap, err := e.snapshot(svc)
 	if err != nil {
 		return err
 	}
-	now := e.now()
-	findings := review.Findings(*r, d.Records, now)
+	r, err := find(snap, in.Ref)
+	if err != nil {
+		return err
+	}
+	findings := snap.Findings(r.ID)
 	var extra, missing []kraken.Permission
 	hasDrift := r.LastCheck != nil && r.LastCheck.Outcome == vault.OutcomeOK
 	if hasDrift {
 		extra, missing = drift(r.Intended, *r.LastCheck)
 	}
 	if in.JSON {
-		out := jsonShow{Record: *r, State: review.State(*r, now), Attention: review.NeedsAttention(*r, d.Records, now),
-			ReviewDays: int(review.ReviewInterval(*r).Hours() / 24), Findings: jsonFindings(findings)}
-		if !r.Retired() {
-			next := review.NextReview(*r, now)
-			out.NextReview = &next
-		}
+		out := jsonShow{Record: *r, State: snap.State(r.ID), Attention: snap.NeedsAttention(r.ID), ReviewDue: snap.ReviewDue(r.ID),
+			NextReview: nextReview(snap, r.ID), ReviewDays: reviewDays(snap, r.ID), Leaked: r.Leaked(), Findings: jsonFindings(findings)}
 		if exp := review.ExpiresAt(*r); !exp.IsZero() {
 			out.Expires = &exp
 		}
@@ -192,7 +216,10 @@ func show(e *env, in showInput) error {
 	fmt.Fprintf(w, "%s  (ID %s)\n", r.Name, r.ID)
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
 	row := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, value) }
-	row("State", fmt.Sprintf("%s (status %s)", review.State(*r, now), r.Status))
+	row("State", fmt.Sprintf("%s (%s)", snap.State(r.ID), keys.StatusWords(*r)))
+	if r.Leaked() {
+		row("Leaked", dayOr(r.LeakedAt, "marked as leaked (the date is not known)", "marked as leaked on "))
+	}
 	row("Purpose", r.Purpose.Label())
 	if r.Account != "" {
 		row("Account", r.Account)
@@ -205,14 +232,18 @@ func show(e *env, in showInput) error {
 	row("Nonce window", nonceWords(r.Restrictions.NonceWindow))
 	row("2FA", twoFAWords(r.TwoFA))
 	row("Created", day(r.Created))
-	if r.Retired() {
+	if next := nextReview(snap, r.ID); next == nil {
 		row("Last reviewed", day(r.LastReviewed))
 	} else {
 		last := "never reviewed"
 		if !r.LastReviewed.IsZero() {
 			last = "last reviewed " + day(r.LastReviewed)
 		}
-		row("Review", fmt.Sprintf("%s; next %s (every %d days)", last, day(review.NextReview(*r, now)), int(review.ReviewInterval(*r).Hours()/24)))
+		due := ""
+		if snap.ReviewDue(r.ID) {
+			due = ", due now"
+		}
+		row("Review", fmt.Sprintf("%s; next %s%s (every %d days)", last, day(*next), due, reviewDays(snap, r.ID)))
 	}
 	if r.Notes != "" {
 		row("Notes", r.Notes)
@@ -255,6 +286,9 @@ func show(e *env, in showInput) error {
 		fmt.Fprintln(w, "Findings:")
 		writeFindings(w, "  ", findings)
 	}
+	if r.Leaked() {
+		writeLeakSteps(w, *r)
+	}
 	if len(r.History) > 0 {
 		fmt.Fprintln(w, "History:")
 		hist := r.History
@@ -272,12 +306,36 @@ func show(e *env, in showInput) error {
 	return nil
 }
 
+// leakSteps words the after-a-leak steps (keys.LeakStepCodes).
+var leakSteps = map[string]string{
+	keys.LeakReplace:  "give the services that used it a new key",
+	keys.LeakActivity: "look at recent account activity with another read-only key",
+	keys.LeakPassword: "change your account password and 2FA",
+	keys.LeakSupport:  "contact Kraken support if anything looks wrong",
+}
+
+// writeLeakSteps prints a leaked key's after-a-leak checklist, as the
+// window keeps it in the record.
+func writeLeakSteps(w io.Writer, r vault.Record) {
+	fmt.Fprintln(w, "After the leak:")
+	for _, code := range keys.LeakStepCodes {
+		mark := " "
+		if slices.Contains(r.LeakSteps, code) {
+			mark = "x"
+		}
+		fmt.Fprintf(w, "  [%s] %s\n", mark, leakSteps[code])
+	}
+}
+
 // find returns the record named (or with the ID) ref, with a plain-words
 // error for an unknown or ambiguous name.
-func find(d *vault.Data, ref string) (*vault.Record, error) {
+// It looks among the keys the snapshot shows: not those in the middle of
+// being added or removed.
+func find(snap *keys.Snapshot, ref string) (*vault.Record, error) {
+	d := &vault.Data{Records: snap.Records}
 	r, err := d.Find(ref)
 	if err != nil {
-		msg := vault.UserMessage(err)
+		msg := keys.UserMessage(err)
 		if errors.Is(err, vault.ErrNotFound) {
 			msg += " Run \"keywarden list\" to see your keys."
 		}
@@ -300,11 +358,13 @@ func listOr(items []string, none string) string {
 	return strings.Join(items, ", ")
 }
 
-func dayOr(t time.Time, never string) string {
+// dayOr returns the day of t, after prefix (at most one), or never when
+// t is zero.
+func dayOr(t time.Time, never string, prefix ...string) string {
 	if t.IsZero() {
 		return never
 	}
-	return day(t)
+	return strings.Join(prefix, "") + day(t)
 }
 
 func nonceWords(n int) string {

@@ -65,6 +65,11 @@ func confirmedDead(r vault.Record) bool {
 	return r.LastCheck != nil && r.LastCheck.Outcome == vault.OutcomeInvalidKey
 }
 
+// StatusWords says where the key stands in its lifecycle, in a few plain
+// words: "active", "parked", "marked as leaked", "revoked", "revoked after
+// a leak".
+func StatusWords(r vault.Record) string { return statusWords(r) }
+
 func statusWords(r vault.Record) string {
 	switch {
 	case r.Status == vault.StatusRevoked && r.Leaked():

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/vault"
@@ -173,6 +174,9 @@ func (s *Service) Revoke(ctx context.Context, id, code string, force bool) (Revo
 		if !rb.Unreached {
 			check.Apply(r, rb)
 		}
+		if r.Status == vault.StatusCompromised && r.LeakedAt.IsZero() {
+			r.LeakedAt = markedLeaked(*r, now) // marked by an older version: keep the leak
+		}
 		r.Status = vault.StatusRevoked
 		r.AddEvent(now, vault.EventRevoked, note)
 		if res.Confirmed {
@@ -189,6 +193,17 @@ func (s *Service) Revoke(ctx context.Context, id, code string, force bool) (Revo
 	}
 	res.Record, err = s.change(id, "", func(r *vault.Record) error { r.Pending = nil; return nil })
 	return res, err
+}
+
+// markedLeaked returns when a record saved without LeakedAt was marked as
+// leaked: its last "compromised" event, else now.
+func markedLeaked(r vault.Record, now time.Time) time.Time {
+	for i := len(r.History) - 1; i >= 0; i-- {
+		if r.History[i].Kind == vault.EventCompromised {
+			return r.History[i].At
+		}
+	}
+	return now
 }
 
 func outcomeNote(rb vault.Readback) string {

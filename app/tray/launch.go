@@ -16,8 +16,8 @@ const AppID = autostart.ID
 
 // The names the two parts own through app/instance.
 const (
-	InstanceTray   = "tray"
-	InstanceWindow = "window"
+	InstanceTray   = instance.Tray
+	InstanceWindow = instance.Window
 )
 
 // Messages the window takes through app/instance (name "window").

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/instance"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -19,7 +20,7 @@ import (
 const (
 	// MsgChanged says the key list, the reminders or the settings changed:
 	// look again now.
-	MsgChanged = "changed"
+	MsgChanged = instance.TrayChanged
 	// MsgPing asks nothing; a delivered ping shows the tray part runs.
 	MsgPing = "ping"
 	// MsgQuit ends the tray part.
