@@ -74,6 +74,11 @@ func (s *Service) Add(ctx context.Context, k NewKey) (vault.Record, error) {
 		return vault.Record{}, err
 	}
 	if err := s.secrets.Set(rec.ID, k.Secret); err != nil {
+		if errors.Is(err, vault.ErrKeyringTimeout) {
+			// The keyring may still store the secret later: keep the
+			// record pending, and let Repair see what arrived.
+			return vault.Record{}, err
+		}
 		if uerr := s.update(func(d *vault.Data) error { return d.Remove(rec.ID) }); uerr != nil {
 			err = errors.Join(err, uerr) // Repair removes the pending record later
 		}

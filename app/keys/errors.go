@@ -75,6 +75,8 @@ func explain(err error) (string, bool) {
 		serr *SettingError
 	)
 	switch {
+	case errors.As(err, &dup) && dup.Holder.Pending != nil:
+		return "A save of this API key has not finished (the system keyring did not answer in time). Keywarden finishes or undoes it the next time it starts; try again then. Nothing was saved now.", true
 	case errors.As(err, &dup) && dup.Replacing:
 		return fmt.Sprintf("That is the key being replaced (“%s”), not a new one. Create a new key on the Kraken website and paste that one; nothing was saved.", dup.Holder.Name), true
 	case errors.As(err, &dup):

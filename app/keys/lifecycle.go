@@ -226,6 +226,9 @@ func (s *Service) Remove(id string) error {
 		return err
 	}
 	if err := s.secrets.Delete(id); err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
+		if errors.Is(err, vault.ErrKeyringTimeout) {
+			return err // the delete may still happen: Repair finishes the removal
+		}
 		if _, uerr := s.change(id, "", func(r *vault.Record) error { r.Pending = nil; return nil }); uerr != nil {
 			err = errors.Join(err, uerr)
 		}

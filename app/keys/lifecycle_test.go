@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/keys"
+	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -79,8 +80,24 @@ func TestService_Lifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Until its after-a-leak steps are done, a leaked key stays in
+		// view; then it is history, its leak noted.
+		if !snap.NeedsAttention(rec.ID) {
+			t.Errorf("a leaked key with steps left does not need attention: %+v", snap.Findings(rec.ID))
+		}
+		for _, step := range keys.LeakStepCodes {
+			if _, err := f.svc.SetLeakStep(rec.ID, step, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if snap, err = f.svc.Snapshot(); err != nil {
+			t.Fatal(err)
+		}
 		if snap.NeedsAttention(rec.ID) {
-			t.Errorf("a revoked key Kraken confirmed dead needs attention: %+v", snap.Findings(rec.ID))
+			t.Errorf("a revoked key Kraken confirmed dead, its steps done, needs attention: %+v", snap.Findings(rec.ID))
+		}
+		if fs := snap.Findings(rec.ID); len(fs) != 1 || fs[0].Code != review.CodeLeakAftercare {
+			t.Errorf("the leak is not noted: %+v", fs)
 		}
 	})
 

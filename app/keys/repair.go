@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"cmp"
 	"errors"
 	"time"
 
@@ -28,6 +29,7 @@ type RepairReport struct {
 // one read of the key list.
 func (s *Service) Repair() (RepairReport, error) {
 	var rep RepairReport
+	var firstErr error
 	d, err := s.store.Load()
 	if err != nil {
 		return rep, err
@@ -43,14 +45,15 @@ func (s *Service) Repair() (RepairReport, error) {
 			continue
 		}
 		if err := s.repairOne(r.ID, p.Op, &rep); err != nil {
-			if errors.Is(err, vault.ErrKeyringUnavailable) {
-				rep.Waiting++
-				continue
+			// Leave this one for the next start and mend the others: a
+			// locked keyring, or an entry that cannot be read.
+			rep.Waiting++
+			if !errors.Is(err, vault.ErrKeyringUnavailable) {
+				firstErr = cmp.Or(firstErr, err)
 			}
-			return rep, err
 		}
 	}
-	return rep, nil
+	return rep, firstErr
 }
 
 func (s *Service) repairOne(id string, op vault.PendingOp, rep *RepairReport) error {

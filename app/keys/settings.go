@@ -350,8 +350,8 @@ func (g GuardFlags) Bool(key string) bool {
 	return s.AppTwoFA
 }
 
-// SetBool sets the flag. A failure to save is kept in the log only: the
-// guard has no way to report it, and the next change tries again.
+// SetBool sets the flag. The guard's Flags has no way to report a failed
+// save; the flag then reads as before, which the settings screen shows.
 func (g GuardFlags) SetBool(key string, on bool) {
 	if key != legacyAppTwoFA {
 		return

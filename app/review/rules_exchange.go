@@ -47,7 +47,7 @@ func stillWorks(r vault.Record, _ *Index, _ time.Time) []Finding {
 	if rb == nil {
 		return nil
 	}
-	if revoked, ok := lastEvent(r, vault.EventRevoked, time.Time{}); ok && !rb.At.After(revoked) {
+	if revoked, ok := lastEvent(r, vault.EventRevoked, time.Time{}); ok && rb.At.Before(revoked) {
 		return nil
 	}
 	return []Finding{{

@@ -394,7 +394,7 @@ func TestMapKeyringError(t *testing.T) {
 		{"too big", keyring.ErrSetDataTooBig, ErrSecretTooBig},
 		{"no Secret Service", cause, ErrKeyringUnavailable},
 		{"locked", errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"), ErrKeyringUnavailable},
-		{"timeout", errTimeout, ErrKeyringUnavailable},
+		{"timeout", ErrKeyringTimeout, ErrKeyringUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,7 +72,9 @@ func (e *KeyringError) Unwrap() error { return e.Err }
 
 var (
 	errNoSessionBus = errors.New("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
-	errTimeout      = errors.New("the keyring did not answer in time")
+	// ErrKeyringTimeout is the cause of a *KeyringError when the keyring
+	// did not answer in time: the call may still complete later.
+	ErrKeyringTimeout = errors.New("the keyring did not answer in time")
 )
 
 // Keyring is the SecretStore on the OS keyring (Secret Service on Linux,
@@ -161,7 +163,7 @@ func (k *Keyring) do(op string, call func() error) error {
 		case err = <-done:
 			t.Stop()
 		case <-t.C:
-			err = errTimeout
+			err = ErrKeyringTimeout
 		}
 	}
 	return mapKeyringError(op, err)

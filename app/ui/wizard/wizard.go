@@ -24,7 +24,7 @@ const APISettingsURL = "https://pro.kraken.com/app/settings/api"
 
 // Deps is what the wizard needs from the rest of the app.
 type Deps struct {
-	Window   fyne.Window           // parent for dialogs; required
+	Window fyne.Window // parent for dialogs; required
 	// Verify reads a key back from the exchange, for the verify step.
 	Verify   func(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, code string) vault.Readback
 	Existing func() []vault.Record // current records: unique names, "this service already holds a key"
