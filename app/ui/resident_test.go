@@ -8,42 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/test"
-
 	"github.com/keywarden/keywarden/app/autostart"
 	"github.com/keywarden/keywarden/app/instance"
 	"github.com/keywarden/keywarden/app/tray"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 )
-
-// The tray part reads the window's settings from Fyne's preferences file:
-// the names and the review defaults must agree.
-func TestPreferences_sameAsTheTrays(t *testing.T) {
-	if prefReadOnlyDays != tray.PrefReadOnlyDays || prefRiskyDays != tray.PrefRiskyDays || prefNotifications != tray.PrefNotifications {
-		t.Fatal("the preference names differ from app/tray's")
-	}
-	if AppID != tray.AppID {
-		t.Fatalf("AppID %q, the tray reads the settings of %q", AppID, tray.AppID)
-	}
-	p := preferences{test.NewTempApp(t).Preferences()}
-	records := []vault.Record{
-		{},
-		{ReviewDays: 12},
-		{Intended: vault.PurposeTradingBot.LeastPermissions()},
-		{Intended: []kraken.Permission{kraken.QueryFunds}},
-	}
-	for _, days := range [][2]int{{defaultReadOnlyDays, defaultRiskyDays}, {5, 14}, {90, 7}} {
-		p.SetReadOnlyDays(days[0])
-		p.SetRiskyDays(days[1])
-		s := tray.Settings{ReadOnlyDays: days[0], RiskyDays: days[1], Notifications: true}
-		for i, r := range records {
-			if got, want := s.Effective(r).ReviewDays, p.effective(r).ReviewDays; got != want {
-				t.Errorf("days %v, record %d: the tray reviews every %d days, the window every %d", days, i, got, want)
-			}
-		}
-	}
-}
 
 func TestParseOpen(t *testing.T) {
 	tests := []struct {
