@@ -59,13 +59,16 @@ func (m Model) Equal(o Model) bool {
 // A snooze keeps a key's notifications quiet, not its findings out of the
 // menu. It takes time linear in the number of records.
 func BuildModel(snap *keys.Snapshot) Model {
-	attention := snap.Attention()
 	n := snap.AttentionCount()
 	m := Model{Attention: n > 0, Tooltip: tooltip(len(snap.Records), n), CanCheck: true}
-	for i, r := range attention {
-		if i == MaxKeys {
-			m.More = len(attention) - MaxKeys
-			break
+	// Snapshot.Attention, without copying thousands of records to list ten.
+	for _, r := range snap.Records {
+		if !snap.NeedsAttention(r.ID) {
+			continue
+		}
+		if len(m.Keys) == MaxKeys {
+			m.More++
+			continue
 		}
 		item := KeyItem{RecordID: r.ID, Label: keyName(r.Name)}
 		if fs := snap.Findings(r.ID); len(fs) > 0 { // most severe first
