@@ -6,6 +6,8 @@ import (
 	"github.com/keywarden/keywarden/app/vault"
 )
 
+const day = 24 * time.Hour
+
 // t0 is the moment the tests start from.
 var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
