@@ -367,3 +367,24 @@ func TestProbeResult(t *testing.T) {
 		}
 	})
 }
+
+func TestClient_Probe_ordersAreOffTheRESTCounter(t *testing.T) {
+	t.Run("the trading limiter's answer stops probing without filling the REST counter", func(t *testing.T) {
+		grantAll := permissionExchange(allPermissions...)
+		ex := newFakeExchange(t, func(r request) (int, string) {
+			if r.Method == "AddOrder" {
+				return fail("EOrder:Rate limit exceeded")
+			}
+			return grantAll(r)
+		})
+		clock := newFakeClock()
+		c := newTestClient(t, ex, kraken.WithClock(clock))
+		if _, err := c.Probe(t.Context(), nil); !errors.Is(err, kraken.ErrRateLimited) {
+			t.Fatalf("Probe error = %v, want ErrRateLimited", err)
+		}
+		// Eight REST calls before AddOrder, Ledgers costing 2.
+		if got := c.RateCounter().Level(clock.Now()); got != 9 {
+			t.Errorf("REST counter = %v, want 9: the order limiter is another counter", got)
+		}
+	})
+}
