@@ -186,7 +186,7 @@ func unknownAnswer(status ProbeStatus, err error) string {
 	if status != ProbeUnknown || !errors.As(err, &apiErr) {
 		return ""
 	}
-	return apiErr.Error()
+	return apiErr.Method + " answered " + quoted(apiErr)
 }
 
 // newOrderID returns a random version-4 UUID, the form cl_ord_id takes.
