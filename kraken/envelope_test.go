@@ -92,6 +92,7 @@ func FuzzParseEnvelope(f *testing.F) {
 		`{"error":["EService: Throttled: 1772627100"]}`,
 		`{"error":["EFoo:x","EGeneral:Permission denied"],"result":{}}`,
 		`{"error":[]}`, `{"result":null}`, `[]`, `null`, ``, `{"error":[1]}`,
+		`{"error":["a","b","c","d","EAPI:Invalid key"]}`, `{"error":["EGeneral:Invalid arguments:\u001b[2J\n"]}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -104,10 +105,11 @@ func FuzzParseEnvelope(f *testing.F) {
 				t.Fatal("success without a result")
 			}
 		case errors.As(err, &apiErr):
-			if len(apiErr.Messages) == 0 {
-				t.Fatal("APIError without messages")
+			if len(apiErr.Messages) == 0 || len(apiErr.Messages) > maxMessages+1 {
+				t.Fatalf("APIError with %d messages", len(apiErr.Messages))
 			}
-			if k := apiErr.Unwrap(); k != nil && classify(apiErr.Messages[0]) != k {
+			truncated := strings.HasPrefix(apiErr.Messages[len(apiErr.Messages)-1], "and ")
+			if k := apiErr.Unwrap(); k != nil && !truncated {
 				found := false
 				for _, m := range apiErr.Messages {
 					if classify(m) == k {
@@ -117,6 +119,11 @@ func FuzzParseEnvelope(f *testing.F) {
 				}
 				if !found {
 					t.Fatalf("kind %v matches none of %q", k, apiErr.Messages)
+				}
+			}
+			for _, m := range apiErr.Messages {
+				if len([]rune(m)) > MaxQuoted+1 || strings.ContainsAny(m, "\x00\n\r\x1b") {
+					t.Fatalf("message %q is not capped and clean", m)
 				}
 			}
 		case !errors.Is(err, ErrBadResponse):
