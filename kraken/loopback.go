@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,12 +42,21 @@ func loopbackTransport(rt http.RoundTripper, lookup lookupFunc) http.RoundTrippe
 	var t *http.Transport
 	switch v := rt.(type) {
 	case nil:
+		if lookup == nil {
+			return sharedLoopback()
+		}
 		t = http.DefaultTransport.(*http.Transport).Clone()
 	case *http.Transport:
 		t = v.Clone()
 	default:
 		return rt
 	}
+	return withLoopbackDialer(t, lookup)
+}
+
+// withLoopbackDialer sets t to dial loopback addresses only, through no
+// proxy, resolving names with lookup (the system's resolver when nil).
+func withLoopbackDialer(t *http.Transport, lookup lookupFunc) *http.Transport {
 	if lookup == nil {
 		lookup = net.DefaultResolver.LookupIPAddr
 	}
@@ -56,6 +66,13 @@ func loopbackTransport(rt http.RoundTripper, lookup lookupFunc) http.RoundTrippe
 	t.Proxy = nil
 	return t
 }
+
+// sharedLoopback is the loopback-only copy of the default transport, one
+// per process so that Clients share its connections as they would share
+// the default transport's.
+var sharedLoopback = sync.OnceValue(func() http.RoundTripper {
+	return withLoopbackDialer(http.DefaultTransport.(*http.Transport).Clone(), nil)
+})
 
 // loopbackDialer dials a host's loopback addresses (127.0.0.0/8, ::1) and
 // nothing else: a name like "localhost" is resolved first, and addresses
