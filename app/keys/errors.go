@@ -94,6 +94,12 @@ func explain(err error) (string, bool) {
 		return "The settings file is damaged, so the defaults are used. Change a setting to write a good file again.", true
 	case errors.Is(err, ErrChanged):
 		return "The key was changed meanwhile, perhaps in another Keywarden window. Look at it again, then try once more.", true
+	case errors.Is(err, kraken.ErrInvalidKey):
+		msg, _ := kraken.Explain(err)
+		return msg + " If you deleted it, revoke it in Keywarden (Revoke…, or keywarden revoke NAME); otherwise paste it again.", true
+	case errors.Is(err, kraken.ErrInvalidNonce):
+		msg, _ := kraken.Explain(err)
+		return msg + " If a program uses this key with micro- or nanosecond nonces, set this key's nonce scale to match it (in its details, or keywarden nonce-scale NAME SCALE); otherwise check again in a moment.", true
 	case errors.Is(err, ErrNoExchange):
 		return "Keywarden cannot talk to the exchange here.", true
 	}

@@ -116,8 +116,17 @@ type Readback struct {
 	Unreached bool `json:"unreached,omitempty"`
 	// Probed is true when the permissions came from probes because
 	// GetApiKeyInfo was not available; Unknown lists what probes cannot tell.
-	Probed      bool                `json:"probed,omitempty"`
-	Unknown     []kraken.Permission `json:"unknown,omitempty"`
+	Probed  bool                `json:"probed,omitempty"`
+	Unknown []kraken.Permission `json:"unknown,omitempty"`
+	// ProbeAnswers says, for permissions the probes left unknown because
+	// the exchange's answer said nothing about them, what it answered
+	// ("permission: the exchange's words"), scrubbed and capped.
+	ProbeAnswers []string `json:"probeAnswers,omitempty"`
+	// NonceScale is the scale of the key's last nonce as GetApiKeyInfo
+	// reported it (13, 16 or 19 digits), empty when it could not tell. A
+	// scale above the record's NonceScale means a program uses the key
+	// with larger nonces.
+	NonceScale  kraken.NonceScale   `json:"nonceScale,omitempty"`
 	Name        string              `json:"name,omitempty"`
 	Permissions []kraken.Permission `json:"permissions,omitempty"`
 	NonceWindow int                 `json:"nonceWindow,omitempty"`
@@ -226,6 +235,10 @@ type Record struct {
 	// that a crash in between leaves something to repair, never a secret
 	// nobody can find.
 	Pending *Pending `json:"pending,omitempty"`
+	// NonceScale is the scale of the nonces Keywarden sends with this key:
+	// that of the programs that use it. Empty means milliseconds. Only the
+	// user changes it; Keywarden never raises it by itself.
+	NonceScale kraken.NonceScale `json:"nonceScale,omitempty"`
 }
 
 // PendingOp names an unfinished change between a record and the keyring.
