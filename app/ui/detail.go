@@ -11,9 +11,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // keyDetail shows one key: what needs doing, what the record and the last
@@ -185,6 +187,12 @@ func (d *keyDetail) recordView() fyne.CanvasObject {
 		{"Last reviewed", reviewed},
 		{"Review", interval + "; next " + shortDate(next)},
 	}
+	nonces := nonceScaleWords(r.NonceScale)
+	if seen, ok := check.SuggestedNonceScale(r); ok {
+		nonces += ". Kraken's last answer showed " + nonceScaleWords(seen) + " on this key: a program that uses it counts in them. " +
+			"Choose the same scale in Edit details… so checks stop failing with “Invalid nonce”."
+	}
+	rows = append(rows, [2]string{"Nonces", nonces})
 	if r.Replaces != "" {
 		rows = append(rows, [2]string{"Replaces", d.mw.nameOf(r.Replaces)})
 	}
@@ -192,6 +200,17 @@ func (d *keyDetail) recordView() fyne.CanvasObject {
 		rows = append(rows, [2]string{"Replaced by", d.mw.nameOf(r.ReplacedBy)})
 	}
 	return fieldsView(rows)
+}
+
+// nonceScaleWords names a nonce scale for people.
+func nonceScaleWords(s kraken.NonceScale) string {
+	switch s.OrDefault() {
+	case kraken.NonceMicroseconds:
+		return "microseconds (16 digits)"
+	case kraken.NonceNanoseconds:
+		return "nanoseconds (19 digits)"
+	}
+	return "milliseconds (13 digits, what most programs send)"
 }
 
 // fieldsView shows label–value pairs, the values wrapping.

@@ -117,6 +117,28 @@ func TestKeyDetail_edit(t *testing.T) {
 	})
 }
 
+// A program uses the key with nanosecond nonces: the person chooses the
+// same scale in Edit details, and the record keeps it with a history line.
+func TestKeyDetail_nonceScale(t *testing.T) {
+	f := newDemoFixture(t)
+	rec := f.byName("koinly-tax-import")
+	f.mw.showDetail(rec.ID)
+	test.Tap(f.mw.detail.edit)
+	f.mw.editor.nonces.SetSelected(nonceScaleWords(kraken.NonceNanoseconds))
+	f.mw.editor.dlg.Submit()
+	f.wait()
+	got := f.stored(rec.ID)
+	if got.NonceScale != kraken.NonceNanoseconds {
+		t.Fatalf("nonce scale %q, want ns", got.NonceScale)
+	}
+	if last := got.History[len(got.History)-1]; !strings.Contains(last.Note, "nonce scale: ms → ns") {
+		t.Errorf("history ends with %+v", last)
+	}
+	if !hasLabel(f.mw.detail.content, "nanoseconds (19 digits)") {
+		t.Error("the detail does not show the new scale")
+	}
+}
+
 func TestKeyDetail_remove(t *testing.T) {
 	f := newDemoFixture(t)
 	rec := f.byName("old-portfolio-script")
