@@ -20,8 +20,7 @@ func TestSettings(t *testing.T) {
 	if s.guardButton.Text == "" || !s.guardButton.Disabled() {
 		t.Errorf("app 2FA without a guard: button %q enabled", s.guardButton.Text)
 	}
-	test.Tap(s.notifications)
-	f.wait()
+	f.toggle(s.notifications, false)
 	if f.settings().Notifications {
 		t.Error("notifications still on")
 	}
@@ -31,17 +30,14 @@ func TestSettings(t *testing.T) {
 	if st := f.mw.state(koinly); st != review.StateActive {
 		t.Fatalf("koinly is %s", st)
 	}
-	s.readOnly.SetText("")
-	test.Type(s.readOnly, "7")
-	f.wait()
+	f.enter(s.readOnly, "7")
 	if got := f.settings().ReadOnlyDays; got != 7 {
 		t.Fatalf("read-only days %d, want 7", got)
 	}
 	if st := f.mw.state(koinly); st != review.StateReviewDue {
 		t.Errorf("with a 7-day default koinly is %s, want due", st)
 	}
-	s.readOnly.SetText("9999")
-	f.wait()
+	f.enter(s.readOnly, "9999")
 	if got := f.settings().ReadOnlyDays; got != 7 {
 		t.Errorf("an out-of-range value was saved: %d", got)
 	}
@@ -57,8 +53,7 @@ func TestSettings_startAtLogin(t *testing.T) {
 	f.env.StartAtLogin = func(on bool) error { calls = append(calls, on); return nil }
 	f.open()
 	f.mw.showSettings()
-	test.Tap(f.mw.settings.startAtLogin)
-	f.wait()
+	f.toggle(f.mw.settings.startAtLogin, true)
 	if len(calls) != 1 || !calls[0] || !f.settings().StartAtLogin {
 		t.Errorf("calls %v, setting %v", calls, f.settings().StartAtLogin)
 	}
