@@ -226,8 +226,10 @@ func fieldBefore(doc []byte, off int) string {
 	if name == "" || len(name) > maxField {
 		return ""
 	}
-	if !sep && !strings.HasPrefix(name, "-") {
-		return "" // `word value` without "=" or ":" names nothing, unless it is a flag
+	if !sep && !strings.HasPrefix(name, "-") && !(envName(name) && strings.Contains(name, "_")) {
+		// `word value` without "=" or ":" names nothing, unless it is a
+		// flag or a variable's name (fish: set -x KRAKEN_API_KEY value).
+		return ""
 	}
 	return name
 }
