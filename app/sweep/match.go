@@ -176,14 +176,16 @@ func (s *scanner) scan(doc []byte) []found {
 		}
 		i = j
 		if len(run) >= s.m.minLen {
-			out = s.runFinds(out, run, start, line, frm)
+			// A run that goes on after its padding is no key of its own.
+			bounded := j >= n || class[doc[j]] != clsB64
+			out = s.runFinds(out, run, start, line, frm, bounded)
 		}
 	}
 	return out
 }
 
 // runFinds adds what one run holds.
-func (s *scanner) runFinds(out []found, run []byte, off, line int, frm Form) []found {
+func (s *scanner) runFinds(out []found, run []byte, off, line int, frm Form, bounded bool) []found {
 	core := run
 	for len(core) > 0 && core[len(core)-1] == '=' {
 		core = core[:len(core)-1]
@@ -203,6 +205,7 @@ func (s *scanner) runFinds(out []found, run []byte, off, line int, frm Form) []f
 		}
 	}
 	switch {
+	case !bounded:
 	case len(core) == apiKeyLen && len(run) == apiKeyLen && looksRandom(core):
 		if _, stored := m.forms[string(core)]; !stored {
 			out = append(out, found{key: -1, part: PartAPIKey, value: string(core), line: line, off: off, form: frm})
@@ -211,7 +214,7 @@ func (s *scanner) runFinds(out []found, run []byte, off, line int, frm Form) []f
 		if _, stored := m.forms[string(core)]; stored {
 			break
 		}
-		b, err := base64.RawStdEncoding.DecodeString(string(core))
+		b, err := base64.RawStdEncoding.Strict().DecodeString(string(core))
 		if err == nil && len(b) == privateKeySize {
 			out = append(out, found{key: -1, part: PartPrivateKey, value: string(core) + "==", line: line, off: off, form: frm})
 		}

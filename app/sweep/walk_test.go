@@ -1,0 +1,172 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestRun_SymlinkLoopIsNotFollowed(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	k := newKey(t, "k", "")
+	dir := t.TempDir()
+	write(t, dir, "a/b/.env", "KRAKEN_API_KEY="+k.APIKey+"\n")
+	if err := os.Symlink("..", filepath.Join(dir, "a", "b", "up")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "a"), filepath.Join(dir, "a", "b", "loop")); err != nil {
+		t.Fatal(err)
+	}
+	// A link to a file outside the swept folder is not read either.
+	outside := write(t, t.TempDir(), "outside.env", "KRAKEN_API_KEY="+k.APIKey+"\n")
+	if err := os.Symlink(outside, filepath.Join(dir, "link.env")); err != nil {
+		t.Fatal(err)
+	}
+	rep := sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}})
+	if len(rep.Hits) != 1 || rep.Symlinks != 3 {
+		t.Fatalf("symlinks %d, hits:\n%s", rep.Symlinks, describe(rep.Hits))
+	}
+}
+
+func TestRun_RootThroughSymlinkIsFollowed(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	k := newKey(t, "k", "")
+	real := t.TempDir()
+	write(t, real, ".env", "KRAKEN_API_KEY="+k.APIKey+"\n")
+	link := filepath.Join(t.TempDir(), "home")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	// Both the link and the folder it points to: swept once.
+	rep := sweepDir(t, Options{Roots: []string{link, real}, Keys: []Key{k}})
+	if len(rep.Hits) != 1 {
+		t.Fatalf("hits:\n%s", describe(rep.Hits))
+	}
+}
+
+func TestRun_SkipsBinaryHugeAndSpecialFiles(t *testing.T) {
+	k := newKey(t, "k", "")
+	dir := t.TempDir()
+	write(t, dir, "blob.bin", "\x00\x01binary"+k.APIKey+"\n")
+	write(t, dir, "big.txt", strings.Repeat("x", 5000)+k.APIKey+"\n")
+	write(t, dir, "small.txt", k.PrivateKey+"\n")
+	if runtime.GOOS != "windows" {
+		// A FIFO with no writer: opening it for reading the usual way blocks
+		// for ever; the sweep must skip it.
+		if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}, MaxFileSize: 4096})
+	if len(rep.Hits) != 1 || rep.Hits[0].Part != PartPrivateKey {
+		t.Errorf("hits:\n%s", describe(rep.Hits))
+	}
+	if rep.Binary != 1 || rep.TooBig != 1 {
+		t.Errorf("binary %d, too big %d; want 1 and 1", rep.Binary, rep.TooBig)
+	}
+	if runtime.GOOS != "windows" && rep.Special != 1 {
+		t.Errorf("special %d, want 1 (the FIFO)", rep.Special)
+	}
+}
+
+// A regular file that turns into a FIFO between the listing and the read
+// must not block either: the worker opens without waiting for a writer.
+func TestWorker_FIFOInPlaceOfAFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no FIFOs")
+	}
+	p := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &sweeper{opt: Options{MaxFileSize: DefaultMaxFileSize}, m: newMatcher(nil), rep: &Report{}}
+	w := &worker{s: s, sc: scanner{m: s.m}}
+	w.file(job{path: p, root: filepath.Dir(p)})
+	if s.rep.Special != 1 {
+		t.Fatalf("special %d, want 1", s.rep.Special)
+	}
+}
+
+func TestRun_CountsUnreadableFiles(t *testing.T) {
+	k := newKey(t, "k", "")
+	dir := t.TempDir()
+	bad := write(t, dir, "locked/.env", "KRAKEN_API_KEY="+k.APIKey+"\n")
+	write(t, dir, "open/.env", "KRAKEN_API_KEY="+k.APIKey+"\n")
+	// Mode bits do not stop root, so the read failure is injected.
+	orig := openFile
+	t.Cleanup(func() { openFile = orig })
+	openFile = func(name string) (*os.File, error) {
+		if name == bad {
+			return nil, &os.PathError{Op: "open", Path: name, Err: os.ErrPermission}
+		}
+		return orig(name)
+	}
+	rep := sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}})
+	if rep.Unreadable != 1 || len(rep.UnreadablePaths) != 1 || rep.UnreadablePaths[0] != bad {
+		t.Errorf("unreadable %d %v, want 1 [%s]", rep.Unreadable, rep.UnreadablePaths, bad)
+	}
+	if len(rep.Hits) != 1 {
+		t.Errorf("hits:\n%s", describe(rep.Hits))
+	}
+}
+
+func TestRun_CountsUnreadableFolders(t *testing.T) {
+	if runtime.GOOS == "windows" || os.Geteuid() == 0 {
+		t.Skip("mode bits do not stop root (the injected failure above covers files)")
+	}
+	dir := t.TempDir()
+	write(t, dir, "closed/a.txt", "x")
+	if err := os.Chmod(filepath.Join(dir, "closed"), 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(filepath.Join(dir, "closed"), 0o755) })
+	rep := sweepDir(t, Options{Roots: []string{dir}})
+	if rep.Unreadable != 1 {
+		t.Errorf("unreadable %d, want 1", rep.Unreadable)
+	}
+}
+
+func TestRun_SkipsCachesUnlessAllFolders(t *testing.T) {
+	k := newKey(t, "k", "")
+	dir := t.TempDir()
+	write(t, dir, "app/node_modules/x/.env", "KRAKEN_API_KEY="+k.APIKey+"\n")
+	rep := sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}})
+	if len(rep.Hits) != 0 || rep.SkippedFolders != 1 {
+		t.Errorf("default: skipped %d, hits:\n%s", rep.SkippedFolders, describe(rep.Hits))
+	}
+	rep = sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}, AllFolders: true})
+	if len(rep.Hits) != 1 {
+		t.Errorf("AllFolders: hits:\n%s", describe(rep.Hits))
+	}
+}
+
+func TestRun_ProcIsSkipped(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("/proc is Linux's")
+	}
+	if !pseudoFS("/proc") {
+		t.Fatal("/proc is not recognised as the kernel's view")
+	}
+	rep := sweepDir(t, Options{Roots: []string{"/proc"}})
+	if rep.Files != 0 || rep.SkippedFolders != 1 {
+		t.Errorf("files %d skipped %d", rep.Files, rep.SkippedFolders)
+	}
+}
+
+func TestRun_CancelledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := Run(ctx, Options{Roots: []string{t.TempDir()}})
+	if !errors.Is(err, ctx.Err()) {
+		t.Fatalf("err = %v", err)
+	}
+}
