@@ -99,6 +99,7 @@ func init() {
 		{"review", reviewUsage, "mark a key reviewed", runReview},
 		{"revoke", revokeUsage, "confirm a key was deleted on the exchange, then retire it and drop its secret", runRevoke},
 		{"remove", removeUsage, "delete a key's record and secret from Keywarden", runRemove},
+		{"sweep", sweepUsage, "find plain-text copies of your keys, and Kraken keys not in Keywarden, in files and git histories; exit 3 if any", runSweep},
 		{"exec", execUsage, "run a program with the key in its environment, so it needs no config file", runExec},
 		{"help", helpUsage, "show this help, or one command's", runHelp},
 	}
