@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/keywarden/keywarden/app/sweep"
@@ -41,32 +43,68 @@ func runSweep(e *env, args []string) int {
 	return code
 }
 
+// keyringReads is how many keyring reads sweep has in flight at once: each
+// is a D-Bus round trip to the Secret Service, so overlapping them saves
+// most of their wait.
+const keyringReads = 8
+
+// errNotRead marks a secret not asked for because the keyring had failed.
+var errNotRead = errors.New("not read: the keyring had failed")
+
 // sweepKeys reads the stored keys to look for, one keyring read per
-// record. Keys whose secret is missing are listed in skips; when the
-// keyring cannot be read at all, the first error is returned as
-// keyringErr and no more reads are tried. Every key not retired is
-// returned, with only its name and hint when its secret was not read, so
-// the sweep can say a key found is probably it.
+// record, a few at a time. Keys whose secret is missing are listed in
+// skips; when the keyring cannot be read at all, its first error is
+// returned as keyringErr and no more reads are started. Every key not
+// revoked is returned, with only its name and hint when its secret was not
+// read, so the sweep can say a key found is probably it.
 func sweepKeys(e *env, d *vault.Data) (keys []sweep.Key, skips []skipped, keyringErr error) {
 	for _, r := range d.Records {
-		if r.Status == vault.StatusRevoked {
-			continue // its secret is gone
+		if r.Status != vault.StatusRevoked { // a revoked key's secret is gone
+			keys = append(keys, sweep.Key{ID: r.ID, Name: r.Name, Hint: r.KeyHint})
 		}
-		k := sweep.Key{ID: r.ID, Name: r.Name, Hint: r.KeyHint}
-		if keyringErr == nil {
-			s, err := e.secrets.Get(r.ID)
-			switch {
-			case err == nil:
-				k.APIKey, k.PrivateKey = s.APIKey, s.PrivateKey
-			case errors.Is(err, vault.ErrSecretNotFound), errors.Is(err, vault.ErrSecretDamaged):
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, Reason: "its secret is not in the system keyring"})
-			default:
-				keyringErr = err
+	}
+	errs := make([]error, len(keys))
+	var failed atomic.Bool
+	sem := make(chan struct{}, keyringReads)
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if failed.Load() {
+				errs[i] = errNotRead
+				return
 			}
+			s, err := e.secrets.Get(keys[i].ID)
+			if err != nil {
+				errs[i] = err
+				if !missingSecret(err) {
+					failed.Store(true)
+				}
+				return
+			}
+			keys[i].APIKey, keys[i].PrivateKey = s.APIKey, s.PrivateKey
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case err == nil || err == errNotRead:
+		case missingSecret(err):
+			skips = append(skips, skipped{ID: keys[i].ID, Name: keys[i].Name, Reason: "its secret is not in the system keyring"})
+		case keyringErr == nil:
+			keyringErr = err
 		}
-		keys = append(keys, k)
 	}
 	return keys, skips, keyringErr
+}
+
+// missingSecret reports whether err says one key's secret is missing,
+// rather than that the keyring cannot be read.
+func missingSecret(err error) bool {
+	return errors.Is(err, vault.ErrSecretNotFound) || errors.Is(err, vault.ErrSecretDamaged)
 }
 
 // sweepDisk sweeps the roots for copies of the stored keys and for keys

@@ -3,7 +3,6 @@ package sweep
 import (
 	"bytes"
 	"context"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,10 +11,20 @@ import (
 	"sync"
 )
 
-// openFile opens a file for reading without blocking on a FIFO that
+// fileKind is what readFile found at a path.
+type fileKind int
+
+// The kinds of files readFile tells apart.
+const (
+	kindRegular fileKind = iota + 1
+	kindSpecial          // a socket, FIFO or device: not read
+	kindTooBig           // over the size limit: not read
+)
+
+// readFile reads a whole regular file, without blocking on a FIFO that
 // appeared after the folder was listed (a variable so tests can make a
 // read fail, which mode bits cannot for root).
-var openFile = openNoBlock
+var readFile = readRaw
 
 // job is one file for a worker.
 type job struct {
@@ -155,35 +164,20 @@ type worker struct {
 
 func (w *worker) file(j job) {
 	s := w.s
-	f, err := openFile(j.path)
-	if err != nil {
-		s.unreadable(j.path)
-		return
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		s.unreadable(j.path)
-		return
-	}
+	doc, kind, err := readFile(j.path, w.buf, s.opt.MaxFileSize)
+	w.buf = doc[:0]
 	switch {
-	case !fi.Mode().IsRegular():
+	case err != nil:
+		s.unreadable(j.path)
+		return
+	case kind == kindSpecial:
 		s.count(func(r *Report) { r.Special++ })
 		return
-	case fi.Size() > s.opt.MaxFileSize:
+	case kind == kindTooBig:
 		s.count(func(r *Report) { r.TooBig++ })
 		return
 	}
-	size := int(fi.Size())
-	if cap(w.buf) < size {
-		w.buf = make([]byte, size+size/4)
-	}
-	n, err := io.ReadFull(f, w.buf[:size])
-	if err != nil && err != io.ErrUnexpectedEOF {
-		s.unreadable(j.path)
-		return
-	}
-	doc := w.buf[:n]
+	n := len(doc)
 	s.files.Add(1)
 	if bytes.IndexByte(doc[:min(len(doc), binaryProbe)], 0) >= 0 {
 		s.count(func(r *Report) { r.Binary++; r.Bytes += int64(n) })

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -59,40 +58,12 @@ func TestRun_SkipsBinaryHugeAndSpecialFiles(t *testing.T) {
 	write(t, dir, "blob.bin", "\x00\x01binary"+k.APIKey+"\n")
 	write(t, dir, "big.txt", strings.Repeat("x", 5000)+k.APIKey+"\n")
 	write(t, dir, "small.txt", k.PrivateKey+"\n")
-	if runtime.GOOS != "windows" {
-		// A FIFO with no writer: opening it for reading the usual way blocks
-		// for ever; the sweep must skip it.
-		if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	rep := sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}, MaxFileSize: 4096})
 	if len(rep.Hits) != 1 || rep.Hits[0].Part != PartPrivateKey {
 		t.Errorf("hits:\n%s", describe(rep.Hits))
 	}
 	if rep.Binary != 1 || rep.TooBig != 1 {
 		t.Errorf("binary %d, too big %d; want 1 and 1", rep.Binary, rep.TooBig)
-	}
-	if runtime.GOOS != "windows" && rep.Special != 1 {
-		t.Errorf("special %d, want 1 (the FIFO)", rep.Special)
-	}
-}
-
-// A regular file that turns into a FIFO between the listing and the read
-// must not block either: the worker opens without waiting for a writer.
-func TestWorker_FIFOInPlaceOfAFile(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no FIFOs")
-	}
-	p := filepath.Join(t.TempDir(), "pipe")
-	if err := syscall.Mkfifo(p, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s := &sweeper{opt: Options{MaxFileSize: DefaultMaxFileSize}, m: newMatcher(nil), rep: &Report{}}
-	w := &worker{s: s, sc: scanner{m: s.m}}
-	w.file(job{path: p, root: filepath.Dir(p)})
-	if s.rep.Special != 1 {
-		t.Fatalf("special %d, want 1", s.rep.Special)
 	}
 }
 
@@ -102,13 +73,13 @@ func TestRun_CountsUnreadableFiles(t *testing.T) {
 	bad := write(t, dir, "locked/.env", "KRAKEN_API_KEY="+k.APIKey+"\n")
 	write(t, dir, "open/.env", "KRAKEN_API_KEY="+k.APIKey+"\n")
 	// Mode bits do not stop root, so the read failure is injected.
-	orig := openFile
-	t.Cleanup(func() { openFile = orig })
-	openFile = func(name string) (*os.File, error) {
+	orig := readFile
+	t.Cleanup(func() { readFile = orig })
+	readFile = func(name string, buf []byte, max int64) ([]byte, fileKind, error) {
 		if name == bad {
-			return nil, &os.PathError{Op: "open", Path: name, Err: os.ErrPermission}
+			return buf, 0, &os.PathError{Op: "open", Path: name, Err: os.ErrPermission}
 		}
-		return orig(name)
+		return orig(name, buf, max)
 	}
 	rep := sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}})
 	if rep.Unreadable != 1 || len(rep.UnreadablePaths) != 1 || rep.UnreadablePaths[0] != bad {
