@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // repo is a git repository found under a root.
@@ -22,20 +21,28 @@ type repo struct {
 }
 
 // addRepo notes the repository whose .git (a folder, or a worktree's or
-// submodule's link file) is dotGit, once per object store.
+// submodule's link file) is dotGit and, the first time its object store is
+// seen, starts reading its history while the walk goes on.
 func (s *sweeper) addRepo(dir, dotGit string) {
 	if s.opt.NoGit {
 		return
 	}
 	common := commonDir(dotGit)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, r := range s.repos {
 		if r.common == common {
+			s.mu.Unlock()
 			return
 		}
 	}
-	s.repos = append(s.repos, repo{dir: dir, common: common})
+	r := repo{dir: dir, common: common}
+	s.repos = append(s.repos, r)
+	s.mu.Unlock()
+	s.gitWG.Add(1)
+	go func() {
+		defer s.gitWG.Done()
+		s.readHistory(r)
+	}()
 }
 
 // commonDir returns the folder of the objects behind a .git folder or
@@ -64,42 +71,36 @@ func commonDir(dotGit string) string {
 	return filepath.Clean(gd)
 }
 
-// readHistories reads every object of each repository found (every
-// version of every file, commit messages, tags, and what no commit reaches
-// any more) with git, two repositories at a time.
-func (s *sweeper) readHistories(ctx context.Context) {
-	if len(s.repos) == 0 {
+// gitReaders is how many histories are read at once.
+const gitReaders = 2
+
+// readHistory reads every object of a repository (every version of every
+// file, commit messages, tags, and what no commit reaches any more) with
+// git, at most gitReaders repositories at a time.
+func (s *sweeper) readHistory(r repo) {
+	s.gitSem <- struct{}{}
+	defer func() { <-s.gitSem }()
+	if s.ctx.Err() != nil {
 		return
 	}
-	git := s.opt.Git
-	if git == "" {
-		var err error
-		if git, err = exec.LookPath("git"); err != nil {
-			s.count(func(r *Report) {
-				r.GitProblems = append(r.GitProblems, fmt.Sprintf("git is not installed, so the histories of %d repositories were not searched.", len(s.repos)))
-			})
-			return
+	s.gitOnce.Do(func() {
+		s.git = s.opt.Git
+		if s.git == "" {
+			s.git, _ = exec.LookPath("git")
 		}
+	})
+	if s.git == "" {
+		s.count(func(rep *Report) {
+			rep.GitProblems = append(rep.GitProblems, fmt.Sprintf("git is not installed, so the history of %s was not searched.", r.dir))
+		})
+		return
 	}
-	sem := make(chan struct{}, 2)
-	var wg sync.WaitGroup
-	for _, r := range s.repos {
-		if ctx.Err() != nil {
-			break
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			s.current.Store(r.dir)
-			if err := s.readRepo(ctx, git, r); err != nil && ctx.Err() == nil {
-				s.count(func(rep *Report) {
-					rep.GitProblems = append(rep.GitProblems, fmt.Sprintf("The history of %s could not be read (%v).", r.dir, err))
-				})
-			}
-		}()
+	s.current.Store(r.dir)
+	if err := s.readRepo(s.ctx, s.git, r); err != nil && s.ctx.Err() == nil {
+		s.count(func(rep *Report) {
+			rep.GitProblems = append(rep.GitProblems, fmt.Sprintf("The history of %s could not be read (%v).", r.dir, err))
+		})
 	}
-	wg.Wait()
 }
 
 // objectHits are the hits in one git object.

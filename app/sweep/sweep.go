@@ -151,7 +151,8 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 			secretKeys = append(secretKeys, k)
 		}
 	}
-	s := &sweeper{opt: opt, keys: secretKeys, m: newMatcher(secretKeys), rep: &Report{Roots: opt.Roots, Hits: []Hit{}}}
+	s := &sweeper{opt: opt, ctx: ctx, keys: secretKeys, m: newMatcher(secretKeys), rep: &Report{Roots: opt.Roots, Hits: []Hit{}},
+		gitSem: make(chan struct{}, gitReaders)}
 	roots, err := s.checkRoots()
 	if err != nil {
 		return nil, err
@@ -159,9 +160,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 
 	stop := s.startProgress()
 	s.walkAll(ctx, roots)
-	if !opt.NoGit {
-		s.readHistories(ctx)
-	}
+	s.gitWG.Wait() // the histories are read while the walk goes on
 	stop()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -176,9 +175,16 @@ type sweeper struct {
 	keys []Key // those with secrets
 	m    *matcher
 
+	ctx context.Context // the sweep's, for the git readers
+
 	mu    sync.Mutex
 	rep   *Report
 	repos []repo
+
+	gitWG   sync.WaitGroup
+	gitSem  chan struct{}
+	gitOnce sync.Once
+	git     string // the git program, "" when there is none
 
 	files   atomic.Int64
 	nhits   atomic.Int64

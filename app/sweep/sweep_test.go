@@ -294,3 +294,29 @@ func TestRun_FileRoot(t *testing.T) {
 		t.Fatalf("hits:\n%s files %d", describe(rep.Hits), rep.Files)
 	}
 }
+
+func TestRun_GitThatCannotRunIsAProblemNotAFailure(t *testing.T) {
+	needGit(t)
+	h := newPlantedHome(t)
+	h.commitThenRemove(t)
+	rep := sweepDir(t, Options{Roots: []string{h.dir}, Keys: h.stored(), Git: filepath.Join(t.TempDir(), "no-git")})
+	if len(rep.GitProblems) != 1 || !strings.Contains(rep.GitProblems[0], "The history of "+filepath.Join(h.dir, "projects", "oldbot")+" could not be read") {
+		t.Errorf("git problems %q", rep.GitProblems)
+	}
+	if len(hitsAt(rep, ".bash_history")) == 0 {
+		t.Error("the files were not swept")
+	}
+}
+
+// A worktree shares its repository's objects: the history is read once.
+func TestRun_WorktreeHistoryReadOnce(t *testing.T) {
+	needGit(t)
+	h := newPlantedHome(t)
+	h.commitThenRemove(t)
+	repo := filepath.Join(h.dir, "projects", "oldbot")
+	git(t, repo, "worktree", "add", "-q", filepath.Join(h.dir, "projects", "oldbot-wt"))
+	rep := sweepDir(t, Options{Roots: []string{h.dir}, Keys: h.stored()})
+	if rep.Repos != 1 {
+		t.Errorf("read %d histories, want 1", rep.Repos)
+	}
+}
