@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestRun_SymlinkLoopIsNotFollowed(t *testing.T) {
@@ -139,5 +141,24 @@ func TestRun_CancelledContext(t *testing.T) {
 	_, err := Run(ctx, Options{Roots: []string{t.TempDir()}})
 	if !errors.Is(err, ctx.Err()) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRun_ReportsProgress(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 300 {
+		write(t, dir, filepath.Join("d", strings.Repeat("x", i%7+1), "f"+strings.Repeat("y", i%11)+string(rune('a'+i%26))+".txt"), strings.Repeat("some words\n", 50))
+	}
+	var calls atomic.Int32
+	var last atomic.Int64
+	rep := sweepDir(t, Options{Roots: []string{dir}, ProgressEvery: time.Microsecond, Progress: func(p Progress) {
+		calls.Add(1)
+		last.Store(int64(p.Files))
+	}})
+	if calls.Load() == 0 {
+		t.Skip("the sweep ended before the first tick") // a very fast machine
+	}
+	if n := last.Load(); n > int64(rep.Files) {
+		t.Errorf("progress said %d files, the report %d", n, rep.Files)
 	}
 }
