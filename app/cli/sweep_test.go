@@ -197,3 +197,26 @@ func TestSweep_ExecNamesMatchExec(t *testing.T) {
 		t.Fatalf("sweep says %s/%s, exec sets %s/%s", sweep.ExecKeyEnv, sweep.ExecSecretEnv, cli.DefaultKeyEnv, cli.DefaultSecretEnv)
 	}
 }
+
+// The sweep reads the stored keys from a real Secret Service (skipped
+// without one, unless KEYWARDEN_REQUIRE_KEYRING=1).
+func TestKeyring_Sweep(t *testing.T) {
+	ring := liveKeyring(t)
+	f := newFixture(t)
+	f.secrets = ring
+	k := f.exchangeKey(krakentest.Key{Permissions: botPerms})
+	if res := f.run(stdinFor(k), "add", "--name", "vps-bot", "--purpose", "bot"); res.code != 0 {
+		t.Fatalf("add: %v", res)
+	}
+	rec := f.record("vps-bot")
+	t.Cleanup(func() { _ = ring.Delete(rec.ID) })
+	home := t.TempDir()
+	plant(t, home, "vps/.env", "KRAKEN_API_SECRET="+k.PrivateKey+"\n")
+	res := f.run("", "sweep", home)
+	if res.code != cli.ExitAttention || !strings.Contains(res.out, `line 1: private key of "vps-bot" (as KRAKEN_API_SECRET)`) {
+		t.Fatalf("want the copy found: %v", res)
+	}
+	if l := f.leaks(res.out + res.err); len(l) > 0 {
+		t.Errorf("the output shows %v", l)
+	}
+}
