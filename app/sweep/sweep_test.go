@@ -320,3 +320,26 @@ func TestRun_WorktreeHistoryReadOnce(t *testing.T) {
 		t.Errorf("read %d histories, want 1", rep.Repos)
 	}
 }
+
+// A bare repository under the home (a backup, or what a server was
+// pushed) is read as a history, not as files.
+func TestRun_BareRepository(t *testing.T) {
+	needGit(t)
+	h := newPlantedHome(t)
+	commit := h.pushedRepo(t)
+	bare := filepath.Join(h.dir, "backups", "shared.git")
+	git(t, h.dir, "clone", "-q", "--bare", filepath.Join(h.dir, "projects", "shared"), bare)
+	rep := sweepDir(t, Options{Roots: []string{h.dir}, Keys: h.stored()})
+	found := 0
+	for _, hit := range rep.Hits {
+		if hit.Git != nil && hit.Path == bare {
+			found++
+			if hit.Git.Commit != commit || hit.Git.Path != "deploy/.env" {
+				t.Errorf("in the bare repository: %+v", *hit.Git)
+			}
+		}
+	}
+	if found != 2 || rep.Repos != 2 {
+		t.Errorf("%d hits in the bare repository, %d histories read; hits:\n%s", found, rep.Repos, describe(rep.Hits))
+	}
+}

@@ -95,6 +95,10 @@ func (s *sweeper) walk(ctx context.Context, r root, jobs chan<- job, seen map[fi
 			s.unreadable(d.path)
 			continue
 		}
+		if bareRepo(entries) {
+			s.addRepo(d.path, d.path) // its history is read through git, not as files
+			continue
+		}
 		for _, e := range entries {
 			p := filepath.Join(d.path, e.Name())
 			t := e.Type()
@@ -142,6 +146,19 @@ func (s *sweeper) walk(ctx context.Context, r root, jobs chan<- job, seen map[fi
 			}
 		}
 	}
+}
+
+// bareRepo reports whether a folder's entries are a bare git repository's:
+// HEAD, objects and refs (as a pushed-to copy on a server, or a backup).
+func bareRepo(entries []fs.DirEntry) bool {
+	n := 0
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case name == "HEAD" && e.Type().IsRegular(), (name == "objects" || name == "refs") && e.IsDir():
+			n++
+		}
+	}
+	return n == 3
 }
 
 // readDir lists a folder, unsorted (the order does not matter, and
