@@ -65,27 +65,35 @@ func sweepKeys(e *env, d *vault.Data) (keys []sweep.Key, skips []skipped, keyrin
 	}
 	errs := make([]error, len(keys))
 	var failed atomic.Bool
+	read := func(i int) {
+		if failed.Load() {
+			errs[i] = errNotRead
+			return
+		}
+		s, err := e.secrets.Get(keys[i].ID)
+		if err != nil {
+			errs[i] = err
+			if !missingSecret(err) {
+				failed.Store(true)
+			}
+			return
+		}
+		keys[i].APIKey, keys[i].PrivateKey = s.APIKey, s.PrivateKey
+	}
+	// The first read alone: a locked keyring asks to be unlocked once,
+	// not once per read in flight.
+	if len(keys) > 0 {
+		read(0)
+	}
 	sem := make(chan struct{}, keyringReads)
 	var wg sync.WaitGroup
-	for i := range keys {
+	for i := 1; i < len(keys); i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			if failed.Load() {
-				errs[i] = errNotRead
-				return
-			}
-			s, err := e.secrets.Get(keys[i].ID)
-			if err != nil {
-				errs[i] = err
-				if !missingSecret(err) {
-					failed.Store(true)
-				}
-				return
-			}
-			keys[i].APIKey, keys[i].PrivateKey = s.APIKey, s.PrivateKey
+			read(i)
 		}()
 	}
 	wg.Wait()

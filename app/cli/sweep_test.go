@@ -220,3 +220,16 @@ func TestKeyring_Sweep(t *testing.T) {
 		t.Errorf("the output shows %v", l)
 	}
 }
+
+// A locked keyring is asked once: the first read fails, the others are
+// not tried (each could pop up another unlock prompt, or wait for one).
+func TestSweep_LockedKeyringIsAskedOnce(t *testing.T) {
+	f, home, _, _ := sweepHome(t)
+	f.mem.SetError(fmt.Errorf("test: %w", vault.ErrKeyringUnavailable))
+	counter := &countingSecrets{SecretStore: f.secrets}
+	f.secrets = counter
+	f.run("", "sweep", home)
+	if n := counter.gets.Load(); n != 1 {
+		t.Fatalf("%d keyring reads, want 1", n)
+	}
+}
