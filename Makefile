@@ -82,3 +82,10 @@ deps-test:
 clean:
 	rm -f keywarden
 	rm -rf dist
+
+## bench-sweep: keywarden sweep over a synthetic home of 20 000 files with
+## 20 stored keys, side by side with grep -rF for one string (BENCH_FILES,
+## BENCH_KEYS, BENCH_REPS to change)
+.PHONY: bench-sweep
+bench-sweep: deps-test
+	.ci/bench-sweep.sh

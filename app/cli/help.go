@@ -52,8 +52,8 @@ add reads the API key and the private key as two lines from standard input, or a
 without echo on a terminal; with --2fa seed or password, a third line holds the authenticator
 seed or the key's 2FA password. Secrets are never taken from arguments.
 
-Exit codes: 0 done (check: nothing needs attention), 1 failed, 2 wrong usage,
-3 check found something that needs attention; exec exits with its program's code
+Exit codes: 0 done (check: nothing needs attention; sweep: nothing found), 1 failed, 2 wrong usage,
+3 check found something that needs attention, or sweep found a copy; exec exits with its program's code
 (126 or 127 when the program cannot be started).
 
 Environment:
