@@ -145,8 +145,14 @@ func realEnv(a fyne.App) (Env, error) {
 		return Env{}, err
 	}
 	keyring := vault.NewKeyring()
+	// App 2FA's switch, lock and used codes live in guard.json beside
+	// keys.json, shared with the tray part and the command line; an older
+	// version's switch in the Fyne preferences moves there once.
+	if err := guard.AdoptFlag(guard.OpenState(store.Dir()), a.Preferences()); err != nil {
+		return Env{}, err
+	}
 	return Env{App: a, Store: store, Secrets: keyring, Runner: &check.Runner{Secrets: keyring, BaseURL: base},
-		Guard: guard.New(keyring, a.Preferences())}, nil
+		Guard: guard.Open(store.Dir(), keyring, nil)}, nil
 }
 
 // haveDisplay reports whether a GUI can start; without one Fyne panics.
