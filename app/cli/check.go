@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
@@ -34,7 +33,11 @@ func runCheck(e *env, args []string) int {
 	if *all && len(pos) > 0 {
 		return e.fail(usageErr("Give either --all or key names, not both.\nusage: keywarden %s", checkUsage))
 	}
-	code, err := checkKeys(context.Background(), e, checkInput{All: *all || len(pos) == 0, Refs: pos, JSON: *asJSON, OTP: strings.TrimSpace(*otp)})
+	keyCode, err := e.keyCode(*otp)
+	if err != nil {
+		return e.fail(err)
+	}
+	code, err := checkKeys(context.Background(), e, checkInput{All: *all || len(pos) == 0, Refs: pos, JSON: *asJSON, OTP: keyCode})
 	if err != nil {
 		return e.fail(err)
 	}
@@ -107,7 +110,7 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 		if r.TwoFA == vault.TwoFATyped {
 			code := in.OTP
 			if code == "" && e.interactive() && !in.JSON {
-				code, _ = e.ask(fmt.Sprintf("2FA code for %q (Enter to skip it): ", r.Name))
+				code, _ = e.askCode(fmt.Sprintf("2FA code for %q (input hidden; Enter to skip it): ", r.Name))
 			}
 			if code == "" {
 				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: !in.All,

@@ -10,6 +10,8 @@
 //	KEYWARDEN_DIR         the folder of the key list (default: the user's config folder/keywarden)
 //	KEYWARDEN_KRAKEN_URL  another exchange address, on this computer only (tests, the demo)
 //	KEYWARDEN_DEBUG=1     also print the technical detail behind an error (never a secret)
+//	KEYWARDEN_OTP         a key's current 2FA code, for add, check and revoke (instead of --otp)
+//	KEYWARDEN_APP_CODE    the app 2FA code, for exec, revoke, remove and 2fa when no terminal can ask
 package cli
 
 import (
@@ -22,6 +24,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 )
@@ -100,6 +103,7 @@ func init() {
 		{"revoke", revokeUsage, "confirm a key was deleted on the exchange, then retire it and drop its secret", runRevoke},
 		{"remove", removeUsage, "delete a key's record and secret from Keywarden", runRemove},
 		{"exec", execUsage, "run a program with the key in its environment, so it needs no config file", runExec},
+		{"2fa", twoFAUsage, "app 2FA: status, enable (shows the QR code), disable, and which keys may start without a code", runTwoFA},
 		{"help", helpUsage, "show this help, or one command's", runHelp},
 	}
 }
@@ -165,6 +169,8 @@ type env struct {
 	http    *http.Client
 	now     func() time.Time
 	par     int
+
+	appGuard *guard.Guard // opened by guard(), once
 }
 
 func newEnv(s IO) *env {
@@ -200,15 +206,23 @@ func newEnv(s IO) *env {
 	return e
 }
 
+// folder returns the folder of the key list (and of guard.json).
+func (e *env) folder() (string, error) {
+	if e.dir != "" {
+		return e.dir, nil
+	}
+	d, err := vault.DirFromEnv(e.getenv)
+	if err != nil {
+		return "", &userError{msg: "Keywarden cannot find your config folder to keep its key list in. Set " + EnvDir + " to a folder of your choice.", err: err}
+	}
+	return d, nil
+}
+
 // store opens the metadata store.
 func (e *env) store() (*vault.Store, error) {
-	dir := e.dir
-	if dir == "" {
-		d, err := vault.DirFromEnv(e.getenv)
-		if err != nil {
-			return nil, &userError{msg: "Keywarden cannot find your config folder to keep its key list in. Set " + EnvDir + " to a folder of your choice.", err: err}
-		}
-		dir = d
+	dir, err := e.folder()
+	if err != nil {
+		return nil, err
 	}
 	s, err := vault.Open(dir)
 	if err != nil {

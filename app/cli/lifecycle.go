@@ -90,8 +90,12 @@ func runRevoke(e *env, args []string) int {
 		return flagFailed(err)
 	}
 	ref, err := oneName(pos, revokeUsage)
+	var keyCode string
 	if err == nil {
-		err = revoke(context.Background(), e, revokeInput{Ref: ref, Force: *force, OTP: strings.TrimSpace(*otp)})
+		keyCode, err = e.keyCode(*otp)
+	}
+	if err == nil {
+		err = revoke(context.Background(), e, revokeInput{Ref: ref, Force: *force, OTP: keyCode})
 	}
 	if err != nil {
 		return e.fail(err)
@@ -116,12 +120,15 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 		fmt.Fprintf(e.out, "%q is already revoked.\n", rec.Name)
 		return nil
 	}
+	if err := e.requireAppCode(fmt.Sprintf("revoke %q", rec.Name)); err != nil {
+		return err
+	}
 	runner, err := e.runner()
 	if err != nil {
 		return err
 	}
 	if rec.TwoFA == vault.TwoFATyped && in.OTP == "" && e.interactive() {
-		in.OTP, _ = e.ask(fmt.Sprintf("2FA code for %q (Enter if you have none): ", rec.Name))
+		in.OTP, _ = e.askCode(fmt.Sprintf("2FA code for %q (input hidden; Enter if you have none): ", rec.Name))
 	}
 	if rec.TwoFA == vault.TwoFATyped && in.OTP == "" && !in.Force {
 		return usageErr("%q has 2FA: give its current code with --otp CODE so Keywarden can ask Kraken, or add --force if you are sure it is deleted on the website. Nothing was changed.", rec.Name)
@@ -224,6 +231,9 @@ func remove(e *env, in removeInput) error {
 		return err
 	}
 	rec := *r
+	if err := e.requireAppCode(fmt.Sprintf("remove %q", rec.Name)); err != nil {
+		return err
+	}
 	warn := ""
 	if !rec.Retired() {
 		warn = "This only removes it from Keywarden: the key keeps working on Kraken until you delete it on the website (Settings → API). To retire a key and keep its history, use \"keywarden revoke\"."
