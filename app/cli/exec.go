@@ -105,6 +105,8 @@ func execKey(e *env, in execInput) (int, error) {
 		in.KeyEnv+"="+secret.APIKey, in.SecretEnv+"="+secret.PrivateKey)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.out, e.errw
 
+	release := bindToParent(cmd)
+	defer release()
 	started, stop := relaySignals()
 	defer stop()
 	if err := cmd.Start(); err != nil {
