@@ -114,7 +114,7 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 			}
 			if code == "" {
 				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: !in.All,
-					Reason: "it has 2FA: give its current code with --otp CODE"})
+					Reason: "it has 2FA: give its current code in KEYWARDEN_OTP, or with --otp - on standard input"})
 				continue
 			}
 			codes[r.ID] = code

@@ -131,7 +131,7 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 		in.OTP, _ = e.askCode(fmt.Sprintf("2FA code for %q (input hidden; Enter if you have none): ", rec.Name))
 	}
 	if rec.TwoFA == vault.TwoFATyped && in.OTP == "" && !in.Force {
-		return usageErr("%q has 2FA: give its current code with --otp CODE so Keywarden can ask Kraken, or add --force if you are sure it is deleted on the website. Nothing was changed.", rec.Name)
+		return usageErr("%q has 2FA: give its current code (typed when asked on a terminal, in KEYWARDEN_OTP, or with --otp - on standard input) so Keywarden can ask Kraken, or add --force if you are sure it is deleted on the website. Nothing was changed.", rec.Name)
 	}
 
 	now := e.now()
