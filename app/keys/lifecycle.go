@@ -276,3 +276,15 @@ func (s *Service) SetNonceScale(id string, scale kraken.NonceScale) (vault.Recor
 		return nil
 	})
 }
+
+// SetStartsWithoutAppCode records whether "keywarden exec" may hand the key
+// to a program without the app 2FA code (vault.Record.StartsWithoutAppCode),
+// with a history line saying where the choice was made. The face asks for
+// the app code before calling it.
+func (s *Service) SetStartsWithoutAppCode(id string, on bool, where string) (vault.Record, error) {
+	now := s.now()
+	return s.change(id, ActCopySecret, func(r *vault.Record) error {
+		r.SetStartsWithoutAppCode(on, now, where)
+		return nil
+	})
+}

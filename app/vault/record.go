@@ -185,6 +185,9 @@ const (
 	EventCompromised EventKind = "compromised"
 	EventParked      EventKind = "parked"
 	EventResumed     EventKind = "resumed"
+	// EventAppCode: the key's "may start without the app 2FA code" choice
+	// changed (Record.StartsWithoutAppCode).
+	EventAppCode EventKind = "app-2fa"
 )
 
 // Event is one line of a key's history.
@@ -221,6 +224,11 @@ type Record struct {
 	Replaces   string  `json:"replaces,omitempty"`
 	ReplacedBy string  `json:"replacedBy,omitempty"`
 	History    []Event `json:"history,omitempty"`
+	// StartsWithoutAppCode lets "keywarden exec" hand this key to a program
+	// without asking for the app 2FA code, for programs that start
+	// unattended (a bot at boot). Set it with SetStartsWithoutAppCode,
+	// behind the app code.
+	StartsWithoutAppCode bool `json:"startsWithoutAppCode,omitempty"`
 	// KeyPrint is a one-way fingerprint of the API key (KeyPrintOf), so the
 	// same key is never kept twice; the key cannot be got back from it.
 	KeyPrint string `json:"keyPrint,omitempty"`
@@ -302,6 +310,25 @@ func KeyPrintOf(apiKey string) string {
 	}
 	sum := sha256.Sum256([]byte("keywarden key print v1\x00" + apiKey))
 	return hex.EncodeToString(sum[:16])
+}
+
+// SetStartsWithoutAppCode records the choice of StartsWithoutAppCode and,
+// when it changes, a history line saying where it was made ("from the
+// command line", "in the window"). It reports whether anything changed.
+func (r *Record) SetStartsWithoutAppCode(on bool, at time.Time, where string) bool {
+	if r.StartsWithoutAppCode == on {
+		return false
+	}
+	r.StartsWithoutAppCode = on
+	note := "programs started by keywarden exec need the app 2FA code again"
+	if on {
+		note = "programs may start with this key without the app 2FA code"
+	}
+	if where != "" {
+		note += " (" + where + ")"
+	}
+	r.AddEvent(at, EventAppCode, note)
+	return true
 }
 
 // AddEvent appends an event to the history, keeping at most MaxHistory.
