@@ -26,7 +26,7 @@ type keyDetail struct {
 	findings []review.Finding
 
 	back, checkNow, markReviewed, reviewKey, rotate, edit *widget.Button
-	copyKey, copyPrivate                                  *widget.Button
+	copyKey, copyPrivate, unattended                      *widget.Button
 	revoke, compromised, remove                           *widget.Button
 	readback                                              *readbackView
 	reminders                                             *reminderSection
@@ -61,6 +61,7 @@ func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
 	d.compromised = widget.NewButtonWithIcon("Mark compromised…", theme.WarningIcon(), d.onCompromised)
 	d.compromised.Importance = widget.DangerImportance
 	d.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), d.onRemove)
+	d.unattended = widget.NewButtonWithIcon(unattendedLabel(rec), theme.LoginIcon(), d.onUnattended)
 	d.enableActions()
 
 	st := mw.state(rec)
@@ -81,7 +82,7 @@ func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
 		widget.NewSeparator(), newHeading("History"), historyView(rec),
 	)
 	actions := container.NewVBox(d.checkNow, d.markReviewed, d.reviewKey, d.rotate, d.edit,
-		widget.NewSeparator(), d.copyKey, d.copyPrivate,
+		widget.NewSeparator(), d.copyKey, d.copyPrivate, d.unattended,
 		widget.NewSeparator(), d.revoke, d.compromised, d.remove)
 	side := container.NewVScroll(container.NewPadded(actions))
 	side.SetMinSize(fyne.NewSize(actions.MinSize().Width+2*theme.Padding(), 0))
@@ -107,6 +108,7 @@ func (d *keyDetail) enableActions() {
 	}{
 		{d.checkNow, keys.ActCheck}, {d.markReviewed, keys.ActReview}, {d.reviewKey, keys.ActReview},
 		{d.rotate, keys.ActRotate}, {d.copyKey, keys.ActCopySecret}, {d.copyPrivate, keys.ActCopySecret},
+		{d.unattended, keys.ActCopySecret},
 		{d.revoke, keys.ActRevoke}, {d.compromised, keys.ActCompromised},
 	} {
 		if ok, _ := keys.Can(d.rec, b.act); !ok {
@@ -187,6 +189,7 @@ func (d *keyDetail) recordView() fyne.CanvasObject {
 		{"Last reviewed", reviewed},
 		{"Review", interval + "; next " + shortDate(next)},
 	}
+	rows = append(rows, [2]string{"keywarden exec", unattendedWords(r)})
 	nonces := nonceScaleWords(r.NonceScale)
 	if seen, ok := check.SuggestedNonceScale(r); ok {
 		nonces += ". Kraken's last answer showed " + nonceScaleWords(seen) + " on this key: a program that uses it counts in them. " +

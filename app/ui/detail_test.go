@@ -247,3 +247,20 @@ func TestKeyDetail_checkNowAsksForATypedCode(t *testing.T) {
 		t.Fatalf("last check %+v, want ok with the typed code", got)
 	}
 }
+
+// The unattended start of a bot's key is chosen in the window, shown in the
+// detail and written in the history.
+func TestKeyDetail_unattended(t *testing.T) {
+	f := newDemoFixture(t)
+	rec := f.byName("koinly-tax-import")
+	f.mw.showDetail(rec.ID)
+	test.Tap(f.mw.detail.unattended)
+	f.wait()
+	got := f.stored(rec.ID)
+	if !got.StartsWithoutAppCode || got.History[len(got.History)-1].Kind != vault.EventAppCode {
+		t.Fatalf("not recorded: %v, history %+v", got.StartsWithoutAppCode, got.History[len(got.History)-1])
+	}
+	if !hasLabel(f.mw.detail.content, unattendedWords(got)) || f.mw.detail.unattended.Text != "Ask the app code for exec…" {
+		t.Error("the detail does not show the choice")
+	}
+}
