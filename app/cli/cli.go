@@ -27,9 +27,9 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/instance"
 	"github.com/keywarden/keywarden/app/keys"
-	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/vault"
 )
 

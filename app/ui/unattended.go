@@ -30,6 +30,8 @@ func (d *keyDetail) onUnattended() {
 		mw.do("Saving", func() error {
 			_, err := mw.keys.SetStartsWithoutAppCode(rec.ID, on, "in the window")
 			return err
-		}, func() { mw.notice("Saved: " + rec.Name + " " + unattendedWords(vault.Record{StartsWithoutAppCode: on}) + ".") })
+		}, func() {
+			mw.notice("Saved: " + rec.Name + " " + unattendedWords(vault.Record{StartsWithoutAppCode: on}) + ".")
+		})
 	})
 }
