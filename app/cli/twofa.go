@@ -105,7 +105,7 @@ func twoFAEnable(e *env, account string) error {
 	if err := writeQR(e.out, k.URL()); err != nil {
 		fmt.Fprintln(e.out, "(The QR code could not be drawn; use the address or the key below.)")
 	}
-	fmt.Fprintf(e.out, "Or add this address to it: %s\nOr type this key by hand: %s\n", k.URL(), groupSeed(k.Secret()))
+	fmt.Fprintf(e.out, "Or add this address to it: %s\nOr type this key by hand: %s\n", k.URL(), guard.GroupSeed(k.Secret()))
 	fmt.Fprintln(e.out, "Keep this out of screenshots and notes: whoever has it can make the codes.")
 	for try := 1; ; try++ {
 		code, err := e.askCode("Code your authenticator app now shows for Keywarden (input hidden): ")
@@ -183,19 +183,6 @@ func setUnattended(e *env, pos []string) error {
 		fmt.Fprintf(e.out, "\"keywarden exec %s\" asks for the app 2FA code again (when app 2FA is on).\n", r.Name)
 	}
 	return nil
-}
-
-// groupSeed writes a base32 seed in groups of four, as authenticator apps
-// show it.
-func groupSeed(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // writeQR draws text as a QR code with Unicode half blocks, two modules a

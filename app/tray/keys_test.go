@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keywarden/keywarden/app/internal/cputime"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
@@ -269,13 +270,13 @@ func BenchmarkBuildModel10k(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0, cpuOK := cpuTime()
+	cpu0, cpuOK := cputime.Used()
 	for range b.N {
 		BuildModel(keys.NewSnapshot(records, set, st, t0))
 	}
 	// The machine may be busy: the process's own CPU time per op says what
 	// the build costs, apart from the time it waited for a core.
-	if cpu1, ok := cpuTime(); cpuOK && ok {
+	if cpu1, ok := cputime.Used(); cpuOK && ok {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 }
