@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -237,7 +239,8 @@ func countOf(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// showResults lists the hits, grouped by file (or git commit).
+// showResults lists the hits, grouped by file (or git commit): each
+// copy's line and what it is, then the group's next steps, each once.
 func (s *sweepScreen) showResults() {
 	s.results.Objects = nil
 	if s.rep == nil {
@@ -251,23 +254,105 @@ func (s *sweepScreen) showResults() {
 		s.results.Refresh()
 		return
 	}
-	group := ""
+	var groups [][]sweep.Hit
 	for _, h := range s.rep.Hits {
-		if g := hitGroup(h); g != group {
-			if group != "" {
-				s.results.Add(widget.NewSeparator())
-			}
-			group = g
-			head := widget.NewLabelWithStyle(g, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			head.Wrapping = fyne.TextWrapBreak
-			s.results.Add(head)
-			if backup, ok := s.cleaned[h.Path]; ok && h.Git == nil {
-				s.results.Add(newWrapped("The key's lines were removed from this file; the file as it was is kept in " + backup + "."))
-			}
+		if n := len(groups); n > 0 && hitGroup(groups[n-1][0]) == hitGroup(h) {
+			groups[n-1] = append(groups[n-1], h)
+		} else {
+			groups = append(groups, []sweep.Hit{h})
 		}
-		s.results.Add(s.hitRow(h))
+	}
+	// Keys to import first: they are what this screen can do most for.
+	slices.SortStableFunc(groups, func(a, b []sweep.Hit) int {
+		return cmp.Compare(btoi(!slices.ContainsFunc(a, s.importable)), btoi(!slices.ContainsFunc(b, s.importable)))
+	})
+	for i, g := range groups {
+		if i > 0 {
+			s.results.Add(widget.NewSeparator())
+		}
+		s.results.Add(s.groupBox(g))
 	}
 	s.results.Refresh()
+}
+
+// groupBox shows the hits of one file or commit.
+func (s *sweepScreen) groupBox(hits []sweep.Hit) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(s.short(hitGroup(hits[0])), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Wrapping = fyne.TextWrapBreak
+	box := container.NewVBox(head)
+	if backup, ok := s.cleaned[hits[0].Path]; ok && hits[0].Git == nil {
+		box.Add(newWrapped("The key's lines were removed from this file; the file as it was is kept in " + backup + "."))
+	}
+	var lines []string
+	for _, h := range hits {
+		lines = append(lines, fmt.Sprintf("Line %d: %s", h.Line, h.What()))
+	}
+	box.Add(newWrapped(strings.Join(lines, "\n")))
+	var steps []string
+	importing := map[int]bool{}
+	for _, h := range hits {
+		if name, ok := s.imported[h.Unknown]; ok && h.Kind == sweep.KindUnknown {
+			if !importing[h.Unknown] {
+				importing[h.Unknown] = true
+				msg := fmt.Sprintf("Key #%d was imported as “%s”. Sweep again to see this copy's next step.", h.Unknown, name)
+				if _, gone := s.cleaned[h.Path]; gone && h.Git == nil {
+					msg = fmt.Sprintf("Key #%d was imported as “%s”, and this copy removed.", h.Unknown, name)
+				}
+				box.Add(newWrapped(msg))
+			}
+			continue
+		}
+		if slices.Contains(steps, h.Next) {
+			continue
+		}
+		steps = append(steps, h.Next)
+		switch {
+		case s.importable(h):
+			if !importing[h.Unknown] {
+				importing[h.Unknown] = true
+				next := "This key is not in Keywarden: import it, so Keywarden keeps it in the system keyring and can check what it may do."
+				if h.Git != nil {
+					next = h.Next
+				}
+				box.Add(newWrapped("Next: " + next))
+				b := widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), func() { s.onImport(h) })
+				b.Importance = widget.HighImportance
+				box.Add(container.NewHBox(b))
+			}
+		case h.Kind == sweep.KindStored && execCommand(h.Next) != "":
+			cmd := execCommand(h.Next)
+			box.Add(newWrapped("Next: " + strings.TrimSpace(h.Next[:strings.Index(h.Next, cmd)])))
+			{
+				c := widget.NewLabelWithStyle(cmd, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+				c.Wrapping = fyne.TextWrapBreak
+				copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+					s.mw.env.App.Clipboard().SetContent(cmd) // a command, no secret
+					s.mw.notice("Copied the command.")
+				})
+				box.Add(container.NewBorder(nil, nil, nil, container.NewVBox(copyBtn), c))
+			}
+		default:
+			box.Add(newWrapped("Next: " + h.Next))
+		}
+	}
+	return box
+}
+
+// importable reports whether the hit holds a whole key not in the vault,
+// not imported yet.
+func (s *sweepScreen) importable(h sweep.Hit) bool {
+	_, _, ok := h.Pair()
+	_, done := s.imported[h.Unknown]
+	return ok && h.Kind == sweep.KindUnknown && h.Part == sweep.PartPair && !done
+}
+
+// short writes the home folder swept as ~ in a heading.
+func (s *sweepScreen) short(text string) string {
+	home := s.home()
+	if len(home) != 1 || home[0] == "" || home[0] == string(filepath.Separator) {
+		return text
+	}
+	return strings.ReplaceAll(text, home[0]+string(filepath.Separator), "~"+string(filepath.Separator))
 }
 
 // hitGroup is the heading a hit is listed under.
@@ -283,37 +368,6 @@ func hitGroup(h sweep.Hit) string {
 		c = c[:12]
 	}
 	return "Git history of " + h.Path + ", commit " + c
-}
-
-// hitRow shows one hit: what, where, the next step, and its action.
-func (s *sweepScreen) hitRow(h sweep.Hit) fyne.CanvasObject {
-	what := widget.NewLabelWithStyle(fmt.Sprintf("Line %d: %s", h.Line, h.What()), fyne.TextAlignLeading, fyne.TextStyle{})
-	what.Wrapping = fyne.TextWrapWord
-	box := container.NewVBox(what)
-	if name, ok := s.imported[h.Unknown]; ok && h.Kind == sweep.KindUnknown {
-		box.Add(newWrapped("Imported as “" + name + "”. Sweep again to see this copy's next step."))
-		return container.NewPadded(box)
-	}
-	next := newWrapped("Next: " + h.Next)
-	box.Add(next)
-	switch {
-	case h.Kind == sweep.KindUnknown:
-		if _, _, ok := h.Pair(); ok && h.Part == sweep.PartPair {
-			b := widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), func() { s.onImport(h) })
-			box.Add(container.NewHBox(b))
-		}
-	case h.Kind == sweep.KindStored:
-		if cmd := execCommand(h.Next); cmd != "" {
-			c := widget.NewLabelWithStyle(cmd, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			c.Wrapping = fyne.TextWrapBreak
-			copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-				s.mw.env.App.Clipboard().SetContent(cmd) // a command, no secret
-				s.mw.notice("Copied the command.")
-			})
-			box.Add(container.NewBorder(nil, nil, nil, copyBtn, c))
-		}
-	}
-	return container.NewPadded(box)
 }
 
 // execCommand picks the keywarden exec command out of a next step ("cd

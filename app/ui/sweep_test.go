@@ -83,7 +83,7 @@ func TestFindCopies(t *testing.T) {
 		filepath.Join(home, ".bash_history"),
 		`Line 2: API key of "koinly-tax"`,
 		"keywarden exec koinly-tax -- YOUR-PROGRAM",
-		env,
+		"~/bots/gridbot/.env",
 		"Import…",
 	} {
 		if !strings.Contains(all, want) {
@@ -134,7 +134,7 @@ func TestFindCopies(t *testing.T) {
 		t.Errorf("the message %q does not name the backup", f.mw.lastMessage)
 	}
 	all = strings.Join(texts(s.content), "\n")
-	if !strings.Contains(all, "Imported as “gridbot”") || strings.Contains(all, "Import…") {
+	if !strings.Contains(all, "Key #1 was imported as “gridbot”, and this copy removed.") || strings.Contains(all, "Import…") {
 		t.Errorf("the screen does not show the key imported:\n%s", all)
 	}
 	if f.mw.view != viewSweep {
