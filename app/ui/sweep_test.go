@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/sweep"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -171,4 +172,45 @@ func TestFindCopies_NothingFound(t *testing.T) {
 	if f.mw.view != viewList {
 		t.Error("Keys did not go back to the list")
 	}
+}
+
+// keywarden demo --show find-copies sweeps a demo home with planted copies,
+// and its key not in the vault imports against the demo's exchange.
+func TestShowFindCopies(t *testing.T) {
+	f := newDemoFixture(t)
+	o, err := parseDemoArgs([]string{"--show", "find-copies"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.exchange = f.ex
+	open, err := f.mw.screenOpener(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open()
+	f.wait()
+	s := f.mw.sweeper
+	if f.mw.view != viewSweep || s == nil || s.rep == nil {
+		t.Fatal("Find copies did not open with a sweep")
+	}
+	t.Cleanup(func() { os.RemoveAll(filepath.Dir(s.roots[0])) })
+	stored, unknown := 0, 0
+	for _, h := range s.rep.Hits {
+		if h.Kind == sweep.KindStored {
+			stored++
+		} else if s.importable(h) {
+			unknown++
+		}
+	}
+	if stored != 3 || unknown != 1 {
+		t.Fatalf("%d copies of stored keys and %d keys to import, want 3 and 1", stored, unknown)
+	}
+	test.Tap(button(t, s.content, "Import…"))
+	f.wait()
+	if s.importer == nil {
+		t.Fatalf("no import dialog: %s", f.mw.lastMessage)
+	}
+	s.importer.dlg.Submit()
+	f.wait()
+	f.byName(s.importer.name.Text)
 }
