@@ -149,6 +149,9 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 		imported++
 		fmt.Fprintf(e.out, "Saved %q (ID %s, API key %s). Its secrets are in the system keyring.\n", res.Record.Name, res.Record.ID, hint(res.Record))
 		switch {
+		case res.Removed != nil && res.Removed.Blanked:
+			fmt.Fprintf(e.out, "Emptied the key's values on %s of %s; the file as it was is kept in %s (delete it once you no longer need it).\n",
+				lineWords(res.Removed.Lines), res.Removed.Path, res.Removed.Backup)
 		case res.Removed != nil:
 			fmt.Fprintf(e.out, "Removed %s from %s; the file as it was is kept in %s (delete it once you no longer need it).\n",
 				lineWords(res.Removed.Lines), res.Removed.Path, res.Removed.Backup)

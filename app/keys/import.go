@@ -210,8 +210,12 @@ func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 // RemovedCopy says what RemoveCopy did.
 type RemovedCopy struct {
 	Path string
-	// Lines are the lines removed, from 1, as they were numbered before.
+	// Lines are the lines removed, from 1, as they were numbered before;
+	// in a JSON file, the lines whose values were emptied (Blanked).
 	Lines []int
+	// Blanked is set when the key's values were emptied ("key": "") in
+	// a JSON file rather than its lines removed, so the file stays JSON.
+	Blanked bool
 	// Backup is the file's content before, beside it with its mode.
 	Backup string
 }
@@ -234,7 +238,9 @@ const backupSuffix = ".keywarden-backup-"
 
 // RemoveCopy removes the plain-text copy of a found key from its file:
 // every line holding its API key or its private key, in any form the sweep
-// reads. First it keeps the whole file beside it, as
+// reads (in a JSON file, the values are emptied instead where they are
+// written plain, so the file stays JSON). The file as it will be is swept
+// again before it replaces the old one: no copy may remain. First it keeps the whole file beside it, as
 // FILE.keywarden-backup-<time> with the file's mode, and it refuses to
 // touch a file that changed since the sweep: the key must still be on the
 // lines the sweep saw it on, and the file must not change while it works.
@@ -278,9 +284,17 @@ func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, e
 	if !same(path, before) {
 		return RemovedCopy{}, changed
 	}
-	kept := dropLines(data, lines)
+	var kept []byte
+	blanked := false
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		kept, blanked = blankValues(data, lines, api, priv)
+	}
+	if !blanked {
+		kept = dropLines(data, lines)
+	}
+	missed := &CopyError{Msg: fmt.Sprintf("Keywarden could not tell every line of %s that holds the key, so it left the file alone. Edit it by hand.", path)}
 	if bytes.Contains(kept, []byte(strings.TrimRight(api, "="))) || bytes.Contains(kept, []byte(strings.TrimRight(priv, "="))) {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("Keywarden could not tell every line of %s that holds the key, so it left the file alone. Edit it by hand.", path)}
+		return RemovedCopy{}, missed
 	}
 
 	mode := before.Mode().Perm()
@@ -317,6 +331,13 @@ func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, e
 	if err := tmp.Close(); err != nil {
 		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be rewritten, so it was left alone", path), Err: err}
 	}
+	// The file as it will be must hold no copy in any form the sweep reads.
+	again, err := sweep.Run(ctx, sweep.Options{Roots: []string{tmp.Name()}, NoGit: true,
+		Keys: []sweep.Key{{ID: "found", Name: "found", APIKey: api, PrivateKey: priv}}})
+	if err != nil || len(again.Hits) > 0 {
+		os.Remove(backup)
+		return RemovedCopy{}, missed
+	}
 	if !same(path, before) { // last look: nothing wrote to it meanwhile
 		os.Remove(backup)
 		return RemovedCopy{}, changed
@@ -326,7 +347,7 @@ func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, e
 	}
 	done = true
 	syncDir(filepath.Dir(path))
-	return RemovedCopy{Path: path, Lines: lines, Backup: backup}, nil
+	return RemovedCopy{Path: path, Lines: lines, Blanked: blanked, Backup: backup}, nil
 }
 
 // same reports whether the file at path has the size and modification time
@@ -352,6 +373,38 @@ func dropLines(data []byte, lines []int) []byte {
 		n++
 	}
 	return out
+}
+
+// blankValues empties the key's values, as written plain or with "\/",
+// on the given lines (from 1): "key": "" keeps a JSON file JSON. ok is
+// false when a line holds neither value in those forms.
+func blankValues(data []byte, lines []int, api, priv string) (out []byte, ok bool) {
+	var forms [][]byte
+	for _, v := range []string{api, priv} {
+		forms = append(forms, []byte(strings.ReplaceAll(v, "/", `\/`)), []byte(v))
+	}
+	out = make([]byte, 0, len(data))
+	n := 1
+	for len(data) > 0 {
+		end := bytes.IndexByte(data, '\n')
+		if end < 0 {
+			end = len(data) - 1
+		}
+		line := data[:end+1]
+		if slices.Contains(lines, n) {
+			was := line
+			for _, f := range forms {
+				line = bytes.ReplaceAll(line, f, nil)
+			}
+			if bytes.Equal(was, line) {
+				return nil, false
+			}
+		}
+		out = append(out, line...)
+		data = data[end+1:]
+		n++
+	}
+	return out, true
 }
 
 // writeNew writes a new file with data and mode, durably; it fails when

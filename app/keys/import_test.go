@@ -240,6 +240,33 @@ func TestService_Import(t *testing.T) {
 		}
 	})
 
+	t.Run("in a JSON file the values are emptied, so the file stays JSON", func(t *testing.T) {
+		f := newFixture(t)
+		k, _ := f.exchangeKey(krakentest.Key{Name: "ft", APIKey: "", PrivateKey: ""})
+		home := t.TempDir()
+		p := filepath.Join(home, "ft", "user_data", "config.json")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		esc := func(s string) string { return strings.ReplaceAll(s, "/", `\/`) }
+		text := "{\n  \"exchange\": {\n    \"name\": \"kraken\",\n    \"key\": \"" + esc(k.APIKey) + "\",\n    \"secret\": \"" + esc(k.PrivateKey) + "\"\n  }\n}\n"
+		if err := os.WriteFile(p, []byte(text), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		h := foundHit(t, home)
+		res, err := f.svc.Import(ctx, keys.Import{Hit: h, Name: "ft", RemoveCopy: true})
+		if err != nil || res.Removed == nil {
+			t.Fatalf("import %v, copy not removed: %v", err, res.RemoveErr)
+		}
+		want := "{\n  \"exchange\": {\n    \"name\": \"kraken\",\n    \"key\": \"\",\n    \"secret\": \"\"\n  }\n}\n"
+		if b, _ := os.ReadFile(p); string(b) != want || !res.Removed.Blanked || !slices.Equal(res.Removed.Lines, []int{4, 5}) {
+			t.Errorf("the file holds %q (blanked %v, lines %v), want %q", b, res.Removed.Blanked, res.Removed.Lines, want)
+		}
+		if fi, err := os.Stat(res.Removed.Backup); err != nil || fi.Mode().Perm() != 0o640 {
+			t.Errorf("backup: %v", err)
+		}
+	})
+
 	t.Run("half a key is not imported", func(t *testing.T) {
 		f := newFixture(t)
 		k, _ := f.exchangeKey(krakentest.Key{Name: "grid"})

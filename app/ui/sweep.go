@@ -281,7 +281,7 @@ func (s *sweepScreen) groupBox(hits []sweep.Hit) fyne.CanvasObject {
 	head.Wrapping = fyne.TextWrapBreak
 	box := container.NewVBox(head)
 	if backup, ok := s.cleaned[hits[0].Path]; ok && hits[0].Git == nil {
-		box.Add(newWrapped("The key's lines were removed from this file; the file as it was is kept in " + backup + "."))
+		box.Add(newWrapped("The key's copy was removed from this file; the file as it was is kept in " + backup + "."))
 	}
 	var lines []string
 	for _, h := range hits {
@@ -513,8 +513,12 @@ func (d *importDialog) onImport() {
 			switch {
 			case res.Removed != nil:
 				s.cleaned[res.Removed.Path] = res.Removed.Backup
-				msg += fmt.Sprintf(" Its lines were removed from %s; the file as it was is kept in %s (delete it once you no longer need it).",
-					filepath.Base(res.Removed.Path), res.Removed.Backup)
+				did := "Its lines were removed from"
+				if res.Removed.Blanked {
+					did = "Its values were emptied in"
+				}
+				msg += fmt.Sprintf(" %s %s; the file as it was is kept in %s (delete it once you no longer need it).",
+					did, filepath.Base(res.Removed.Path), res.Removed.Backup)
 			case res.RemoveErr != nil:
 				msg += " The copy was not removed: " + userMessage(res.RemoveErr)
 			}
