@@ -117,7 +117,7 @@ func init() {
 		{"remove", removeUsage, "delete a key's record and secret from Keywarden", runRemove},
 		{"settings", settingsUsage, "list Keywarden's settings, or change one (the window and the tray part follow)", runSettings},
 		{"nonce-scale", nonceScaleUsage, "show or set the scale of the nonces sent with a key, to match the programs that use it", runNonceScale},
-		{"sweep", sweepUsage, "find plain-text copies of your keys, and Kraken keys not in Keywarden, in files and git histories; exit 3 if any", runSweep},
+		{"sweep", sweepUsage, "find plain-text copies of your keys, and Kraken keys not in Keywarden, in files and git histories (--import brings those in); exit 3 if any", runSweep},
 		{"exec", execUsage, "run a program with the key in its environment, so it needs no config file", runExec},
 		{"2fa", twoFAUsage, "app 2FA: status, enable (shows the QR code), disable, and which keys may start without a code", runTwoFA},
 		{"help", helpUsage, "show this help, or one command's", runHelp},

@@ -18,7 +18,7 @@ import (
 	"github.com/keywarden/keywarden/app/vault"
 )
 
-const sweepUsage = "sweep [PATH...] [--json] [--no-git] [--all-folders]"
+const sweepUsage = "sweep [PATH...] [--json] [--no-git] [--all-folders] [--import]"
 
 // sweepInput is what sweep needs. No roots means the home folder.
 type sweepInput struct {
@@ -26,6 +26,9 @@ type sweepInput struct {
 	JSON       bool
 	NoGit      bool
 	AllFolders bool
+	// Import asks, on a terminal, about each key found that is not in
+	// the vault, and imports it (importFound).
+	Import bool
 }
 
 func runSweep(e *env, args []string) int {
@@ -33,11 +36,18 @@ func runSweep(e *env, args []string) int {
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
 	noGit := fs.Bool("no-git", false, "leave out the histories of git repositories")
 	allFolders := fs.Bool("all-folders", false, "also sweep caches and package folders ("+strings.Join(sweep.SkippedFolders, ", ")+")")
+	imp := fs.Bool("import", false, "then, on a terminal, ask about each key found that is not in Keywarden and import it (its name, what it is for, whether to remove the copy, with a backup)")
 	pos, _, err := parseArgs(fs, args)
 	if err != nil {
 		return flagFailed(err)
 	}
-	code, err := sweepDisk(context.Background(), e, sweepInput{Roots: pos, JSON: *asJSON, NoGit: *noGit, AllFolders: *allFolders})
+	switch {
+	case *imp && *asJSON:
+		return e.fail(usageErr("--import asks questions on a terminal; it does not go with --json."))
+	case *imp && !e.interactive():
+		return e.fail(errImportNeedsTerminal)
+	}
+	code, err := sweepDisk(context.Background(), e, sweepInput{Roots: pos, JSON: *asJSON, NoGit: *noGit, AllFolders: *allFolders, Import: *imp})
 	if err != nil {
 		return e.fail(err)
 	}
@@ -126,7 +136,7 @@ func sweepDisk(ctx context.Context, e *env, in sweepInput) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	svc, err := e.service(false)
+	svc, err := e.service(in.Import) // only an import asks the exchange
 	if err != nil {
 		return ExitError, err
 	}
@@ -184,6 +194,11 @@ func sweepDisk(ctx context.Context, e *env, in sweepInput) (int, error) {
 	}
 	if keyringMsg != "" {
 		e.say("keywarden: %s", keyringMsg)
+	}
+	if in.Import {
+		if _, err := importFound(ctx, e, svc, rep); err != nil {
+			return ExitError, err
+		}
 	}
 	return code, nil
 }

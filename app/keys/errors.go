@@ -3,6 +3,7 @@ package keys
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/remind"
@@ -73,8 +74,14 @@ func explain(err error) (string, bool) {
 		not  *NotAllowedError
 		unc  *NotConfirmedError
 		serr *SettingError
+		ierr *ImportError
+		cerr *CopyError
 	)
 	switch {
+	case errors.As(err, &ierr):
+		return ierr.Msg, true
+	case errors.As(err, &cerr):
+		return upperFirst(strings.TrimSuffix(cerr.Msg, ".")) + ".", true
 	case errors.As(err, &dup) && dup.Holder.Pending != nil:
 		return "A save of this API key has not finished (the system keyring did not answer in time). Keywarden finishes or undoes it the next time it starts; try again then. Nothing was saved now.", true
 	case errors.As(err, &dup) && dup.Replacing:

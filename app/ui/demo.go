@@ -39,6 +39,7 @@ func runDemo(a fyne.App, o demoOptions) error {
 	// The screen's key is looked up now, so a wrong name fails before the
 	// window opens.
 	mw.setData(mw.readList())
+	o.exchange = d.Exchange
 	open, err := mw.screenOpener(o)
 	if err != nil {
 		return err
