@@ -134,7 +134,12 @@ func (r *resident) run(t *Tray, in *instance.Instance) {
 	r.systray = err == nil || runtime.GOOS == "darwin" || runtime.GOOS == "windows"
 	switch {
 	case err != nil && r.systray:
-		r.log.Printf("%v: no notifications; the tray menu shows what is due", err)
+		n, nerr := platformNotifier(t.OnAction) // Windows: balloons on the tray icon
+		if nerr != nil {
+			r.log.Printf("%v: %v", err, nerr)
+			break
+		}
+		t.cfg.Notify = n
 	case err != nil:
 		r.log.Printf("%v: no tray icon and no notifications; the window stays the way in", err)
 	default:
