@@ -110,7 +110,7 @@ func (f *StateFile) Update(fn func(*State)) error {
 // read returns the state and the bytes it came from (nil when there is no
 // file).
 func (f *StateFile) read() (State, []byte, error) {
-	b, err := os.ReadFile(f.Path())
+	b, err := vault.ReadFile(f.Path())
 	if errors.Is(err, fs.ErrNotExist) {
 		return State{}, nil, nil
 	}

@@ -74,7 +74,7 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode, beforeRename fu
 		err = beforeRename()
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		err = rename(tmp, path)
 	}
 	if err != nil {
 		os.Remove(tmp)

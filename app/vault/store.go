@@ -157,7 +157,7 @@ func (s *Store) RestoreBackup() (string, error) {
 		}
 		return "", err
 	}
-	bak, err := os.ReadFile(s.BackupPath())
+	bak, err := ReadFile(s.BackupPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", ErrNoBackup
 	} else if err != nil {
@@ -189,7 +189,7 @@ func (s *Store) RestoreBackup() (string, error) {
 // copyFile copies src to dst (which must not exist) through a temporary
 // file, flushed to disk.
 func (s *Store) copyFile(src, dst string) error {
-	b, err := os.ReadFile(src)
+	b, err := ReadFile(src)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (s *Store) copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, dst); err != nil {
+	if err := rename(tmp, dst); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -207,7 +207,7 @@ func (s *Store) copyFile(src, dst string) error {
 // read returns the decoded document and the bytes it came from (nil when
 // the file does not exist).
 func (s *Store) read() (*Data, []byte, error) {
-	b, err := os.ReadFile(s.Path())
+	b, err := ReadFile(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Data{Version: SchemaVersion}, nil, nil
 	}
@@ -256,7 +256,7 @@ func (s *Store) backup() error {
 		}
 		return nil
 	}
-	if err := os.Rename(tmp, s.BackupPath()); err != nil {
+	if err := rename(tmp, s.BackupPath()); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("keep the backup: %w", err)
 	}
