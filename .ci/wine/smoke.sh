@@ -5,7 +5,8 @@
 # help, add (the secret into Wine's Credential Manager), list, check, exec,
 # the window rendering (a screenshot that is not blank), the tray part
 # started by the window, a second copy of each handing over and exiting,
-# a reminder shown as a notification, and remove. Prints what each step
+# the tray icon, a reminder's balloon and the tray menu in a Wine desktop
+# with a taskbar, and remove. Prints what each step
 # found; exits 1 at the first failure, with the logs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ pids=()
 cleanup() {
 	wineserver -k >/dev/null 2>&1 || true # only this private prefix's programs
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	rm -rf "$work"
+	[ "${KEYWARDEN_SMOKE_KEEP:-}" = 1 ] && echo "smoke: kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -140,17 +141,40 @@ w second-tray tray || fail "the second tray part exited $?"
 [ "$(cat "$work/run/keywarden-tray.port")" = "$before" ] || fail "the second tray part took over"
 ok
 
-# The tray part the window started writes its log nowhere; start one of
-# our own, with its log in a file, to see the notification go out.
+# The tray part the window started writes its log nowhere, and with no
+# tray host on the display its icon shows nowhere. Start one of our own in
+# a Wine desktop with a taskbar (explorer /desktop, EnableShell), where the
+# notification area shows the icon, its menu and balloons.
 wineserver -k >/dev/null 2>&1 || true
 rm -f "$work"/run/*.port
+rm -f "$work/keys/reminders.json" # what the first tray part showed, where nobody could see it
+wine reg add 'HKCU\Software\Wine\Explorer' /v EnableShell /t REG_DWORD /d 1 /f >"$work/reg.out" 2>&1
+# colours FILE GEOMETRY: how many colours a part of a screenshot has.
+colours() { convert "$1" -crop "$2" +repage -format %k info:; }
+step "the tray icon in the notification area"
+wine explorer /desktop=keywarden,1024x700 "$exe" tray >"$work/tray.out" 2>"$work/tray.err" </dev/null &
+# The taskbar is the desktop's bottom 20 pixels; the icon its right end.
+icon_area=24x20+1000+680
+waitfor 60 test -s "$work/run/keywarden-tray.port" || fail "no tray part within 60 s"
+waitfor 30 sh -c "import -window root '$work/tray.png' && [ \$(convert '$work/tray.png' -crop $icon_area +repage -format %k info:) -gt 4 ]" ||
+	fail "no icon in the notification area"
+ok "$(colours "$work/tray.png" "$icon_area") colours"
 
 step "a reminder shown as a notification"
-wine "$exe" tray >"$work/tray.out" 2>"$work/tray.err" </dev/null &
 waitfor 60 grep -q '"sent"' "$work/keys/reminders.json" || fail "no reminder within 60 s"
-sleep 3
-if grep -q 'notification' "$work/tray.err"; then fail "the notification was not shown"; fi
-import -window root "$work/notified.png"
+# The balloon rises from the icon, over the desktop's plain background.
+balloon_area=600x200+424+470
+waitfor 20 sh -c "import -window root '$work/notified.png' && [ \$(convert '$work/notified.png' -crop $balloon_area +repage -format %k info:) -gt 20 ]" ||
+	fail "no balloon over the tray icon"
+if grep -q 'notification' "$work/tray.err"; then fail "the tray part says it was not shown"; fi
+ok "$(colours "$work/notified.png" "$balloon_area") colours"
+
+step "the tray menu opens"
+sleep 12 # let the balloon go
+xdotool mousemove 1013 690 click 3
+sleep 2
+import -window root "$work/menu.png"
+[ "$(colours "$work/menu.png" 300x200+724+470)" -gt 5 ] || fail "no menu over the tray icon"
 ok
 
 step "remove"
@@ -161,6 +185,7 @@ ok
 
 if [ -n "$shot" ]; then
 	cp "$work/window.png" "$shot"
-	cp "$work/notified.png" "${shot%.png}-notified.png"
+	convert "$work/notified.png" -crop 1024x700+0+0 +repage "${shot%.png}-notification.png"
+	convert "$work/menu.png" -crop 1024x700+0+0 +repage "${shot%.png}-tray.png"
 fi
 echo "smoke: passed in $(($(date +%s) - t0)) s ($prep s of it starting Xvfb, the prefix and the exchange)"

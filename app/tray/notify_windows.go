@@ -49,7 +49,9 @@ var (
 	procCallWindowProc  = user32.NewProc("CallWindowProcW")
 )
 
-// notifyIconData is NOTIFYICONDATAW, as fyne.io/systray lays it out.
+// notifyIconData is NOTIFYICONDATAW (976 bytes on amd64). uTimeout and
+// uVersion share one field in C; laid out as two (as fyne.io/systray does),
+// the balloon's title lands two characters off and Wine shows it empty.
 type notifyIconData struct {
 	Size                       uint32
 	Wnd                        windows.HWND
@@ -58,7 +60,7 @@ type notifyIconData struct {
 	Tip                        [128]uint16
 	State, StateMask           uint32
 	Info                       [256]uint16
-	Timeout, Version           uint32
+	TimeoutOrVersion           uint32
 	InfoTitle                  [64]uint16
 	InfoFlags                  uint32
 	GuidItem                   windows.GUID
@@ -109,7 +111,7 @@ func (b *balloons) show(title, body string, flags uint32, recordID string) error
 	if err != nil {
 		return err
 	}
-	nid := notifyIconData{Wnd: hwnd, ID: systrayIconID, Flags: nifInfo, InfoFlags: flags}
+	nid := notifyIconData{Wnd: hwnd, ID: systrayIconID, Flags: nifInfo, InfoFlags: flags, TimeoutOrVersion: 10000}
 	nid.Size = uint32(unsafe.Sizeof(nid))
 	copyUTF16(nid.InfoTitle[:], title, maxBalloonTitleChars)
 	copyUTF16(nid.Info[:], body, maxBalloonTextChars)
