@@ -11,7 +11,7 @@ build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-d
 	libxinerama-dev libxi-dev libxxf86vm-dev)
 test_pkgs=(gnome-keyring libsecret-tools dbus dbus-daemon xvfb xdotool x11-utils imagemagick)
 # Debian 12 has no wine64 command: the wine package runs 64-bit programs.
-windows_pkgs=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 fonts-dejavu-core)
+windows_pkgs=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 fonts-dejavu-core python3)
 
 want=("${build_pkgs[@]}")
 case "${1:-run}" in
