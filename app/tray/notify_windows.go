@@ -18,7 +18,8 @@ import (
 // toast under the app's name. A toast of our own would need an
 // AppUserModelID registered with a Start menu shortcut and COM, none of
 // which an unpackaged exe (or Wine) has. A balloon has no buttons:
-// clicking it opens the key (ActionOpen); snoozing is done in the window.
+// a click on it is passed on as ActionOpen (unproven: under Wine 8.0 one
+// click opened nothing); snoozing is done in the window.
 
 // The tray icon fyne.io/systray adds: the class of its hidden window and
 // the icon's ID there (systray_windows.go in fyne.io/systray).
@@ -89,7 +90,7 @@ func platformNotifier(onAction func(recordID, action string)) (Notifications, er
 	return &balloons{onAction: onAction}, nil
 }
 
-// Reminder shows rem as a balloon; clicking it opens the key.
+// Reminder shows rem as a balloon; a click on it asks to open the key.
 func (b *balloons) Reminder(rem remind.Reminder) error {
 	flags := uint32(niifInfo)
 	if rem.Severity >= review.Critical {
