@@ -13,6 +13,7 @@ import (
 func main() {
 	args := os.Args[1:]
 	if cli.IsCommand(args) {
+		cli.AttachConsole() // Windows: the GUI exe writes to the terminal it was started from
 		os.Exit(cli.Main(args, cli.IO{}))
 	}
 	if len(args) > 0 && args[0] == "tray" {

@@ -51,7 +51,20 @@ func enabled() (bool, error) {
 	return true, nil
 }
 
+// launchAgentsDir is ~/Library/LaunchAgents. In a test program it refuses
+// the folder the program started with (guardTestDir).
 func launchAgentsDir() (string, error) {
+	dir, err := findLaunchAgentsDir()
+	if err == nil {
+		err = guardTestDir(dir, realLaunchAgentsDir)
+	}
+	return dir, err
+}
+
+// realLaunchAgentsDir is launchAgentsDir as the program started.
+var realLaunchAgentsDir, _ = findLaunchAgentsDir()
+
+func findLaunchAgentsDir() (string, error) {
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return "", fmt.Errorf("autostart: %w", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"testing"
 
 	"golang.org/x/sys/windows/registry"
 )
@@ -19,7 +20,19 @@ const (
 	valueName   = "Keywarden"
 )
 
+// guardRegistry refuses the Run key to test programs: it is the real
+// user's, whatever the environment says.
+func guardRegistry() error {
+	if testing.Testing() {
+		return fmt.Errorf("%w: HKCU\\%s", ErrRealEntryInTest, runKey)
+	}
+	return nil
+}
+
 func enable(exe string, args []string) error {
+	if err := guardRegistry(); err != nil {
+		return err
+	}
 	if strings.Contains(exe, `"`) {
 		return fmt.Errorf("autostart: the program path %q holds a quote", exe)
 	}
@@ -35,6 +48,9 @@ func enable(exe string, args []string) error {
 }
 
 func disable() error {
+	if err := guardRegistry(); err != nil {
+		return err
+	}
 	if err := deleteValue(runKey); err != nil {
 		return err
 	}
@@ -42,6 +58,9 @@ func disable() error {
 }
 
 func enabled() (bool, error) {
+	if err := guardRegistry(); err != nil {
+		return false, err
+	}
 	k, err := registry.OpenKey(registry.CURRENT_USER, runKey, registry.QUERY_VALUE)
 	if errors.Is(err, registry.ErrNotExist) {
 		return false, nil

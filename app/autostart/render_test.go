@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -376,13 +377,17 @@ func TestWindowsCommandLine(t *testing.T) {
 }
 
 func TestCheckCommand(t *testing.T) {
+	absExe := "/usr/bin/keywarden"
+	if runtime.GOOS == "windows" {
+		absExe = `C:\Program Files\Keywarden\keywarden.exe`
+	}
 	tests := []struct {
 		name string
 		exe  string
 		args []string
 		ok   bool
 	}{
-		{"absolute path", "/usr/bin/keywarden", []string{"tray"}, true},
+		{"absolute path", absExe, []string{"tray"}, true},
 		{"relative path", "keywarden", nil, false},
 		{"empty path", "", nil, false},
 		{"newline in an argument", "/usr/bin/keywarden", []string{"a\nb"}, false},

@@ -91,7 +91,20 @@ func desktopEntryActive(data []byte) bool {
 // userAutostartDir is $XDG_CONFIG_HOME/autostart, or ~/.config/autostart
 // when that is unset or not absolute (as the XDG Base Directory
 // Specification says to treat it).
+// In a test program it refuses the folder the program started with
+// (guardTestDir).
 func userAutostartDir() (string, error) {
+	dir, err := findAutostartDir()
+	if err == nil {
+		err = guardTestDir(dir, realAutostartDir)
+	}
+	return dir, err
+}
+
+// realAutostartDir is userAutostartDir as the program started.
+var realAutostartDir, _ = findAutostartDir()
+
+func findAutostartDir() (string, error) {
 	base := os.Getenv("XDG_CONFIG_HOME")
 	if !filepath.IsAbs(base) {
 		home, err := os.UserHomeDir()

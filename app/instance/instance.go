@@ -13,8 +13,12 @@
 // user's alone (0700), and on Linux, macOS and FreeBSD the server checks
 // the peer's user ID too and hangs up on anyone else.
 //
-// On Windows and other systems, Listen and Send return ErrUnsupported; the
-// app then runs without the single-copy guarantee.
+// On Windows the owner holds a LockFileEx lock on keywarden-<name>.lock and
+// listens on a loopback TCP port, which it writes with a random token to
+// keywarden-<name>.port, both in %LOCALAPPDATA%\keywarden\run; a sender
+// shows the token first (see listen_windows.go). On other systems Listen
+// and Send return ErrUnsupported; the app then runs without the
+// single-copy guarantee.
 //
 // A message is one line of UTF-8 text of at most MaxMessage bytes without
 // control characters; the server answers "ok" once the message is queued
@@ -47,8 +51,8 @@ var (
 	// ErrNotDelivered is returned by Send when the running copy hung up or
 	// did not take the message in time.
 	ErrNotDelivered = errors.New("instance: the running copy did not take the message")
-	// ErrUnsupported is returned by Listen and Send on systems without Unix
-	// sockets and flock (Windows among them). It matches
+	// ErrUnsupported is returned by Listen and Send on systems with neither
+	// Unix sockets and flock nor Windows' file locks. It matches
 	// errors.ErrUnsupported too.
 	ErrUnsupported = fmt.Errorf("instance: one running copy is not enforced on %s: %w", runtime.GOOS, errors.ErrUnsupported)
 )

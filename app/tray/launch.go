@@ -37,8 +37,8 @@ const EnvNoTray = "KEYWARDEN_NO_TRAY"
 // EnsureRunning starts the tray part (exe with the argument "tray") in the
 // background, detached from this process, unless one runs already. It
 // does nothing where one running copy cannot be told apart
-// (instance.ErrUnsupported, as on Windows: there the tray starts at login
-// only), or when EnvNoTray is 1. It reports whether it started one.
+// (instance.ErrUnsupported: neither Unix, macOS nor Windows), or when
+// EnvNoTray is 1. It reports whether it started one.
 func EnsureRunning(exe string) (bool, error) {
 	if os.Getenv(EnvNoTray) == "1" {
 		return false, nil

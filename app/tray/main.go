@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"fyne.io/systray"
@@ -135,7 +136,12 @@ func (r *resident) run(t *Tray, in *instance.Instance) {
 	r.systray = err == nil || runtime.GOOS == "darwin" || runtime.GOOS == "windows"
 	switch {
 	case err != nil && r.systray:
-		r.log.Printf("%v: no notifications; the tray menu shows what is due", err)
+		n, nerr := platformNotifier(t.OnAction) // Windows: balloons on the tray icon
+		if nerr != nil {
+			r.log.Printf("%v: %v", err, nerr)
+			break
+		}
+		t.cfg.Notify = n
 	case err != nil:
 		r.log.Printf("%v: no tray icon and no notifications; the window stays the way in", err)
 	default:
@@ -180,18 +186,32 @@ func (r *resident) run(t *Tray, in *instance.Instance) {
 		return
 	}
 
-	// The first menu is built before systray starts, so it registers with
-	// its real icon and items.
-	systray.SetTitle("Keywarden")
-	t.attach(&trayFace{t: t})
+	// Where it can be (faceBeforeReady), the first menu is built before
+	// systray starts, so it registers with its real icon and items; on
+	// Windows it is built once the tray is ready, and the scheduler starts
+	// after it.
+	var started atomic.Bool
+	start := func() {
+		started.Store(true)
+		systray.SetTitle("Keywarden")
+		t.attach(&trayFace{t: t})
+		go func() { _ = t.Run(ctx); close(ran) }()
+	}
 	go func() {
 		for range systray.TrayOpenedCh {
 			t.PokeIfChanged() // a cheap look at the files, only when the menu opens
 		}
 	}()
-	go func() { _ = t.Run(ctx); close(ran) }()
-	systray.Run(nil, cancel)
+	var onReady func()
+	if faceBeforeReady {
+		start()
+	} else {
+		onReady = start
+	}
+	systray.Run(onReady, cancel)
 	r.stop()
 	cancel()
-	<-ran
+	if started.Load() { // else the tray never became ready, and nothing ran
+		<-ran
+	}
 }

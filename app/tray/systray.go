@@ -31,7 +31,7 @@ func (f *trayFace) show(m Model) {
 		if m.Attention {
 			icon = assets.TrayAttention
 		}
-		systray.SetIcon(icon.Content())
+		systray.SetIcon(trayIcon(icon.Content()))
 	}
 	if !f.shown || m.Tooltip != f.last.Tooltip {
 		systray.SetTooltip(m.Tooltip)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -509,6 +510,14 @@ func TestShowWindow(t *testing.T) {
 // fakeProgram writes a program that records its arguments in dir/args.
 func fakeProgram(t *testing.T, dir string) string {
 	t.Helper()
+	if runtime.GOOS == "windows" { // no shell scripts: this test program plays it (TestMain)
+		t.Setenv(envFakeArgs, filepath.Join(dir, "args"))
+		exe, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return exe
+	}
 	exe := filepath.Join(dir, "keywarden")
 	script := "#!/bin/sh\necho \"$@\" > " + filepath.Join(dir, "args.tmp") + " && mv " + filepath.Join(dir, "args.tmp") + " " + filepath.Join(dir, "args") + "\n"
 	if err := os.WriteFile(exe, []byte(script), 0o700); err != nil {

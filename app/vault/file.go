@@ -77,7 +77,7 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode, beforeRename fu
 		err = beforeRename()
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		err = rename(tmp, path)
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -148,7 +148,7 @@ func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
 // than limit+1 bytes: the size is checked before reading, and a file that
 // grows meanwhile (or a device with no size) is cut off at the limit.
 func ReadFileLimit(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openShared(path)
 	if err != nil {
 		return nil, err
 	}
@@ -168,4 +168,15 @@ func ReadFileLimit(path string, limit int64) ([]byte, error) {
 		return nil, &TooLargeError{Path: path, Max: limit}
 	}
 	return b, nil
+}
+
+// ReadFile reads the whole file at path, opened as ReadFileLimit opens it:
+// on Windows so that a rename over it can still happen meanwhile.
+func ReadFile(path string) ([]byte, error) {
+	f, err := openShared(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }

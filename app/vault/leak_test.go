@@ -74,7 +74,13 @@ func TestNoSecretOnDisk(t *testing.T) {
 func checkNoLeak(t *testing.T, secrets SecretStore) {
 	root := t.TempDir()
 	sysTmp := os.TempDir()
-	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "TMPDIR"} {
+	// The folders the app could write to, moved under root: the XDG ones
+	// on Linux and the BSDs, APPDATA, LOCALAPPDATA, TMP and TEMP on
+	// Windows (HOME stays: the macOS keychain is found through it). The
+	// store gets an explicit folder, since only Linux and the BSDs read
+	// XDG_CONFIG_HOME.
+	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "TMPDIR",
+		"APPDATA", "LOCALAPPDATA", "TMP", "TEMP"} {
 		dir := filepath.Join(root, strings.ToLower(v))
 		if err := os.Mkdir(dir, 0o700); err != nil {
 			t.Fatal(err)
@@ -82,10 +88,7 @@ func checkNoLeak(t *testing.T, secrets SecretStore) {
 		t.Setenv(v, dir)
 	}
 	start := time.Now()
-	dir, err := DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := filepath.Join(root, "xdg_config_home", "keywarden")
 	s, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)

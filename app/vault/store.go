@@ -40,13 +40,18 @@ type Store struct {
 
 // DefaultDir returns the folder Keywarden keeps its metadata in:
 // os.UserConfigDir()/keywarden (on Linux $XDG_CONFIG_HOME/keywarden, else
-// ~/.config/keywarden).
+// ~/.config/keywarden). In a test program it returns ErrRealDataInTest
+// when that is the real user's folder (see guardTestDir).
 func DefaultDir() (string, error) {
 	base, err := os.UserConfigDir()
 	if err != nil {
 		return "", fmt.Errorf("find the config folder: %w", err)
 	}
-	return filepath.Join(base, "keywarden"), nil
+	dir := filepath.Join(base, "keywarden")
+	if err := guardTestDir(dir); err != nil {
+		return "", err
+	}
+	return dir, nil
 }
 
 // Open returns the store in dir, creating the folder (mode 0700) if needed
@@ -58,6 +63,9 @@ func Open(dir string) (*Store, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("vault: %w", err)
+	}
+	if err := guardTestDir(abs); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("vault: create the store folder: %w", err)
@@ -181,7 +189,7 @@ func (s *Store) RestoreBackup() (string, error) {
 // copyFile copies src to dst (which must not exist) through a temporary
 // file, flushed to disk.
 func (s *Store) copyFile(src, dst string) error {
-	b, err := os.ReadFile(src)
+	b, err := ReadFile(src)
 	if err != nil {
 		return err
 	}
@@ -189,7 +197,7 @@ func (s *Store) copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, dst); err != nil {
+	if err := rename(tmp, dst); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -265,7 +273,7 @@ func (s *Store) backup() error {
 		}
 		return nil
 	}
-	if err := os.Rename(tmp, s.BackupPath()); err != nil {
+	if err := rename(tmp, s.BackupPath()); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("keep the backup: %w", err)
 	}

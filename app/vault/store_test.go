@@ -176,17 +176,39 @@ func TestStore_FileModes(t *testing.T) {
 }
 
 func TestDefaultDir(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("XDG_CONFIG_HOME is Linux only")
-	}
+	// Each OS finds the config folder through its own variable.
 	base := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", base)
+	t.Setenv("XDG_CONFIG_HOME", base) // Linux and the BSDs
+	t.Setenv("AppData", base)         // Windows
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		t.Setenv("HOME", base)
+		base = filepath.Join(base, "Library", "Application Support")
+	}
 	got, err := DefaultDir()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := filepath.Join(base, "keywarden"); got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+func TestDefaultDir_refusesTheRealFolderInTests(t *testing.T) {
+	if realDefaultDir == "" {
+		t.Skip("this system has no config folder")
+	}
+	// A test that reaches the real folder by any way gets an error, and
+	// nothing is created there.
+	for _, dir := range []string{realDefaultDir, filepath.Join(realDefaultDir, "sub"), strings.ToUpper(realDefaultDir)} {
+		if _, err := Open(dir); !errors.Is(err, ErrRealDataInTest) {
+			t.Errorf("Open(%s) = %v, want ErrRealDataInTest", dir, err)
+		}
+	}
+	if err := guardTestDir(filepath.Join(t.TempDir(), "keywarden")); err != nil {
+		t.Errorf("a temporary folder was refused: %v", err)
+	}
+	if err := guardTestDir(realDefaultDir + "-other"); err != nil {
+		t.Errorf("a sibling of the real folder was refused: %v", err)
 	}
 }
 

@@ -1,0 +1,219 @@
+package tray
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+
+	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/review"
+)
+
+// Windows: a reminder is a balloon on Keywarden's own tray icon
+// (Shell_NotifyIcon with NIF_INFO), which Windows 10 and 11 show as a
+// toast under the app's name. A toast of our own would need an
+// AppUserModelID registered with a Start menu shortcut and COM, none of
+// which an unpackaged exe (or Wine) has. A balloon has no buttons:
+// a click on it is passed on as ActionOpen (unproven: under Wine 8.0 one
+// click opened nothing); snoozing is done in the window.
+
+// The tray icon fyne.io/systray adds: the class of its hidden window and
+// the icon's ID there (systray_windows.go in fyne.io/systray).
+const (
+	systrayClass  = "SystrayClass"
+	systrayIconID = 100
+	systrayMsg    = 0x0400 + 1 // WM_USER+1, its callback message
+)
+
+// Shell_NotifyIcon's values this file uses.
+const (
+	nimModify            = 0x1
+	nifInfo              = 0x10
+	niifInfo             = 0x1
+	niifWarning          = 0x2
+	ninBalloonTimeout    = 0x0400 + 4
+	ninBalloonUserClick  = 0x0400 + 5
+	gwlpWndProc          = ^uintptr(3) // GWLP_WNDPROC, -4
+	maxBalloonTitleChars = 63
+	maxBalloonTextChars  = 255
+)
+
+var (
+	shell32             = windows.NewLazySystemDLL("shell32.dll")
+	user32              = windows.NewLazySystemDLL("user32.dll")
+	procShellNotifyIcon = shell32.NewProc("Shell_NotifyIconW")
+	procSetWindowLong   = user32.NewProc("SetWindowLongPtrW")
+	procCallWindowProc  = user32.NewProc("CallWindowProcW")
+)
+
+// notifyIconData is NOTIFYICONDATAW (976 bytes on amd64). uTimeout and
+// uVersion share one field in C; laid out as two (as fyne.io/systray does),
+// the balloon's title lands two characters off and Wine shows it empty.
+type notifyIconData struct {
+	Size                       uint32
+	Wnd                        windows.HWND
+	ID, Flags, CallbackMessage uint32
+	Icon                       windows.Handle
+	Tip                        [128]uint16
+	State, StateMask           uint32
+	Info                       [256]uint16
+	TimeoutOrVersion           uint32
+	InfoTitle                  [64]uint16
+	InfoFlags                  uint32
+	GuidItem                   windows.GUID
+	BalloonIcon                windows.Handle
+}
+
+// errNoTrayIcon is returned while the tray icon a balloon needs is not
+// there (yet).
+var errNoTrayIcon = errors.New("no notification: Keywarden's tray icon is not there to show it")
+
+// balloons shows notifications as balloons on the tray icon, and passes
+// a click on one to onAction.
+type balloons struct {
+	onAction func(recordID, action string)
+
+	mu      sync.Mutex
+	hwnd    windows.HWND // systray's window, once found
+	oldProc uintptr      // its window procedure, before ours
+	last    string       // the record ID of the balloon showing
+	lastSet bool         // a balloon is showing
+}
+
+// platformNotifier returns the Windows notifier: balloons on the tray
+// icon. onAction gets ActionOpen when the person clicks one.
+func platformNotifier(onAction func(recordID, action string)) (Notifications, error) {
+	return &balloons{onAction: onAction}, nil
+}
+
+// Reminder shows rem as a balloon; a click on it asks to open the key.
+func (b *balloons) Reminder(rem remind.Reminder) error {
+	flags := uint32(niifInfo)
+	if rem.Severity >= review.Critical {
+		flags = niifWarning
+	}
+	return b.show(rem.Title, rem.Body, flags, rem.RecordID)
+}
+
+// Message shows a notification about no one key; clicking it opens the
+// window.
+func (b *balloons) Message(title, body string) error {
+	return b.show(title, body, niifInfo, "")
+}
+
+// show asks the shell to show a balloon, and returns an error if it did
+// not take it (then nothing was shown).
+func (b *balloons) show(title, body string, flags uint32, recordID string) error {
+	hwnd, err := b.window()
+	if err != nil {
+		return err
+	}
+	nid := notifyIconData{Wnd: hwnd, ID: systrayIconID, Flags: nifInfo, InfoFlags: flags, TimeoutOrVersion: 10000}
+	nid.Size = uint32(unsafe.Sizeof(nid))
+	copyUTF16(nid.InfoTitle[:], title, maxBalloonTitleChars)
+	copyUTF16(nid.Info[:], body, maxBalloonTextChars)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if r, _, err := procShellNotifyIcon.Call(nimModify, uintptr(unsafe.Pointer(&nid))); r == 0 {
+		return fmt.Errorf("no notification: Windows did not take it (%v)", err)
+	}
+	b.last, b.lastSet = recordID, true
+	return nil
+}
+
+// window finds systray's window in this process, once, and hooks its
+// window procedure to hear clicks on balloons.
+func (b *balloons) window() (windows.HWND, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.hwnd != 0 {
+		return b.hwnd, nil
+	}
+	hwnd := findOwnWindow(systrayClass)
+	if hwnd == 0 {
+		return 0, errNoTrayIcon
+	}
+	old, _, err := procSetWindowLong.Call(uintptr(hwnd), gwlpWndProc, windows.NewCallback(b.wndProc))
+	if old == 0 {
+		return 0, fmt.Errorf("no notification: hooking the tray icon's window: %v", err)
+	}
+	b.hwnd, b.oldProc = hwnd, old
+	return hwnd, nil
+}
+
+// wndProc sees the tray icon's messages before systray does, to catch
+// clicks on a balloon.
+func (b *balloons) wndProc(hwnd, msg, wParam, lParam uintptr) uintptr {
+	if msg == systrayMsg {
+		switch lParam & 0xffff {
+		case ninBalloonUserClick:
+			b.mu.Lock()
+			id, ok := b.last, b.lastSet
+			b.lastSet = false
+			b.mu.Unlock()
+			if ok && b.onAction != nil {
+				go b.onAction(id, ActionOpen)
+			}
+		case ninBalloonTimeout:
+			b.mu.Lock()
+			b.lastSet = false
+			b.mu.Unlock()
+		}
+	}
+	r, _, _ := procCallWindowProc.Call(b.oldProc, hwnd, msg, wParam, lParam)
+	return r
+}
+
+// findOwnWindow returns the first top-level window of this process with
+// the given class, or 0. One callback serves every call: Windows callbacks
+// made by Go are never freed.
+func findOwnWindow(class string) windows.HWND {
+	enum.mu.Lock()
+	defer enum.mu.Unlock()
+	enum.pid, enum.class, enum.found = windows.GetCurrentProcessId(), class, 0
+	_ = windows.EnumWindows(enumCallback(), nil) // stopping early reports an error
+	return enum.found
+}
+
+// enum is what findOwnWindow's callback looks for, and what it found.
+var enum struct {
+	mu    sync.Mutex
+	pid   uint32
+	class string
+	found windows.HWND
+}
+
+var enumCallback = sync.OnceValue(func() uintptr {
+	return windows.NewCallback(func(h windows.HWND, _ uintptr) uintptr {
+		var owner uint32
+		if _, err := windows.GetWindowThreadProcessId(h, &owner); err != nil || owner != enum.pid {
+			return 1
+		}
+		buf := make([]uint16, 64)
+		n, err := windows.GetClassName(h, &buf[0], int32(len(buf)))
+		if err == nil && windows.UTF16ToString(buf[:n]) == enum.class {
+			enum.found = h
+			return 0 // stop
+		}
+		return 1
+	})
+})
+
+// copyUTF16 writes s into dst as NUL-terminated UTF-16, cut to at most max
+// characters (with "…" when cut).
+func copyUTF16(dst []uint16, s string, max int) {
+	u, err := windows.UTF16FromString(strings.ReplaceAll(s, "\x00", ""))
+	if err != nil {
+		u = []uint16{0}
+	}
+	u = u[:len(u)-1] // without its NUL
+	if len(u) > max {
+		u = append(u[:max-1:max-1], '…')
+	}
+	copy(dst, u)
+	dst[min(len(u), len(dst)-1)] = 0
+}

@@ -1,0 +1,46 @@
+package vault
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"time"
+
+	"golang.org/x/sys/windows"
+)
+
+// openShared opens the file at path for reading, sharing delete access
+// too: Windows refuses to rename over (or
+// delete) a file, or any hard link of it, that is open without that share,
+// so a reader holding keys.json would make the next save fail.
+func openShared(path string) (*os.File, error) {
+	p, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	h, err := windows.CreateFile(p, windows.GENERIC_READ,
+		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
+		nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
+	if err != nil {
+		if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) || errors.Is(err, windows.ERROR_PATH_NOT_FOUND) {
+			err = fs.ErrNotExist
+		}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(h), path), nil
+}
+
+// rename is os.Rename, tried again for up to a second while another
+// program (a virus scanner, a backup or search indexer) holds the file open
+// without sharing delete access.
+func rename(from, to string) error {
+	var err error
+	for delay := 10 * time.Millisecond; delay < time.Second; delay *= 2 {
+		err = os.Rename(from, to)
+		if !errors.Is(err, windows.ERROR_SHARING_VIOLATION) && !errors.Is(err, windows.ERROR_ACCESS_DENIED) {
+			return err
+		}
+		time.Sleep(delay)
+	}
+	return err
+}
