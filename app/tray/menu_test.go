@@ -48,14 +48,14 @@ func TestBuildModel(t *testing.T) {
 		},
 		{
 			name:      "a key expiring within 30 days: its reminder is due though its finding is only information",
-			records:   []vault.Record{taxKey(expiring(t0.Add(20 * day)))},
+			records:   []vault.Record{taxKey(longLived, expiring(t0.Add(20*day)))},
 			attention: true,
 			tooltip:   "Keywarden: 1 key needs attention",
 			labels:    []string{"Key “koinly-tax” expires in 20 days"},
 		},
 		{
 			name:    "a snooze takes a reminder-only key out of the menu",
-			records: []vault.Record{taxKey(expiring(t0.Add(20 * day)))},
+			records: []vault.Record{taxKey(longLived, expiring(t0.Add(20*day)))},
 			state:   remind.State{Snoozes: map[string]remind.Snooze{"k1": {Until: t0.Add(day)}}},
 			tooltip: "Keywarden: your key looks fine",
 		},

@@ -32,10 +32,13 @@ const (
 // mainWindow is the one window: a body that shows one screen at a time,
 // and a status line with a busy indicator below it.
 type mainWindow struct {
-	env  Env
-	win  fyne.Window
-	keys *keys.Service
-	clip *clipGuard
+	env Env
+	win fyne.Window
+	// closeWin closes the window (and so ends the window process): win.Close,
+	// or a stand-in in tests.
+	closeWin func()
+	keys     *keys.Service
+	clip     *clipGuard
 	// ctx lives as long as the window: closing it cancels the work in
 	// flight (checks), whose results would have nowhere to go.
 	ctx    context.Context
@@ -80,6 +83,7 @@ func newMainWindow(env Env) *mainWindow {
 	env.App.Settings().SetTheme(newAppTheme())
 	mw.win = env.App.NewWindow(env.title())
 	mw.win.SetIcon(env.App.Metadata().Icon)
+	mw.closeWin = mw.win.Close
 	mw.clip = newClipGuard(env.App.Clipboard())
 
 	mw.activity = widget.NewActivity()
@@ -96,6 +100,7 @@ func newMainWindow(env Env) *mainWindow {
 	ctrl := fyne.KeyModifierShortcutDefault
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, func(fyne.Shortcut) { mw.onNewKey() })
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
+	mw.win.SetCloseIntercept(mw.onCloseRequest)
 	mw.win.SetOnClosed(func() {
 		mw.cancel()
 		mw.clip.clearNow()
@@ -104,6 +109,16 @@ func newMainWindow(env Env) *mainWindow {
 	mw.win.Resize(fyne.NewSize(900, 620))
 	mw.reload()
 	return mw
+}
+
+// onCloseRequest closes the window, after asking when the wizard holds
+// pasted keys that closing would lose.
+func (mw *mainWindow) onCloseRequest() {
+	if mw.wizard != nil {
+		mw.wizard.AskDiscard(mw.closeWin)
+		return
+	}
+	mw.closeWin()
 }
 
 // onTryDemo returns the empty state's demo action, or nil in demo mode.

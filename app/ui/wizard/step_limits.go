@@ -164,7 +164,8 @@ func (s *limitStep) openCalendar() {
 }
 
 // prefill copies the restrictions of the key being replaced. An expiry
-// becomes the same lifetime counted from today.
+// becomes the same lifetime (in days, from the day it was made) counted
+// from today.
 func (s *limitStep) prefill(r vault.Restrictions, created time.Time) {
 	s.ips.SetText(strings.Join(r.IPAllowlist, "\n"))
 	s.nonce.SetText(strconv.Itoa(r.NonceWindow))
@@ -175,7 +176,7 @@ func (s *limitStep) prefill(r vault.Restrictions, created time.Time) {
 		s.setting = false
 		s.expiryDirty = true
 	case !created.IsZero() && r.Expires.After(created):
-		days := int(r.Expires.Sub(created).Hours()/24 + 0.5)
+		days := lifetimeDays(created, r.Expires, s.w.loc())
 		s.setExpiry(startOfDay(s.w.now(), s.w.loc()).AddDate(0, 0, max(days, 1)))
 		s.expiryDirty = true
 	}

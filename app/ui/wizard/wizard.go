@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -82,6 +83,9 @@ type Wizard struct {
 	keys   *keyStep
 	twofa  *twofaStep
 	verify *verifyStep
+
+	// discard is the last "discard the pasted keys?" question shown.
+	discard *dialog.ConfirmDialog
 
 	// do runs UI work posted from a goroutine: fyne.Do, or a queue the
 	// tests drain on their own goroutine.
@@ -186,11 +190,56 @@ func (w *Wizard) onNext() {
 }
 
 func (w *Wizard) onCancelTapped() {
+	w.AskDiscard(w.cancelNow)
+}
+
+// cancelNow leaves the wizard without asking.
+func (w *Wizard) cancelNow() {
 	w.verify.stop()
 	if w.onCancel != nil {
 		w.onCancel()
 	}
 }
+
+// HoldsKeys reports whether the wizard holds something pasted that is not
+// saved yet (the key pair, a 2FA seed or password): Kraken shows a private
+// key once, so leaving would lose it.
+func (w *Wizard) HoldsKeys() bool {
+	if w.verify.saved {
+		return false
+	}
+	for _, e := range []*widget.Entry{w.keys.apiKey, w.keys.privateKey, w.twofa.seed, w.twofa.password} {
+		if strings.TrimSpace(e.Text) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// AskDiscard runs leave at once when nothing pasted would be lost, and
+// otherwise only after the person agrees to discard the pasted keys.
+func (w *Wizard) AskDiscard(leave func()) {
+	if !w.HoldsKeys() {
+		leave()
+		return
+	}
+	w.discard = dialog.NewConfirm("Discard the pasted key?",
+		"Kraken shows a private key only once. If you leave now, the key you pasted is not kept: "+
+			"you would have to delete it on the website and make a new one.",
+		func(yes bool) {
+			if yes {
+				leave()
+			}
+		}, w.d.Window)
+	w.discard.SetConfirmText("Discard it")
+	w.discard.SetDismissText("Keep editing")
+	w.discard.SetConfirmImportance(widget.DangerImportance)
+	w.discard.Show()
+}
+
+// DiscardDialog returns the last "discard the pasted keys?" question shown,
+// or nil; for tests.
+func (w *Wizard) DiscardDialog() *dialog.ConfirmDialog { return w.discard }
 
 // refreshNav enables Back, Next and Save as the current step allows, and
 // says why Next is disabled.
