@@ -20,7 +20,7 @@ test: deps-test vet
 
 # The packages without Fyne's GL driver, vetted for macOS and Windows too.
 PORTABLE = ./kraken/... ./app/vault/... ./app/review/... ./app/remind/... ./app/check/... \
-	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/...
+	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/... ./app/quietlocale/...
 
 ## lint: go vet for three OSes, and staticcheck
 lint: vet
