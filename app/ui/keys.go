@@ -55,7 +55,7 @@ func newKeysList(mw *mainWindow) *keysList {
 	k.add = widget.NewButtonWithIcon("Add a key", theme.ContentAddIcon(), mw.onNewKey)
 	k.add.Importance = widget.HighImportance
 	k.checkAll = widget.NewButtonWithIcon("Check all", theme.ViewRefreshIcon(), mw.onCheckAll)
-	k.prefs = widget.NewButtonWithIcon("", theme.SettingsIcon(), mw.showSettings)
+	k.prefs = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), mw.showSettings)
 	k.count = widget.NewLabel("")
 	k.none = newWrapped("")
 	k.none.Alignment = fyne.TextAlignCenter

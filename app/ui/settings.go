@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"strconv"
 
@@ -20,7 +21,10 @@ type settingsScreen struct {
 	mw *mainWindow
 
 	back            *widget.Button
-	readOnly, risky *widget.Entry
+	readOnly, risky *commitEntry
+	idleClose       *commitEntry
+	saveButton      *widget.Button
+	problem         *widget.Label // why a typed value was not saved
 	notifications   *widget.Check
 	startAtLogin    *widget.Check
 	guardState      *widget.Label
@@ -40,12 +44,25 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	p := mw.snap.Settings
 	s.back = widget.NewButtonWithIcon("Keys", theme.NavigateBackIcon(), mw.showList)
 
-	s.readOnly = daysEntry(p.ReadOnlyDays, func(n int) { s.save(func(st *keys.Settings) { st.ReadOnlyDays = n }) })
-	s.risky = daysEntry(p.RiskyDays, func(n int) { s.save(func(st *keys.Settings) { st.RiskyDays = n }) })
+	s.readOnly = newCommitEntry(strconv.Itoa(p.ReadOnlyDays), func(string) { s.commit() })
+	s.risky = newCommitEntry(strconv.Itoa(p.RiskyDays), func(string) { s.commit() })
+	s.idleClose = newCommitEntry(keys.FormatIdleClose(p.IdleCloseMinutes), func(string) { s.commit() })
+	for _, e := range []*commitEntry{s.readOnly, s.risky} {
+		e.Validator = func(v string) error { _, err := keys.ParseReviewDays(v); return err }
+	}
+	s.idleClose.Validator = func(v string) error { _, err := keys.ParseIdleClose(v); return err }
+	s.saveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.commit)
+	s.problem = newWrapped("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Hide()
 	reviewForm := widget.NewForm(
 		widget.NewFormItem("Keys that only read", s.readOnly),
 		widget.NewFormItem("Keys that trade or move money", s.risky),
 	)
+	reviewForm.Items[0].HintText = "1 to 365 days"
+	reviewForm.Items[1].HintText = "1 to 365 days"
+	idleForm := widget.NewForm(widget.NewFormItem("Minutes without input", s.idleClose))
+	idleForm.Items[0].HintText = "1 to 1440, or never"
 
 	s.notifications = widget.NewCheck("Remind me from the tray when a key is due or about to expire", nil)
 	s.notifications.SetChecked(p.Notifications)
@@ -74,6 +91,10 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 		newHeading("Review every (days)"),
 		newWrapped("How often a key without its own interval is due for review. Keys that can trade or move money deserve a look more often."),
 		reviewForm,
+		widget.NewSeparator(), newHeading("Close the window when idle"),
+		newWrapped("The window closes itself after this many minutes without input, so key facts do not stay on screen and the idle window costs nothing; the tray part stays, and Open Keywarden brings back the same screen. It never closes while you are adding a key or a check runs."),
+		idleForm,
+		container.NewHBox(s.saveButton), s.problem,
 		widget.NewSeparator(), newHeading("Reminders"), s.notifications,
 		widget.NewSeparator(), newHeading("Start at login"), s.startAtLogin, loginHint,
 		widget.NewSeparator(), newHeading("App 2FA"), s.guardState, container.NewHBox(s.guardButton),
@@ -88,22 +109,39 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	return s
 }
 
-// daysEntry edits a number of days, saving each valid value as it is typed.
-func daysEntry(days int, set func(int)) *widget.Entry {
-	e := widget.NewEntry()
-	e.SetText(strconv.Itoa(days))
-	e.Validator = func(s string) error {
-		if s == "" {
-			return validDays("0")
+// commit saves the typed values (review days, idle close) when all are
+// valid and one differs from what is stored; otherwise it says what is
+// wrong and saves nothing. It runs on leaving a field, on Enter and on Save.
+func (s *settingsScreen) commit() {
+	readOnly, err1 := keys.ParseReviewDays(s.readOnly.Text)
+	risky, err2 := keys.ParseReviewDays(s.risky.Text)
+	idle, err3 := keys.ParseIdleClose(s.idleClose.Text)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		for _, e := range []*commitEntry{s.readOnly, s.risky, s.idleClose} {
+			_ = e.Validate()
 		}
-		return validDays(s)
+		s.problem.SetText("Not saved: " + keys.UserMessage(firstError(err1, err2, err3)))
+		s.problem.Show()
+		return
 	}
-	e.OnChanged = func(s string) {
-		if n, err := strconv.Atoi(s); err == nil && validDays(s) == nil {
-			set(n)
+	s.problem.Hide()
+	cur := s.mw.snap.Settings
+	if readOnly == cur.ReadOnlyDays && risky == cur.RiskyDays && idle == cur.IdleCloseMinutes {
+		return
+	}
+	s.save(func(st *keys.Settings) {
+		st.ReadOnlyDays, st.RiskyDays, st.IdleCloseMinutes = readOnly, risky, idle
+	})
+}
+
+// firstError returns the first non-nil error.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	return e
+	return nil
 }
 
 func (s *settingsScreen) onStartAtLogin(on bool) {

@@ -91,7 +91,7 @@ func newMainWindow(env Env) *mainWindow {
 	mw.status = newTruncated("")
 	mw.status.Hide()
 	mw.list = newKeysList(mw)
-	mw.empty = newEmptyState(mw.onNewKey, mw.onTryDemo(), func() { mw.openURL(KrakenAPISettingsURL) })
+	mw.empty = newEmptyState(mw.onNewKey, mw.onTryDemo(), func() { mw.openURL(KrakenAPISettingsURL) }, mw.showSettings)
 	mw.body = container.NewStack(mw.list.content)
 	statusBar := container.NewBorder(nil, nil, mw.activity, nil, mw.status)
 	mw.root = container.NewBorder(nil, statusBar, nil, nil, mw.body)
