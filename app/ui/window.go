@@ -70,6 +70,7 @@ type mainWindow struct {
 	damaged     *damagedDialog
 	lastMessage string
 
+	idle     *idleCloser
 	activity *widget.Activity
 	status   *widget.Label
 	jobs     int          // background jobs running, on the UI goroutine
@@ -95,13 +96,15 @@ func newMainWindow(env Env) *mainWindow {
 	mw.body = container.NewStack(mw.list.content)
 	statusBar := container.NewBorder(nil, nil, mw.activity, nil, mw.status)
 	mw.root = container.NewBorder(nil, statusBar, nil, nil, mw.body)
-	mw.win.SetContent(mw.root)
+	mw.idle = newIdleCloser(mw)
+	mw.win.SetContent(newActivityLayer(mw.root, mw.idle.touch))
 
 	ctrl := fyne.KeyModifierShortcutDefault
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, func(fyne.Shortcut) { mw.onNewKey() })
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
 	mw.win.SetCloseIntercept(mw.onCloseRequest)
 	mw.win.SetOnClosed(func() {
+		mw.idle.stop()
 		mw.cancel()
 		mw.clip.clearNow()
 	})
@@ -150,6 +153,7 @@ func (mw *mainWindow) onFind() {
 func (mw *mainWindow) background(what string, work func() func()) {
 	mw.jobs++
 	mw.pending.Add(1)
+	mw.idle.touch()
 	mw.activity.Show()
 	mw.activity.Start()
 	mw.root.Refresh()
@@ -275,6 +279,7 @@ func (mw *mainWindow) render() {
 
 // show puts one screen in the body.
 func (mw *mainWindow) show(v view, id string, content fyne.CanvasObject) {
+	mw.idle.touch()
 	mw.view, mw.viewID = v, id
 	mw.body.Objects = []fyne.CanvasObject{content}
 	mw.body.Refresh()
