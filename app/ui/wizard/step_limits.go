@@ -20,7 +20,7 @@ import (
 type limitStep struct {
 	w *Wizard
 
-	ips   *widget.Entry
+	ips   *tabOutEntry
 	ipMsg *widget.Label
 
 	expiry      *widget.Entry  // YYYY-MM-DD
@@ -42,7 +42,7 @@ type limitStep struct {
 
 func newLimitStep(w *Wizard) *limitStep {
 	s := &limitStep{w: w}
-	s.ips = widget.NewMultiLineEntry()
+	s.ips = newTabOutEntry()
 	s.ips.SetPlaceHolder("203.0.113.7\n198.51.100.0/24")
 	s.ips.SetMinRowsVisible(3)
 	s.ips.OnChanged = func(string) { s.changed() }

@@ -46,3 +46,21 @@ func note() *widget.Label {
 func fieldTitle(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
+
+// tabOutEntry is a multi-line entry that leaves Tab and Shift+Tab to move
+// the focus, so the keyboard is not trapped in it; Enter still starts a
+// new line.
+type tabOutEntry struct {
+	widget.Entry
+}
+
+func newTabOutEntry() *tabOutEntry {
+	e := &tabOutEntry{}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab reports false: Tab moves to the next field.
+func (e *tabOutEntry) AcceptsTab() bool { return false }
