@@ -52,7 +52,10 @@ type idleCloser struct {
 
 func newIdleCloser(mw *mainWindow) *idleCloser {
 	c := &idleCloser{mw: mw, last: mw.env.now()}
-	mw.win.Canvas().SetOnTypedKey(func(*fyne.KeyEvent) { c.touch() })
+	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		c.touch()
+		mw.onCanvasKey(ev)
+	})
 	mw.win.Canvas().SetOnTypedRune(func(rune) { c.touch() })
 	mw.env.App.Lifecycle().SetOnEnteredForeground(c.touch)
 	return c
@@ -121,6 +124,14 @@ func (c *idleCloser) noticeFocus() {
 	if f != c.focus || text != c.focusText {
 		c.focus, c.focusText = f, text
 		c.touch()
+	}
+}
+
+// onCanvasKey acts on a key that reached no focused widget: Enter goes on
+// in the wizard.
+func (mw *mainWindow) onCanvasKey(ev *fyne.KeyEvent) {
+	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && mw.wizard != nil {
+		mw.wizard.Next()
 	}
 }
 

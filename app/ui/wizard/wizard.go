@@ -124,6 +124,10 @@ func New(d Deps, replaces *vault.Record, onSave func(Result) error, onCancel fun
 	for _, s := range w.steps {
 		w.scrolls = append(w.scrolls, container.NewVScroll(container.NewPadded(s.content())))
 	}
+	for _, e := range []*widget.Entry{w.names.usedBy, w.names.name, w.limits.expiry, w.limits.nonce,
+		w.keys.apiKey, w.keys.privateKey, w.twofa.code, w.twofa.seed, w.twofa.password} {
+		e.OnSubmitted = func(string) { w.onNext() } // Enter goes on, as Next does
+	}
 	if replaces != nil {
 		w.prefill(*replaces)
 	} else {
@@ -178,6 +182,29 @@ func (w *Wizard) show(i int) {
 	w.body.Objects = []fyne.CanvasObject{w.scrolls[i]}
 	w.body.Refresh()
 	w.refreshNav()
+}
+
+// reveal scrolls the current step so that o, one of its objects, is in
+// view.
+func (w *Wizard) reveal(o fyne.CanvasObject) {
+	sc := w.scrolls[w.current]
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc.Content).Y
+	bottom := top + o.Size().Height
+	switch {
+	case top < sc.Offset.Y:
+		sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, top))
+	case bottom > sc.Offset.Y+sc.Size().Height:
+		sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, bottom-sc.Size().Height))
+	}
+}
+
+// Next goes to the next step when the current one is done, as the Next
+// button does; the window calls it for Enter when nothing has the focus.
+func (w *Wizard) Next() {
+	if !w.next.Hidden && !w.next.Disabled() {
+		w.onNext()
+	}
 }
 
 // onNext goes to the next step when the current one is done.
