@@ -14,6 +14,7 @@ import (
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // Title is the main window's title.
@@ -40,6 +41,9 @@ type Env struct {
 	// Demo marks the demo mode: the title says so and the empty state does
 	// not offer to start another demo.
 	Demo bool
+	// Website, in demo mode, stands in for Kraken's API page: the wizard
+	// makes its key there and the revoke runbook deletes one; nil elsewhere.
+	Website DemoWebsite
 	// StartAtLogin turns starting at login on or off; nil disables the
 	// setting until the tray provides it.
 	StartAtLogin func(on bool) error
@@ -53,6 +57,12 @@ type Env struct {
 	// TellTray tells the tray part that the reminders file changed (a
 	// snooze, a background-check choice); nil does nothing.
 	TellTray func()
+}
+
+// DemoWebsite is the demo's simulated website (demo.Website).
+type DemoWebsite interface {
+	MakeKey(name string, perms []kraken.Permission, ips []string, expires time.Time, nonceWindow int) (apiKey, privateKey string)
+	DeleteKey(recordID string) error
 }
 
 // NewMainWindow builds the main window over env and starts loading the key

@@ -36,7 +36,7 @@ func newDemoFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(d.Close)
 	f := &fixture{t: t, app: test.NewTempApp(t), store: d.Store, secrets: d.Secrets, ex: d.Exchange}
-	f.env = Env{App: f.app, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner, Demo: true}
+	f.env = Env{App: f.app, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner, Demo: true, Website: d.Website()}
 	return f.open()
 }
 

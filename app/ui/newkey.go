@@ -39,6 +39,9 @@ func (mw *mainWindow) openWizard(replaces *vault.Record) {
 		Now:      mw.env.now,
 		OpenURL:  mw.openURL,
 	}
+	if mw.env.Website != nil {
+		deps.DemoSite = mw.env.Website.MakeKey
+	}
 	onCancel := func() {
 		mw.wizard = nil
 		mw.view = backTo

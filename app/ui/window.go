@@ -95,7 +95,7 @@ func newMainWindow(env Env) *mainWindow {
 	mw.empty = newEmptyState(mw.onNewKey, mw.onTryDemo(), func() { mw.openURL(KrakenAPISettingsURL) }, mw.showSettings)
 	mw.body = container.NewStack(mw.list.content)
 	statusBar := container.NewBorder(nil, nil, mw.activity, nil, mw.status)
-	mw.root = container.NewBorder(nil, statusBar, nil, nil, mw.body)
+	mw.root = container.NewBorder(demoBanner(env.Demo), statusBar, nil, nil, mw.body)
 	mw.idle = newIdleCloser(mw)
 	mw.win.SetContent(newActivityLayer(mw.root, mw.idle.touch))
 
@@ -109,9 +109,28 @@ func newMainWindow(env Env) *mainWindow {
 		mw.clip.clearNow()
 	})
 	atExit(mw.clip.clearNow)
-	mw.win.Resize(fyne.NewSize(900, 620))
+	size := fyne.NewSize(900, 620)
+	if env.Demo {
+		// Smaller, so that it does not sit exactly over the real window
+		// (Fyne cannot place a window).
+		size = fyne.NewSize(840, 580)
+	}
+	mw.win.Resize(size)
 	mw.reload()
 	return mw
+}
+
+// demoBanner says "demo" inside the window, not only in its title; nil
+// outside demo mode.
+func demoBanner(demo bool) fyne.CanvasObject {
+	if !demo {
+		return nil
+	}
+	l := widget.NewLabelWithStyle("DEMO · sample keys over a simulated exchange; nothing here touches your real keys",
+		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.Importance = widget.WarningImportance
+	l.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(l, widget.NewSeparator())
 }
 
 // onCloseRequest closes the window, after asking when the wizard holds

@@ -2,11 +2,14 @@ package wizard
 
 import (
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
+	"github.com/keywarden/keywarden/kraken/krakentest"
 )
 
 // keyboard drives the wizard's window with the keyboard alone: Tab moves
@@ -106,6 +109,41 @@ func TestWizard_keyboardOnly(t *testing.T) {
 	k.press(fyne.KeySpace)
 	h.wait()
 	if s := h.savedResults(); len(s) != 1 || s[0].Record.Restrictions.IPAllowlist[0] != "203.0.113.7" {
+		t.Fatalf("saved %+v", s)
+	}
+}
+
+// In the demo, the simulated website makes the key after the checklist and
+// the next step pastes its pair: the wizard completes without an exchange
+// account.
+func TestWizard_demoSiteCompletes(t *testing.T) {
+	h := newHarness(t, nil)
+	h.wz.d.DemoSite = func(name string, perms []kraken.Permission, ips []string, expires time.Time, nonce int) (string, string) {
+		k := h.ex.AddKey(krakentest.Key{Name: name, Permissions: perms, IPAllowlist: ips, ValidUntil: expires, NonceWindow: nonce})
+		return k.APIKey, k.PrivateKey
+	}
+	h.wz = New(h.wz.d, nil, h.onSave, func() {})
+	h.wz.do = func(f func()) { h.posted <- f }
+	h.win.SetContent(h.wz.Content())
+	h.fillStep1("koinly-tax-import", "Koinly", vault.PurposeTaxImport)
+	h.next()
+	h.next()
+	h.next()
+	if h.wz.site.demo == nil {
+		t.Fatal("no simulated website in demo mode")
+	}
+	test.Tap(h.wz.site.demo)
+	h.next()
+	if h.wz.keys.demoPaste.Hidden {
+		t.Fatal("no demo pair to paste")
+	}
+	test.Tap(h.wz.keys.demoPaste)
+	h.next()
+	h.next()
+	h.wait()
+	test.Tap(h.wz.save)
+	h.wait()
+	if s := h.savedResults(); len(s) != 1 || s[0].Readback == nil || s[0].Readback.Outcome != vault.OutcomeOK {
 		t.Fatalf("saved %+v", s)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/kraken"
@@ -24,6 +25,7 @@ type keyStep struct {
 	apiMsg     *widget.Label
 	privateKey *widget.Entry // masked
 	privMsg    *widget.Label
+	demoPaste  *widget.Button // demo mode: pastes the simulated website's pair
 
 	box *fyne.Container
 }
@@ -46,6 +48,12 @@ func newKeyStep(w *Wizard) *keyStep {
 		wrapped("The longer one (88 characters), shown only once. It goes to your system keyring when you save, never to a file."),
 		s.privateKey, s.privMsg,
 	)
+	s.demoPaste = widget.NewButtonWithIcon("Paste the demo pair", theme.ContentPasteIcon(), func() {
+		s.apiKey.SetText(w.demoPair[0])
+		s.privateKey.SetText(w.demoPair[1])
+	})
+	s.demoPaste.Hide()
+	s.box.Add(container.NewHBox(s.demoPaste))
 	return s
 }
 

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // APISettingsURL is the website page where API keys are made.
@@ -31,6 +32,10 @@ type Deps struct {
 	Existing func() []vault.Record // current records: unique names, "this service already holds a key"
 	Now      func() time.Time
 	OpenURL  func(url string) // opens the exchange's API settings page
+	// DemoSite, in demo mode only, makes the key on the simulated website
+	// as the checklist describes it and returns the pair the website shows,
+	// so the demo's wizard has something to paste; nil elsewhere.
+	DemoSite func(name string, perms []kraken.Permission, ips []string, expires time.Time, nonceWindow int) (apiKey, privateKey string)
 }
 
 // Result is what the wizard hands over to be saved: the record for the
@@ -83,6 +88,9 @@ type Wizard struct {
 	keys   *keyStep
 	twofa  *twofaStep
 	verify *verifyStep
+
+	// demoPair is the pair the demo's simulated website made, to paste.
+	demoPair [2]string
 
 	// discard is the last "discard the pasted keys?" question shown.
 	discard *dialog.ConfirmDialog
