@@ -180,3 +180,20 @@ func TestMainWindow_closeAsksBeforeDiscardingPastedKeys(t *testing.T) {
 		t.Errorf("\"Discard it\" did not close the window (closed %d)", closed)
 	}
 }
+
+// A result's status line goes when the person moves to another screen:
+// stale lines do not stay and squeeze the wizard.
+func TestMainWindow_statusLineClearsOnAnotherScreen(t *testing.T) {
+	f := newDemoFixture(t)
+	rec := f.mw.records[0]
+	f.mw.showDetail(rec.ID)
+	f.mw.notice("Saved " + rec.Name + ".")
+	f.mw.render() // the same screen drawn again keeps it
+	if f.mw.status.Hidden {
+		t.Fatal("redrawing the same screen dropped the result's line")
+	}
+	f.mw.onNewKey()
+	if !f.mw.status.Hidden {
+		t.Errorf("the wizard opens under a stale status line %q", f.mw.status.Text)
+	}
+}

@@ -299,6 +299,9 @@ func (mw *mainWindow) render() {
 // show puts one screen in the body.
 func (mw *mainWindow) show(v view, id string, content fyne.CanvasObject) {
 	mw.idle.touch()
+	if mw.jobs == 0 && (v != mw.view || id != mw.viewID) {
+		mw.notice("") // a result's line belongs to the screen it happened on
+	}
 	mw.view, mw.viewID = v, id
 	mw.body.Objects = []fyne.CanvasObject{content}
 	mw.body.Refresh()

@@ -40,7 +40,7 @@ func newNameStep(w *Wizard) *nameStep {
 	}
 	s.purpose = widget.NewRadioGroup(labels, func(string) { s.purposeChanged() })
 	s.purpose.Required = true
-	s.purpose.Horizontal = true
+	s.purpose.Horizontal = false // one per line: the step fits a 640-pixel window
 	s.purposeInfo = wrapped("")
 
 	s.name = widget.NewEntry()
