@@ -134,7 +134,6 @@ func findingsView(fs []review.Finding) fyne.CanvasObject {
 		lines := tightVBox(title, newWrapped(f.Detail))
 		if f.NextStep != "" {
 			next := newWrapped("Next step: " + f.NextStep)
-			next.Importance = widget.LowImportance // a hint: grey, not italic (an italic face is one more font in memory)
 			lines.Add(next)
 		}
 		box.Add(container.NewBorder(nil, nil, lineIcon(severityIcon(f.Severity)), nil, lines))

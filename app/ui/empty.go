@@ -63,7 +63,6 @@ func newEmptyState(onAdd, onDemo, onWebsite, onSettings func()) *emptyState {
 	e.settings = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), onSettings)
 	settingsHint := newWrapped("Want app 2FA before your first key? Turn it on in Settings.")
 	settingsHint.Alignment = fyne.TextAlignCenter
-	settingsHint.Importance = widget.LowImportance // a hint: grey, not italic (an italic face is one more font in memory)
 	body := container.NewVBox(container.NewCenter(icon), title, intro, steps, container.NewCenter(buttons),
 		container.NewCenter(e.settings), settingsHint)
 	if onDemo != nil {
@@ -71,7 +70,6 @@ func newEmptyState(onAdd, onDemo, onWebsite, onSettings func()) *emptyState {
 		hint := newWrapped("No Kraken account at hand? The demo opens a separate window with sample keys in every state, " +
 			"over a simulated exchange. It never touches your keys.")
 		hint.Alignment = fyne.TextAlignCenter
-		hint.Importance = widget.LowImportance // a hint: grey, not italic (an italic face is one more font in memory)
 		body.Add(container.NewCenter(e.demo))
 		body.Add(hint)
 	}

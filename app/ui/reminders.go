@@ -55,7 +55,6 @@ func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
 	s.useDefault = widget.NewButton("Back to the default", s.onUseDefault)
 	s.useDefault.Hide()
 	note := newWrapped(remind.NonceRaceNote)
-	note.Importance = widget.LowImportance // a hint: grey, not italic (an italic face is one more font in memory)
 	s.problem = newWrapped("")
 	s.problem.Importance = widget.WarningImportance
 	s.problem.Hide()

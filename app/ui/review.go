@@ -49,7 +49,6 @@ func newReviewScreen(mw *mainWindow, rec vault.Record) *reviewScreen {
 	s.services, q2 = wrappedCheck("It is still used only by "+services+".", s.onAnswer)
 	s.minimal, q3 = wrappedCheck("Its permissions are still the least the job needs ("+perms+").", s.onAnswer)
 	s.hint = newWrapped("")
-	s.hint.Importance = widget.LowImportance // a hint: grey, not italic (an italic face is one more font in memory)
 
 	s.markReviewed = widget.NewButtonWithIcon("Mark reviewed", theme.ConfirmIcon(), s.onMarkReviewed)
 	s.markReviewed.Importance = widget.HighImportance

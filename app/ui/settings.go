@@ -75,7 +75,6 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 		s.startAtLogin.Disable()
 		loginHint.SetText("Comes with the tray.")
 	}
-	loginHint.Importance = widget.LowImportance // a hint: grey, not italic (an italic face is one more font in memory)
 
 	s.guardState = newWrapped("")
 	s.guardButton = widget.NewButton("", s.onGuard)
