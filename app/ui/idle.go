@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
@@ -21,8 +22,9 @@ import (
 //
 // Fyne has no window-wide input hook, so "input" is what the window can
 // see: the pointer moving over it (activityLayer), keys the canvas gets,
-// the focus moving or the focused field's text changing, a screen or a
-// job starting, and the app coming to the foreground.
+// the focus moving, the focused field's text changing or the screen
+// scrolling (looked at once a minute), a screen or a job starting, and the
+// app coming to the foreground.
 
 // windowStateName is the file, beside keys.json, that keeps the screen an
 // idle close left, for the next start.
@@ -46,6 +48,7 @@ type idleCloser struct {
 	last      time.Time // the last input seen
 	focus     fyne.Focusable
 	focusText string
+	scrolled  float32 // the screen's scroll offsets, summed
 	timer     *time.Timer
 	closed    bool
 }
@@ -121,10 +124,27 @@ func (c *idleCloser) noticeFocus() {
 	case *commitEntry:
 		text = e.Text
 	}
-	if f != c.focus || text != c.focusText {
-		c.focus, c.focusText = f, text
+	scrolled := scrollSum(c.mw.body)
+	if f != c.focus || text != c.focusText || scrolled != c.scrolled {
+		c.focus, c.focusText, c.scrolled = f, text, scrolled
 		c.touch()
 	}
+}
+
+// scrollSum adds up the offsets of the scroll containers under o, so
+// scrolling with the wheel (which no widget reports) counts as input.
+func scrollSum(o fyne.CanvasObject) float32 {
+	switch t := o.(type) {
+	case *fyne.Container:
+		var sum float32
+		for _, ch := range t.Objects {
+			sum += scrollSum(ch)
+		}
+		return sum
+	case *container.Scroll:
+		return t.Offset.X + t.Offset.Y + scrollSum(t.Content)
+	}
+	return 0
 }
 
 // onCanvasKey acts on a key that reached no focused widget: Enter goes on

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/keywarden/keywarden/app/keys"
@@ -52,7 +53,14 @@ func TestIdleCloser_closesAfterTheSetTimeAndComesBackToTheSameScreen(t *testing.
 	if *closed != 0 {
 		t.Fatal("closed 9 minutes after the pointer moved")
 	}
+	// Scrolling the screen is input too, seen at the next look.
+	f.mw.detail.scroll.ScrollToOffset(fyne.NewPos(0, 40))
 	clock.advance(time.Minute)
+	f.mw.idle.check()
+	if *closed != 0 {
+		t.Fatal("closed though the screen was scrolled")
+	}
+	clock.advance(10 * time.Minute)
 	f.mw.idle.check()
 	if *closed != 1 {
 		t.Fatalf("not closed after 10 minutes without input (closed %d)", *closed)
