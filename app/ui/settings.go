@@ -12,6 +12,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/ui/guardui"
+	"github.com/keywarden/keywarden/app/ui/wheel"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -25,6 +26,7 @@ type settingsScreen struct {
 	idleClose       *commitEntry
 	saveButton      *widget.Button
 	problem         *widget.Label // why a typed value was not saved
+	scroll          *container.Scroll
 	notifications   *widget.Check
 	startAtLogin    *widget.Check
 	guardState      *widget.Label
@@ -56,12 +58,12 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Hide()
 	reviewForm := widget.NewForm(
-		widget.NewFormItem("Keys that only read", s.readOnly),
-		widget.NewFormItem("Keys that trade or move money", s.risky),
+		widget.NewFormItem("Keys that only read", wheel.Pass(s.readOnly, s.page)),
+		widget.NewFormItem("Keys that trade or move money", wheel.Pass(s.risky, s.page)),
 	)
 	reviewForm.Items[0].HintText = "1 to 365 days"
 	reviewForm.Items[1].HintText = "1 to 365 days"
-	idleForm := widget.NewForm(widget.NewFormItem("Minutes without input", s.idleClose))
+	idleForm := widget.NewForm(widget.NewFormItem("Minutes without input", wheel.Pass(s.idleClose, s.page)))
 	idleForm.Items[0].HintText = "1 to 1440, or never"
 
 	s.notifications = widget.NewCheck("Remind me from the tray when a key is due or about to expire", nil)
@@ -104,8 +106,17 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	title := newHeading("Settings")
 	title.SizeName = theme.SizeNameHeadingText
 	header := container.NewVBox(container.NewBorder(nil, nil, s.back, nil, title), widget.NewSeparator())
-	s.content = container.NewBorder(header, nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	s.scroll = container.NewVScroll(container.NewPadded(body))
+	s.content = container.NewBorder(header, nil, nil, nil, s.scroll)
 	return s
+}
+
+// page is the settings' scroller, for the mouse wheel over the fields.
+func (s *settingsScreen) page() fyne.Scrollable {
+	if s.scroll == nil {
+		return nil
+	}
+	return s.scroll
 }
 
 // commit saves the typed values (review days, idle close) when all are

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/kraken"
+
+	"github.com/keywarden/keywarden/app/ui/wheel"
 )
 
 // Stand-ins of the right shape, so each field's shape is checked on its own.
@@ -43,10 +45,10 @@ func newKeyStep(w *Wizard) *keyStep {
 	s.box = container.NewVBox(
 		fieldTitle("API key"),
 		wrapped("The shorter one (56 characters), labelled API key on the website."),
-		s.apiKey, s.apiMsg,
+		wheel.Pass(s.apiKey, w.page), s.apiMsg,
 		fieldTitle("Private key"),
 		wrapped("The longer one (88 characters), shown only once. It goes to your system keyring when you save, never to a file."),
-		s.privateKey, s.privMsg,
+		wheel.Pass(s.privateKey, w.page), s.privMsg,
 	)
 	s.demoPaste = widget.NewButtonWithIcon("Paste the demo pair", theme.ContentPasteIcon(), func() {
 		s.apiKey.SetText(w.demoPair[0])

@@ -14,6 +14,8 @@ import (
 
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
+
+	"github.com/keywarden/keywarden/app/ui/wheel"
 )
 
 // limitStep is step 3: IP allow-list, expiry and nonce window.
@@ -75,7 +77,7 @@ func newLimitStep(w *Wizard) *limitStep {
 	s.nonce.OnChanged = func(string) { s.changed() }
 	s.nonceMsg = note()
 
-	expiryRow := container.NewBorder(nil, nil, nil, container.NewHBox(s.pick, s.recommend), s.expiry)
+	expiryRow := container.NewBorder(nil, nil, nil, container.NewHBox(s.pick, s.recommend), wheel.Pass(s.expiry, w.page))
 	s.box = container.NewVBox(
 		fieldTitle("IP allow-list"),
 		wrapped("The addresses the program using the key calls from: one per line, or separated by commas. A range is written like 198.51.100.0/24. Leave it empty to allow any address, for example for an online tax tool that does not publish its addresses."),
@@ -87,7 +89,7 @@ func newLimitStep(w *Wizard) *limitStep {
 		s.expiryMsg,
 		fieldTitle("Nonce window"),
 		wrapped("Only for when two programs share this key and may call at the same moment: the window lets their calls arrive slightly out of order. Leave it at 0 otherwise. A trading bot should rather have a key of its own than share one."),
-		s.nonce, s.nonceMsg,
+		wheel.Pass(s.nonce, w.page), s.nonceMsg,
 	)
 	return s
 }

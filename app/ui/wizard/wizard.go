@@ -192,6 +192,15 @@ func (w *Wizard) show(i int) {
 	w.refreshNav()
 }
 
+// page is the scroller of the current step, for the mouse wheel over its
+// fields (wheel.Pass).
+func (w *Wizard) page() fyne.Scrollable {
+	if w.current >= len(w.scrolls) {
+		return nil
+	}
+	return w.scrolls[w.current]
+}
+
 // reveal scrolls the current step so that o, one of its objects, is in
 // view.
 func (w *Wizard) reveal(o fyne.CanvasObject) {
