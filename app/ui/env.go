@@ -54,6 +54,11 @@ type Env struct {
 	// read, after the window's own changes too; nil does nothing. The
 	// window uses it to tell the tray part that the list changed.
 	Loaded func()
+	// Do runs UI work posted from a goroutine (a background job's result);
+	// nil means fyne.Do. Tests pass a queue they drain on their own
+	// goroutine, as the UI goroutine would, since the test driver's fyne.Do
+	// runs the work at once on the posting goroutine.
+	Do func(func())
 	// TellTray tells the tray part that the reminders file changed (a
 	// snooze, a background-check choice); nil does nothing.
 	TellTray func()
@@ -99,6 +104,15 @@ func (e Env) keys() *keys.Service {
 		return e.Keys
 	}
 	return keys.New(keys.Params{Store: e.Store, Secrets: e.Secrets, Runner: e.Runner, Now: e.Now})
+}
+
+// do runs f on the UI goroutine: Do, or fyne.Do.
+func (e Env) do(f func()) {
+	if e.Do != nil {
+		e.Do(f)
+		return
+	}
+	fyne.Do(f)
 }
 
 func (e Env) now() time.Time {

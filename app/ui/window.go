@@ -177,7 +177,7 @@ func (mw *mainWindow) background(what string, work func() func()) {
 	mw.activity.Start()
 	mw.root.Refresh()
 	mw.notice(what + "…")
-	async.Run(nil, work, func(done func()) {
+	async.Run(mw.env.Do, work, func(done func()) {
 		{
 			mw.jobs--
 			if mw.jobs == 0 {

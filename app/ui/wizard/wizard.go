@@ -32,6 +32,8 @@ type Deps struct {
 	Existing func() []vault.Record // current records: unique names, "this service already holds a key"
 	Now      func() time.Time
 	OpenURL  func(url string) // opens the exchange's API settings page
+	// Do runs UI work posted from a goroutine; nil means fyne.Do.
+	Do func(func())
 	// DemoSite, in demo mode only, makes the key on the simulated website
 	// as the checklist describes it and returns the pair the website shows,
 	// so the demo's wizard has something to paste; nil elsewhere.
@@ -120,6 +122,9 @@ func New(d Deps, replaces *vault.Record, onSave func(Result) error, onCancel fun
 		d.OpenURL = func(string) {}
 	}
 	w := &Wizard{d: d, replaces: replaces, onSave: onSave, onCancel: onCancel, do: fyne.Do}
+	if d.Do != nil {
+		w.do = d.Do
+	}
 
 	w.names = newNameStep(w)
 	w.perms = newPermStep(w)
