@@ -12,19 +12,32 @@ run: deps
 build: deps
 	$(GO) build -o keywarden .
 
-## test: install what the tests need (if missing), vet (for macOS and Windows
-## too), then run every test with the race detector, inside a private D-Bus,
-## keyring and Xvfb session
-test: deps-test vet
-	.ci/session.sh $(GO) test -race -count=1 ./...
+## test: install what the tests need (if missing), gofmt, vet (for macOS and
+## Windows too) and staticcheck, the session script's own test, then every
+## test with the race detector inside a private D-Bus, keyring and Xvfb
+## session; a keyring or display that cannot start fails the run
+test: deps-test fmt vet staticcheck session-test
+	KEYWARDEN_SESSION_STRICT=1 .ci/session.sh $(GO) test -race -count=1 ./...
+
+## fmt: fail if gofmt would change a file
+.PHONY: fmt staticcheck session-test
+fmt:
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "keywarden: gofmt would change these files; run gofmt -w on them:" >&2; echo "$$out" >&2; exit 1; fi
+
+staticcheck:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+## session-test: .ci/session.sh fails in CI when it cannot start a display
+session-test:
+	.ci/session-test.sh
 
 # The packages without Fyne's GL driver, vetted for macOS and Windows too.
 PORTABLE = ./kraken/... ./app/vault/... ./app/review/... ./app/remind/... ./app/check/... \
-	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/... ./app/quietlocale/...
+	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/... ./app/keys/... ./app/quietlocale/...
 
-## lint: go vet for three OSes, and staticcheck
-lint: vet
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+## lint: gofmt, go vet for three OSes, and staticcheck
+lint: fmt vet staticcheck
 
 vet:
 	$(GO) vet ./...
@@ -39,7 +52,7 @@ screenshots: deps-test
 
 ## bench: the Go benchmarks
 bench: deps-test
-	.ci/session.sh $(GO) test -run='^$$' -bench=. -benchmem ./...
+	KEYWARDEN_SESSION_STRICT=1 .ci/session.sh $(GO) test -run='^$$' -bench=. -benchmem ./...
 
 ## bench-idle: idle cost of the tray part, the open window and a bare Fyne
 ## window under Xvfb, 60 s each (BENCH_SECONDS=300 for longer)
@@ -82,3 +95,10 @@ deps-test:
 clean:
 	rm -f keywarden
 	rm -rf dist
+
+## bench-sweep: keywarden sweep over a synthetic home of 20 000 files with
+## 20 stored keys, side by side with grep -rF for one string (BENCH_FILES,
+## BENCH_KEYS, BENCH_REPS to change)
+.PHONY: bench-sweep
+bench-sweep: deps-test
+	.ci/bench-sweep.sh

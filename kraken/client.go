@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,22 +24,32 @@ var ErrBadBaseURL = errors.New("the exchange address must use https")
 // maxAnswer caps how much of an answer the client reads.
 const maxAnswer = 4 << 20
 
+// UserAgent is the User-Agent header of every request: the exchange's REST
+// reference says all requests must specify one.
+const UserAgent = "Keywarden (+https://github.com/keywarden/keywarden)"
+
+// formContentType is how request bodies are encoded. The REST reference
+// says "Request payloads are form-encoded", and every other client does so.
+const formContentType = "application/x-www-form-urlencoded"
+
 // Client calls the exchange's private REST API with one key pair. It is safe
 // for concurrent use. All Clients of one process share one nonce source, and
 // calls made with the same API key are sent one at a time so the exchange
 // sees their nonces in order. A Client never retries a call; it only waits
 // when its RateCounter says the key's counter would go over the maximum.
 type Client struct {
-	apiKey  string
-	secret  []byte // the decoded private key
-	base    string // scheme://host/prefix, no trailing slash
-	http    *http.Client
-	clock   Clock
-	rate    *RateCounter
-	lock    keyLock
-	nonces  *nonceSource
-	scrub   *strings.Replacer
-	display string // the API key, shortened for display
+	apiKey string
+	secret []byte // the decoded private key
+	base   string // scheme://host/prefix, no trailing slash
+	http   *http.Client
+	clock  Clock
+	rate   *RateCounter
+	lock   keyLock
+	nonces *nonceSource
+	scrub  *strings.Replacer // for calls without a 2FA code
+	// privateKey is kept only to scrub it from outside text.
+	privateKey string
+	display    string // the API key, shortened for display
 }
 
 // Option configures a Client made by NewClient.
@@ -52,19 +61,26 @@ type config struct {
 	tier       Tier
 	clock      Clock
 	rate       *RateCounter
+	nonceScale NonceScale
+	lookup     lookupFunc // resolves names for the loopback-only dialer
 }
 
 // WithBaseURL sets where the API lives (default DefaultBaseURL). The client
 // appends /0/private/<Method>, so a base URL with a path prefix works; the
 // signature still covers only the part from /0/private/ on. Only https is
-// accepted, or http to a loopback host (127.0.0.0/8, ::1, localhost).
+// accepted, or http to a loopback host (127.0.0.0/8, ::1, localhost). For
+// a loopback host, http or https, the Client dials loopback addresses only,
+// whatever the name resolves to (see WithHTTPClient).
 func WithBaseURL(u string) Option {
 	return func(c *config) { c.baseURL = u }
 }
 
 // WithHTTPClient sets the HTTP client (default: one with a 30 s timeout).
 // The Client uses a copy that never follows redirects, so the API-Key and
-// API-Sign headers are never forwarded to another address.
+// API-Sign headers are never forwarded to another address. For a loopback
+// base URL, a Transport that is an *http.Transport (or none) is copied with
+// a dialer that connects to loopback addresses only and with no proxy; a
+// RoundTripper of another type is used as given.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) { c.httpClient = hc }
 }
@@ -79,6 +95,14 @@ func WithTier(t Tier) Option {
 // Clients of one key share the exchange's single counter for that key.
 func WithRateCounter(r *RateCounter) Option {
 	return func(c *config) { c.rate = r }
+}
+
+// WithNonceScale makes the Client send nonces on the given scale (default
+// milliseconds): the scale of the other programs that use the key. All
+// Clients of one scale in the process share one strictly increasing
+// source. NewClient refuses a scale that is not one of NonceScales.
+func WithNonceScale(scale NonceScale) Option {
+	return func(c *config) { c.nonceScale = scale }
 }
 
 // WithClock sets the clock the rate counter reads and waits on (default the
@@ -103,6 +127,9 @@ func NewClient(apiKey, privateKey string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !cfg.nonceScale.Valid() {
+		return nil, fmt.Errorf("%w: %q", ErrBadNonceScale, Quote(string(cfg.nonceScale)))
+	}
 	secret, err := base64.StdEncoding.DecodeString(privateKey)
 	if err != nil { // unreachable after CheckKeyShape
 		return nil, fmt.Errorf("%w: the private key is not base64", ErrMalformedKey)
@@ -114,18 +141,22 @@ func NewClient(apiKey, privateKey string, opts ...Option) (*Client, error) {
 		hc = &copied
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if loopbackBase(base) {
+		hc.Transport = loopbackTransport(hc.Transport, cfg.lookup)
+	}
 
 	c := &Client{
-		apiKey:  apiKey,
-		secret:  secret,
-		base:    base,
-		http:    hc,
-		clock:   cfg.clock,
-		rate:    cfg.rate,
-		lock:    lockFor(apiKey),
-		nonces:  processNonces,
-		scrub:   newScrubber(apiKey, privateKey),
-		display: shortKey(apiKey),
+		apiKey:     apiKey,
+		secret:     secret,
+		base:       base,
+		http:       hc,
+		clock:      cfg.clock,
+		rate:       cfg.rate,
+		lock:       lockFor(apiKey),
+		nonces:     processNonces[cfg.nonceScale.OrDefault()],
+		scrub:      newScrubber(apiKey, privateKey),
+		privateKey: privateKey,
+		display:    shortKey(apiKey),
 	}
 	if c.clock == nil {
 		c.clock = systemClock{}
@@ -135,6 +166,9 @@ func NewClient(apiKey, privateKey string, opts ...Option) (*Client, error) {
 	}
 	return c, nil
 }
+
+// NonceScale returns the scale of the Client's nonces.
+func (c *Client) NonceScale() NonceScale { return c.nonces.scale }
 
 // RateCounter returns the counter the Client charges its calls to.
 func (c *Client) RateCounter() *RateCounter { return c.rate }
@@ -176,46 +210,37 @@ func checkBaseURL(raw string) (string, error) {
 	return u.String(), nil
 }
 
-// isLoopback reports whether host is localhost or a loopback IP address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.EqualFold(host, "localhost.") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // param is one request parameter; value is a string or a bool.
 type param struct {
 	name  string
 	value any
 }
 
-// encodeBody returns the JSON body {"nonce":…,"otp":…,params…}; otp is left
-// out when empty.
+// encodeBody returns the form body nonce=…&otp=…&params…, in that order,
+// every name and value form-escaped; otp is left out when empty. These are
+// exactly the bytes sent and signed.
 func encodeBody(nonce int64, otp string, params []param) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"nonce":`)
+	var b strings.Builder
+	b.WriteString("nonce=")
 	b.WriteString(strconv.FormatInt(nonce, 10))
 	if otp != "" {
-		b.WriteString(`,"otp":`)
-		b.Write(jsonString(otp))
+		b.WriteString("&otp=")
+		b.WriteString(url.QueryEscape(otp))
 	}
 	for _, p := range params {
-		b.WriteByte(',')
-		b.Write(jsonString(p.name))
-		b.WriteByte(':')
+		b.WriteByte('&')
+		b.WriteString(url.QueryEscape(p.name))
+		b.WriteByte('=')
 		switch v := p.value.(type) {
 		case bool:
 			b.WriteString(strconv.FormatBool(v))
 		case string:
-			b.Write(jsonString(v))
+			b.WriteString(url.QueryEscape(v))
 		default:
 			panic(fmt.Sprintf("kraken: parameter %s has unsupported type %T", p.name, p.value))
 		}
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return []byte(b.String())
 }
 
 // call makes one private call and returns the result object of a successful
@@ -240,25 +265,32 @@ func (c *Client) call(ctx context.Context, method string, otp func() string, par
 	if otp != nil {
 		code = otp()
 	}
+	scrub := c.scrub
+	if code != "" {
+		scrub = newScrubber(c.apiKey, c.privateKey, code)
+	}
 	n := c.nonces.next()
 	nonce := strconv.FormatInt(n, 10)
 	body := encodeBody(n, code, params)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+urlPath, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("kraken %s: %w: %s", method, ErrNetwork, c.scrub.Replace(err.Error()))
+		return nil, fmt.Errorf("kraken %s: %w: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
 	}
 	req.Header.Set("API-Key", c.apiKey)
 	req.Header.Set("API-Sign", sign(c.secret, urlPath, nonce, body))
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", formContentType)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "Keywarden")
+	req.Header.Set("User-Agent", UserAgent)
 
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("kraken %s: %w", method, ctx.Err())
 		}
-		return nil, fmt.Errorf("kraken %s: %w: %s", method, ErrNetwork, c.scrub.Replace(err.Error()))
+		if errors.Is(err, ErrNotLoopback) {
+			return nil, fmt.Errorf("kraken %s: %w", method, ErrNotLoopback)
+		}
+		return nil, fmt.Errorf("kraken %s: %w: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
@@ -266,7 +298,7 @@ func (c *Client) call(ctx context.Context, method string, otp func() string, par
 	case err != nil && ctx.Err() != nil:
 		return nil, fmt.Errorf("kraken %s: %w", method, ctx.Err())
 	case err != nil:
-		return nil, fmt.Errorf("kraken %s: %w: reading the answer: %s", method, ErrNetwork, c.scrub.Replace(err.Error()))
+		return nil, fmt.Errorf("kraken %s: %w: reading the answer: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
 	case resp.StatusCode >= 500:
 		return nil, fmt.Errorf("kraken %s: %w: HTTP status %d", method, ErrExchangeDown, resp.StatusCode)
 	case resp.StatusCode != http.StatusOK:
@@ -275,8 +307,10 @@ func (c *Client) call(ctx context.Context, method string, otp func() string, par
 		return nil, fmt.Errorf("kraken %s: %w: the answer is over %d bytes", method, ErrBadResponse, maxAnswer)
 	}
 
-	result, err := parseEnvelope(method, data, c.scrub.Replace)
-	if errors.Is(err, ErrRateLimited) {
+	result, err := parseEnvelope(method, data, scrub.Replace)
+	if errors.Is(err, ErrRateLimited) && CallCost(method) > 0 {
+		// The REST counter is full. AddOrder and CancelOrder are on the
+		// trading limiter instead, which this counter does not model.
 		c.rate.Fill(c.clock.Now())
 	}
 	return result, err

@@ -116,6 +116,15 @@ func TestClient_APIKeyInfo(t *testing.T) {
 			if !r.SignatureOK {
 				t.Errorf("the exchange could not verify the signature: %v", r.Header)
 			}
+			if ct := r.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
+				t.Errorf("Content-Type = %q, want a form body as the REST reference says", ct)
+			}
+			if ua := r.Header.Get("User-Agent"); ua != kraken.UserAgent {
+				t.Errorf("User-Agent = %q, want %q", ua, kraken.UserAgent)
+			}
+			if !strings.HasPrefix(r.Body, "nonce=") {
+				t.Errorf("body %q, want the nonce first, form-encoded", r.Body)
+			}
 			otp, present := r.Params["otp"]
 			if tt.wantOTP == nil && present {
 				t.Errorf("otp = %v sent, want none", otp)

@@ -1,9 +1,19 @@
 // Package kraken talks to the Kraken exchange's private REST API for the one
 // thing Keywarden needs: finding out what an API key really can do.
 //
-// It signs requests (Sign), keeps nonces strictly increasing at millisecond
-// scale, reads a key back with GetApiKeyInfo (Client.APIKeyInfo), and, where
-// that call is not offered, probes permissions with side-effect-free calls
-// (Client.Probe). It imports the standard library only; the simulated
-// exchange in kraken/krakentest stands in for the real one in tests.
+// It signs requests (Sign) over the exact form-encoded body it sends, with
+// a User-Agent, as the exchange's REST reference asks and every other
+// client does. Nonces are strictly increasing on the key's scale
+// (milliseconds by default, microseconds or nanoseconds with
+// WithNonceScale, to match the other programs that use the key; see
+// NonceScaleOf). It reads a key back with GetApiKeyInfo (Client.APIKeyInfo)
+// and, where that call is not offered, probes permissions with
+// side-effect-free calls (Client.Probe), counting only answers that show the
+// permission check passed.
+//
+// The exchange's error strings map to sentinel errors (KnownErrors);
+// strings it does not know are quoted, never guessed at. Every text from
+// outside is scrubbed of the secrets the request carried and capped
+// (MaxQuoted). It imports the standard library only; the simulated exchange
+// in kraken/krakentest stands in for the real one in tests.
 package kraken

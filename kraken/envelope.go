@@ -26,22 +26,37 @@ func parseEnvelope(method string, data []byte, scrub func(string) string) ([]byt
 		return nil, fmt.Errorf("kraken %s: %w: %s", method, ErrBadResponse, describeJSONError(err))
 	}
 	if len(env.Error) > 0 {
-		apiErr := &APIError{Method: method, Messages: make([]string, len(env.Error))}
-		for i, msg := range env.Error {
-			apiErr.Messages[i] = scrub(msg)
-			if apiErr.kind == nil {
-				apiErr.kind = classify(msg)
-				if apiErr.kind == ErrThrottled {
-					apiErr.RetryAfter = retryAfter(msg)
-				}
-			}
-		}
-		return nil, apiErr
+		return nil, newAPIError(method, env.Error, scrub)
 	}
 	if len(env.Result) == 0 || bytes.Equal(env.Result, []byte("null")) {
 		return nil, fmt.Errorf("kraken %s: %w: the answer has neither an error nor a result", method, ErrBadResponse)
 	}
 	return env.Result, nil
+}
+
+// maxMessages is how many of the exchange's error strings an APIError keeps.
+const maxMessages = 4
+
+// newAPIError classifies the exchange's error strings by the first one it
+// knows, and keeps them scrubbed and capped (at most maxMessages; a note
+// says how many more there were).
+func newAPIError(method string, msgs []string, scrub func(string) string) *APIError {
+	apiErr := &APIError{Method: method}
+	for i, msg := range msgs {
+		if i < maxMessages {
+			apiErr.Messages = append(apiErr.Messages, Quote(scrub(msg)))
+		}
+		if apiErr.kind == nil {
+			apiErr.kind = classify(msg)
+			if apiErr.kind == ErrThrottled {
+				apiErr.RetryAfter = retryAfter(msg)
+			}
+		}
+	}
+	if extra := len(msgs) - maxMessages; extra > 0 {
+		apiErr.Messages = append(apiErr.Messages, fmt.Sprintf("and %d more", extra))
+	}
+	return apiErr
 }
 
 // retryAfter reads the time in "EService: Throttled: <unix seconds>", or

@@ -2,6 +2,7 @@ package kraken
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -15,15 +16,21 @@ func TestEncodeBody(t *testing.T) {
 		params []param
 		want   string
 	}{
-		{"a bare call carries only the nonce", 1772627060997, "", nil, `{"nonce":1772627060997}`},
-		{"an otp follows the nonce", 1772627060997, "123456", nil, `{"nonce":1772627060997,"otp":"123456"}`},
-		{"an otp is escaped as JSON", 1, `a"b\c`, nil, `{"nonce":1,"otp":"a\"b\\c"}`},
-		{"parameters keep their order and types", 2, "", []param{{"pair", "XBTUSD"}, {"validate", true}}, `{"nonce":2,"pair":"XBTUSD","validate":true}`},
+		{"a bare call carries only the nonce", 1772627060997, "", nil, `nonce=1772627060997`},
+		{"an otp follows the nonce", 1772627060997, "123456", nil, `nonce=1772627060997&otp=123456`},
+		{"an otp is form-escaped", 1, `a"b\c &=+`, nil, `nonce=1&otp=a%22b%5Cc+%26%3D%2B`},
+		{"parameters keep their order", 2, "", []param{{"pair", "XBTUSD"}, {"validate", true}}, `nonce=2&pair=XBTUSD&validate=true`},
+		{"a nanosecond nonce is written whole", 1772627060997123456, "", nil, `nonce=1772627060997123456`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := string(encodeBody(tt.nonce, tt.otp, tt.params)); got != tt.want {
+			got := string(encodeBody(tt.nonce, tt.otp, tt.params))
+			if got != tt.want {
 				t.Errorf("encodeBody = %s, want %s", got, tt.want)
+			}
+			values, err := url.ParseQuery(got)
+			if err != nil || values.Get("otp") != tt.otp {
+				t.Errorf("the body reads back otp %q (%v), want %q", values.Get("otp"), err, tt.otp)
 			}
 		})
 	}
@@ -85,6 +92,7 @@ func FuzzParseEnvelope(f *testing.F) {
 		`{"error":["EService: Throttled: 1772627100"]}`,
 		`{"error":["EFoo:x","EGeneral:Permission denied"],"result":{}}`,
 		`{"error":[]}`, `{"result":null}`, `[]`, `null`, ``, `{"error":[1]}`,
+		`{"error":["a","b","c","d","EAPI:Invalid key"]}`, `{"error":["EGeneral:Invalid arguments:\u001b[2J\n"]}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -97,10 +105,11 @@ func FuzzParseEnvelope(f *testing.F) {
 				t.Fatal("success without a result")
 			}
 		case errors.As(err, &apiErr):
-			if len(apiErr.Messages) == 0 {
-				t.Fatal("APIError without messages")
+			if len(apiErr.Messages) == 0 || len(apiErr.Messages) > maxMessages+1 {
+				t.Fatalf("APIError with %d messages", len(apiErr.Messages))
 			}
-			if k := apiErr.Unwrap(); k != nil && classify(apiErr.Messages[0]) != k {
+			truncated := strings.HasPrefix(apiErr.Messages[len(apiErr.Messages)-1], "and ")
+			if k := apiErr.Unwrap(); k != nil && !truncated {
 				found := false
 				for _, m := range apiErr.Messages {
 					if classify(m) == k {
@@ -110,6 +119,11 @@ func FuzzParseEnvelope(f *testing.F) {
 				}
 				if !found {
 					t.Fatalf("kind %v matches none of %q", k, apiErr.Messages)
+				}
+			}
+			for _, m := range apiErr.Messages {
+				if len([]rune(m)) > MaxQuoted+1 || strings.ContainsAny(m, "\x00\n\r\x1b") {
+					t.Fatalf("message %q is not capped and clean", m)
 				}
 			}
 		case !errors.Is(err, ErrBadResponse):

@@ -1,7 +1,6 @@
 package kraken_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -11,6 +10,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -34,7 +35,8 @@ type request struct {
 	Method      string // the private method, e.g. "Balance"
 	Path        string // the full URL path
 	Nonce       int64
-	Params      map[string]any // the JSON body, numbers as json.Number
+	Body        string         // the body as sent
+	Params      map[string]any // the form body's values, all strings
 	Header      http.Header
 	SignatureOK bool
 }
@@ -67,16 +69,17 @@ func (f *fakeExchange) serve(w http.ResponseWriter, r *http.Request) {
 	urlPath, underPrefix := strings.CutPrefix(r.URL.Path, testPrefix)
 	req.Method, _ = strings.CutPrefix(urlPath, "/0/private/")
 
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	_ = dec.Decode(&req.Params)
-	nonceText := ""
-	if n, ok := req.Params["nonce"].(json.Number); ok {
-		nonceText = n.String()
-		req.Nonce, _ = n.Int64()
+	req.Body = string(body)
+	values, _ := url.ParseQuery(string(body))
+	req.Params = make(map[string]any, len(values))
+	for k := range values {
+		req.Params[k] = values.Get(k)
 	}
+	nonceText := values.Get("nonce")
+	req.Nonce, _ = strconv.ParseInt(nonceText, 10, 64)
 	req.SignatureOK = r.Method == http.MethodPost && underPrefix &&
-		r.Header.Get("Content-Type") == "application/json" &&
+		r.Header.Get("Content-Type") == "application/x-www-form-urlencoded" &&
+		r.Header.Get("User-Agent") != "" &&
 		r.Header.Get("API-Key") == testAPIKey &&
 		r.Header.Get("API-Sign") == referenceSign(urlPath, nonceText, body, testPrivateKey)
 

@@ -7,30 +7,37 @@ import (
 	"time"
 )
 
-// nonceSource hands out nonces in milliseconds since the Unix epoch, strictly
-// increasing across every goroutine that shares it. When two calls land in
-// the same millisecond (or the clock steps back), the later one gets the last
-// nonce plus one: it never jumps to a larger scale, because one micro- or
-// nanosecond nonce would break every millisecond-based program on the key.
+// nonceSource hands out nonces on one scale (milliseconds when scale is
+// empty) since the Unix epoch, strictly increasing across every goroutine
+// that shares it. When two calls land on the same tick (or the clock steps
+// back), the later one gets the last nonce plus one: it never jumps to a
+// larger scale, because one larger nonce would lock every program of a
+// smaller scale out of the key for good.
 type nonceSource struct {
-	mu   sync.Mutex
-	now  func() time.Time
-	last int64
+	mu    sync.Mutex
+	now   func() time.Time
+	scale NonceScale
+	last  int64
 }
 
-// processNonces is the one nonce source of the process, shared by all Clients.
-var processNonces = &nonceSource{now: time.Now}
+// processNonces are the nonce sources of the process, one per scale, shared
+// by all Clients.
+var processNonces = map[NonceScale]*nonceSource{
+	NonceMilliseconds: {now: time.Now, scale: NonceMilliseconds},
+	NonceMicroseconds: {now: time.Now, scale: NonceMicroseconds},
+	NonceNanoseconds:  {now: time.Now, scale: NonceNanoseconds},
+}
 
 // next returns a nonce above every nonce it returned before.
 func (s *nonceSource) next() int64 {
-	ms := s.now().UnixMilli()
+	n := s.scale.at(s.now())
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ms <= s.last {
-		ms = s.last + 1
+	if n <= s.last {
+		n = s.last + 1
 	}
-	s.last = ms
-	return ms
+	s.last = n
+	return n
 }
 
 // keyLock serialises the calls made with one API key in this process, from

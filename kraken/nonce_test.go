@@ -75,7 +75,7 @@ func TestNonceSource_Next_concurrent(t *testing.T) {
 
 func TestProcessNonces_areMilliseconds(t *testing.T) {
 	before := time.Now().UnixMilli()
-	got := processNonces.next()
+	got := processNonces[NonceMilliseconds].next()
 	after := time.Now().UnixMilli()
 	// Other tests in this process may have taken a few nonces ahead.
 	if got < before || got > after+10000 {

@@ -1,6 +1,9 @@
 package kraken
 
-import "sort"
+import (
+	"slices"
+	"strings"
+)
 
 // Permission is one of the 13 permission codes a Kraken API key can hold,
 // spelled as GetApiKeyInfo reports it (for example "query-funds").
@@ -113,31 +116,48 @@ func MaxRisk(perms []Permission) Risk {
 	return r
 }
 
-// SortPermissions sorts perms in the website's order, unknown codes last
-// in alphabetical order, and drops duplicates.
-func SortPermissions(perms []Permission) []Permission {
-	order := make(map[Permission]int, len(Catalogue))
+// catalogueOrder is each known code's place in Catalogue.
+var catalogueOrder = func() map[Permission]int {
+	m := make(map[Permission]int, len(Catalogue))
 	for i, p := range Catalogue {
-		order[p.Code] = i
+		m[p.Code] = i
 	}
-	seen := make(map[Permission]bool, len(perms))
+	return m
+}()
+
+// SortPermissions sorts perms in the website's order, unknown codes last
+// in alphabetical order, and drops duplicates. The review rules call it
+// for every key several times, so it stays cheap: a key has a handful of
+// permissions.
+func SortPermissions(perms []Permission) []Permission {
 	out := make([]Permission, 0, len(perms))
-	for _, p := range perms {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
+	if len(perms) <= 2*len(Catalogue) {
+		for _, p := range perms {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	} else {
+		seen := make(map[Permission]bool, len(perms))
+		for _, p := range perms {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		oi, iok := order[out[i]]
-		oj, jok := order[out[j]]
+	slices.SortFunc(out, func(a, b Permission) int {
+		oa, aok := catalogueOrder[a]
+		ob, bok := catalogueOrder[b]
 		switch {
-		case iok && jok:
-			return oi < oj
-		case iok != jok:
-			return iok
+		case aok && bok:
+			return oa - ob
+		case aok:
+			return -1
+		case bok:
+			return 1
 		}
-		return out[i] < out[j]
+		return strings.Compare(string(a), string(b))
 	})
 	return out
 }

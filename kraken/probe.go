@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // ProbeStatus is what a probe found out about one permission.
@@ -32,6 +31,10 @@ func (s ProbeStatus) String() string {
 // ProbeResult is what Probe found, for every one of the 13 permissions.
 type ProbeResult struct {
 	Status map[Permission]ProbeStatus
+	// Answers holds, for a permission left unknown by an answer that says
+	// nothing about it, what the exchange said, scrubbed and capped
+	// (MaxQuoted), so it can be shown instead of guessed at.
+	Answers map[Permission]string
 }
 
 // Granted returns the permissions found granted, in the website's order.
@@ -98,21 +101,33 @@ var probes = []probe{
 // 2FA. (A 2FA key called without a code answers "Permission denied" to
 // everything, which would look like a key with no permissions.)
 //
-// An answer "EGeneral:Permission denied" means not granted; any other answer,
-// success or another error from the exchange (such as "EOrder:Unknown
-// order"), means the call got past the permission check: granted. A method
-// the exchange does not offer leaves its permission Unknown, as do earn-funds
-// and the withdrawal-address permissions, which have no safe probe, and
-// add-funds and withdraw-funds when query-funds is missing.
+// Only an answer that shows the permission check passed counts as granted:
+// a result, or the method's own validation of its (deliberately harmless)
+// arguments, such as "EOrder:Unknown order" for the random order id or
+// "EGeneral:Invalid arguments" (see PassedPermissionCheck).
+// "EGeneral:Permission denied" means not granted. Any other answer says
+// nothing about the permission, and it stays Unknown: a method the exchange
+// does not offer, a market in cancel-only mode, an unknown asset, and any
+// error string this package does not know (quoted in Answers). An earlier
+// rule, "any other answer means the check passed", read throttling and
+// outages as "can move money out"; it is gone. earn-funds and the
+// withdrawal-address permissions have no safe probe and stay Unknown, as do
+// add-funds and withdraw-funds when query-funds is not granted.
 //
-// Probe stops at the first error that is not an answer about a permission
-// and returns it with a nil result: at once for authentication errors (see
-// IsAuthError), so a failing key is not hammered into a lockout, and also
-// for network failures, unreadable answers, an unavailable exchange, rate
-// limits and throttling, where carrying on would only guess. Calls are paced
-// by the Client's RateCounter; the full run costs 11.
+// Probe stops at the first answer that makes the rest meaningless and
+// returns it with a nil result: authentication errors (IsAuthError) at once,
+// so a failing key is not hammered into a lockout; a lockout, the rate
+// counter or throttling ("EAPI:Rate limit exceeded", "EGeneral:Too many
+// requests", "EService:Throttled"); the exchange down or busy; an invalid
+// session; a locked account; a disabled feature; a request the exchange
+// cannot read; and network failures or unreadable answers. Calls are paced
+// by the Client's RateCounter; the full run costs 9 (AddOrder and
+// CancelOrder are on the trading limiter, not on the REST counter).
 func (c *Client) Probe(ctx context.Context, otp func() string) (*ProbeResult, error) {
-	res := &ProbeResult{Status: make(map[Permission]ProbeStatus, len(Catalogue))}
+	res := &ProbeResult{
+		Status:  make(map[Permission]ProbeStatus, len(Catalogue)),
+		Answers: make(map[Permission]string),
+	}
 	for _, p := range Catalogue {
 		res.Status[p.Code] = ProbeUnknown
 	}
@@ -124,42 +139,54 @@ func (c *Client) Probe(ctx context.Context, otp func() string) (*ProbeResult, er
 		if pr.params != nil {
 			params = pr.params()
 		}
-		_, err := c.call(ctx, pr.method, otp, params...)
-		status, err := probeOutcome(err)
+		_, callErr := c.call(ctx, pr.method, otp, params...)
+		status, err := probeOutcome(callErr)
 		if err != nil {
 			return nil, err
 		}
 		res.Status[pr.perm] = status
+		if answer := unknownAnswer(status, callErr); answer != "" {
+			res.Answers[pr.perm] = answer
+		}
 	}
 	return res, nil
 }
 
 // probeOutcome turns a probe call's error into what it says about the
-// permission, or returns the error when it says nothing and probing must stop.
+// permission, or returns the error when probing must stop.
 func probeOutcome(err error) (ProbeStatus, error) {
-	var apiErr *APIError
 	switch {
-	case err == nil:
+	case PassedPermissionCheck(err):
 		return ProbeGranted, nil
 	case errors.Is(err, ErrPermissionDenied):
 		return ProbeNotGranted, nil
-	case errors.Is(err, ErrUnknownMethod):
+	case saysNothing(err):
 		return ProbeUnknown, nil
-	case errors.As(err, &apiErr) && (apiErr.Unwrap() == nil || marketMode(apiErr)):
-		return ProbeGranted, nil // an error past the permission check
 	}
 	return ProbeUnknown, err
 }
 
-// marketMode reports whether the exchange refused an order only because the
-// market is in cancel-only or post-only mode: the permission check passed.
-func marketMode(e *APIError) bool {
-	for _, m := range e.Messages {
-		if strings.HasPrefix(m, "EService:Market in") {
-			return true
-		}
+// saysNothing reports whether err is an answer about the call that tells
+// nothing about the permission but no reason to stop probing either.
+func saysNothing(err error) bool {
+	var apiErr *APIError
+	switch {
+	case errors.Is(err, ErrUnknownMethod), errors.Is(err, ErrMarketRestricted), errors.Is(err, ErrUnknownAsset):
+		return true
+	case errors.As(err, &apiErr):
+		return apiErr.Unwrap() == nil // a string this package does not know
 	}
 	return false
+}
+
+// unknownAnswer returns what the exchange said, for a permission an answer
+// left unknown; "" otherwise.
+func unknownAnswer(status ProbeStatus, err error) string {
+	var apiErr *APIError
+	if status != ProbeUnknown || !errors.As(err, &apiErr) {
+		return ""
+	}
+	return apiErr.Method + " answered " + quoted(apiErr)
 }
 
 // newOrderID returns a random version-4 UUID, the form cl_ord_id takes.

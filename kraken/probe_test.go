@@ -161,7 +161,7 @@ func TestClient_Probe_sendsOnlySafeCalls(t *testing.T) {
 	wantParams := map[string]map[string]any{
 		"ExportStatus":   {"report": "ledgers"},
 		"DepositMethods": {"asset": "XBT"},
-		"AddOrder": {"validate": true, "pair": "XBTUSD", "type": "buy", "ordertype": "limit",
+		"AddOrder": {"validate": "true", "pair": "XBTUSD", "type": "buy", "ordertype": "limit",
 			"price": "1", "volume": "0.0001"},
 	}
 	var orderIDs []string
@@ -246,7 +246,10 @@ func TestClient_Probe_answers(t *testing.T) {
 		{"a validated order means granted", 200, `{"error":[],"result":{"descr":{"order":"x"}}}`, kraken.ProbeGranted, nil},
 		{"an order error means granted", 200, `{"error":["EOrder:Insufficient funds"]}`, kraken.ProbeGranted, nil},
 		{"an argument error means granted", 200, `{"error":["EGeneral:Invalid arguments:volume minimum not met"]}`, kraken.ProbeGranted, nil},
-		{"a market in cancel-only mode means granted", 200, `{"error":["EService:Market in cancel_only mode"]}`, kraken.ProbeGranted, nil},
+		{"a market in cancel-only mode means unknown", 200, `{"error":["EService:Market in cancel_only mode"]}`, kraken.ProbeUnknown, nil},
+		{"an answer Keywarden does not know means unknown", 200, `{"error":["EFoo:Something new"]}`, kraken.ProbeUnknown, nil},
+		{"too many requests stops probing", 200, `{"error":["EGeneral:Too many requests"]}`, 0, kraken.ErrThrottled},
+		{"a locked account stops probing", 200, `{"error":["ETrade:User Locked"]}`, 0, kraken.ErrAccountLocked},
 		{"permission denied means not granted", 200, `{"error":["EGeneral:Permission denied"]}`, kraken.ProbeNotGranted, nil},
 		{"an unknown method means unknown", 200, `{"error":["EGeneral:Unknown method"]}`, kraken.ProbeUnknown, nil},
 		{"an unavailable exchange stops probing", 200, `{"error":["EService:Unavailable"]}`, 0, kraken.ErrExchangeDown},
@@ -327,8 +330,9 @@ func TestClient_Probe_pacedByRateCounter(t *testing.T) {
 	if _, err := c.Probe(t.Context(), nil); err != nil {
 		t.Fatalf("Probe: %v", err)
 	}
-	// Ten calls, Ledgers costing 2: 11 units, each taking 1/0.33 s to decay.
-	want := secondsOf(11 / 0.33)
+	// Ten calls, Ledgers costing 2, AddOrder and CancelOrder nothing (the
+	// trading limiter): 9 units, each taking 1/0.33 s to decay.
+	want := secondsOf(9 / 0.33)
 	if got := clock.Slept(); got < want-time.Millisecond || got > want+100*time.Millisecond {
 		t.Errorf("slept %v, want about %v", got, want)
 	}
@@ -360,6 +364,27 @@ func TestProbeResult(t *testing.T) {
 			if got := s.String(); got != want {
 				t.Errorf("String() = %q, want %q", got, want)
 			}
+		}
+	})
+}
+
+func TestClient_Probe_ordersAreOffTheRESTCounter(t *testing.T) {
+	t.Run("the trading limiter's answer stops probing without filling the REST counter", func(t *testing.T) {
+		grantAll := permissionExchange(allPermissions...)
+		ex := newFakeExchange(t, func(r request) (int, string) {
+			if r.Method == "AddOrder" {
+				return fail("EOrder:Rate limit exceeded")
+			}
+			return grantAll(r)
+		})
+		clock := newFakeClock()
+		c := newTestClient(t, ex, kraken.WithClock(clock))
+		if _, err := c.Probe(t.Context(), nil); !errors.Is(err, kraken.ErrRateLimited) {
+			t.Fatalf("Probe error = %v, want ErrRateLimited", err)
+		}
+		// Eight REST calls before AddOrder, Ledgers costing 2.
+		if got := c.RateCounter().Level(clock.Now()); got != 9 {
+			t.Errorf("REST counter = %v, want 9: the order limiter is another counter", got)
 		}
 	})
 }

@@ -45,11 +45,18 @@ func (t Tier) limits() (maxCount, decayPerSecond float64) {
 }
 
 // CallCost returns how much a call to the private method adds to the key's
-// counter: 2 for ledger and trade-history calls, 1 for all others.
+// REST call counter: 2 for ledger and trade-history calls, 0 for AddOrder
+// and CancelOrder, 1 for all others. The exchange's rate-limit guide puts
+// order placing and cancelling on a separate trading limiter (per pair,
+// penalising short-lived orders), which Keywarden does not model: it sends
+// at most one validate-only AddOrder and one CancelOrder of no order per
+// probe run. ccxt costs them 0 as well.
 func CallCost(method string) int {
 	switch method {
 	case "Ledgers", "QueryLedgers", "TradesHistory":
 		return 2
+	case "AddOrder", "CancelOrder":
+		return 0
 	}
 	return 1
 }

@@ -37,7 +37,8 @@ func TestCallCost(t *testing.T) {
 		{"TradesHistory", 2},
 		{"Balance", 1},
 		{"GetApiKeyInfo", 1},
-		{"AddOrder", 1},
+		{"AddOrder", 0},
+		{"CancelOrder", 0},
 	}
 	for _, tt := range tests {
 		if got := kraken.CallCost(tt.method); got != tt.want {

@@ -4,42 +4,131 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
-// newScrubber returns a Replacer that removes the private key and the full
-// API key from text that came from outside (transport errors, the exchange's
-// messages), also in the escaped forms an echoing server or a URL would use.
-// The API key is replaced by its shortened form, the private key by a mark.
-func newScrubber(apiKey, privateKey string) *strings.Replacer {
+// MaxQuoted is how many characters of the exchange's own words (or of any
+// text from outside) Keywarden shows or stores at most; longer text is cut
+// and ends in "…". An answer of megabytes never reaches a screen or a file.
+const MaxQuoted = 200
+
+// Quote makes outside text safe to show or store: control characters
+// (line breaks, terminal escapes) become spaces, and the text is cut to
+// MaxQuoted characters. Remove secrets first (Scrub): a secret cut in two
+// by the cap would no longer be recognised.
+func Quote(s string) string { return Cap(s, MaxQuoted) }
+
+// Cap is Quote with a limit of n characters.
+func Cap(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i, count := 0, 0
+	for i = range s {
+		if count == n {
+			break
+		}
+		count++
+	}
+	return s[:i] + "…"
+}
+
+// Scrub removes every secret from text, also in the escaped forms a form
+// body, a URL or a JSON echo would give it, replacing each with
+// "[redacted]". Empty secrets are ignored.
+func Scrub(text string, secrets ...string) string {
+	marks := make([]secretMark, 0, len(secrets))
+	for _, s := range secrets {
+		marks = append(marks, secretMark{s, "[redacted]"})
+	}
+	return newReplacer(marks).Replace(text)
+}
+
+// secretMark is a secret and what it is replaced by.
+type secretMark struct{ secret, mark string }
+
+// newScrubber returns a Replacer that removes the private key, the full API
+// key and any 2FA codes or passwords from text that came from outside
+// (transport errors, the exchange's messages). The API key is replaced by
+// its shortened form, the others by a mark.
+func newScrubber(apiKey, privateKey string, otps ...string) *strings.Replacer {
+	marks := []secretMark{{privateKey, "[private key]"}, {apiKey, shortKey(apiKey)}}
+	for _, otp := range otps {
+		marks = append(marks, secretMark{otp, "[2FA code]"})
+	}
+	return newReplacer(marks)
+}
+
+// newReplacer replaces every form of every secret by its mark.
+func newReplacer(marks []secretMark) *strings.Replacer {
 	type pair struct{ old, new string }
 	var pairs []pair
-	add := func(secret, replacement string) {
-		core := strings.TrimRight(secret, "=") // also catches the padded form
-		for _, v := range []string{
-			core,
-			url.QueryEscape(core),
-			url.PathEscape(core),
-			strings.ReplaceAll(core, "/", `\/`),
-			lowerEscapes.Replace(url.QueryEscape(core)),
-		} {
-			pairs = append(pairs, pair{v, replacement})
+	for _, m := range marks {
+		for _, v := range secretForms(m.secret) {
+			pairs = append(pairs, pair{v, m.mark})
 		}
 	}
-	add(privateKey, "[private key]")
-	add(apiKey, shortKey(apiKey))
-	// Longest first, so no variant is cut by a shorter one.
+	// Longest first, so no form is cut by a shorter one.
 	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].old) > len(pairs[j].old) })
 	args := make([]string, 0, 2*len(pairs))
 	for _, p := range pairs {
-		if p.old != "" {
-			args = append(args, p.old, p.new)
-		}
+		args = append(args, p.old, p.new)
 	}
 	return strings.NewReplacer(args...)
 }
 
-// lowerEscapes writes the percent-escapes of base64's symbols in lower case.
-var lowerEscapes = strings.NewReplacer("%2F", "%2f", "%2B", "%2b", "%3D", "%3d")
+// secretForms returns the ways a secret can appear in echoed text: as is,
+// without base64 padding, form- and path-escaped (in either case of
+// hexadecimal), and JSON-escaped. Empty forms are left out.
+func secretForms(secret string) []string {
+	if secret == "" {
+		return nil
+	}
+	var forms []string
+	for _, s := range []string{secret, strings.TrimRight(secret, "=")} {
+		q := url.QueryEscape(s)
+		js := string(jsonString(s))
+		js = js[1 : len(js)-1]
+		forms = append(forms, s, q, lowerEscapes(q), url.PathEscape(s), lowerEscapes(url.PathEscape(s)),
+			strings.ReplaceAll(s, "/", `\/`), js, strings.ReplaceAll(js, "/", `\/`))
+	}
+	out := forms[:0]
+	seen := make(map[string]bool)
+	for _, f := range forms {
+		if f != "" && !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// lowerEscapes writes the hexadecimal digits of percent-escapes in lower case.
+func lowerEscapes(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1] = toLowerASCII(b[i+1])
+			b[i+2] = toLowerASCII(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func toLowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
 
 // shortKey returns the first characters of an API key, enough for a person
 // to tell keys apart and too few to use it.

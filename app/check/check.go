@@ -44,10 +44,22 @@ type Options struct {
 	// NoProbes skips the permission probes when GetApiKeyInfo is not offered,
 	// for a check that must be a single call (confirming a revocation).
 	NoProbes bool
+	// NonceScale is the scale of the nonces to send (empty: milliseconds).
+	// Check takes it from the record and ignores this field.
+	NonceScale kraken.NonceScale
+	// UsedBy names the programs that use the key, for the advice on an
+	// invalid nonce. Check takes it from the record and ignores this field.
+	UsedBy []string
 }
 
-// Check reads rec back from the exchange. It never fails: the Readback's
-// Outcome and Problem say what happened, in plain words.
+// MaxProblem is how many characters of a Readback's Problem are kept: the
+// plain words and, within them, at most kraken.MaxQuoted of the exchange's
+// own. Problems are stored in the records file and shown as they are.
+const MaxProblem = 600
+
+// Check reads rec back from the exchange, with nonces on the record's
+// scale. It never fails: the Readback's Outcome and Problem say what
+// happened, in plain words.
 func (r *Runner) Check(ctx context.Context, rec vault.Record, opt Options, now time.Time) vault.Readback {
 	secret, err := r.Secrets.Get(rec.ID)
 	if err != nil {
@@ -55,13 +67,21 @@ func (r *Runner) Check(ctx context.Context, rec vault.Record, opt Options, now t
 		rb.Unreached = errors.Is(err, vault.ErrKeyringUnavailable)
 		return rb
 	}
+	opt.NonceScale, opt.UsedBy = rec.NonceScale, rec.UsedBy
 	return r.CheckSecret(ctx, secret, rec.TwoFA, opt, now)
 }
 
 // CheckSecret reads back a key that may not be saved yet (the wizard's
-// verify step, the command line's add).
+// verify step, the command line's add). Whatever the exchange says, no
+// secret of the key (nor the typed code) reaches the Readback, and its
+// texts are capped (MaxProblem, kraken.MaxQuoted). It never retries.
 func (r *Runner) CheckSecret(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, opt Options, now time.Time) vault.Readback {
-	client, err := kraken.NewClient(secret.APIKey, secret.PrivateKey, r.clientOptions(secret.APIKey)...)
+	rb := r.checkSecret(ctx, secret, twoFA, opt, now)
+	return clean(rb, secret.APIKey, secret.PrivateKey, secret.OTPSeed, secret.OTPPassword, strings.TrimSpace(opt.OTP))
+}
+
+func (r *Runner) checkSecret(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, opt Options, now time.Time) vault.Readback {
+	client, err := kraken.NewClient(secret.APIKey, secret.PrivateKey, r.clientOptions(secret.APIKey, opt.NonceScale)...)
 	if err != nil {
 		return failed(now, kraken.UserMessage(err))
 	}
@@ -72,29 +92,64 @@ func (r *Runner) CheckSecret(ctx context.Context, secret vault.Secret, twoFA vau
 	info, err := client.APIKeyInfo(ctx, code())
 	switch {
 	case err == nil:
-		return vault.ReadbackFromInfo(info, now)
+		rb := vault.ReadbackFromInfo(info, now)
+		rb.NonceScale, _ = info.NonceScale()
+		return rb
 	case errors.Is(err, kraken.ErrUnknownMethod) && !opt.NoProbes:
-		return probe(ctx, client, code, now)
+		return probe(ctx, client, code, opt, now)
 	}
-	return fromError(err, now)
+	return fromError(err, opt, now)
 }
 
 // probe finds the permissions through side-effect-free calls.
-func probe(ctx context.Context, client *kraken.Client, code func() string, now time.Time) vault.Readback {
+func probe(ctx context.Context, client *kraken.Client, code func() string, opt Options, now time.Time) vault.Readback {
 	res, err := client.Probe(ctx, code)
 	if err != nil {
-		return fromError(err, now)
+		rb := fromError(err, opt, now)
+		if rb.Outcome == vault.OutcomeError {
+			rb.Problem = "Kraken does not offer its key-information call here, and the permission probes stopped: " + rb.Problem
+		}
+		return rb
 	}
 	return vault.Readback{At: now, Outcome: vault.OutcomeOK, Probed: true,
-		Permissions: res.Granted(), Unknown: res.Unknown()}
+		Permissions: res.Granted(), Unknown: res.Unknown(), ProbeAnswers: probeAnswers(res)}
 }
 
-func fromError(err error, now time.Time) vault.Readback {
+// probeAnswers lists what the exchange said for each permission its answer
+// left unknown, in the website's order.
+func probeAnswers(res *kraken.ProbeResult) []string {
+	var out []string
+	for _, p := range res.Unknown() {
+		if a, ok := res.Answers[p]; ok {
+			out = append(out, string(p)+": "+a)
+		}
+	}
+	return out
+}
+
+func fromError(err error, opt Options, now time.Time) vault.Readback {
 	if errors.Is(err, kraken.ErrInvalidKey) {
 		return vault.Readback{At: now, Outcome: vault.OutcomeInvalidKey, Problem: kraken.UserMessage(err)}
 	}
-	rb := failed(now, kraken.UserMessage(err))
+	problem := kraken.UserMessage(err)
+	if errors.Is(err, kraken.ErrInvalidNonce) {
+		problem = InvalidNonceAdvice(opt.NonceScale, opt.UsedBy)
+	}
+	rb := failed(now, problem)
 	rb.Unreached = unreached(err)
+	return rb
+}
+
+// clean removes every secret from the Readback's texts and caps them.
+func clean(rb vault.Readback, secrets ...string) vault.Readback {
+	rb.Problem = kraken.Cap(kraken.Scrub(rb.Problem, secrets...), MaxProblem)
+	answers := make([]string, len(rb.ProbeAnswers))
+	for i, a := range rb.ProbeAnswers {
+		answers[i] = kraken.Cap(kraken.Scrub(a, secrets...), MaxProblem)
+	}
+	if len(answers) > 0 {
+		rb.ProbeAnswers = answers
+	}
 	return rb
 }
 
@@ -141,8 +196,8 @@ func otpFunc(secret vault.Secret, twoFA vault.TwoFA, typed string) (func() strin
 	return func() string { return "" }, nil
 }
 
-func (r *Runner) clientOptions(apiKey string) []kraken.Option {
-	opts := []kraken.Option{kraken.WithRateCounter(r.counter(apiKey))}
+func (r *Runner) clientOptions(apiKey string, scale kraken.NonceScale) []kraken.Option {
+	opts := []kraken.Option{kraken.WithRateCounter(r.counter(apiKey)), kraken.WithNonceScale(scale)}
 	if r.BaseURL != "" {
 		opts = append(opts, kraken.WithBaseURL(r.BaseURL))
 	}
@@ -203,8 +258,11 @@ func (r *Runner) CheckAll(ctx context.Context, recs []vault.Record, otp func(vau
 
 // Apply stores a readback in the record: the last check, a "checked" event
 // (the review rules need it to tell Keywarden's own use from others') and a
-// "drift" event when the permissions differ from what was intended.
+// "drift" event when the permissions differ from what was intended. The
+// Problem is capped to MaxProblem, whoever made the readback. Apply never
+// changes the record's nonce scale: only the user does.
 func Apply(rec *vault.Record, rb vault.Readback) {
+	rb.Problem = kraken.Cap(rb.Problem, MaxProblem)
 	rec.LastCheck = &rb
 	switch rb.Outcome {
 	case vault.OutcomeOK:

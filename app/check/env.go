@@ -17,7 +17,10 @@ var ErrNotLoopback = errors.New(EnvKrakenURL + " may only point at this computer
 
 // BaseURLFromEnv returns the exchange address set in KEYWARDEN_KRAKEN_URL,
 // or "" for the real exchange. Only addresses on this computer are allowed:
-// any other could collect signed requests and replay them to Kraken.
+// any other could collect signed requests and replay them to Kraken. For a
+// name such as localhost, the kraken client then dials loopback addresses
+// only (127.0.0.0/8, ::1), whatever the name resolves to, so a changed
+// hosts file cannot send the requests elsewhere.
 func BaseURLFromEnv(getenv func(string) string) (string, error) {
 	v := strings.TrimSpace(getenv(EnvKrakenURL))
 	if v == "" {

@@ -44,7 +44,7 @@ func runAdd(e *env, args []string) int {
 		return flagFailed(err)
 	}
 	in := addInput{Name: strings.TrimSpace(*name), Account: strings.TrimSpace(*account), UsedBy: splitList(*usedBy),
-		ReviewDays: *days, OTP: strings.TrimSpace(*otp), Purpose: vault.PurposeCustom, TwoFA: vault.TwoFANone}
+		ReviewDays: *days, OTP: e.flagCode(*otp), Purpose: vault.PurposeCustom, TwoFA: vault.TwoFANone}
 	if in.Name == "" && len(pos) == 1 {
 		in.Name, pos = strings.TrimSpace(pos[0]), nil
 	}
@@ -120,10 +120,10 @@ func add(ctx context.Context, e *env, in addInput) error {
 		return &userError{msg: fmt.Sprintf("Another key in use is already named %q (ID %s). Choose a different name, so each key can be told apart.", other.Name, other.ID)}
 	}
 
-	needCode := in.TwoFA == vault.TwoFATyped && in.OTP == ""
-	if needCode && !e.interactive() {
-		return usageErr("This key has 2FA: give its current code with --otp CODE.")
+	if in.TwoFA == vault.TwoFATyped && in.OTP == "" {
+		in.OTP = strings.TrimSpace(e.getenv(EnvOTP))
 	}
+	needCode := in.TwoFA == vault.TwoFATyped && (in.OTP == "" || in.OTP == readStdinArg)
 
 	secret, err := e.readKeyPair(in.TwoFA)
 	if err != nil {
@@ -131,8 +131,8 @@ func add(ctx context.Context, e *env, in addInput) error {
 	}
 	if needCode {
 		// Asked last, so the code is as fresh as it can be.
-		if in.OTP, err = e.ask("Current 2FA code for this key: "); err != nil || in.OTP == "" {
-			return &userError{msg: "No 2FA code was given, so the key could not be verified. Nothing was saved."}
+		if in.OTP, err = e.askCode("Current 2FA code for this key (input hidden): "); err != nil || in.OTP == "" {
+			return usageErr("No 2FA code was given, so the key could not be verified. Type it when asked on a terminal, give it as the line after the keys on standard input, or set %s. Nothing was saved.", EnvOTP)
 		}
 	}
 

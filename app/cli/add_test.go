@@ -146,7 +146,7 @@ func TestAdd(t *testing.T) {
 		{
 			name:     "a key with typed 2FA and no code, off a terminal",
 			args:     []string{"--2fa", "typed"},
-			wantCode: 2, wantErr: "give its current code with --otp CODE",
+			wantCode: 2, wantErr: "No 2FA code was given",
 		},
 		{
 			name:     "an authenticator seed that is not base32",

@@ -36,7 +36,11 @@ func runCheck(e *env, args []string) int {
 	if *all && len(pos) > 0 {
 		return e.fail(usageErr("Give either --all or key names, not both.\nusage: keywarden %s", checkUsage))
 	}
-	code, err := checkKeys(context.Background(), e, checkInput{All: *all || len(pos) == 0, Refs: pos, JSON: *asJSON, OTP: strings.TrimSpace(*otp)})
+	keyCode, err := e.keyCode(*otp)
+	if err != nil {
+		return e.fail(err)
+	}
+	code, err := checkKeys(context.Background(), e, checkInput{All: *all || len(pos) == 0, Refs: pos, JSON: *asJSON, OTP: keyCode})
 	if err != nil {
 		return e.fail(err)
 	}
@@ -199,7 +203,7 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 }
 
 // typedReason is why a key whose 2FA code is typed was not checked.
-const typedReason = "it has 2FA: give its current code with --otp CODE"
+const typedReason = "it has 2FA: give its current code in KEYWARDEN_OTP, or with --otp - on standard input"
 
 // codeFor returns the 2FA code to check r with, for a key whose code is
 // typed at each check: --otp, or asked on a terminal; "" for other keys.
@@ -209,7 +213,7 @@ func (e *env) codeFor(r vault.Record, in checkInput) string {
 	}
 	code := in.OTP
 	if code == "" && e.interactive() && !in.JSON {
-		code, _ = e.ask(fmt.Sprintf("2FA code for %q (Enter to skip it): ", r.Name))
+		code, _ = e.askCode(fmt.Sprintf("2FA code for %q (input hidden; Enter to skip it): ", r.Name))
 	}
 	return strings.TrimSpace(code)
 }

@@ -100,7 +100,7 @@ func TestCheck_ExitCodes(t *testing.T) {
 				}
 				return nil
 			},
-			wantCode: 0, wantOut: []string{"cointracker-tax: not checked: it has 2FA: give its current code with --otp CODE."},
+			wantCode: 0, wantOut: []string{"cointracker-tax: not checked: it has 2FA: give its current code in KEYWARDEN_OTP, or with --otp - on standard input."},
 		},
 	}
 	for _, tc := range cases {

@@ -12,6 +12,8 @@
 //	KEYWARDEN_DIR         the folder of the key list (default: the user's config folder/keywarden)
 //	KEYWARDEN_KRAKEN_URL  another exchange address, on this computer only (tests, the demo)
 //	KEYWARDEN_DEBUG=1     also print the technical detail behind an error (never a secret)
+//	KEYWARDEN_OTP         a key's current 2FA code, for add, check and revoke (instead of --otp)
+//	KEYWARDEN_APP_CODE    the app 2FA code, for exec, revoke, remove and 2fa when no terminal can ask
 package cli
 
 import (
@@ -25,6 +27,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/instance"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
@@ -113,7 +116,10 @@ func init() {
 		{"revoke", revokeUsage, "confirm a key was deleted on the exchange, then retire it and drop its secret", runRevoke},
 		{"remove", removeUsage, "delete a key's record and secret from Keywarden", runRemove},
 		{"settings", settingsUsage, "list Keywarden's settings, or change one (the window and the tray part follow)", runSettings},
+		{"nonce-scale", nonceScaleUsage, "show or set the scale of the nonces sent with a key, to match the programs that use it", runNonceScale},
+		{"sweep", sweepUsage, "find plain-text copies of your keys, and Kraken keys not in Keywarden, in files and git histories (--import brings those in); exit 3 if any", runSweep},
 		{"exec", execUsage, "run a program with the key in its environment, so it needs no config file", runExec},
+		{"2fa", twoFAUsage, "app 2FA: status, enable (shows the QR code), disable, and which keys may start without a code", runTwoFA},
 		{"help", helpUsage, "show this help, or one command's", runHelp},
 	}
 }
@@ -191,6 +197,8 @@ type env struct {
 	changed  atomic.Bool
 	// settingsNoted is set once a damaged settings file was reported.
 	settingsNoted bool
+
+	appGuard *guard.Guard // opened by guard(), once
 }
 
 func newEnv(s IO) *env {
@@ -232,15 +240,23 @@ func newEnv(s IO) *env {
 	return e
 }
 
+// folder returns the folder of the key list (and of guard.json).
+func (e *env) folder() (string, error) {
+	if e.dir != "" {
+		return e.dir, nil
+	}
+	d, err := vault.DirFromEnv(e.getenv)
+	if err != nil {
+		return "", &userError{msg: "Keywarden cannot find your config folder to keep its key list in. Set " + EnvDir + " to a folder of your choice.", err: err}
+	}
+	return d, nil
+}
+
 // store opens the metadata store.
 func (e *env) store() (*vault.Store, error) {
-	dir := e.dir
-	if dir == "" {
-		d, err := vault.DirFromEnv(e.getenv)
-		if err != nil {
-			return nil, &userError{msg: "Keywarden cannot find your config folder to keep its key list in. Set " + EnvDir + " to a folder of your choice.", err: err}
-		}
-		dir = d
+	dir, err := e.folder()
+	if err != nil {
+		return nil, err
 	}
 	s, err := vault.Open(dir)
 	if err != nil {

@@ -90,16 +90,24 @@ func execKey(e *env, in execInput) (int, error) {
 	case vault.StatusParked:
 		e.say("keywarden: note: %q is parked, so nothing was meant to use it. Running anyway.", r.Name)
 	}
+	if !r.StartsWithoutAppCode {
+		if err := e.requireAppCode(fmt.Sprintf("hand %q to a program", r.Name)); err != nil {
+			return ExitError, err
+		}
+	}
 	secret, err := e.secrets.Get(r.ID)
 	if err != nil {
 		return ExitError, &userError{msg: message(err), err: err}
 	}
 
 	cmd := exec.Command(in.Command[0], in.Command[1:]...)
-	cmd.Env = append(withoutEnv(e.environ(), in.KeyEnv, in.SecretEnv),
+	// The codes Keywarden may have been given are no business of the program.
+	cmd.Env = append(withoutEnv(e.environ(), in.KeyEnv, in.SecretEnv, EnvAppCode, EnvOTP),
 		in.KeyEnv+"="+secret.APIKey, in.SecretEnv+"="+secret.PrivateKey)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.out, e.errw
 
+	release := bindToParent(cmd)
+	defer release()
 	started, stop := relaySignals()
 	defer stop()
 	if err := cmd.Start(); err != nil {

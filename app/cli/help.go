@@ -52,13 +52,20 @@ add reads the API key and the private key as two lines from standard input, or a
 without echo on a terminal; with --2fa seed or password, a third line holds the authenticator
 seed or the key's 2FA password. Secrets are never taken from arguments.
 
-Exit codes: 0 done (check: nothing needs attention), 1 failed, 2 wrong usage,
-3 check found something that needs attention; exec exits with its program's code
+A key's 2FA code is asked for without echo on a terminal, or read from %s, or from
+standard input with --otp - ; --otp CODE works but other users can read it in the process
+list. With app 2FA on, exec, revoke and remove ask for the app code on a terminal, or read
+it from %s; with neither they refuse (exit 1) and exec starts nothing.
+
+Exit codes: 0 done (check: nothing needs attention; sweep: nothing found), 1 failed, 2 wrong usage,
+3 check found something that needs attention, or sweep found a copy; exec exits with its program's code
 (126 or 127 when the program cannot be started).
 
 Environment:
   %s         folder of the key list (default: your config folder/keywarden)
   %s  another exchange address, on this computer only (tests, the demo)
   %s=1      also print the technical detail behind an error (never a secret)
-`, EnvDir, EnvKrakenURL, EnvDebug)
+  %s         a key's current 2FA code, instead of --otp
+  %s    the app 2FA code, where no terminal can ask for it
+`, EnvOTP, EnvAppCode, EnvDir, EnvKrakenURL, EnvDebug, EnvOTP, EnvAppCode)
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/cli"
+	"github.com/keywarden/keywarden/app/internal/childtest"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -68,17 +69,7 @@ var childRoles = map[string]func() int{
 	},
 }
 
-func TestMain(m *testing.M) {
-	if role := os.Getenv(childEnv); role != "" {
-		run, ok := childRoles[role]
-		if !ok {
-			fmt.Fprintf(os.Stderr, "unknown child role %q\n", role)
-			os.Exit(2)
-		}
-		os.Exit(run())
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { childtest.Main(m, childEnv, childRoles) }
 
 func hashOf(s string) string {
 	h := sha256.Sum256([]byte(s))

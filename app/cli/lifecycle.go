@@ -98,8 +98,12 @@ func runRevoke(e *env, args []string) int {
 		return flagFailed(err)
 	}
 	ref, err := oneName(pos, revokeUsage)
+	var keyCode string
 	if err == nil {
-		err = revoke(context.Background(), e, revokeInput{Ref: ref, Force: *force, OTP: strings.TrimSpace(*otp)})
+		keyCode, err = e.keyCode(*otp)
+	}
+	if err == nil {
+		err = revoke(context.Background(), e, revokeInput{Ref: ref, Force: *force, OTP: keyCode})
 	}
 	if err != nil {
 		return e.fail(err)
@@ -125,11 +129,14 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 		fmt.Fprintf(e.out, "%q: %s\n", rec.Name, why)
 		return nil
 	}
+	if err := e.requireAppCode(fmt.Sprintf("revoke %q", rec.Name)); err != nil {
+		return err
+	}
 	if rec.TwoFA == vault.TwoFATyped && in.OTP == "" && e.interactive() {
-		in.OTP, _ = e.ask(fmt.Sprintf("2FA code for %q (Enter if you have none): ", rec.Name))
+		in.OTP, _ = e.askCode(fmt.Sprintf("2FA code for %q (input hidden; Enter if you have none): ", rec.Name))
 	}
 	if rec.TwoFA == vault.TwoFATyped && in.OTP == "" && !in.Force {
-		return usageErr("%q has 2FA: give its current code with --otp CODE so Keywarden can ask Kraken, or add --force if you are sure it is deleted on the website. Nothing was changed.", rec.Name)
+		return usageErr("%q has 2FA: give its current code (typed when asked on a terminal, in KEYWARDEN_OTP, or with --otp - on standard input) so Keywarden can ask Kraken, or add --force if you are sure it is deleted on the website. Nothing was changed.", rec.Name)
 	}
 
 	res, err := svc.Revoke(ctx, rec.ID, in.OTP, in.Force)
@@ -205,6 +212,9 @@ func remove(e *env, in removeInput) error {
 	}
 	rec, err := findNow(e, svc, in.Ref)
 	if err != nil {
+		return err
+	}
+	if err := e.requireAppCode(fmt.Sprintf("remove %q", rec.Name)); err != nil {
 		return err
 	}
 	warn := ""

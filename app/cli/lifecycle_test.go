@@ -156,7 +156,7 @@ func TestRevoke(t *testing.T) {
 		f.ex.DeleteKey(k.APIKey)
 		before := f.keyFile()
 		res := f.run("", "revoke", "koinly-tax")
-		if res.code != 2 || !strings.Contains(res.err, "--otp CODE") || f.keyFile() != before {
+		if res.code != 2 || !strings.Contains(res.err, "KEYWARDEN_OTP") || f.keyFile() != before {
 			t.Fatalf("revoke without a code: %v", res)
 		}
 		code, _ = totp.GenerateCode(seed, time.Now())

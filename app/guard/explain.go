@@ -1,6 +1,9 @@
 package guard
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Explain returns UserMessage for an error of this package, and false for
 // any other error, so an application can ask each package in turn.
@@ -16,4 +19,17 @@ func Explain(err error) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// GroupSeed writes a base32 seed in groups of four, as authenticator apps
+// show it, so it is easier to type.
+func GroupSeed(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

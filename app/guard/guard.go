@@ -4,7 +4,10 @@
 // 6-digit TOTP code.
 //
 // The seed lives in the system keyring (through a vault.SecretStore, under
-// SeedID); whether the protection is on is a flag in the app's settings. Time
+// SeedID). The wrong-code count, the lock and the used codes live in a
+// StateStore: guard.json in the vault's folder (Open), so a restart, the
+// tray part, a second window and the command line all honour them. Whether
+// the protection is on is kept there too, or in the app's settings (Flags). Time
 // is always a parameter. A keyring call can block while the system shows an
 // unlock prompt, so Verify (on its first call), ConfirmEnrolment, Disable and
 // Reset must run off the UI goroutine; Enabled and LockedUntil never touch
@@ -52,44 +55,104 @@ const (
 	LockTimeout = 1 * time.Minute // how long the prompt stays locked
 )
 
-// Flags is where the "enabled" flag is kept; fyne.Preferences satisfies it.
+// Flags is where the "enabled" flag is kept when it is not in the guard's
+// State: the app's settings. fyne.Preferences satisfies it.
 type Flags interface {
 	Bool(key string) bool
 	SetBool(key string, value bool)
 }
 
 // Guard checks codes against the enrolled seed. It is safe for concurrent
-// use. The used time steps, the wrong-code count and the lock live in
-// memory only.
+// use. The used time steps, the wrong-code count and the lock live in its
+// StateStore: with a FileState (Open), every process over the same folder
+// shares them.
 type Guard struct {
 	secrets vault.SecretStore
-	flags   Flags
+	flags   Flags // nil: the on/off switch is State.Enabled
+	state   StateStore
 
 	// io serialises keyring calls and changes of enrolment; it is never
 	// taken while mu is held.
 	io sync.Mutex
 
-	mu          sync.Mutex // guards the fields below
-	key         []byte     // the decoded seed, nil until first read
-	used        map[int64]bool
-	wrong       int
-	lockedUntil time.Time
+	mu  sync.Mutex // guards key; taken inside state updates, never around them
+	key []byte     // the decoded seed, nil until first read
 }
 
-// New returns a guard over secrets (the keyring) and flags (the settings).
+// New returns a guard over secrets (the keyring) and flags (the settings)
+// whose counters live in this process only. Use Open for the real app:
+// only there do a restart and other processes honour the lock and the used
+// codes.
 func New(secrets vault.SecretStore, flags Flags) *Guard {
-	return &Guard{secrets: secrets, flags: flags, used: make(map[int64]bool)}
+	return NewWithState(secrets, flags, NewMemoryState())
 }
 
-// Enabled reports whether app 2FA is on. It never touches the keyring.
-func (g *Guard) Enabled() bool { return g.flags.Bool(EnabledFlag) }
+// Open returns the guard of the vault folder dir: its state is guard.json
+// there (FileState), shared by every process of the user. flags may be nil;
+// then whether app 2FA is on is kept in guard.json too. Every process must
+// be given the same kind of flags, or they disagree about it.
+func Open(dir string, secrets vault.SecretStore, flags Flags) *Guard {
+	return NewWithState(secrets, flags, OpenState(dir))
+}
+
+// NewWithState returns a guard whose counters (and, with nil flags, the
+// on/off switch) live in state.
+func NewWithState(secrets vault.SecretStore, flags Flags, state StateStore) *Guard {
+	return &Guard{secrets: secrets, flags: flags, state: state}
+}
+
+// AdoptFlag moves an "enabled" flag that earlier versions kept in legacy
+// (the Fyne preferences) into state, for a guard opened with nil flags: if
+// legacy says on, state is turned on, then legacy off. It never turns the
+// protection off.
+func AdoptFlag(state StateStore, legacy Flags) error {
+	if legacy == nil || !legacy.Bool(EnabledFlag) {
+		return nil
+	}
+	if err := state.Update(func(st *State) error { st.Enabled = true; return nil }); err != nil {
+		return err
+	}
+	legacy.SetBool(EnabledFlag, false)
+	return nil
+}
+
+// Enabled reports whether app 2FA is on. It never touches the keyring; with
+// nil flags it reads the small state file, and says on when that cannot be
+// read, so a broken file never lets an action through unasked.
+func (g *Guard) Enabled() bool {
+	if g.flags != nil {
+		return g.flags.Bool(EnabledFlag)
+	}
+	st, err := g.state.Load()
+	return err != nil || st.Enabled
+}
+
+// setEnabled turns the switch, and resets the counters, in one update.
+func (g *Guard) setEnabled(on bool, used []int64) error {
+	err := g.state.Update(func(st *State) error {
+		if g.flags == nil {
+			st.Enabled = on
+		}
+		st.Wrong, st.LockedUntil, st.Used = 0, time.Time{}, used
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if g.flags != nil {
+		g.flags.SetBool(EnabledFlag, on)
+	}
+	return nil
+}
 
 // LockedUntil reports when the lock after too many wrong codes ends, and
 // whether it is still in force at now. It never touches the keyring.
 func (g *Guard) LockedUntil(now time.Time) (time.Time, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.lockedUntil, now.Before(g.lockedUntil)
+	st, err := g.state.Load()
+	if err != nil {
+		return time.Time{}, false
+	}
+	return st.LockedUntil, now.Before(st.LockedUntil)
 }
 
 // BeginEnrolment makes a fresh seed for account (what the authenticator app
@@ -153,14 +216,15 @@ func (g *Guard) ConfirmEnrolment(k *otp.Key, code string, now time.Time) error {
 		clear(key)
 		return fmt.Errorf("guard: store the seed: %w", err)
 	}
+	if err := g.setEnabled(true, []int64{step}); err != nil {
+		clear(key)
+		_ = g.secrets.Delete(SeedID)
+		return err
+	}
 	g.mu.Lock()
 	clear(g.key)
 	g.key = key
-	g.used = map[int64]bool{step: true}
-	g.wrong = 0
-	g.lockedUntil = time.Time{}
 	g.mu.Unlock()
-	g.flags.SetBool(EnabledFlag, true)
 	return nil
 }
 
@@ -168,7 +232,9 @@ func (g *Guard) ConfirmEnrolment(k *otp.Key, code string, now time.Time) error {
 // step or one either side, and only once. MaxWrong wrong codes in a row lock
 // the check for LockTimeout (the fifth wrong code already answers with a
 // *LockedError); a right code resets the count. A code in the wrong shape
-// (not 6 digits) or a replayed one does not count as wrong.
+// (not 6 digits) or a replayed one does not count as wrong. The count, the
+// lock and the used codes are the StateStore's: with Open they hold across
+// restarts and processes.
 //
 // The first call reads the seed from the keyring and may block: call it off
 // the UI goroutine. Later calls use the seed kept in memory.
@@ -177,9 +243,7 @@ func (g *Guard) Verify(code string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.checkLocked(code, now)
+	return g.check(code, now)
 }
 
 // prepare does what Verify and Disable both need before comparing a code:
@@ -208,10 +272,7 @@ func (g *Guard) Disable(code string, now time.Time) error {
 	}
 	g.io.Lock()
 	defer g.io.Unlock()
-	g.mu.Lock()
-	err = g.checkLocked(code, now)
-	g.mu.Unlock()
-	if err != nil {
+	if err := g.check(code, now); err != nil {
 		return err
 	}
 	return g.forget()
@@ -238,74 +299,75 @@ func (g *Guard) Reset() error {
 	return g.forget()
 }
 
-// forget removes the seed from the keyring, turns the flag off and zeroes
+// forget removes the seed from the keyring, turns the switch off and zeroes
 // the seed in memory. The caller holds g.io.
 func (g *Guard) forget() error {
 	if err := g.secrets.Delete(SeedID); err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
 		return fmt.Errorf("guard: remove the seed: %w", err)
 	}
-	g.flags.SetBool(EnabledFlag, false)
+	err := g.setEnabled(false, nil)
 	g.mu.Lock()
 	clear(g.key)
 	g.key = nil
-	g.used = make(map[int64]bool)
-	g.wrong = 0
-	g.lockedUntil = time.Time{}
 	g.mu.Unlock()
-	return nil
+	return err
 }
 
 // checkLock answers a *LockedError while the lock is in force.
 func (g *Guard) checkLock(now time.Time) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.lockErr(now)
-}
-
-// lockErr is checkLock for a caller holding g.mu; once the lock has run
-// out, the prompt is open again with a fresh count.
-func (g *Guard) lockErr(now time.Time) error {
-	if g.lockedUntil.IsZero() {
-		return nil
+	st, err := g.state.Load()
+	if err != nil {
+		return err
 	}
-	if now.Before(g.lockedUntil) {
-		return &LockedError{Until: g.lockedUntil}
+	if now.Before(st.LockedUntil) {
+		return &LockedError{Until: st.LockedUntil}
 	}
-	g.lockedUntil = time.Time{}
-	g.wrong = 0
 	return nil
 }
 
-// checkLocked checks a normalised code; the caller holds g.mu and has
-// loaded the seed.
-func (g *Guard) checkLocked(code string, now time.Time) error {
-	if err := g.lockErr(now); err != nil {
+// check compares a normalised code with the loaded seed and records the
+// outcome in the state, in one update.
+func (g *Guard) check(code string, now time.Time) error {
+	var result error
+	err := g.state.Update(func(st *State) error {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		result = g.checkState(st, code, now)
+		return nil // a wrong code counts, an accepted one is used up: save both
+	})
+	if err != nil {
 		return err
+	}
+	return result
+}
+
+// checkState is check's rule on st; the caller holds g.mu and the state's
+// lock. Once the lock has run out, the count starts afresh.
+func (g *Guard) checkState(st *State, code string, now time.Time) error {
+	if !st.LockedUntil.IsZero() {
+		if now.Before(st.LockedUntil) {
+			return &LockedError{Until: st.LockedUntil}
+		}
+		st.LockedUntil, st.Wrong = time.Time{}, 0
 	}
 	if g.key == nil { // Disable or Reset ran meanwhile
 		return ErrNotEnabled
 	}
 	step, ok := match(g.key, code, now)
 	if !ok {
-		g.wrong++
-		if g.wrong >= MaxWrong {
-			g.wrong = 0
-			g.lockedUntil = now.Add(LockTimeout)
-			return &LockedError{Until: g.lockedUntil}
+		st.Wrong++
+		if st.Wrong >= MaxWrong {
+			st.Wrong = 0
+			st.LockedUntil = now.Add(LockTimeout)
+			return &LockedError{Until: st.LockedUntil}
 		}
-		return &WrongCodeError{Left: MaxWrong - g.wrong}
+		return &WrongCodeError{Left: MaxWrong - st.Wrong}
 	}
-	if g.used[step] {
+	if st.used(step) {
 		return ErrReplayed
 	}
-	g.wrong = 0
-	cur := counter(now)
-	for s := range g.used {
-		if s < cur-2*Skew {
-			delete(g.used, s)
-		}
-	}
-	g.used[step] = true
+	st.Wrong = 0
+	st.markUsed(step, now)
 	return nil
 }
 

@@ -41,9 +41,12 @@ func (s *Service) Check(ctx context.Context, id, code string) (vault.Record, vau
 	if err != nil {
 		rb = vault.Readback{At: s.now(), Outcome: vault.OutcomeError, Problem: UserMessage(err)}
 	} else {
-		rb = runner.CheckSecret(ctx, secret, rec.TwoFA, check.Options{OTP: code}, s.now())
+		rb = runner.CheckSecret(ctx, secret, rec.TwoFA, check.Options{OTP: code, NonceScale: rec.NonceScale, UsedBy: rec.UsedBy}, s.now())
 	}
-	saved, err := s.save([]check.Result{{Record: rec, Readback: rb}})
+	results := []check.Result{{Record: rec, Readback: rb}}
+	cutShort(ctx, results)
+	rb = results[0].Readback
+	saved, err := s.save(results)
 	if err != nil {
 		return rec, rb, err
 	}
@@ -88,6 +91,7 @@ func (s *Service) CheckAll(ctx context.Context, codes func(vault.Record) string)
 		return rep, err
 	}
 	rep.Results = runner.CheckAll(ctx, take, codes, s.now())
+	cutShort(ctx, rep.Results)
 	saved, err := s.save(rep.Results)
 	for i, res := range rep.Results {
 		if r, ok := saved[res.Record.ID]; ok {
@@ -111,6 +115,21 @@ func (s *Service) CheckInBackground(ctx context.Context, recs []vault.Record, no
 	}
 	_, _ = s.save(results) // a failed save leaves the records as they were: the next check tries again
 	return results
+}
+
+// cutShort marks the failures of a run whose context ended (the person
+// closed the window, the time ran out) as saying nothing about the key:
+// they failed for want of time, so the last real answers stay. Answers
+// that came before the end are kept.
+func cutShort(ctx context.Context, results []check.Result) {
+	if ctx.Err() == nil {
+		return
+	}
+	for i := range results {
+		if results[i].Readback.Outcome == vault.OutcomeError {
+			results[i].Readback.Unreached = true
+		}
+	}
 }
 
 // save stores check answers in the records by the one save rule:

@@ -3,6 +3,7 @@ package keys
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/remind"
@@ -73,8 +74,14 @@ func explain(err error) (string, bool) {
 		not  *NotAllowedError
 		unc  *NotConfirmedError
 		serr *SettingError
+		ierr *ImportError
+		cerr *CopyError
 	)
 	switch {
+	case errors.As(err, &ierr):
+		return ierr.Msg, true
+	case errors.As(err, &cerr):
+		return upperFirst(strings.TrimSuffix(cerr.Msg, ".")) + ".", true
 	case errors.As(err, &dup) && dup.Holder.Pending != nil:
 		return "A save of this API key has not finished (the system keyring did not answer in time). Keywarden finishes or undoes it the next time it starts; try again then. Nothing was saved now.", true
 	case errors.As(err, &dup) && dup.Replacing:
@@ -94,6 +101,12 @@ func explain(err error) (string, bool) {
 		return "The settings file is damaged, so the defaults are used. Change a setting to write a good file again.", true
 	case errors.Is(err, ErrChanged):
 		return "The key was changed meanwhile, perhaps in another Keywarden window. Look at it again, then try once more.", true
+	case errors.Is(err, kraken.ErrInvalidKey):
+		msg, _ := kraken.Explain(err)
+		return msg + " If you deleted it, revoke it in Keywarden (Revoke…, or keywarden revoke NAME); otherwise paste it again.", true
+	case errors.Is(err, kraken.ErrInvalidNonce):
+		msg, _ := kraken.Explain(err)
+		return msg + " If a program uses this key with micro- or nanosecond nonces, set this key's nonce scale to match it (in its details, or keywarden nonce-scale NAME SCALE); otherwise check again in a moment.", true
 	case errors.Is(err, ErrNoExchange):
 		return "Keywarden cannot talk to the exchange here.", true
 	}

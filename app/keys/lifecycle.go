@@ -9,6 +9,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // change applies fn to the record with the given ID, after checking that
@@ -252,4 +253,38 @@ func removeRecord(d *vault.Data, id string) error {
 		}
 	}
 	return nil
+}
+
+// SetNonceScale sets the scale of the nonces Keywarden sends with the key,
+// to match the programs that use it (kraken.NonceScale). Only the person
+// changes it: Keywarden never raises it by itself, since a larger scale
+// locks out every program that counts in a smaller one.
+func (s *Service) SetNonceScale(id string, scale kraken.NonceScale) (vault.Record, error) {
+	if !scale.Valid() {
+		return vault.Record{}, kraken.ErrBadNonceScale
+	}
+	now := s.now()
+	return s.change(id, ActCheck, func(r *vault.Record) error {
+		if r.NonceScale.OrDefault() == scale.OrDefault() {
+			return nil
+		}
+		r.AddEvent(now, vault.EventEdited, "nonce scale: "+string(r.NonceScale.OrDefault())+" → "+string(scale.OrDefault()))
+		r.NonceScale = scale
+		if scale == kraken.NonceMilliseconds {
+			r.NonceScale = ""
+		}
+		return nil
+	})
+}
+
+// SetStartsWithoutAppCode records whether "keywarden exec" may hand the key
+// to a program without the app 2FA code (vault.Record.StartsWithoutAppCode),
+// with a history line saying where the choice was made. The face asks for
+// the app code before calling it.
+func (s *Service) SetStartsWithoutAppCode(id string, on bool, where string) (vault.Record, error) {
+	now := s.now()
+	return s.change(id, ActCopySecret, func(r *vault.Record) error {
+		r.SetStartsWithoutAppCode(on, now, where)
+		return nil
+	})
 }

@@ -49,9 +49,8 @@ type Settings struct {
 	Notifications bool `json:"notifications"`
 	// StartAtLogin is true when the person asked Keywarden to start at login.
 	StartAtLogin bool `json:"startAtLogin"`
-	// AppTwoFA is true when sensitive actions ask for a code from the
-	// person's authenticator app (app/guard).
-	AppTwoFA bool `json:"appTwoFA"`
+	// App 2FA's switch is not here: it lives in guard.json with the lock
+	// (app/guard), so that a damaged settings file never turns it off.
 	// IdleCloseMinutes closes the window after this many minutes without
 	// input (the tray part stays); 0 means never.
 	IdleCloseMinutes int `json:"idleCloseMinutes"`
@@ -68,7 +67,7 @@ func DefaultSettings() Settings {
 }
 
 // The names `keywarden settings` knows, in the order it lists them.
-var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login", "app-2fa", "idle-close-minutes"}
+var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login", "idle-close-minutes"}
 
 // SettingNames returns the names Get and Set take.
 func SettingNames() []string { return append([]string(nil), settingNames...) }
@@ -84,8 +83,6 @@ func (s Settings) Get(name string) (string, error) {
 		return onOff(s.Notifications), nil
 	case "start-at-login":
 		return onOff(s.StartAtLogin), nil
-	case "app-2fa":
-		return onOff(s.AppTwoFA), nil
 	case "idle-close-minutes":
 		return FormatIdleClose(s.IdleCloseMinutes), nil
 	}
@@ -94,8 +91,8 @@ func (s Settings) Get(name string) (string, error) {
 
 // Set changes a setting by its name from text, with the window's rules:
 // review days are a whole number from MinReviewDays to MaxReviewDays,
-// switches are on or off. start-at-login and app-2fa are not set here:
-// they need more than a value (a login entry, an enrolment).
+// switches are on or off. start-at-login is not set here: it needs more
+// than a value (the login entry, made by the window).
 func (s *Settings) Set(name, value string) error {
 	value = strings.TrimSpace(value)
 	switch name {
@@ -124,7 +121,7 @@ func (s *Settings) Set(name, value string) error {
 		}
 		s.IdleCloseMinutes = n
 		return nil
-	case "start-at-login", "app-2fa":
+	case "start-at-login":
 		return &SettingError{Name: name, Msg: fmt.Sprintf("%s cannot be set as a value here: turn it on or off in the window's settings", name)}
 	}
 	return unknownSetting(name)
@@ -318,7 +315,6 @@ const (
 	legacyRiskyDays     = "review.riskyDays"
 	legacyNotifications = "notifications.enabled"
 	legacyStartAtLogin  = "startAtLogin"
-	legacyAppTwoFA      = "app2fa.enabled"
 )
 
 // migrated returns the settings older versions kept in the toolkit's
@@ -342,8 +338,7 @@ func (f *SettingsFile) migrated() Settings {
 	if n, ok := values[legacyRiskyDays].(float64); ok {
 		s.RiskyDays = int(n)
 	}
-	for key, dst := range map[string]*bool{legacyNotifications: &s.Notifications,
-		legacyStartAtLogin: &s.StartAtLogin, legacyAppTwoFA: &s.AppTwoFA} {
+	for key, dst := range map[string]*bool{legacyNotifications: &s.Notifications, legacyStartAtLogin: &s.StartAtLogin} {
 		if on, ok := values[key].(bool); ok {
 			*dst = on
 		}
@@ -376,29 +371,4 @@ func LegacyPreferencesPath(appID string) (string, error) {
 		root = filepath.Join(dir, "fyne")
 	}
 	return filepath.Join(root, appID, "preferences.json"), nil
-}
-
-// GuardFlags returns the settings as app/guard's Flags, so the app 2FA
-// switch lives in this file.
-func (f *SettingsFile) GuardFlags() GuardFlags { return GuardFlags{f} }
-
-// GuardFlags keeps app/guard's "enabled" flag in the settings file.
-type GuardFlags struct{ f *SettingsFile }
-
-// Bool reports the flag; any key but the guard's is false.
-func (g GuardFlags) Bool(key string) bool {
-	if key != legacyAppTwoFA {
-		return false
-	}
-	s, _ := g.f.Load()
-	return s.AppTwoFA
-}
-
-// SetBool sets the flag. The guard's Flags has no way to report a failed
-// save; the flag then reads as before, which the settings screen shows.
-func (g GuardFlags) SetBool(key string, on bool) {
-	if key != legacyAppTwoFA {
-		return
-	}
-	_ = g.f.Update(func(s *Settings) error { s.AppTwoFA = on; return nil })
 }

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/keys"
 )
 
@@ -58,7 +57,7 @@ func TestSettingsFile_Load(t *testing.T) {
 			"review.readOnlyDays": 14, "review.riskyDays": 7, "notifications.enabled": false,
 			"startAtLogin": true, "app2fa.enabled": true, "someOtherKey": "kept out",
 		})
-		want := keys.Settings{ReadOnlyDays: 14, RiskyDays: 7, Notifications: false, StartAtLogin: true, AppTwoFA: true, IdleCloseMinutes: 10}
+		want := keys.Settings{ReadOnlyDays: 14, RiskyDays: 7, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10}
 		if got := mustLoad(t, sf); got != want {
 			t.Fatalf("got %+v, want %+v", got, want)
 		}
@@ -235,30 +234,6 @@ func TestSettingsFile_Update(t *testing.T) {
 		}
 	})
 
-	t.Run("GuardFlags keeps the app 2FA switch in the file", func(t *testing.T) {
-		sf := settingsIn(t, nil)
-		var flags guard.Flags = sf.GuardFlags()
-		if flags.Bool(guard.EnabledFlag) {
-			t.Fatal("on before it was set")
-		}
-		flags.SetBool(guard.EnabledFlag, true)
-		if !flags.Bool(guard.EnabledFlag) || !mustLoad(t, sf).AppTwoFA {
-			t.Error("SetBool(true) did not reach the file")
-		}
-		flags.SetBool("some.other.flag", true)
-		if flags.Bool("some.other.flag") {
-			t.Error("an unknown flag reads true")
-		}
-		want := keys.DefaultSettings()
-		want.AppTwoFA = true
-		if got := mustLoad(t, sf); got != want {
-			t.Errorf("an unknown flag changed the settings: %+v", got)
-		}
-		flags.SetBool(guard.EnabledFlag, false)
-		if flags.Bool(guard.EnabledFlag) || mustLoad(t, sf).AppTwoFA {
-			t.Error("SetBool(false) did not reach the file")
-		}
-	})
 }
 
 func TestSettings_Set(t *testing.T) {
@@ -286,7 +261,7 @@ func TestSettings_Set(t *testing.T) {
 		{"empty days", "review-days-read-only", "", keys.Settings{}, false},
 		{"notifications maybe", "notifications", "maybe", keys.Settings{}, false},
 		{"start at login is not a plain value", "start-at-login", "on", keys.Settings{}, false},
-		{"app 2FA is not a plain value", "app-2fa", "on", keys.Settings{}, false},
+		{"app 2FA is not a setting here", "app-2fa", "on", keys.Settings{}, false},
 		{"an unknown name", "review-days", "7", keys.Settings{}, false},
 	}
 	for _, tt := range tests {
@@ -320,8 +295,8 @@ func TestSettings_Set(t *testing.T) {
 	}
 
 	t.Run("every name lists and reads back", func(t *testing.T) {
-		s := keys.Settings{ReadOnlyDays: 12, RiskyDays: 3, Notifications: false, StartAtLogin: true, AppTwoFA: true, IdleCloseMinutes: 15}
-		want := map[string]string{"review-days-read-only": "12", "review-days-risky": "3", "notifications": "off", "start-at-login": "on", "app-2fa": "on", "idle-close-minutes": "15"}
+		s := keys.Settings{ReadOnlyDays: 12, RiskyDays: 3, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 15}
+		want := map[string]string{"review-days-read-only": "12", "review-days-risky": "3", "notifications": "off", "start-at-login": "on", "idle-close-minutes": "15"}
 		got := map[string]string{}
 		for _, name := range keys.SettingNames() {
 			v, err := s.Get(name)

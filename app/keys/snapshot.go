@@ -1,7 +1,8 @@
 package keys
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +35,7 @@ type Snapshot struct {
 
 // keyView is what the Snapshot worked out about one record.
 type keyView struct {
-	effective vault.Record
+	effective *vault.Record // in the Snapshot's own copy
 	findings  []review.Finding
 	needs     bool
 	rank      int
@@ -45,33 +46,53 @@ type keyView struct {
 // settings and reminders given.
 func NewSnapshot(records []vault.Record, set Settings, st remind.State, now time.Time) *Snapshot {
 	s := &Snapshot{Settings: set, Reminders: st, Now: now, views: make(map[string]*keyView, len(records))}
+	// Each record is copied twice, not more: once with the settings applied
+	// (eff, which the index and the views point into), once in attention
+	// order (Records). A record is large, and this runs over every record
+	// at every look of every face.
+	shown := make([]int, 0, len(records)) // indexes in records
 	eff := make([]vault.Record, 0, len(records))
-	for _, r := range records {
+	for i, r := range records {
 		if hidden(r) {
 			continue
 		}
-		s.Records = append(s.Records, r)
+		shown = append(shown, i)
 		eff = append(eff, set.Effective(r))
 	}
 	s.index = review.NewIndex(eff)
-	for _, e := range eff {
-		fs := s.index.Findings(e, now)
+	views := make([]keyView, len(eff)) // one allocation for them all
+	order := make([]sortKey, len(eff))
+	for i := range eff {
+		e := &eff[i]
+		fs := s.index.Findings(*e, now)
 		top, ok := review.MaxSeverity(fs)
-		s.views[e.ID] = &keyView{effective: e, findings: fs, needs: ok && top >= review.Warning,
-			rank: review.Rank(e, fs), state: review.StateOf(e, fs)}
+		views[i] = keyView{effective: e, findings: fs, needs: ok && top >= review.Warning,
+			rank: review.Rank(*e, fs), state: review.StateOf(*e, fs)}
+		s.views[e.ID] = &views[i]
+		order[i] = sortKey{rank: views[i].rank, name: strings.ToLower(e.Name), id: e.ID, i: shown[i]}
 	}
-	sort.SliceStable(s.Records, func(i, j int) bool {
-		a, b := s.views[s.Records[i].ID], s.views[s.Records[j].ID]
+	slices.SortStableFunc(order, func(a, b sortKey) int {
 		if a.rank != b.rank {
-			return a.rank < b.rank
+			return cmp.Compare(a.rank, b.rank)
 		}
-		an, bn := strings.ToLower(s.Records[i].Name), strings.ToLower(s.Records[j].Name)
-		if an != bn {
-			return an < bn
+		if a.name != b.name {
+			return strings.Compare(a.name, b.name)
 		}
-		return s.Records[i].ID < s.Records[j].ID
+		return strings.Compare(a.id, b.id)
 	})
+	s.Records = make([]vault.Record, len(order))
+	for j, k := range order {
+		s.Records[j] = records[k.i]
+	}
 	return s
+}
+
+// sortKey is what orders a record in a Snapshot: its attention rank, its
+// name, its ID, and where it is in the records as read.
+type sortKey struct {
+	rank     int
+	name, id string
+	i        int
 }
 
 // hidden reports whether a record is in the middle of being added or
@@ -94,7 +115,7 @@ func (s *Snapshot) Record(id string) (vault.Record, bool) {
 // as the rules see it.
 func (s *Snapshot) Effective(id string) vault.Record {
 	if v := s.views[id]; v != nil {
-		return v.effective
+		return *v.effective
 	}
 	return vault.Record{}
 }
@@ -104,7 +125,7 @@ func (s *Snapshot) Effective(id string) vault.Record {
 func (s *Snapshot) EffectiveRecords() []vault.Record {
 	out := make([]vault.Record, len(s.Records))
 	for i, r := range s.Records {
-		out[i] = s.views[r.ID].effective
+		out[i] = *s.views[r.ID].effective
 	}
 	return out
 }
@@ -141,7 +162,7 @@ func (s *Snapshot) NextReview(id string) (at time.Time, ok bool) {
 	if v == nil || v.effective.Retired() {
 		return time.Time{}, false
 	}
-	return review.NextReview(v.effective, s.Now), true
+	return review.NextReview(*v.effective, s.Now), true
 }
 
 // ReviewDue reports whether the key's review is due now.

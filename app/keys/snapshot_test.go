@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keywarden/keywarden/app/internal/cputime"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/review"
@@ -305,12 +306,12 @@ func benchmarkNewSnapshot(b *testing.B, n int) {
 	set := settingsWith(func(s *keys.Settings) { s.ReadOnlyDays = 60 })
 	b.ReportAllocs()
 	var count int
-	cpu0, cpuOK := cpuTime()
+	cpu0, cpuOK := cputime.Used()
 	for b.Loop() {
 		snap := keys.NewSnapshot(recs, set, remind.State{}, snapNow)
 		count = snap.AttentionCount()
 	}
-	if cpu1, ok := cpuTime(); cpuOK && ok {
+	if cpu1, ok := cputime.Used(); cpuOK && ok {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 	if count == 0 || count == n {

@@ -50,8 +50,9 @@ type Reminder struct {
 // a key the person marked as leaked gets no problem reminder for it.
 func Due(records []vault.Record, state State, now time.Time) []Reminder {
 	var out []Reminder
+	idx := review.NewIndex(records)
 	for _, r := range records {
-		for _, rem := range reminders(r, records, now) {
+		for _, rem := range reminders(r, idx, now) {
 			if rem.At.After(now) {
 				continue
 			}
@@ -105,8 +106,10 @@ func nextReminder(records []vault.Record, state State, now time.Time) (at time.T
 	return at, ok
 }
 
-// reminders returns every reminder the record has at now, due or not.
-func reminders(r vault.Record, all []vault.Record, now time.Time) []Reminder {
+// reminders returns every reminder the record has at now, due or not. idx
+// indexes every record, for the findings that look across keys: one Index
+// for all the records keeps the work linear in their number.
+func reminders(r vault.Record, idx *review.Index, now time.Time) []Reminder {
 	var out []Reminder
 	for _, e := range review.Events(r, now) {
 		out = append(out, Reminder{
@@ -124,7 +127,7 @@ func reminders(r vault.Record, all []vault.Record, now time.Time) []Reminder {
 	if r.LastCheck != nil && !r.LastCheck.At.IsZero() && !r.LastCheck.At.After(now) {
 		at = r.LastCheck.At
 	}
-	for _, f := range review.Findings(r, all, now) {
+	for _, f := range idx.Findings(r, now) {
 		if f.Severity < review.Critical || notProblems[f.Code] {
 			continue
 		}

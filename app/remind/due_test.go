@@ -1,6 +1,7 @@
 package remind
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -300,5 +301,31 @@ func TestNext(t *testing.T) {
 				t.Errorf("Next = %s, %v; want %s, %v", got, ok, tt.want, tt.wantOK)
 			}
 		})
+	}
+}
+
+// BenchmarkDueAndPrune10k is the scheduler's look at 10 000 keys: what is
+// due, and the marks pruned. Each key is reviewed once, with one index for
+// the rules across keys (before, once per key over all keys: quadratic).
+func BenchmarkDueAndPrune10k(b *testing.B) {
+	records := make([]vault.Record, 10_000)
+	for i := range records {
+		r := taxKey(func(r *vault.Record) {
+			r.ID, r.Name = fmt.Sprintf("k%05d", i), fmt.Sprintf("koinly-%05d", i)
+			r.Account = fmt.Sprintf("account-%02d", i%20)
+		})
+		if i%7 == 0 {
+			reviewDueAt(t0.Add(-day))(&r)
+		}
+		if i%13 == 0 {
+			expiring(t0.Add(20 * day))(&r)
+		}
+		records[i] = r
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		st := State{}
+		st.markSent(reminderIDs(Due(records, st, t0)), t0)
+		st.Prune(records, t0)
 	}
 }

@@ -200,11 +200,17 @@ type harness struct {
 	// check answers a background check; nil means an OK readback with the
 	// intended permissions.
 	check func(r vault.Record, now time.Time) vault.Readback
+	// vault is what the Scheduler reads the key list from; nil means store.
+	vault Vault
+	// deliver decides which of the due reminders the face shows; nil
+	// shows them all.
+	deliver func(due []Reminder) (shown []string)
 
-	mu      sync.Mutex
-	shown   []Reminder
-	checked [][]string // record IDs of each background check
-	errs    []error
+	mu        sync.Mutex
+	shown     []Reminder
+	delivered [][]string // the IDs handed to each Deliver call
+	checked   [][]string // record IDs of each background check
+	errs      []error
 
 	looks  int // timers set: one per look at the vault
 	sched  *Scheduler
@@ -250,16 +256,29 @@ func (h *harness) start(checks bool) time.Duration {
 	h.t.Helper()
 	cfg := Config{
 		Vault: h.store, State: h.state, Clock: h.clock,
-		Notify: func(r Reminder) {
+		Deliver: func(due []Reminder) []string {
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			h.shown = append(h.shown, r)
+			h.delivered = append(h.delivered, ids(due))
+			shown := ids(due)
+			if h.deliver != nil {
+				shown = h.deliver(due)
+			}
+			for _, r := range due {
+				if slices.Contains(shown, r.ID) {
+					h.shown = append(h.shown, r)
+				}
+			}
+			return shown
 		},
 		Report: func(err error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.errs = append(h.errs, err)
 		},
+	}
+	if h.vault != nil {
+		cfg.Vault = h.vault
 	}
 	if checks {
 		cfg.CheckKeys = h.checkKeys
@@ -288,6 +307,19 @@ func (h *harness) checkKeys(_ context.Context, recs []vault.Record, now time.Tim
 			rb = answer(r, now)
 		}
 		out[i] = check.Result{Record: r, Readback: rb}
+	}
+	// Saved as the key service does (app/keys' CheckInBackground): an
+	// answer that says nothing about the key is not saved.
+	err := h.store.Update(func(d *vault.Data) error {
+		for _, res := range out {
+			if rec, err := d.ByID(res.Record.ID); err == nil && !res.Readback.Unreached {
+				check.Apply(rec, res.Readback)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		h.t.Error(err)
 	}
 	return out
 }
@@ -359,6 +391,42 @@ func (h *harness) takeChecked() [][]string {
 	got := h.checked
 	h.checked = nil
 	return got
+}
+
+// takeDelivered returns the reminder IDs handed to each Deliver call since
+// the last call.
+func (h *harness) takeDelivered() [][]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	got := h.delivered
+	h.delivered = nil
+	return got
+}
+
+// sentMarks returns the IDs of the reminders the state file marks as shown.
+func (h *harness) sentMarks() []string {
+	h.t.Helper()
+	st, err := h.state.Load()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var out []string
+	for id := range st.Sent {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// loadHook is a Vault that runs a function before each Load.
+type loadHook struct {
+	Vault
+	before func()
+}
+
+func (v loadHook) Load() (*vault.Data, error) {
+	v.before()
+	return v.Vault.Load()
 }
 
 func (h *harness) takeErrs() []error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
@@ -36,11 +37,18 @@ const sleepGap = time.Minute
 // left to the next event.
 const minWait = time.Second
 
-// Vault is what the Scheduler needs of the metadata store; *vault.Store
-// has it.
+// RetryDeliver is how soon reminders are offered again when Deliver did
+// not show them all (a notification failed: the notification server was
+// not up yet at login, or went away). Only while some are left does it
+// wake the Scheduler more often than MaxSleep.
+const RetryDeliver = 10 * time.Minute
+
+// Vault is what the Scheduler reads of the key list: the records as the
+// faces see them (with the person's review defaults applied, without
+// records in the middle of being added or removed). The Scheduler writes no
+// records: CheckKeys saves what the checks found.
 type Vault interface {
 	Load() (*vault.Data, error)
-	Update(fn func(*vault.Data) error) error
 }
 
 // Config is what a Scheduler works with.
@@ -49,14 +57,25 @@ type Config struct {
 	State *StateFile
 	// Clock is the time; nil means SystemClock.
 	Clock Clock
-	// Notify shows one reminder. It runs on Run's goroutine and should not
-	// block for long. A reminder is marked as shown (and saved) before
-	// Notify is called, so a crash cannot show it twice. With notifications
-	// turned off, Notify (or a nil Notify) drops reminders; they are marked
-	// all the same, so turning them on again brings no backlog.
-	Notify func(Reminder)
-	// CheckKeys checks the keys in the background, as check.Runner's
-	// CheckAll does (with no typed codes). nil turns background checks off.
+	// Deliver hands the face the reminders due at one evaluation, earliest
+	// first. The face shows them (or drops them on purpose, as with
+	// notifications turned off) and returns the IDs of those it showed or
+	// dropped: only those are marked as shown, after Deliver returns. A
+	// reminder it leaves out (its notification failed) stays due and is
+	// offered again at a later evaluation, within RetryDeliver. Reminders
+	// found when Run's context ends are neither delivered nor marked, so
+	// the next run shows them.
+	//
+	// Deliver is called after every evaluation, with no reminders when none
+	// is due or the key list could not be read, so a face can rebuild what
+	// it shows then. It runs on Run's goroutine and should not block for
+	// long. nil marks every reminder as shown without showing it.
+	Deliver func(due []Reminder) (shown []string)
+	// CheckKeys checks the keys in the background (no typed codes) and
+	// saves the answers by the key service's save rule (app/keys'
+	// Service.CheckInBackground), returning every answer, saved or not, so
+	// the Scheduler can try the keys that got none again sooner. nil turns
+	// background checks off.
 	CheckKeys func(ctx context.Context, recs []vault.Record, now time.Time) []check.Result
 	// Report receives what went wrong, for the log: a damaged reminders
 	// file, a key list that cannot be read, a save that failed. nil drops
@@ -158,6 +177,9 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 	records, err := s.records()
 	if err != nil {
 		s.report(err)
+		if ctx.Err() == nil {
+			s.deliver(nil)
+		}
 		return time.Time{}, false
 	}
 	st, err := s.cfg.State.Load()
@@ -178,51 +200,87 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 				} else {
 					s.report(err)
 				}
+				if fresh, err := s.cfg.State.Load(); err == nil {
+					st = fresh
+				}
 				now = s.clock.Now()
 			}
 		}
 	}
+	if ctx.Err() != nil {
+		// Run is ending: what is due now is neither shown nor marked, so
+		// the next run shows it.
+		return time.Time{}, false
+	}
 
-	var shown []Reminder
+	st.markSent(s.unsaved, now)
+	due := Due(records, st, now)
+	shown := s.deliver(due)
+	// The marks are saved even when ctx ended during Deliver: what was
+	// shown must not be shown again.
 	ran := false
 	err = s.cfg.State.Update(func(fs *State) {
 		ran = true
 		fs.markSent(s.unsaved, now)
-		shown = Due(records, *fs, now)
-		fs.markSent(reminderIDs(shown), now)
+		fs.markSent(shown, now)
 		fs.Prune(records, now)
 		st = *fs
 	})
 	if err != nil {
 		s.report(err)
 		if !ran {
-			st.markSent(s.unsaved, now)
-			shown = Due(records, st, now)
-			st.markSent(reminderIDs(shown), now)
+			st.markSent(shown, now)
 		}
-		s.unsaved = append(s.unsaved, reminderIDs(shown)...)
+		s.unsaved = append(s.unsaved, shown...)
+		slices.Sort(s.unsaved)
+		s.unsaved = slices.Compact(s.unsaved)
 	} else {
 		s.unsaved = nil
 	}
-	if s.cfg.Notify != nil {
-		for _, rem := range shown {
-			s.cfg.Notify(rem)
-		}
-	}
 
 	next, ok = nextReminder(records, st, now)
+	consider := func(t time.Time) {
+		if t.After(now) && (!ok || t.Before(next)) {
+			next, ok = t, true
+		}
+	}
+	if len(shown) < len(due) && undelivered(due, shown) {
+		consider(now.Add(RetryDeliver))
+	}
 	if s.cfg.CheckKeys != nil {
-		if c, cok := nextCheck(records, st, now); cok && (!ok || c.Before(next)) {
-			next, ok = c, true
+		if c, cok := nextCheck(records, st, now); cok {
+			consider(c)
 		}
-		if held.After(now) && (!ok || held.Before(next)) {
-			next, ok = held, true
-		}
+		consider(held)
 	}
 	return next, ok
 }
 
-// check runs the due background checks and saves their results. It
+// deliver hands the due reminders to Config.Deliver and returns the IDs
+// to mark as shown.
+func (s *Scheduler) deliver(due []Reminder) []string {
+	if s.cfg.Deliver == nil {
+		return reminderIDs(due)
+	}
+	return s.cfg.Deliver(due)
+}
+
+// undelivered reports whether a due reminder is not among shown.
+func undelivered(due []Reminder, shown []string) bool {
+	got := make(map[string]bool, len(shown))
+	for _, id := range shown {
+		got[id] = true
+	}
+	for _, rem := range due {
+		if !got[rem.ID] {
+			return true
+		}
+	}
+	return false
+}
+
+// check runs the due background checks, which CheckKeys saves, and
+// remembers the keys that got no answer, to try them again sooner. It
 // reports false when it could not start them.
 func (s *Scheduler) check(ctx context.Context, due []vault.Record, now time.Time) bool {
 	// The start is saved first, so that a check whose result cannot be
@@ -243,34 +301,14 @@ func (s *Scheduler) check(ctx context.Context, due []vault.Record, now time.Time
 	if ctx.Err() != nil {
 		return true // cut short: the results say "cancelled", not what the key is
 	}
-	// A check that got no answer about the key keeps the record's last
-	// answer and is tried again soon; the log says why.
-	var answered, unreached []check.Result
+	// A check that got no answer about the key left the record's last
+	// answer (CheckKeys saves none for it) and is tried again soon; the log
+	// says why.
+	var unreached []check.Result
 	for _, res := range results {
 		if res.Readback.Unreached {
 			unreached = append(unreached, res)
-		} else {
-			answered = append(answered, res)
 		}
-	}
-	err = s.cfg.Vault.Update(func(d *vault.Data) error {
-		for _, res := range answered {
-			rec, err := d.ByID(res.Record.ID)
-			if err != nil {
-				continue // removed meanwhile
-			}
-			if ok, _ := CanAutoCheck(*rec); !ok {
-				continue // revoked meanwhile: its own runbook checks it
-			}
-			if rec.LastCheck != nil && rec.LastCheck.At.After(res.Readback.At) {
-				continue // checked by hand meanwhile: keep the newer answer
-			}
-			check.Apply(rec, res.Readback)
-		}
-		return nil
-	})
-	if err != nil {
-		s.report(fmt.Errorf("remind: save the background checks: %w", err))
 	}
 	if len(unreached) == 0 {
 		return true

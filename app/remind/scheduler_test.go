@@ -1,6 +1,7 @@
 package remind
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -115,6 +116,101 @@ func TestScheduler_notifiesOnce(t *testing.T) {
 		want := []string{"k2/expiry-30d/2026-04-10", "k2/expiry-7d/2026-04-10", "k2/expiry-1d/2026-04-10", "k2/expired/2026-04-10"}
 		if got := h.takeShown(); !equal(got, want) {
 			t.Errorf("shown = %q, want %q", got, want)
+		}
+	})
+}
+
+func TestScheduler_delivery(t *testing.T) {
+	t.Run("Deliver is called after every look, with nothing due too", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks))
+		h.start(false)
+		h.advance(3 * time.Hour)
+		got := h.takeDelivered()
+		if len(got) != h.looks {
+			t.Errorf("Deliver called %d times in %d looks", len(got), h.looks)
+		}
+		for _, d := range got {
+			if len(d) != 0 {
+				t.Errorf("delivered %q, want nothing", d)
+			}
+		}
+	})
+	// Before: the scheduler marked a reminder as shown before handing it
+	// over, and the tray dropped a notification that failed, so the
+	// reminder was never seen.
+	t.Run("a reminder whose notification failed is offered again later, and marked once shown", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(-day))))
+		failing := true
+		h.deliver = func(due []Reminder) []string {
+			if failing {
+				return nil // the notification server is not up yet
+			}
+			return ids(due)
+		}
+		if wait := h.start(false); wait != RetryDeliver {
+			t.Errorf("wait after a failed notification = %s, want %s", wait, RetryDeliver)
+		}
+		if got := h.takeDelivered(); len(got) != 1 || !equal(got[0], []string{"k1/review/2026-03-09"}) {
+			t.Fatalf("delivered %q, want the review", got)
+		}
+		if marks := h.sentMarks(); len(marks) != 0 {
+			t.Fatalf("marked as shown %q though its notification failed", marks)
+		}
+		h.mu.Lock()
+		failing = false
+		h.mu.Unlock()
+		h.advance(RetryDeliver)
+		if got := h.takeShown(); !equal(got, []string{"k1/review/2026-03-09"}) {
+			t.Fatalf("shown after %s = %q, want the review", RetryDeliver, got)
+		}
+		if marks := h.sentMarks(); !equal(marks, []string{"k1/review/2026-03-09"}) {
+			t.Errorf("marks = %q, want the review", marks)
+		}
+		h.advance(3 * time.Hour)
+		if got := h.takeShown(); len(got) != 0 {
+			t.Errorf("shown again once it was shown: %q", got)
+		}
+	})
+	t.Run("of several reminders, only those shown are marked", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(-day))), botKey(noChecks, expiring(t0.Add(5*day))))
+		h.deliver = func(due []Reminder) []string { return ids(due)[:1] }
+		h.start(false)
+		if marks := h.sentMarks(); !equal(marks, []string{"k2/expiry-7d/2026-03-15"}) {
+			t.Errorf("marks = %q, want only the first, which was shown", marks)
+		}
+		h.mu.Lock()
+		h.deliver = nil
+		h.mu.Unlock()
+		h.advance(RetryDeliver)
+		if got := h.takeShown(); !equal(got, []string{"k2/expiry-7d/2026-03-15", "k1/review/2026-03-09"}) {
+			t.Errorf("shown = %q, want the first, then the second at the retry", got)
+		}
+	})
+	// Before: the reminders found were marked as shown first and handed to
+	// the tray, which showed them only once the scheduler set its next
+	// timer: when the context ended in between, they were lost.
+	t.Run("reminders found when the context ends are not marked, and the next run shows them", func(t *testing.T) {
+		h := newHarness(t, taxKey(noChecks, reviewDueAt(t0.Add(-day))))
+		h.vault = loadHook{Vault: h.store, before: func() { h.cancel() }} // the tray part is quitting
+		cfg := Config{Vault: h.vault, State: h.state, Clock: h.clock,
+			Deliver: func(due []Reminder) []string {
+				if len(due) > 0 {
+					t.Errorf("delivered %q after the context ended", ids(due))
+				}
+				return ids(due)
+			}}
+		ctx, cancel := context.WithCancel(context.Background())
+		h.cancel = cancel
+		if err := NewScheduler(cfg).Run(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run = %v, want context.Canceled", err)
+		}
+		if marks := h.sentMarks(); len(marks) != 0 {
+			t.Fatalf("marked as shown %q, never shown", marks)
+		}
+		h.vault = nil
+		h.start(false)
+		if got := h.takeShown(); !equal(got, []string{"k1/review/2026-03-09"}) {
+			t.Errorf("shown by the next run = %q, want the review", got)
 		}
 	})
 }
@@ -274,21 +370,6 @@ func TestScheduler_backgroundChecks(t *testing.T) {
 		h.advance(ResumeGrace)
 		if got := h.takeChecked(); len(got) != 1 || !equal(got[0], []string{"k1", "k3"}) {
 			t.Errorf("checked %q, want [[k1 k3]]", got)
-		}
-	})
-	t.Run("a key checked by hand meanwhile keeps the newer answer", func(t *testing.T) {
-		h := newHarness(t, taxKey(func(r *vault.Record) { r.LastCheck.At = t0.Add(-2 * day) }))
-		h.check = func(r vault.Record, now time.Time) vault.Readback {
-			// The window checks the key while the background check runs.
-			manual := h.record("k1")
-			manual.LastCheck = &vault.Readback{At: now.Add(time.Second), Outcome: vault.OutcomeOK, Permissions: r.Intended}
-			h.put(manual)
-			return vault.Readback{At: now, Outcome: vault.OutcomeError, Problem: "timeout"}
-		}
-		h.start(true)
-		h.advance(ResumeGrace)
-		if rb := h.record("k1").LastCheck; rb.Outcome != vault.OutcomeOK {
-			t.Errorf("saved readback = %+v, want the newer one made by hand", rb)
 		}
 	})
 	t.Run("no answer keeps the last one and tries again in an hour", func(t *testing.T) {

@@ -138,10 +138,11 @@ func (s *State) markSent(ids []string, now time.Time) {
 func (s *State) Prune(records []vault.Record, now time.Time) {
 	byID := make(map[string]*vault.Record, len(records))
 	live := make(map[string]bool)
+	idx := review.NewIndex(records)
 	for i := range records {
 		r := &records[i]
 		byID[r.ID] = r
-		for _, rem := range reminders(*r, records, now) {
+		for _, rem := range reminders(*r, idx, now) {
 			live[rem.ID] = true
 		}
 	}

@@ -110,9 +110,13 @@ func (f *StateFile) Update(fn func(*State)) error {
 // read returns the state and the bytes it came from (nil when there is no
 // file).
 func (f *StateFile) read() (State, []byte, error) {
-	b, err := os.ReadFile(f.Path())
+	b, err := vault.ReadFileLimit(f.Path(), vault.MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return State{}, nil, nil
+	}
+	if errors.Is(err, vault.ErrTooLarge) {
+		// Refused unread; the next save sets it aside and starts afresh.
+		return State{}, nil, &DamagedError{Path: f.Path(), Reason: fmt.Sprintf("the file is larger than %d MiB, far more than any reminders need, so it was not read", vault.MaxFileSize>>20)}
 	}
 	if err != nil {
 		return State{}, nil, fmt.Errorf("remind: read the reminders: %w", err)

@@ -46,6 +46,9 @@ func EffectivePermissions(r vault.Record) []kraken.Permission {
 	if rb == nil {
 		return kraken.SortPermissions(r.Intended)
 	}
+	if len(rb.Unknown) == 0 {
+		return kraken.SortPermissions(rb.Permissions) // a sorted copy
+	}
 	perms := slices.Clone(rb.Permissions)
 	for _, p := range r.Intended {
 		if slices.Contains(rb.Unknown, p) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -19,16 +19,14 @@ func (t *Tray) OpenKey(recordID string) { t.window(recordID) }
 // OpenWindow shows the window.
 func (t *Tray) OpenWindow() { t.window("") }
 
-// Snooze holds back the key's reminders for d, and tells a running window,
-// whose key detail shows the snooze.
+// Snooze holds back the key's reminders for d (keys.Service.Snooze, which
+// tells a running window, whose key detail shows the snooze).
 func (t *Tray) Snooze(recordID string, d time.Duration) {
-	until := t.clock.Now().Add(d)
-	if err := t.cfg.State.Update(func(s *remind.State) { s.Snooze(recordID, until) }); err != nil {
+	if err := t.cfg.Keys.Snooze(recordID, d); err != nil {
 		t.report(fmt.Errorf("snooze: %w", err))
 		return
 	}
 	t.Poke()
-	t.saved()
 }
 
 // OnAction acts on an action picked on a reminder's notification.
@@ -48,11 +46,13 @@ func (t *Tray) OnAction(recordID, action string) {
 	}
 }
 
-// CheckAll checks every key that can be checked unattended, in the
-// background, saves the results, and says how it went in a notification.
-// It does nothing while a check of all keys runs already.
+// CheckAll checks the keys "Check all" takes (keys.Service.CheckAll: the
+// same keys, saved by the same rule, as in the window and the command
+// line), in the background, within keys.CheckTimeout, and says how it went
+// in a notification. It does nothing while a check of all keys runs
+// already.
 func (t *Tray) CheckAll() {
-	if t.cfg.Runner == nil || !t.checking.CompareAndSwap(false, true) {
+	if !t.cfg.Keys.CanCheck() || !t.checking.CompareAndSwap(false, true) {
 		return
 	}
 	t.lookAgain() // show "Checking…"
@@ -64,57 +64,42 @@ func (t *Tray) CheckAll() {
 		}()
 		title, body, err := t.checkAll()
 		if err != nil {
-			t.report(err)
-			title, body = "The keys were not checked", vault.UserMessage(err)
+			t.report(fmt.Errorf("check all keys: %w", err))
+			title, body = "The keys were not checked", keys.UserMessage(err)
 		}
 		t.message(title, body)
 	}()
 }
 
 func (t *Tray) checkAll() (title, body string, err error) {
-	data, err := t.cfg.Store.Load()
-	if err != nil {
+	t.mu.Lock()
+	base := t.ctx
+	t.mu.Unlock()
+	if base == nil {
+		base = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(base, keys.CheckTimeout)
+	defer cancel()
+	rep, err := t.cfg.Keys.CheckAll(ctx, nil)
+	if err != nil && len(rep.Results) == 0 {
 		return "", "", err
 	}
-	var recs []vault.Record
-	typed := 0
-	for _, r := range data.Records {
-		if ok, _ := remind.CanAutoCheck(r); ok {
-			recs = append(recs, r)
-		} else if !r.Retired() {
-			typed++
-		}
-	}
-	now := t.clock.Now()
-	results := t.cfg.Runner.CheckAll(context.Background(), recs, nil, now)
-	err = t.cfg.Store.Update(func(d *vault.Data) error {
-		for _, res := range results {
-			rec, err := d.ByID(res.Record.ID)
-			if err != nil {
-				continue // removed meanwhile
-			}
-			if ok, _ := remind.CanAutoCheck(*rec); !ok {
-				continue // revoked meanwhile: its own runbook checks it
-			}
-			if rec.LastCheck != nil && rec.LastCheck.At.After(res.Readback.At) {
-				continue // checked in the window meanwhile: keep the newer answer
-			}
-			check.Apply(rec, res.Readback)
-		}
-		return nil
-	})
 	if err != nil {
-		return "", "", err
+		t.report(fmt.Errorf("check all keys: save the answers: %w", err))
 	}
-	t.saved()
 
-	failed := 0
-	for _, res := range results {
+	failed, typed := 0, 0
+	for _, res := range rep.Results {
 		if res.Readback.Outcome == vault.OutcomeError {
 			failed++
 		}
 	}
-	title = fmt.Sprintf("Checked %s", plural(len(recs), "key", "keys"))
+	for _, sk := range rep.Skipped {
+		if !sk.Record.Retired() && sk.Record.TwoFA == vault.TwoFATyped {
+			typed++
+		}
+	}
+	title = fmt.Sprintf("Checked %s", plural(len(rep.Results), "key", "keys"))
 	var parts []string
 	if failed > 0 {
 		parts = append(parts, fmt.Sprintf("%s could not be checked.", plural(failed, "key", "keys")))
@@ -125,13 +110,13 @@ func (t *Tray) checkAll() (title, body string, err error) {
 	case typed > 1:
 		parts = append(parts, fmt.Sprintf("%d keys need their 2FA code typed for each check: check them in the window.", typed))
 	}
-	if fresh, err := t.records(); err == nil {
-		m := BuildModel(fresh, remind.State{}, t.clock.Now())
-		if n := len(m.Keys) + m.More; n == 1 {
+	if snap, err := t.cfg.Keys.Snapshot(); err == nil {
+		switch n := snap.AttentionCount(); {
+		case n == 1:
 			parts = append(parts, "1 key needs attention: open Keywarden to see what to do.")
-		} else if n > 1 {
+		case n > 1:
 			parts = append(parts, fmt.Sprintf("%d keys need attention: open Keywarden to see what to do.", n))
-		} else if failed == 0 {
+		case failed == 0:
 			parts = append(parts, "All look fine.")
 		}
 	}

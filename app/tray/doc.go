@@ -13,7 +13,13 @@
 // The window is another process of the same program. The tray starts it
 // ("keywarden" or "keywarden open <recordID>") or, when it already runs,
 // hands it the request through app/instance ("show", "open <recordID>");
-// the window tells the tray "changed" after it saved the key list, and
-// starts the tray when none is running (EnsureRunning). Both work on the
-// vault through its lock.
+// the window (and `keywarden settings set`) tells the tray "changed" after
+// it saved the key list, the reminders or the settings, and starts the tray
+// when none is running (EnsureRunning).
+//
+// Everything the tray knows or changes about keys goes through app/keys:
+// the menu and its count are a keys.Snapshot (the same answer the window
+// and the command line give), the settings are settings.json, and snooze,
+// "Check all keys now" and the background checks the scheduler asks for
+// are the service's workflows, saved by its one save rule.
 package tray

@@ -6,6 +6,8 @@ import (
 	"github.com/keywarden/keywarden/app/vault"
 )
 
+const day = 24 * time.Hour
+
 // t0 is the moment the tests start from.
 var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
@@ -69,7 +71,7 @@ func named(id, name string) func(r *vault.Record) {
 
 // expiring sets the key's expiry, as intended and as the exchange says.
 // longLived makes a key added long ago and reviewed 10 days ago, so every
-// expiry reminder fits its lifetime.
+// expiry reminder fits its lifetime (a fresh 30-day key gets no 30-day one).
 func longLived(r *vault.Record) {
 	r.Created = t0.Add(-300 * day)
 	r.LastReviewed = t0.Add(-10 * day)

@@ -17,7 +17,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/instance"
-	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -75,8 +75,8 @@ func Main(args []string, stderr io.Writer) int {
 	return 0
 }
 
-// realConfig opens the user's key list, the reminders, the keyring and the
-// exchange, as the window does.
+// realConfig opens the user's key list, the reminders, the settings, the
+// keyring and the exchange through the key service, as the window does.
 func realConfig() (Config, error) {
 	store, err := vault.OpenFromEnv(os.Getenv)
 	if err != nil {
@@ -90,14 +90,16 @@ func realConfig() (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("cannot find this program's own path to start the window: %w", err)
 	}
-	settings, _ := SettingsPath(AppID) // "" means the defaults
+	secrets := vault.NewKeyring()
+	svc := keys.New(keys.Params{
+		Store:   store,
+		Secrets: secrets,
+		Runner:  &check.Runner{Secrets: secrets, BaseURL: base},
+		Changed: TellWindow,
+	})
 	return Config{
-		Store:        store,
-		State:        remind.OpenState(store.Dir()),
-		Runner:       &check.Runner{Secrets: vault.NewKeyring(), BaseURL: base},
-		SettingsFile: settings,
-		Window:       func(id string) error { return ShowWindow(exe, id) },
-		Saved:        TellWindow,
+		Keys:   svc,
+		Window: func(id string) error { return ShowWindow(exe, id) },
 	}, nil
 }
 

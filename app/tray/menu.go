@@ -3,14 +3,10 @@ package tray
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
 
-	"github.com/keywarden/keywarden/app/remind"
-	"github.com/keywarden/keywarden/app/review"
-	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/app/keys"
 )
 
 // MaxKeys is how many keys the menu lists; the rest are summed up in one
@@ -20,17 +16,16 @@ const MaxKeys = 10
 // maxLabel caps a menu label, in characters: tray menus do not wrap.
 const maxLabel = 72
 
-// Model is what the tray shows at one moment. BuildModel makes it from the
-// key list, the reminders' state and the time, so it is tested without a
-// desktop.
+// Model is what the tray shows at one moment. BuildModel makes it from a
+// keys.Snapshot, so it is tested without a desktop.
 type Model struct {
 	// Attention is true when a key needs attention: the icon is then
 	// assets.TrayAttention instead of assets.TrayOK.
 	Attention bool
 	// Tooltip says in a few words how things stand.
 	Tooltip string
-	// Keys are the keys that are due or have a problem, most urgent first,
-	// at most MaxKeys of them.
+	// Keys are the keys that need attention (keys.Snapshot.Attention),
+	// most urgent first, at most MaxKeys of them.
 	Keys []KeyItem
 	// More counts the keys that need attention beyond Keys.
 	More int
@@ -56,65 +51,32 @@ func (m Model) Equal(o Model) bool {
 		m.Checking == o.Checking && m.CanCheck == o.CanCheck && slices.Equal(m.Keys, o.Keys)
 }
 
-// BuildModel returns what the tray shows for records (with the person's
-// review defaults applied, see Settings.Effective) at now. A key is listed,
-// and the icon shows attention, when review.NeedsAttention says so, when it
-// was replaced but not yet retired (as the window counts it), or when one of
-// its reminders is due, shown already or not; a snooze keeps a reminder out
-// of the menu as it keeps it quiet, but not the key's findings.
-func BuildModel(records []vault.Record, state remind.State, now time.Time) Model {
-	// Every reminder due now, whether shown already or not: only the
-	// snoozes are kept from the state.
-	due := make(map[string]remind.Reminder)
-	for _, rem := range remind.Due(records, remind.State{Snoozes: state.Snoozes}, now) {
-		if old, ok := due[rem.RecordID]; !ok || rem.Severity > old.Severity {
-			due[rem.RecordID] = rem
-		}
-	}
-	type listed struct {
-		item KeyItem
-		rank int
-		name string
-	}
-	var keys []listed
-	for _, r := range records {
-		needs := review.NeedsAttention(r, records, now)
-		replaced := r.ReplacedBy != "" && !r.Retired()
-		rem, isDue := due[r.ID]
-		if !needs && !replaced && !isDue {
+// BuildModel returns what the tray shows for snap, the key list as every
+// face sees it (keys.Snapshot): the keys listed are exactly those that
+// need attention (Snapshot.Attention), most urgent first, at most MaxKeys
+// of them and More for the rest, each labelled with its most severe
+// finding; the tooltip counts Snapshot.AttentionCount, as the window does.
+// A snooze keeps a key's notifications quiet, not its findings out of the
+// menu. It takes time linear in the number of records.
+func BuildModel(snap *keys.Snapshot) Model {
+	n := snap.AttentionCount()
+	m := Model{Attention: n > 0, Tooltip: tooltip(len(snap.Records), n), CanCheck: true}
+	// Snapshot.Attention, without copying thousands of records to list ten.
+	for _, r := range snap.Records {
+		if !snap.NeedsAttention(r.ID) {
 			continue
 		}
-		item := KeyItem{RecordID: r.ID}
-		fs := review.Findings(r, records, now) // most severe first
-		switch {
-		case needs && len(fs) > 0:
-			item.Label, item.Hint = keyName(r.Name)+" — "+fs[0].Title, fs[0].NextStep
-		case replaced:
-			item.Label = keyName(r.Name) + " — replaced: revoke it once the new key works"
-			item.Hint = "When whatever used this key works with its replacement, revoke this one."
-		default:
-			item.Label, item.Hint = rem.Title, rem.Body
+		if len(m.Keys) == MaxKeys {
+			m.More++
+			continue
+		}
+		item := KeyItem{RecordID: r.ID, Label: keyName(r.Name)}
+		if fs := snap.Findings(r.ID); len(fs) > 0 { // most severe first
+			item.Label += " — " + fs[0].Title
+			item.Hint = fs[0].NextStep
 		}
 		item.Label = truncate(item.Label, maxLabel)
-		keys = append(keys, listed{item: item, rank: review.AttentionRank(r, records, now), name: strings.ToLower(r.Name)})
-	}
-	sort.SliceStable(keys, func(i, j int) bool {
-		if keys[i].rank != keys[j].rank {
-			return keys[i].rank < keys[j].rank
-		}
-		if keys[i].name != keys[j].name {
-			return keys[i].name < keys[j].name
-		}
-		return keys[i].item.RecordID < keys[j].item.RecordID
-	})
-
-	m := Model{Attention: len(keys) > 0, Tooltip: tooltip(len(records), len(keys)), CanCheck: true}
-	for i, k := range keys {
-		if i == MaxKeys {
-			m.More = len(keys) - MaxKeys
-			break
-		}
-		m.Keys = append(m.Keys, k.item)
+		m.Keys = append(m.Keys, item)
 	}
 	return m
 }

@@ -7,9 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
 )
+
+// modelOf builds the tray's model for records at t0, with the default
+// settings.
+func modelOf(records []vault.Record, state remind.State) Model {
+	return BuildModel(keys.NewSnapshot(records, keys.DefaultSettings(), state, t0))
+}
 
 func TestBuildModel(t *testing.T) {
 	reviewDue := reviewDueAt(t0.Add(-day))
@@ -47,17 +54,18 @@ func TestBuildModel(t *testing.T) {
 			labels:    []string{"koinly-tax — Time to review this key"},
 		},
 		{
-			name:      "a key expiring within 30 days: its reminder is due though its finding is only information",
-			records:   []vault.Record{taxKey(longLived, expiring(t0.Add(20*day)))},
-			attention: true,
-			tooltip:   "Keywarden: 1 key needs attention",
-			labels:    []string{"Key “koinly-tax” expires in 20 days"},
+			// Before, the tray listed it (its 30-day reminder is due) and
+			// counted it, while the window did not.
+			name:    "a key expiring in 20 days: its reminder is information, not attention, as in the window",
+			records: []vault.Record{taxKey(expiring(t0.Add(20 * day)))},
+			tooltip: "Keywarden: your key looks fine",
 		},
 		{
-			name:    "a snooze takes a reminder-only key out of the menu",
-			records: []vault.Record{taxKey(longLived, expiring(t0.Add(20*day)))},
-			state:   remind.State{Snoozes: map[string]remind.Snooze{"k1": {Until: t0.Add(day)}}},
-			tooltip: "Keywarden: your key looks fine",
+			name:      "a key expiring within a week needs attention",
+			records:   []vault.Record{taxKey(expiring(t0.Add(5 * day)))},
+			attention: true,
+			tooltip:   "Keywarden: 1 key needs attention",
+			labels:    []string{"koinly-tax — Expires in 5 days"},
 		},
 		{
 			name:      "a snooze does not hide a key's findings",
@@ -91,7 +99,7 @@ func TestBuildModel(t *testing.T) {
 			records:   []vault.Record{taxKey(func(r *vault.Record) { r.ReplacedBy = "k9" })},
 			attention: true,
 			tooltip:   "Keywarden: 1 key needs attention",
-			labels:    []string{"koinly-tax — replaced: revoke it once the new key works"},
+			labels:    []string{"koinly-tax — Replaced: revoke the old key once the new one works"},
 		},
 		{
 			name:      "an unnamed key",
@@ -103,7 +111,7 @@ func TestBuildModel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := BuildModel(tt.records, tt.state, t0)
+			m := modelOf(tt.records, tt.state)
 			var labels []string
 			for _, k := range m.Keys {
 				labels = append(labels, k.Label)
@@ -125,7 +133,7 @@ func TestBuildModel_manyKeys(t *testing.T) {
 		records = append(records, taxKey(reviewDueAt(t0.Add(-day)), named(fmt.Sprintf("id%02d", i), fmt.Sprintf("key-%02d", i))))
 	}
 	records = append(records, botKey())
-	m := BuildModel(records, remind.State{}, t0)
+	m := modelOf(records, remind.State{})
 	if len(m.Keys) != MaxKeys || m.More != 3 || !m.Attention {
 		t.Fatalf("got %d items and %d more (attention %v); want %d and 3 more", len(m.Keys), m.More, m.Attention, MaxKeys)
 	}
@@ -141,7 +149,7 @@ func TestBuildModel_manyKeys(t *testing.T) {
 
 func TestBuildModel_longNameIsCut(t *testing.T) {
 	long := strings.Repeat("very-long-name-", 10)
-	m := BuildModel([]vault.Record{taxKey(reviewDueAt(t0.Add(-day)), named("k1", long))}, remind.State{}, t0)
+	m := modelOf([]vault.Record{taxKey(reviewDueAt(t0.Add(-day)), named("k1", long))}, remind.State{})
 	if len(m.Keys) != 1 {
 		t.Fatalf("got %d items", len(m.Keys))
 	}
@@ -151,8 +159,8 @@ func TestBuildModel_longNameIsCut(t *testing.T) {
 }
 
 func TestModel_Equal(t *testing.T) {
-	a := BuildModel([]vault.Record{taxKey(reviewDueAt(t0.Add(-day)))}, remind.State{}, t0)
-	b := BuildModel([]vault.Record{taxKey(reviewDueAt(t0.Add(-day)))}, remind.State{}, t0)
+	a := modelOf([]vault.Record{taxKey(reviewDueAt(t0.Add(-day)))}, remind.State{})
+	b := modelOf([]vault.Record{taxKey(reviewDueAt(t0.Add(-day)))}, remind.State{})
 	if !a.Equal(b) {
 		t.Error("the same key list gives models that differ")
 	}

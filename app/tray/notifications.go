@@ -9,38 +9,36 @@ import (
 
 // How the reminders the scheduler finds become notifications.
 
-// onReminder keeps a reminder the scheduler found due, to be shown when
-// it has finished looking (looked).
-func (t *Tray) onReminder(rem remind.Reminder) {
-	t.mu.Lock()
-	t.pending = append(t.pending, rem)
-	t.mu.Unlock()
-}
-
-// looked runs each time the scheduler has finished a look: it shows the
-// reminders that look found, and has the model built again.
-func (t *Tray) looked() {
-	t.mu.Lock()
-	rems := t.pending
-	t.pending = nil
-	t.mu.Unlock()
-	t.notify(rems)
-	t.lookAgain()
-}
-
-// notify shows reminders found at once, unless the person turned
-// notifications off: each on its own when there are a few, else one
-// notification that sums them up (the first start after an update, or
-// after weeks away, would otherwise pile up a dozen).
-func (t *Tray) notify(rems []remind.Reminder) {
-	if len(rems) == 0 || t.cfg.Notify == nil || !t.settings().Notifications {
-		return
+// deliver shows the reminders the scheduler found due at one look
+// (remind.Config.Deliver) and returns the IDs of those shown, or dropped
+// because the person turned notifications off: the scheduler marks only
+// those, and offers the others (a notification that failed) again later.
+// Reminders found at once are shown each on its own when there are a few,
+// else in one notification that sums them up (the first start after an
+// update, or after weeks away, would otherwise pile up a dozen). It also
+// has the model built again: the scheduler calls it after every look.
+func (t *Tray) deliver(rems []remind.Reminder) (shown []string) {
+	defer t.lookAgain()
+	if len(rems) == 0 {
+		return nil
+	}
+	all := make([]string, len(rems))
+	for i, rem := range rems {
+		all[i] = rem.ID
+	}
+	if t.cfg.Notify == nil {
+		return all
+	}
+	if set, _ := t.cfg.Keys.Settings(); !set.Notifications { // a damaged file gives the defaults
+		return all
 	}
 	if len(rems) <= MaxSeparate {
 		for _, rem := range rems {
-			t.noteNotify(t.cfg.Notify.Reminder(rem))
+			if t.noteNotify(t.cfg.Notify.Reminder(rem)) {
+				shown = append(shown, rem.ID)
+			}
 		}
-		return
+		return shown
 	}
 	var names []string
 	seen := make(map[string]bool)
@@ -54,15 +52,18 @@ func (t *Tray) notify(rems []remind.Reminder) {
 	if len(names) == 1 {
 		title = fmt.Sprintf("%d reminders about %s", len(rems), names[0])
 	}
-	shown := names
+	listed := names
 	if len(names) > 4 {
-		shown = append(names[:3:3], fmt.Sprintf("%d more", len(names)-3))
+		listed = append(names[:3:3], fmt.Sprintf("%d more", len(names)-3))
 	}
-	list := strings.Join(shown[:len(shown)-1], ", ") + " and " + shown[len(shown)-1]
-	if len(shown) == 1 {
-		list = shown[0]
+	list := strings.Join(listed[:len(listed)-1], ", ") + " and " + listed[len(listed)-1]
+	if len(listed) == 1 {
+		list = listed[0]
 	}
-	t.noteNotify(t.cfg.Notify.Message(title, "About "+list+". Open Keywarden to see what each needs."))
+	if t.noteNotify(t.cfg.Notify.Message(title, "About "+list+". Open Keywarden to see what each needs.")) {
+		return all
+	}
+	return nil
 }
 
 func (t *Tray) message(title, body string) {
@@ -71,15 +72,16 @@ func (t *Tray) message(title, body string) {
 	}
 }
 
-// noteNotify reports the first notification that fails, and the first
-// after one went out again, so a desktop without a notification server
-// logs one line, not one per reminder.
-func (t *Tray) noteNotify(err error) {
+// noteNotify reports whether a notification went out. It reports the
+// first that fails, and the first after one went out again, so a desktop
+// without a notification server logs one line, not one per reminder.
+func (t *Tray) noteNotify(err error) bool {
 	if err == nil {
 		t.notified.Store(false)
-		return
+		return true
 	}
 	if t.notified.CompareAndSwap(false, true) {
-		t.report(fmt.Errorf("%w; reminders show in the tray menu only", err))
+		t.report(fmt.Errorf("%w; reminders show in the tray menu, and are tried again later", err))
 	}
+	return false
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -38,31 +39,28 @@ type Notifications interface {
 	Message(title, body string) error
 }
 
-// Config is what a Tray works with. Store and State are required.
+// Config is what a Tray works with. Keys is required.
 type Config struct {
-	Store *vault.Store
-	State *remind.StateFile
-	// Runner checks keys, for the background checks and "Check all keys
-	// now"; nil turns both off.
-	Runner *check.Runner
-	// SettingsFile is the window's preferences file (SettingsPath), read
-	// each time the tray looks at the keys; "" means DefaultSettings.
-	SettingsFile string
+	// Keys is the key service: the key list, the reminders' state and the
+	// settings (settings.json) the tray reads, and every change it makes
+	// (check results, snoozes). The service's Changed hook is what tells a
+	// running window that the tray saved something. Checks (background and
+	// "Check all keys now") run when it can check (Service.CanCheck).
+	Keys *keys.Service
 	// Notify shows notifications; nil drops them (they are still marked as
 	// shown, as with notifications turned off).
 	Notify Notifications
 	// Window shows the window: on the key with the given record ID, or as
 	// it is for "". nil does nothing.
 	Window func(recordID string) error
-	// Saved is called after the tray saved the key list (check results) or
-	// a snooze, so a running window can read them again. nil does nothing.
-	Saved func()
 	// Quit ends the tray part (the "Quit" menu item, MsgQuit). nil does
 	// nothing.
 	Quit func()
-	// Report receives what went wrong, for the log. nil drops it.
+	// Report receives what went wrong, and what was mended at start after
+	// a crash (Service.Repair), for the log. nil drops it.
 	Report func(error)
-	// Clock is the time; nil means the system clock.
+	// Clock is the scheduler's time; nil means the system clock. The key
+	// service keeps its own (keys.Params.Now).
 	Clock remind.Clock
 }
 
@@ -76,7 +74,6 @@ type face interface {
 // for concurrent use.
 type Tray struct {
 	cfg   Config
-	clock remind.Clock
 	sched *remind.Scheduler
 	look  chan struct{} // asks the refresh loop to build the model again
 
@@ -84,7 +81,7 @@ type Tray struct {
 	notified atomic.Bool // a failed notification was reported already
 
 	mu      sync.Mutex
-	pending []remind.Reminder // found by the scheduler's current look
+	ctx     context.Context // Run's, for the checks started from the menu
 	face    face
 	model   Model
 	built   bool
@@ -94,21 +91,18 @@ type Tray struct {
 
 // New returns a Tray for cfg; Run starts it.
 func New(cfg Config) *Tray {
-	t := &Tray{cfg: cfg, clock: cfg.Clock, look: make(chan struct{}, 1)}
-	if t.clock == nil {
-		t.clock = remind.SystemClock{}
-	}
+	t := &Tray{cfg: cfg, look: make(chan struct{}, 1)}
 	sc := remind.Config{
-		Vault:  vaultView{t},
-		State:  cfg.State,
-		Clock:  armedClock{Clock: t.clock, armed: t.looked},
-		Notify: t.onReminder,
-		Report: t.report,
+		Vault:   vaultView{cfg.Keys},
+		State:   cfg.Keys.Reminders(),
+		Clock:   cfg.Clock,
+		Deliver: t.deliver,
+		Report:  t.report,
 	}
-	if cfg.Runner != nil {
+	if cfg.Keys.CanCheck() {
 		sc.CheckKeys = func(ctx context.Context, recs []vault.Record, now time.Time) []check.Result {
 			defer freeMemory()
-			return cfg.Runner.CheckAll(ctx, recs, nil, now)
+			return cfg.Keys.CheckInBackground(ctx, recs, now)
 		}
 	}
 	t.sched = remind.NewScheduler(sc)
@@ -133,7 +127,9 @@ func (t *Tray) Run(ctx context.Context) error {
 		return errors.New("tray: Run called twice")
 	}
 	t.running = true
+	t.ctx = ctx
 	t.mu.Unlock()
+	t.repair()
 
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -193,37 +189,23 @@ func (t *Tray) PokeIfChanged() {
 	}
 }
 
-func (t *Tray) saved() {
-	if t.cfg.Saved != nil {
-		t.cfg.Saved()
-	}
-}
-
 func (t *Tray) report(err error) {
 	if t.cfg.Report != nil && err != nil {
 		t.cfg.Report(err)
 	}
 }
 
-func (t *Tray) settings() Settings {
-	if t.cfg.SettingsFile == "" {
-		return DefaultSettings()
-	}
-	return ReadSettings(t.cfg.SettingsFile)
-}
-
-// records loads the key list with the person's review defaults applied.
-func (t *Tray) records() ([]vault.Record, error) {
-	data, err := t.cfg.Store.Load()
+// repair finishes or undoes what a killed process left half done in the
+// key list and the keyring, and logs what it mended.
+func (t *Tray) repair() {
+	rep, err := t.cfg.Keys.Repair()
 	if err != nil {
-		return nil, err
+		t.report(fmt.Errorf("mend unfinished changes to the keys: %w", err))
 	}
-	s := t.settings()
-	recs := make([]vault.Record, len(data.Records))
-	for i, r := range data.Records {
-		recs[i] = s.Effective(r)
+	if rep.Completed+rep.Undone+rep.Removed+rep.Revoked > 0 {
+		t.report(fmt.Errorf("mended what a stopped Keywarden left unfinished: %d added keys completed, %d undone, %d removals and %d revocations finished",
+			rep.Completed, rep.Undone, rep.Removed, rep.Revoked))
 	}
-	return recs, nil
 }
 
 // lookAgain asks the refresh loop to build the model again; it never
@@ -239,13 +221,11 @@ func (t *Tray) lookAgain() {
 func (t *Tray) refresh() {
 	st := t.takeStamp()
 	var m Model
-	recs, err := t.records()
-	if err != nil {
+	if snap, err := t.cfg.Keys.Snapshot(); err != nil {
 		m = ErrorModel()
 	} else {
-		state, _ := t.cfg.State.Load() // a damaged file is the scheduler's to report
-		m = BuildModel(recs, state, t.clock.Now())
-		m.CanCheck = t.cfg.Runner != nil
+		m = BuildModel(snap) // a damaged reminders or settings file is the scheduler's to report
+		m.CanCheck = t.cfg.Keys.CanCheck()
 	}
 	m.Checking = t.checking.Load()
 	if m.Checking {
@@ -266,7 +246,8 @@ func (t *Tray) refresh() {
 	}
 }
 
-// stamp identifies the versions of the files the model depends on.
+// stamp identifies the versions of the files the model depends on: the
+// key list, the reminders' state and the settings.
 type stamp struct{ keys, state, settings fileStamp }
 
 type fileStamp struct {
@@ -275,11 +256,8 @@ type fileStamp struct {
 }
 
 func (t *Tray) takeStamp() stamp {
-	s := stamp{keys: statFile(t.cfg.Store.Path()), state: statFile(t.cfg.State.Path())}
-	if t.cfg.SettingsFile != "" {
-		s.settings = statFile(t.cfg.SettingsFile)
-	}
-	return s
+	k := t.cfg.Keys
+	return stamp{keys: statFile(k.Store().Path()), state: statFile(k.Reminders().Path()), settings: statFile(k.SettingsFile().Path())}
 }
 
 func statFile(path string) fileStamp {
@@ -290,41 +268,17 @@ func statFile(path string) fileStamp {
 	return fileStamp{mod: fi.ModTime(), size: fi.Size()}
 }
 
-// vaultView is the key list as the scheduler sees it: with the person's
-// review defaults applied when read, and the window told when the
-// scheduler saved check results.
-type vaultView struct{ t *Tray }
+// vaultView is the key list as the scheduler reads it: as every face sees
+// it (keys.Snapshot), with the person's review defaults applied and
+// without records in the middle of being added or removed.
+type vaultView struct{ svc *keys.Service }
 
 func (v vaultView) Load() (*vault.Data, error) {
-	data, err := v.t.cfg.Store.Load()
+	snap, err := v.svc.Snapshot()
 	if err != nil {
 		return nil, err
 	}
-	s := v.t.settings()
-	for i := range data.Records {
-		data.Records[i] = s.Effective(data.Records[i])
-	}
-	return data, nil
-}
-
-func (v vaultView) Update(fn func(*vault.Data) error) error {
-	err := v.t.cfg.Store.Update(fn)
-	if err == nil {
-		v.t.saved()
-	}
-	return err
-}
-
-// armedClock tells the tray each time the scheduler sets its timer, which
-// it does after every look at the keys: the moment to rebuild the model.
-type armedClock struct {
-	remind.Clock
-	armed func()
-}
-
-func (c armedClock) NewTimer(d time.Duration) remind.Timer {
-	c.armed()
-	return c.Clock.NewTimer(d)
+	return &vault.Data{Records: snap.EffectiveRecords()}, nil
 }
 
 // freeMemory hands memory back to the system after a burst of work (a

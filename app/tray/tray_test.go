@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/demo"
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -43,7 +45,9 @@ func (stillTimer) Stop() bool          { return true }
 
 // recorder stands in for the tray icon, the notifications and the window.
 type recorder struct {
-	mu        sync.Mutex
+	mu sync.Mutex
+	// fail, when set, makes notifications fail (no notification server).
+	fail      error
 	models    []Model
 	reminders []string // reminder IDs
 	messages  []string // titles
@@ -63,13 +67,21 @@ func (r *recorder) do(fn func()) {
 }
 
 func (r *recorder) show(m Model) { r.do(func() { r.models = append(r.models, m) }) }
-func (r *recorder) Reminder(rem remind.Reminder) error {
-	r.do(func() { r.reminders = append(r.reminders, rem.ID) })
-	return nil
+func (r *recorder) Reminder(rem remind.Reminder) (err error) {
+	r.do(func() {
+		if err = r.fail; err == nil {
+			r.reminders = append(r.reminders, rem.ID)
+		}
+	})
+	return err
 }
-func (r *recorder) Message(title, body string) error {
-	r.do(func() { r.messages = append(r.messages, title+" "+body) })
-	return nil
+func (r *recorder) Message(title, body string) (err error) {
+	r.do(func() {
+		if err = r.fail; err == nil {
+			r.messages = append(r.messages, title+" "+body)
+		}
+	})
+	return err
 }
 func (r *recorder) window(id string) error {
 	r.do(func() { r.windows = append(r.windows, id) })
@@ -117,11 +129,13 @@ func (r *recorder) waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// trayHarness runs a Tray over a key list in a temporary folder.
+// trayHarness runs a Tray over a key list in a temporary folder, through
+// a key service with its secrets in memory.
 type trayHarness struct {
 	t      *testing.T
 	dir    string
 	store  *vault.Store
+	svc    *keys.Service
 	clock  *stillClock
 	rec    *recorder
 	cfg    Config
@@ -143,13 +157,33 @@ func newTrayHarness(t *testing.T, records ...vault.Record) *trayHarness {
 		}
 	}
 	h := &trayHarness{t: t, dir: dir, store: store, clock: newStillClock(t0), rec: newRecorder()}
+	h.useService(vault.NewMemory(), nil)
+	return h
+}
+
+// useService makes the tray work through a key service with these secrets
+// and this exchange (nil: no checks).
+func (h *trayHarness) useService(secrets vault.SecretStore, runner *check.Runner) {
+	set := keys.OpenSettings(h.dir)
+	set.LegacyPath = filepath.Join(h.dir, "no-toolkit-preferences.json") // never the person's own
+	h.svc = keys.New(keys.Params{
+		Store: h.store, Secrets: secrets, Runner: runner, Settings: set,
+		Now:     func() time.Time { return h.clock.Now() },
+		Changed: func() { h.rec.do(func() { h.rec.saved++ }) },
+	})
 	h.cfg = Config{
-		Store: store, State: remind.OpenState(dir), Notify: h.rec, Window: h.rec.window,
-		SettingsFile: filepath.Join(dir, "preferences.json"), Clock: h.clock,
-		Saved:  func() { h.rec.do(func() { h.rec.saved++ }) },
+		Keys: h.svc, Notify: h.rec, Window: h.rec.window, Clock: h.clock,
 		Report: func(err error) { h.rec.do(func() { h.rec.errs = append(h.rec.errs, err) }) },
 	}
-	return h
+}
+
+// settings changes the settings as the window or `keywarden settings set`
+// does.
+func (h *trayHarness) settings(fn func(s *keys.Settings)) {
+	h.t.Helper()
+	if err := h.svc.UpdateSettings(func(s *keys.Settings) error { fn(s); return nil }); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // start starts a Tray and waits for its first look.
@@ -235,7 +269,7 @@ func TestTray_remindsOnceAndFollowsTheKeys(t *testing.T) {
 			}
 		})
 		rec.waitFor(t, "the window is asked for k1", func() bool { return slices.Equal(rec.windows, []string{"k1"}) })
-		st, err := h.cfg.State.Load()
+		st, err := h.svc.Reminders().Load()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,8 +294,8 @@ func TestTray_remindsOnceAndFollowsTheKeys(t *testing.T) {
 		if len(rec.model().Keys) != 0 {
 			t.Fatalf("k3 is listed under the default 90-day interval: %+v", rec.model())
 		}
-		writeSettings(t, h.cfg.SettingsFile, `{"review.readOnlyDays": 5, "notifications.enabled": false}`)
-		h.poke()
+		h.settings(func(s *keys.Settings) { s.ReadOnlyDays, s.Notifications = 5, false })
+		h.poke() // the window tells the tray "changed"
 		if m := rec.model(); len(m.Keys) != 1 || m.Keys[0].RecordID != "k3" {
 			t.Errorf("model = %+v; want k3 listed", m)
 		}
@@ -314,7 +348,7 @@ func TestTray_CheckAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	h.cfg.Runner = d.Runner
+	h.useService(d.Secrets, d.Runner)
 	h.clock.now = time.Now() // the demo's keys were checked moments ago, by the real clock
 	h.start()
 	data, err := h.store.Load()
@@ -367,31 +401,6 @@ func TestTray_CheckAll(t *testing.T) {
 			t.Errorf("%d keys hold the new check (want %d); the window was told %d times", checked, checkable, rec.saved)
 		}
 	})
-}
-
-func writeSettings(t *testing.T, path, json string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(json), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestReadSettings(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "preferences.json")
-	if got := ReadSettings(path); got != DefaultSettings() {
-		t.Errorf("no file: %+v, want the defaults", got)
-	}
-	// As Fyne writes them: numbers are JSON numbers.
-	writeSettings(t, path, `{"review.readOnlyDays":45,"review.riskyDays":900,"notifications.enabled":false,"startAtLogin":true}`)
-	want := Settings{ReadOnlyDays: 45, RiskyDays: 365, Notifications: false}
-	if got := ReadSettings(path); got != want {
-		t.Errorf("ReadSettings = %+v, want %+v", got, want)
-	}
-	writeSettings(t, path, `{broken`)
-	if got := ReadSettings(path); got != DefaultSettings() {
-		t.Errorf("a damaged file: %+v, want the defaults", got)
-	}
 }
 
 func TestMain_secondCopyHandsOver(t *testing.T) {

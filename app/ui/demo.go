@@ -31,7 +31,7 @@ func runDemo(a fyne.App, o demoOptions) error {
 	atExit(func() { d.Close(); os.RemoveAll(dir) })
 	svc := keys.New(keys.Params{Store: d.Store, Secrets: d.Secrets, Runner: d.Runner})
 	mw := newMainWindow(Env{App: a, Keys: svc, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
-		Guard: guard.New(d.Secrets, svc.SettingsFile().GuardFlags()), Demo: true, Website: d.Website()})
+		Guard: guard.New(d.Secrets, nil), Demo: true, Website: d.Website()})
 	if o == (demoOptions{}) {
 		mw.win.ShowAndRun()
 		return nil
@@ -39,6 +39,7 @@ func runDemo(a fyne.App, o demoOptions) error {
 	// The screen's key is looked up now, so a wrong name fails before the
 	// window opens.
 	mw.setData(mw.readList())
+	o.exchange = d.Exchange
 	open, err := mw.screenOpener(o)
 	if err != nil {
 		return err

@@ -11,9 +11,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // keyDetail shows one key: what needs doing, what the record and the last
@@ -24,7 +26,7 @@ type keyDetail struct {
 	findings []review.Finding
 
 	back, checkNow, markReviewed, reviewKey, rotate, edit *widget.Button
-	copyKey, copyPrivate                                  *widget.Button
+	copyKey, copyPrivate, unattended                      *widget.Button
 	revoke, compromised, remove                           *widget.Button
 	readback                                              *readbackView
 	reminders                                             *reminderSection
@@ -59,6 +61,7 @@ func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
 	d.compromised = widget.NewButtonWithIcon("Mark compromised…", theme.WarningIcon(), d.onCompromised)
 	d.compromised.Importance = widget.DangerImportance
 	d.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), d.onRemove)
+	d.unattended = widget.NewButtonWithIcon(unattendedLabel(rec), theme.LoginIcon(), d.onUnattended)
 	d.enableActions()
 
 	st := mw.state(rec)
@@ -79,7 +82,7 @@ func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
 		widget.NewSeparator(), newHeading("History"), historyView(rec),
 	)
 	actions := container.NewVBox(d.checkNow, d.markReviewed, d.reviewKey, d.rotate, d.edit,
-		widget.NewSeparator(), d.copyKey, d.copyPrivate,
+		widget.NewSeparator(), d.copyKey, d.copyPrivate, d.unattended,
 		widget.NewSeparator(), d.revoke, d.compromised, d.remove)
 	side := container.NewVScroll(container.NewPadded(actions))
 	side.SetMinSize(fyne.NewSize(actions.MinSize().Width+2*theme.Padding(), 0))
@@ -105,6 +108,7 @@ func (d *keyDetail) enableActions() {
 	}{
 		{d.checkNow, keys.ActCheck}, {d.markReviewed, keys.ActReview}, {d.reviewKey, keys.ActReview},
 		{d.rotate, keys.ActRotate}, {d.copyKey, keys.ActCopySecret}, {d.copyPrivate, keys.ActCopySecret},
+		{d.unattended, keys.ActCopySecret},
 		{d.revoke, keys.ActRevoke}, {d.compromised, keys.ActCompromised},
 	} {
 		if ok, _ := keys.Can(d.rec, b.act); !ok {
@@ -184,6 +188,13 @@ func (d *keyDetail) recordView() fyne.CanvasObject {
 		{"Last reviewed", reviewed},
 		{"Review", interval + "; next " + shortDate(next)},
 	}
+	rows = append(rows, [2]string{"keywarden exec", unattendedWords(r)})
+	nonces := nonceScaleWords(r.NonceScale)
+	if seen, ok := check.SuggestedNonceScale(r); ok {
+		nonces += ". Kraken's last answer showed " + nonceScaleWords(seen) + " on this key: a program that uses it counts in them. " +
+			"Choose the same scale in Edit details… so checks stop failing with “Invalid nonce”."
+	}
+	rows = append(rows, [2]string{"Nonces", nonces})
 	if r.Replaces != "" {
 		rows = append(rows, [2]string{"Replaces", d.mw.nameOf(r.Replaces)})
 	}
@@ -191,6 +202,17 @@ func (d *keyDetail) recordView() fyne.CanvasObject {
 		rows = append(rows, [2]string{"Replaced by", d.mw.nameOf(r.ReplacedBy)})
 	}
 	return fieldsView(rows)
+}
+
+// nonceScaleWords names a nonce scale for people.
+func nonceScaleWords(s kraken.NonceScale) string {
+	switch s.OrDefault() {
+	case kraken.NonceMicroseconds:
+		return "microseconds (16 digits)"
+	case kraken.NonceNanoseconds:
+		return "nanoseconds (19 digits)"
+	}
+	return "milliseconds (13 digits, what most programs send)"
 }
 
 // fieldsView shows label–value pairs, the values wrapping.

@@ -118,6 +118,28 @@ func TestKeyDetail_edit(t *testing.T) {
 	})
 }
 
+// A program uses the key with nanosecond nonces: the person chooses the
+// same scale in Edit details, and the record keeps it with a history line.
+func TestKeyDetail_nonceScale(t *testing.T) {
+	f := newDemoFixture(t)
+	rec := f.byName("koinly-tax-import")
+	f.mw.showDetail(rec.ID)
+	test.Tap(f.mw.detail.edit)
+	f.mw.editor.nonces.SetSelected(nonceScaleWords(kraken.NonceNanoseconds))
+	f.mw.editor.dlg.Submit()
+	f.wait()
+	got := f.stored(rec.ID)
+	if got.NonceScale != kraken.NonceNanoseconds {
+		t.Fatalf("nonce scale %q, want ns", got.NonceScale)
+	}
+	if last := got.History[len(got.History)-1]; !strings.Contains(last.Note, "nonce scale: ms → ns") {
+		t.Errorf("history ends with %+v", last)
+	}
+	if !hasLabel(f.mw.detail.content, "nanoseconds (19 digits)") {
+		t.Error("the detail does not show the new scale")
+	}
+}
+
 func TestKeyDetail_remove(t *testing.T) {
 	f := newDemoFixture(t)
 	rec := f.byName("old-portfolio-script")
@@ -241,5 +263,22 @@ func TestKeyDetail_checkNowAsksForATypedCode(t *testing.T) {
 	f.wait()
 	if got := f.stored(rec.ID).LastCheck; got == nil || got.Outcome != vault.OutcomeOK {
 		t.Fatalf("last check %+v, want ok with the typed code", got)
+	}
+}
+
+// The unattended start of a bot's key is chosen in the window, shown in the
+// detail and written in the history.
+func TestKeyDetail_unattended(t *testing.T) {
+	f := newDemoFixture(t)
+	rec := f.byName("koinly-tax-import")
+	f.mw.showDetail(rec.ID)
+	test.Tap(f.mw.detail.unattended)
+	f.wait()
+	got := f.stored(rec.ID)
+	if !got.StartsWithoutAppCode || got.History[len(got.History)-1].Kind != vault.EventAppCode {
+		t.Fatalf("not recorded: %v, history %+v", got.StartsWithoutAppCode, got.History[len(got.History)-1])
+	}
+	if !hasLabel(f.mw.detail.content, unattendedWords(got)) || f.mw.detail.unattended.Text != "Ask the app code for exec…" {
+		t.Error("the detail does not show the choice")
 	}
 }

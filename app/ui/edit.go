@@ -11,6 +11,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // Status choices of the edit dialog.
@@ -29,6 +30,7 @@ type editDialog struct {
 
 	name, account, usedBy, notes, reviewDays *widget.Entry
 	status                                   *widget.RadioGroup
+	nonces                                   *widget.Select
 	dlg                                      *dialog.FormDialog
 }
 
@@ -67,6 +69,12 @@ func newEditDialog(mw *mainWindow, rec vault.Record) *editDialog {
 		e.status.Disable()
 	}
 
+	e.nonces = widget.NewSelect(nonceScaleChoices(), nil)
+	e.nonces.SetSelected(nonceScaleWords(rec.NonceScale))
+	if ok, _ := keys.Can(rec, keys.ActCheck); !ok {
+		e.nonces.Disable()
+	}
+
 	items := []*widget.FormItem{
 		widget.NewFormItem("Name", e.name),
 		widget.NewFormItem("Account", e.account),
@@ -74,6 +82,7 @@ func newEditDialog(mw *mainWindow, rec vault.Record) *editDialog {
 		widget.NewFormItem("Notes", e.notes),
 		widget.NewFormItem("Review every (days)", e.reviewDays),
 		widget.NewFormItem("Status", e.status),
+		widget.NewFormItem("Nonces", e.nonces),
 	}
 	e.dlg = dialog.NewForm("Edit "+rec.Name, "Save", "Cancel", items, func(ok bool) {
 		if ok {
@@ -82,6 +91,23 @@ func newEditDialog(mw *mainWindow, rec vault.Record) *editDialog {
 	}, mw.win)
 	e.dlg.Resize(fyne.NewSize(560, 0))
 	return e
+}
+
+// nonceScaleChoices are the nonce scales the edit dialog offers, in
+// words; a larger scale locks out every program that uses a smaller one,
+// so it is the person's choice, never Keywarden's.
+func nonceScaleChoices() []string {
+	return []string{nonceScaleWords(kraken.NonceMilliseconds), nonceScaleWords(kraken.NonceMicroseconds), nonceScaleWords(kraken.NonceNanoseconds)}
+}
+
+// nonceScaleOf reads back a choice of nonceScaleChoices.
+func nonceScaleOf(choice string) kraken.NonceScale {
+	for _, s := range []kraken.NonceScale{kraken.NonceMicroseconds, kraken.NonceNanoseconds} {
+		if choice == nonceScaleWords(s) {
+			return s
+		}
+	}
+	return kraken.NonceMilliseconds
 }
 
 // validDays accepts an empty field or a whole number of days in range.
@@ -104,9 +130,16 @@ func (e *editDialog) onSave() {
 	days, _ := strconv.Atoi(strings.TrimSpace(e.reviewDays.Text))
 	edit := keys.Edit{Name: name, Account: e.account.Text, Notes: e.notes.Text,
 		UsedBy: strings.Split(e.usedBy.Text, ","), ReviewDays: days, Parked: e.status.Selected == editParked}
-	id := e.rec.ID
+	id, scale := e.rec.ID, nonceScaleOf(e.nonces.Selected)
+	changeScale := scale.OrDefault() != e.rec.NonceScale.OrDefault()
 	e.mw.do("Saving", func() error {
-		_, err := e.mw.keys.Edit(id, edit)
-		return err
+		if _, err := e.mw.keys.Edit(id, edit); err != nil {
+			return err
+		}
+		if changeScale {
+			_, err := e.mw.keys.SetNonceScale(id, scale)
+			return err
+		}
+		return nil
 	}, func() { e.mw.notice("Saved " + name + ".") })
 }

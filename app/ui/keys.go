@@ -36,6 +36,7 @@ type keysList struct {
 	add      *widget.Button
 	checkAll *widget.Button
 	prefs    *widget.Button
+	find     *widget.Button // Find copies
 	list     *widget.List
 	count    *widget.Label
 	none     *widget.Label // shown instead of the list when nothing matches
@@ -56,6 +57,7 @@ func newKeysList(mw *mainWindow) *keysList {
 	k.add.Importance = widget.HighImportance
 	k.checkAll = widget.NewButtonWithIcon("Check all", theme.ViewRefreshIcon(), mw.onCheckAll)
 	k.prefs = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), mw.showSettings)
+	k.find = widget.NewButtonWithIcon("Find copies", theme.SearchIcon(), mw.showSweep)
 	k.count = widget.NewLabel("")
 	k.none = newWrapped("")
 	k.none.Alignment = fyne.TextAlignCenter
@@ -70,7 +72,7 @@ func newKeysList(mw *mainWindow) *keysList {
 	k.list.OnSelected = k.onSelected
 	k.search.OnChanged = func(string) { k.apply() }
 
-	buttons := container.NewHBox(k.filter, k.checkAll, k.add, k.prefs)
+	buttons := container.NewHBox(k.filter, k.find, k.checkAll, k.add, k.prefs)
 	bar := container.NewBorder(nil, nil, nil, buttons, k.search)
 	top := container.NewVBox(bar, container.NewBorder(nil, nil, k.count, nil))
 	k.content = container.NewBorder(top, nil, nil, nil, container.NewStack(k.list, container.NewPadded(k.none)))

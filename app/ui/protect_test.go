@@ -12,7 +12,7 @@ import (
 
 func TestCopySecret_asksForTheAppCodeFirst(t *testing.T) {
 	f := newDemoFixture(t)
-	g := guard.New(f.secrets, f.mw.keys.SettingsFile().GuardFlags())
+	g := guard.New(f.secrets, nil)
 	k, err := g.BeginEnrolment("test")
 	if err != nil {
 		t.Fatal(err)

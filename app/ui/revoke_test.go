@@ -116,7 +116,7 @@ func TestCompromised(t *testing.T) {
 	if rb == nil || !rb.compromised || rb.leak == nil {
 		t.Fatal("the compromised runbook is not shown")
 	}
-	test.Tap(rb.leak.ticks[2])
+	f.toggle(rb.leak.ticks[2], true)
 
 	// Kraken confirms the key is gone: revoked, and the leak steps stay.
 	secret, _ := f.secrets.Get(rec.ID)

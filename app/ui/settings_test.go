@@ -22,8 +22,7 @@ func TestSettings(t *testing.T) {
 	if s.guardButton.Text == "" || !s.guardButton.Disabled() {
 		t.Errorf("app 2FA without a guard: button %q enabled", s.guardButton.Text)
 	}
-	test.Tap(s.notifications)
-	f.wait()
+	f.toggle(s.notifications, false)
 	if f.settings().Notifications {
 		t.Error("notifications still on")
 	}
@@ -72,8 +71,7 @@ func TestSettings_startAtLogin(t *testing.T) {
 	f.env.StartAtLogin = func(on bool) error { calls = append(calls, on); return nil }
 	f.open()
 	f.mw.showSettings()
-	test.Tap(f.mw.settings.startAtLogin)
-	f.wait()
+	f.toggle(f.mw.settings.startAtLogin, true)
 	if len(calls) != 1 || !calls[0] || !f.settings().StartAtLogin {
 		t.Errorf("calls %v, setting %v", calls, f.settings().StartAtLogin)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
+	"github.com/keywarden/keywarden/kraken/krakentest"
 )
 
 // demoOptions are the options of "keywarden demo". They exist for
@@ -24,15 +25,18 @@ type demoOptions struct {
 	screen string    // one of showScreens; "" is the keys list
 	key    string    // the demo key the screen is about; "" picks one
 	size   fyne.Size // zero keeps the default size
+	// exchange is the demo's simulated exchange, for find-copies: the
+	// key found that is not in the vault is made there, so Import works.
+	exchange *krakentest.Exchange
 }
 
 // showScreens are the screens --show opens. detail, review and revoke need
 // a key (":NAME"); the wizard's take one too, and otherwise pick a key whose
 // permissions on the exchange differ from the intended ones.
-var showScreens = []string{"list", "detail", "detail-reminders", "review", "revoke", "settings", "wizard-permissions", "wizard-verify"}
+var showScreens = []string{"list", "detail", "detail-reminders", "review", "revoke", "settings", "wizard-permissions", "wizard-verify", "find-copies"}
 
 // demoUsage is the demo's usage line, for errors.
-const demoUsage = "usage: keywarden demo [--show list|detail:NAME|detail-reminders:NAME|review:NAME|revoke:NAME|settings|wizard-permissions[:NAME]|wizard-verify[:NAME]] [--size WIDTHxHEIGHT]"
+const demoUsage = "usage: keywarden demo [--show list|detail:NAME|detail-reminders:NAME|review:NAME|revoke:NAME|settings|wizard-permissions[:NAME]|wizard-verify[:NAME]|find-copies] [--size WIDTHxHEIGHT]"
 
 // parseDemoArgs reads the arguments after "demo".
 func parseDemoArgs(args []string) (demoOptions, error) {
@@ -54,7 +58,7 @@ func parseDemoArgs(args []string) (demoOptions, error) {
 		return o, fmt.Errorf("there is no screen %q to show\n%s", screen, demoUsage)
 	case key == "" && (screen == "detail" || screen == "detail-reminders" || screen == "review" || screen == "revoke"):
 		return o, fmt.Errorf("--show %s needs a key's name: --show %s:NAME", screen, screen)
-	case key != "" && (screen == "list" || screen == "settings"):
+	case key != "" && (screen == "list" || screen == "settings" || screen == "find-copies"):
 		return o, fmt.Errorf("--show %s takes no key name", screen)
 	}
 	o.screen, o.key = screen, key
@@ -78,6 +82,8 @@ func (mw *mainWindow) screenOpener(o demoOptions) (func(), error) {
 		return mw.showList, nil
 	case "settings":
 		return mw.showSettings, nil
+	case "find-copies":
+		return mw.findCopiesDemo(o.exchange)
 	}
 	rec, err := mw.showcaseKey(o.key)
 	if err != nil {

@@ -149,8 +149,14 @@ func realEnv(a fyne.App) (Env, error) {
 	runner := &check.Runner{Secrets: keyring, BaseURL: base}
 	svc := keys.New(keys.Params{Store: store, Secrets: keyring, Runner: runner,
 		Changed: func() { go tellTray() }})
+	// App 2FA's switch, lock and used codes live in guard.json beside
+	// keys.json, shared with the tray part and the command line; an older
+	// version's switch in the Fyne preferences moves there once.
+	if err := guard.AdoptFlag(guard.OpenState(store.Dir()), a.Preferences()); err != nil {
+		return Env{}, err
+	}
 	return Env{App: a, Keys: svc, Store: store, Secrets: keyring, Runner: runner,
-		Guard: guard.New(keyring, svc.SettingsFile().GuardFlags())}, nil
+		Guard: guard.Open(store.Dir(), keyring, nil)}, nil
 }
 
 // haveDisplay reports whether a GUI can start; without one Fyne panics.

@@ -59,6 +59,7 @@ type mainWindow struct {
 	review   *reviewScreen
 	revoke   *revokeRunbook
 	settings *settingsScreen
+	sweeper  *sweepScreen // Find copies: kept, with its results, until the window closes
 	wizard   *wizard.Wizard
 	view     view
 	viewID   string
@@ -289,6 +290,8 @@ func (mw *mainWindow) render() {
 		mw.showRevoke(mw.viewID, mw.revoke != nil && mw.revoke.compromised)
 	case viewSettings:
 		mw.showSettings()
+	case viewSweep:
+		// Find copies keeps its results; the list catches up when it closes.
 	case viewWizard:
 		// The wizard keeps what was typed; the list catches up when it closes.
 	default:

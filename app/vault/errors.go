@@ -14,7 +14,25 @@ var (
 	ErrNoBackup = errors.New("there is no backup of the key list")
 	// ErrNotDamaged is returned by RestoreBackup when the file reads fine.
 	ErrNotDamaged = errors.New("the key list is not damaged")
+	// ErrSymlink is matched by every *SymlinkError.
+	ErrSymlink = errors.New("the key list is a symbolic link")
 )
+
+// SymlinkError says keys.json is a symbolic link. Keywarden neither reads
+// nor writes through it: a link planted in the folder must not make it
+// overwrite another file, nor turn keys.json.bak into a link too.
+type SymlinkError struct {
+	Path   string
+	Target string // where the link points, as written in it
+}
+
+// Error names the link and its target.
+func (e *SymlinkError) Error() string {
+	return fmt.Sprintf("vault: %s is a symbolic link to %s", e.Path, e.Target)
+}
+
+// Is makes errors.Is(err, ErrSymlink) true.
+func (e *SymlinkError) Is(target error) bool { return target == ErrSymlink }
 
 // DamagedError says that keys.json exists but cannot be used: it is not
 // valid JSON, not a Keywarden document, or written by a newer Keywarden.
@@ -89,10 +107,13 @@ func UserMessage(err error) string {
 		amb      *AmbiguousError
 		dup      *DuplicateNameError
 		storeErr *StoreError
+		link     *SymlinkError
 	)
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &link):
+		return fmt.Sprintf("Your key list (%s) is a symbolic link to %s. Keywarden does not read or write its key list through a link, so that a link put in its folder cannot make it overwrite another file. If you made the link yourself, put the file itself in its place (move %s to %s), then try again.", link.Path, link.Target, link.Target, link.Path)
 	case errors.As(err, &damaged) && strings.HasSuffix(damaged.Path, BackupName):
 		return fmt.Sprintf("The backup (%s) cannot be used either (%s), so it was not restored. Repair the key list by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
 	case errors.As(err, &damaged) && damaged.Newer:

@@ -1,6 +1,9 @@
 package vault
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -115,4 +118,54 @@ func writeTemp(path string, data []byte, perm os.FileMode) (string, error) {
 // through: ".keys.json.tmp-" for keys.json. The leading dot hides them.
 func tempPrefix(path string) string {
 	return "." + filepath.Base(path) + ".tmp-"
+}
+
+// MaxFileSize is the most Keywarden reads of keys.json or reminders.json:
+// 64 MiB, about 45 000 keys with full histories, far more than anyone has.
+// A larger file is refused before it is read, so a huge or endless file
+// cannot take the memory of every Keywarden that opens it.
+const MaxFileSize = 64 << 20
+
+// ErrTooLarge is matched by every *TooLargeError.
+var ErrTooLarge = errors.New("the file is too large")
+
+// TooLargeError says a file is over the size Keywarden reads.
+type TooLargeError struct {
+	Path string
+	Max  int64
+}
+
+// Error names the file and the limit.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is larger than %d MiB", e.Path, e.Max>>20)
+}
+
+// Is makes errors.Is(err, ErrTooLarge) true.
+func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
+
+// ReadFileLimit returns the content of the file at path, or a
+// *TooLargeError when it holds more than limit bytes. It never reads more
+// than limit+1 bytes: the size is checked before reading, and a file that
+// grows meanwhile (or a device with no size) is cut off at the limit.
+func ReadFileLimit(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > limit {
+		return nil, &TooLargeError{Path: path, Max: limit}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, &TooLargeError{Path: path, Max: limit}
+	}
+	return b, nil
 }

@@ -28,14 +28,17 @@ func init() {
 	childRoles["keyring-probe"] = childKeyringProbe
 }
 
-func requireKeyring() bool { return os.Getenv("KEYWARDEN_REQUIRE_KEYRING") == "1" }
+func requireKeyring() bool {
+	return os.Getenv("KEYWARDEN_REQUIRE_KEYRING") == "1" || os.Getenv("CI") == "true"
+}
 
-// skipOrFail skips the test, or fails it when KEYWARDEN_REQUIRE_KEYRING=1.
+// skipOrFail skips the test, or fails it when KEYWARDEN_REQUIRE_KEYRING=1
+// or CI=true.
 func skipOrFail(t *testing.T, format string, args ...any) {
 	t.Helper()
 	msg := fmt.Sprintf(format, args...)
 	if requireKeyring() {
-		t.Fatalf("%s (KEYWARDEN_REQUIRE_KEYRING=1 forbids skipping)", msg)
+		t.Fatalf("%s (KEYWARDEN_REQUIRE_KEYRING=1 or CI=true forbid skipping)", msg)
 	}
 	t.Skip(msg)
 }

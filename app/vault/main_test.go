@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keywarden/keywarden/app/internal/childtest"
 )
 
 // Some tests re-run this test binary as a child process in a role named by
@@ -20,30 +22,13 @@ var childRoles = map[string]func() int{
 	"update-loop": childUpdateLoop,
 }
 
-func TestMain(m *testing.M) {
-	if role := os.Getenv(childEnv); role != "" {
-		run, ok := childRoles[role]
-		if !ok {
-			fmt.Fprintf(os.Stderr, "unknown child role %q\n", role)
-			os.Exit(2)
-		}
-		os.Exit(run())
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { childtest.Main(m, childEnv, childRoles) }
 
 // childCommand returns a command that runs this test binary in role, with
 // extra environment variables.
 func childCommand(t testing.TB, role string, env ...string) *exec.Cmd {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+role)
-	cmd.Env = append(cmd.Env, env...)
-	return cmd
+	return childtest.Command(t, childEnv, role, env...)
 }
 
 // childUpdateLoop updates the record named $KW_NAME in the store in $KW_DIR

@@ -116,8 +116,17 @@ type Readback struct {
 	Unreached bool `json:"unreached,omitempty"`
 	// Probed is true when the permissions came from probes because
 	// GetApiKeyInfo was not available; Unknown lists what probes cannot tell.
-	Probed      bool                `json:"probed,omitempty"`
-	Unknown     []kraken.Permission `json:"unknown,omitempty"`
+	Probed  bool                `json:"probed,omitempty"`
+	Unknown []kraken.Permission `json:"unknown,omitempty"`
+	// ProbeAnswers says, for permissions the probes left unknown because
+	// the exchange's answer said nothing about them, what it answered
+	// ("permission: the exchange's words"), scrubbed and capped.
+	ProbeAnswers []string `json:"probeAnswers,omitempty"`
+	// NonceScale is the scale of the key's last nonce as GetApiKeyInfo
+	// reported it (13, 16 or 19 digits), empty when it could not tell. A
+	// scale above the record's NonceScale means a program uses the key
+	// with larger nonces.
+	NonceScale  kraken.NonceScale   `json:"nonceScale,omitempty"`
 	Name        string              `json:"name,omitempty"`
 	Permissions []kraken.Permission `json:"permissions,omitempty"`
 	NonceWindow int                 `json:"nonceWindow,omitempty"`
@@ -176,6 +185,9 @@ const (
 	EventCompromised EventKind = "compromised"
 	EventParked      EventKind = "parked"
 	EventResumed     EventKind = "resumed"
+	// EventAppCode: the key's "may start without the app 2FA code" choice
+	// changed (Record.StartsWithoutAppCode).
+	EventAppCode EventKind = "app-2fa"
 )
 
 // Event is one line of a key's history.
@@ -212,6 +224,11 @@ type Record struct {
 	Replaces   string  `json:"replaces,omitempty"`
 	ReplacedBy string  `json:"replacedBy,omitempty"`
 	History    []Event `json:"history,omitempty"`
+	// StartsWithoutAppCode lets "keywarden exec" hand this key to a program
+	// without asking for the app 2FA code, for programs that start
+	// unattended (a bot at boot). Set it with SetStartsWithoutAppCode,
+	// behind the app code.
+	StartsWithoutAppCode bool `json:"startsWithoutAppCode,omitempty"`
 	// KeyPrint is a one-way fingerprint of the API key (KeyPrintOf), so the
 	// same key is never kept twice; the key cannot be got back from it.
 	KeyPrint string `json:"keyPrint,omitempty"`
@@ -226,6 +243,10 @@ type Record struct {
 	// that a crash in between leaves something to repair, never a secret
 	// nobody can find.
 	Pending *Pending `json:"pending,omitempty"`
+	// NonceScale is the scale of the nonces Keywarden sends with this key:
+	// that of the programs that use it. Empty means milliseconds. Only the
+	// user changes it; Keywarden never raises it by itself.
+	NonceScale kraken.NonceScale `json:"nonceScale,omitempty"`
 }
 
 // PendingOp names an unfinished change between a record and the keyring.
@@ -289,6 +310,25 @@ func KeyPrintOf(apiKey string) string {
 	}
 	sum := sha256.Sum256([]byte("keywarden key print v1\x00" + apiKey))
 	return hex.EncodeToString(sum[:16])
+}
+
+// SetStartsWithoutAppCode records the choice of StartsWithoutAppCode and,
+// when it changes, a history line saying where it was made ("from the
+// command line", "in the window"). It reports whether anything changed.
+func (r *Record) SetStartsWithoutAppCode(on bool, at time.Time, where string) bool {
+	if r.StartsWithoutAppCode == on {
+		return false
+	}
+	r.StartsWithoutAppCode = on
+	note := "programs started by keywarden exec need the app 2FA code again"
+	if on {
+		note = "programs may start with this key without the app 2FA code"
+	}
+	if where != "" {
+		note += " (" + where + ")"
+	}
+	r.AddEvent(at, EventAppCode, note)
+	return true
 }
 
 // AddEvent appends an event to the history, keeping at most MaxHistory.

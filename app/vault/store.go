@@ -149,7 +149,7 @@ func (s *Store) RestoreBackup() (string, error) {
 		}
 		return "", err
 	}
-	bak, err := os.ReadFile(s.BackupPath())
+	bak, err := ReadFileLimit(s.BackupPath(), MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", ErrNoBackup
 	} else if err != nil {
@@ -199,14 +199,25 @@ func (s *Store) copyFile(src, dst string) error {
 // read returns the decoded document and the bytes it came from (nil when
 // the file does not exist).
 func (s *Store) read() (*Data, []byte, error) {
-	b, err := os.ReadFile(s.Path())
+	if st, err := os.Lstat(s.Path()); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		target, _ := os.Readlink(s.Path())
+		return nil, nil, &SymlinkError{Path: s.Path(), Target: target}
+	}
+	b, err := ReadFileLimit(s.Path(), MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Data{Version: SchemaVersion}, nil, nil
 	}
-	if err != nil {
+	var d *Data
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		// Refused unread, as a damaged file: never written over, the
+		// backup offered.
+		err = &formatError{reason: fmt.Sprintf("the file is larger than %d MiB, far more than any key list needs, so it was not read", MaxFileSize>>20), err: err}
+	case err != nil:
 		return nil, nil, fmt.Errorf("vault: read the key list: %w", err)
+	default:
+		d, err = decode(b)
 	}
-	d, err := decode(b)
 	if err != nil {
 		de := &DamagedError{Path: s.Path(), Reason: describe(err), Err: err, store: s}
 		var fe *formatError
@@ -241,6 +252,12 @@ func (s *Store) write(b []byte, hadFile bool) error {
 // Either way it is made under a temporary name and renamed into place, so
 // keys.json.bak is never missing or half written.
 func (s *Store) backup() error {
+	// The backup is the current file itself (a link): give it keys.json's
+	// own mode first, in case an older version or a hand edit left it
+	// readable by others.
+	if err := os.Chmod(s.Path(), 0o600); err != nil {
+		return fmt.Errorf("keep the backup: %w", err)
+	}
 	tmp := filepath.Join(s.dir, bakTmpPrefix+NewID())
 	if err := linkFile(s.Path(), tmp); err != nil {
 		if err := s.copyFile(s.Path(), s.BackupPath()); err != nil {

@@ -158,9 +158,14 @@ func validSignature(secret []byte, urlPath, nonce string, body []byte, apiSign s
 	if err != nil {
 		return false
 	}
+	return hmac.Equal(got, signature(secret, urlPath, nonce, body))
+}
+
+// signature is the raw HMAC that API-Sign carries in base64.
+func signature(secret []byte, urlPath, nonce string, body []byte) []byte {
 	digest := sha256.Sum256(append([]byte(nonce), body...))
 	mac := hmac.New(sha512.New, secret)
 	mac.Write([]byte(urlPath))
 	mac.Write(digest[:])
-	return hmac.Equal(got, mac.Sum(nil))
+	return mac.Sum(nil)
 }

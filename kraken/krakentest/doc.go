@@ -10,6 +10,13 @@
 // answers GetApiKeyInfo from its table. AddKey, UpdateKey and DeleteKey
 // stand for the owner's actions on the website.
 //
+// It reads form-encoded bodies (with or without a Content-Type) and JSON
+// ones, accepts nonces of any scale (13, 16 or 19 digits: a larger one
+// raises the key's last nonce for every program), and refuses a request
+// without a User-Agent. AddOrder and CancelOrder are off the REST counter.
+// InjectFault and FailWith make it answer a method with any error string,
+// and PeerCall sends a request shaped like another client's, for tests.
+//
 // Every request is recorded as a Call, and one that would have changed the
 // account on the real exchange (an order, a withdrawal, a new deposit
 // address, an export) is flagged Unsafe, so a test can assert that a

@@ -90,6 +90,7 @@ type Exchange struct {
 	keys      map[string]*keyState
 	calls     []Call
 	latency   time.Duration
+	faults    map[string]Fault // by method, or AnyMethod
 	closeOnce sync.Once
 }
 

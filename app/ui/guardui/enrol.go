@@ -2,7 +2,6 @@ package guardui
 
 import (
 	"image/color"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -60,7 +59,7 @@ func showEnrol(win fyne.Window, g *guard.Guard, account string, now func() time.
 
 // scanRow is the QR code beside the instructions and the seed in text.
 func (e *enrolDialog) scanRow(key *otp.Key) fyne.CanvasObject {
-	e.seed = widget.NewLabelWithStyle(groupSeed(key.Secret()), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	e.seed = widget.NewLabelWithStyle(guard.GroupSeed(key.Secret()), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	e.seed.Wrapping = fyne.TextWrapWord
 	e.seed.Selectable = true
 
@@ -84,19 +83,6 @@ func (e *enrolDialog) scanRow(key *otp.Key) fyne.CanvasObject {
 	frame.SetMinSize(fyne.NewSquareSize(qrSize + 2*qrQuiet))
 	qr := container.NewStack(frame, container.NewCenter(e.qr))
 	return container.NewBorder(nil, nil, container.NewVBox(qr), nil, text)
-}
-
-// groupSeed spaces the seed in groups of four, as authenticator apps show
-// it, so it is easier to type.
-func groupSeed(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func wrapped(text string) *widget.Label {

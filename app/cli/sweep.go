@@ -1,0 +1,432 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/keywarden/keywarden/app/keys"
+	"github.com/keywarden/keywarden/app/sweep"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+const sweepUsage = "sweep [PATH...] [--json] [--no-git] [--all-folders] [--import]"
+
+// sweepInput is what sweep needs. No roots means the home folder.
+type sweepInput struct {
+	Roots      []string
+	JSON       bool
+	NoGit      bool
+	AllFolders bool
+	// Import asks, on a terminal, about each key found that is not in
+	// the vault, and imports it (importFound).
+	Import bool
+}
+
+func runSweep(e *env, args []string) int {
+	fs := newFlags(e, "sweep", sweepUsage)
+	asJSON := fs.Bool("json", false, "print JSON for scripts")
+	noGit := fs.Bool("no-git", false, "leave out the histories of git repositories")
+	allFolders := fs.Bool("all-folders", false, "also sweep caches and package folders ("+strings.Join(sweep.SkippedFolders, ", ")+")")
+	imp := fs.Bool("import", false, "then, on a terminal, ask about each key found that is not in Keywarden and import it (its name, what it is for, whether to remove the copy, with a backup)")
+	pos, _, err := parseArgs(fs, args)
+	if err != nil {
+		return flagFailed(err)
+	}
+	switch {
+	case *imp && *asJSON:
+		return e.fail(usageErr("--import asks questions on a terminal; it does not go with --json."))
+	case *imp && !e.interactive():
+		return e.fail(errImportNeedsTerminal)
+	}
+	code, err := sweepDisk(context.Background(), e, sweepInput{Roots: pos, JSON: *asJSON, NoGit: *noGit, AllFolders: *allFolders, Import: *imp})
+	if err != nil {
+		return e.fail(err)
+	}
+	return code
+}
+
+// keyringReads is how many keyring reads sweep has in flight at once: each
+// is a D-Bus round trip to the Secret Service, so overlapping them saves
+// most of their wait.
+const keyringReads = 8
+
+// errNotRead marks a secret not asked for because the keyring had failed.
+var errNotRead = errors.New("not read: the keyring had failed")
+
+// sweepKeys reads the stored keys to look for, one keyring read per
+// record, a few at a time. Keys whose secret is missing are listed in
+// skips; when the keyring cannot be read at all, its first error is
+// returned as keyringErr and no more reads are started. Every key not
+// revoked is returned, with only its name and hint when its secret was not
+// read, so the sweep can say a key found is probably it.
+func sweepKeys(svc *keys.Service, d *vault.Data) (keys []sweep.Key, skips []skipped, keyringErr error) {
+	for _, r := range d.Records {
+		if r.Status != vault.StatusRevoked { // a revoked key's secret is gone
+			keys = append(keys, sweep.Key{ID: r.ID, Name: r.Name, Hint: r.KeyHint})
+		}
+	}
+	errs := make([]error, len(keys))
+	var failed atomic.Bool
+	read := func(i int) {
+		if failed.Load() {
+			errs[i] = errNotRead
+			return
+		}
+		s, err := svc.Secret(keys[i].ID)
+		if err != nil {
+			errs[i] = err
+			if !missingSecret(err) {
+				failed.Store(true)
+			}
+			return
+		}
+		keys[i].APIKey, keys[i].PrivateKey = s.APIKey, s.PrivateKey
+	}
+	// The first read alone: a locked keyring asks to be unlocked once,
+	// not once per read in flight.
+	if len(keys) > 0 {
+		read(0)
+	}
+	sem := make(chan struct{}, keyringReads)
+	var wg sync.WaitGroup
+	for i := 1; i < len(keys); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			read(i)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case err == nil || err == errNotRead:
+		case missingSecret(err):
+			skips = append(skips, skipped{ID: keys[i].ID, Name: keys[i].Name, Reason: "its secret is not in the system keyring"})
+		case keyringErr == nil:
+			keyringErr = err
+		}
+	}
+	return keys, skips, keyringErr
+}
+
+// missingSecret reports whether err says one key's secret is missing,
+// rather than that the keyring cannot be read.
+func missingSecret(err error) bool {
+	return errors.Is(err, vault.ErrSecretNotFound) || errors.Is(err, vault.ErrSecretDamaged)
+}
+
+// sweepDisk sweeps the roots for copies of the stored keys and for keys
+// not in the vault, and prints what it found with the next steps. The exit
+// code is ExitAttention when something was found, ExitError when nothing
+// was but the keyring could not be read (so the stored keys were not
+// looked for), else ExitOK.
+func sweepDisk(ctx context.Context, e *env, in sweepInput) (int, error) {
+	roots, err := e.sweepRoots(in.Roots)
+	if err != nil {
+		return ExitError, err
+	}
+	svc, err := e.service(in.Import) // only an import asks the exchange
+	if err != nil {
+		return ExitError, err
+	}
+	d, err := svc.Store().Load()
+	if err != nil {
+		return ExitError, err
+	}
+	keys, skips, keyringErr := sweepKeys(svc, d)
+	looked := 0
+	for _, k := range keys {
+		if k.APIKey != "" {
+			looked++
+		}
+	}
+	opt := sweep.Options{Roots: roots, Keys: keys, NoGit: in.NoGit, AllFolders: in.AllFolders}
+	prog := e.progressLine()
+	if prog != nil {
+		opt.Progress = prog.show
+	}
+	start := e.now()
+	rep, err := sweep.Run(ctx, opt)
+	if prog != nil {
+		prog.clear()
+	}
+	if err != nil {
+		var rootErr *sweep.RootError
+		if errors.As(err, &rootErr) {
+			return ExitError, &userError{msg: fmt.Sprintf("Cannot sweep %s: %s. Give folders that exist and that you may read.", rootErr.Path, reason(rootErr.Err)), err: err}
+		}
+		return ExitError, err
+	}
+	took := e.now().Sub(start)
+
+	code := ExitOK
+	switch {
+	case len(rep.Hits) > 0:
+		code = ExitAttention
+	case keyringErr != nil:
+		code = ExitError
+	}
+	keyringMsg := ""
+	if keyringErr != nil {
+		keyringMsg = "The system keyring could not be read, so copies of your stored keys were not looked for (keys not in Keywarden were). " + message(keyringErr)
+	}
+	if in.JSON {
+		out := jsonSweep{Report: rep, KeysLookedFor: looked, SkippedKeys: skips, KeyringProblem: keyringMsg, ExitCode: code}
+		if out.SkippedKeys == nil {
+			out.SkippedKeys = []skipped{}
+		}
+		if err := writeJSON(e.out, out); err != nil {
+			return ExitError, err
+		}
+	} else {
+		writeSweep(e.out, rep, looked, skips, took)
+	}
+	if keyringMsg != "" {
+		e.say("keywarden: %s", keyringMsg)
+	}
+	if in.Import {
+		if _, err := importFound(ctx, e, svc, rep); err != nil {
+			return ExitError, err
+		}
+	}
+	return code, nil
+}
+
+// sweepRoots returns the folders to sweep, absolute: those given, or the
+// home folder.
+func (e *env) sweepRoots(given []string) ([]string, error) {
+	if len(given) == 0 {
+		home := e.getenv("HOME")
+		if home == "" {
+			h, err := os.UserHomeDir()
+			if err != nil {
+				return nil, &userError{msg: "Keywarden cannot tell which folder is your home. Name the folders to sweep: keywarden sweep PATH...", err: err}
+			}
+			home = h
+		}
+		given = []string{home}
+	}
+	roots := make([]string, 0, len(given))
+	for _, p := range given {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, &userError{msg: fmt.Sprintf("Cannot tell where %s is.", p), err: err}
+		}
+		roots = append(roots, abs)
+	}
+	return roots, nil
+}
+
+// reason says in a few words why a root cannot be swept.
+func reason(err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "it does not exist"
+	case errors.Is(err, os.ErrPermission):
+		return "you may not read it"
+	}
+	return "it cannot be read"
+}
+
+// jsonSweep is sweep --json: the report, and which stored keys were not
+// looked for.
+type jsonSweep struct {
+	*sweep.Report
+	KeysLookedFor  int       `json:"keysLookedFor"`
+	SkippedKeys    []skipped `json:"skippedKeys"`
+	KeyringProblem string    `json:"keyringProblem,omitempty"`
+	ExitCode       int       `json:"exitCode"`
+}
+
+// writeSweep prints the hits grouped by where they are, each group with
+// its next steps, then what was swept and skipped.
+func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, took time.Duration) {
+	if len(rep.Hits) == 0 {
+		fmt.Fprintf(w, "Nothing found: no copy of your keys (%d looked for) and no other Kraken key.\n", looked)
+	} else {
+		fmt.Fprintf(w, "Found %s.\n", foundWords(rep.Hits))
+	}
+	var group string
+	var steps []string
+	flush := func() {
+		for _, s := range steps {
+			fmt.Fprintf(w, "  Next: %s\n", s)
+		}
+		steps = steps[:0]
+	}
+	for _, h := range rep.Hits {
+		if g := groupOf(h); g != group {
+			flush()
+			group = g
+			fmt.Fprintf(w, "\n%s\n", g)
+		}
+		fmt.Fprintf(w, "  line %d: %s%s\n", h.Line, h.What(), details(h))
+		if !slices.Contains(steps, h.Next) {
+			steps = append(steps, h.Next)
+		}
+	}
+	flush()
+	if len(rep.Hits) > 0 {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "Swept %s (%s) under %s", count(rep.Files, "file", "files"), size(rep.Bytes), strings.Join(rep.Roots, ", "))
+	if rep.Repos > 0 {
+		fmt.Fprintf(w, ", and %s (%d objects)", count(rep.Repos, "git history", "git histories"), rep.GitObjects)
+	}
+	fmt.Fprintf(w, ", in %.1f s.\n", took.Seconds())
+	if rep.Unreadable > 0 {
+		fmt.Fprintf(w, "Could not read %s: %s", count(rep.Unreadable, "file or folder", "files or folders"), strings.Join(rep.UnreadablePaths, ", "))
+		if more := rep.Unreadable - len(rep.UnreadablePaths); more > 0 {
+			fmt.Fprintf(w, " and %d more", more)
+		}
+		fmt.Fprintln(w, ".")
+	}
+	var skipped []string
+	add := func(n int, one, many string) {
+		if n > 0 {
+			skipped = append(skipped, count(n, one, many))
+		}
+	}
+	add(rep.Binary, "binary file", "binary files")
+	add(rep.TooBig, "file over 16 MiB", "files over 16 MiB")
+	add(rep.Special, "special file (socket, FIFO or device)", "special files (sockets, FIFOs, devices)")
+	add(rep.Symlinks, "symbolic link (not followed)", "symbolic links (not followed)")
+	add(rep.SkippedFolders, "folder (a cache or a system mount)", "folders (caches and system mounts)")
+	if len(skipped) > 0 {
+		fmt.Fprintf(w, "Skipped %s.\n", strings.Join(skipped, ", "))
+	}
+	for _, p := range rep.GitProblems {
+		fmt.Fprintln(w, p)
+	}
+	for _, s := range skips {
+		fmt.Fprintf(w, "Not looked for: %q (%s).\n", s.Name, s.Reason)
+	}
+}
+
+// foundWords counts what was found: "3 copies of 2 of your keys and 1
+// key not in Keywarden".
+func foundWords(hits []sweep.Hit) string {
+	copies := 0
+	stored, unknown := map[string]bool{}, map[int]bool{}
+	for _, h := range hits {
+		if h.Kind == sweep.KindStored {
+			copies++
+			stored[h.Key.ID] = true
+		} else {
+			unknown[h.Unknown] = true
+		}
+	}
+	var parts []string
+	if copies > 0 {
+		parts = append(parts, fmt.Sprintf("%s of %s", count(copies, "copy", "copies"), count(len(stored), "of your keys", "of your keys")))
+	}
+	if len(unknown) > 0 {
+		parts = append(parts, count(len(unknown), "key not in Keywarden", "keys not in Keywarden"))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// groupOf is the heading hits are grouped under: the file, or the
+// repository and commit.
+func groupOf(h sweep.Hit) string {
+	if h.Git == nil {
+		head := h.Path
+		if h.Program != "" {
+			head += " (" + h.Program + ")"
+		} else if h.Place != sweep.PlaceOther {
+			head += " (" + strings.ReplaceAll(string(h.Place), "-", " ") + ")"
+		}
+		return head
+	}
+	g := h.Git
+	head := "git history of " + h.Path
+	switch {
+	case g.Commit == "":
+		head += ", an object no commit reaches any more"
+	case g.Path == "":
+		head += ", the message of " + g.ObjectType + " " + shortID(g.Commit)
+	default:
+		head += ", commit " + shortID(g.Commit) + " (" + g.Path + ")"
+	}
+	if g.Pushed() {
+		head += ", pushed to " + strings.Join(g.Remotes, ", ")
+	}
+	return head
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// details says how the value was written: its name and encoding.
+func details(h sweep.Hit) string {
+	var d []string
+	if h.Field != "" {
+		d = append(d, fmt.Sprintf("as %s", h.Field))
+	}
+	switch h.Form {
+	case sweep.FormJSONEscaped:
+		d = append(d, "JSON-escaped")
+	case sweep.FormURLEncoded:
+		d = append(d, "URL-encoded")
+	}
+	if h.PrivateLine != 0 && h.PrivateLine != h.Line {
+		d = append(d, fmt.Sprintf("private key on line %d", h.PrivateLine))
+	}
+	if len(d) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(d, ", ") + ")"
+}
+
+// size says how many bytes, in the largest unit that fits.
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// progress shows how far a sweep has got on one line of a terminal.
+type progress struct {
+	w io.Writer
+}
+
+// progressLine returns the progress display when stderr is a terminal,
+// else nil: scripts and logs get no progress.
+func (e *env) progressLine() *progress {
+	f, ok := e.errw.(*os.File)
+	if !ok || f == nil || !isTerminal(int(f.Fd())) {
+		return nil
+	}
+	return &progress{w: f}
+}
+
+func (p *progress) show(pr sweep.Progress) {
+	dir := pr.Dir
+	if r := []rune(dir); len(r) > 50 {
+		dir = "…" + string(r[len(r)-49:])
+	}
+	fmt.Fprintf(p.w, "\r\033[Kswept %d files… %s", pr.Files, dir)
+}
+
+func (p *progress) clear() { fmt.Fprint(p.w, "\r\033[K") }

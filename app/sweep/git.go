@@ -1,0 +1,304 @@
+package sweep
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// repo is a git repository found under a root.
+type repo struct {
+	dir    string // the folder holding .git
+	common string // its object store's folder, to read each store once
+}
+
+// addRepo notes the repository whose .git (a folder, or a worktree's or
+// submodule's link file) is dotGit and, the first time its object store is
+// seen, starts reading its history while the walk goes on.
+func (s *sweeper) addRepo(dir, dotGit string) {
+	if s.opt.NoGit {
+		return
+	}
+	common := commonDir(dotGit)
+	s.mu.Lock()
+	for _, r := range s.repos {
+		if r.common == common {
+			s.mu.Unlock()
+			return
+		}
+	}
+	r := repo{dir: dir, common: common}
+	s.repos = append(s.repos, r)
+	s.mu.Unlock()
+	s.gitWG.Add(1)
+	go func() {
+		defer s.gitWG.Done()
+		s.readHistory(r)
+	}()
+}
+
+// commonDir returns the folder of the objects behind a .git folder or
+// link file ("gitdir: …"), following a worktree's commondir.
+func commonDir(dotGit string) string {
+	gd := dotGit
+	if b, err := os.ReadFile(dotGit); err == nil {
+		line := strings.TrimSpace(string(b))
+		if rest, ok := strings.CutPrefix(line, "gitdir:"); ok {
+			gd = strings.TrimSpace(rest)
+			if !filepath.IsAbs(gd) {
+				gd = filepath.Join(filepath.Dir(dotGit), gd)
+			}
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(gd, "commondir")); err == nil {
+		c := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gd, c)
+		}
+		gd = c
+	}
+	if abs, err := filepath.Abs(gd); err == nil {
+		gd = abs
+	}
+	return filepath.Clean(gd)
+}
+
+// gitReaders is how many histories are read at once.
+const gitReaders = 2
+
+// readHistory reads every object of a repository (every version of every
+// file, commit messages, tags, and what no commit reaches any more) with
+// git, at most gitReaders repositories at a time.
+func (s *sweeper) readHistory(r repo) {
+	s.gitSem <- struct{}{}
+	defer func() { <-s.gitSem }()
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.gitOnce.Do(func() {
+		s.git = s.opt.Git
+		if s.git == "" {
+			s.git, _ = exec.LookPath("git")
+		}
+	})
+	if s.git == "" {
+		s.count(func(rep *Report) {
+			rep.GitProblems = append(rep.GitProblems, fmt.Sprintf("git is not installed, so the history of %s was not searched.", r.dir))
+		})
+		return
+	}
+	s.current.Store(r.dir)
+	if err := s.readRepo(s.ctx, s.git, r); err != nil && s.ctx.Err() == nil {
+		s.count(func(rep *Report) {
+			rep.GitProblems = append(rep.GitProblems, fmt.Sprintf("The history of %s could not be read (%v).", r.dir, err))
+		})
+	}
+}
+
+// objectHits are the hits in one git object.
+type objectHits struct {
+	id, typ string
+	hits    []Hit
+	doc     []byte
+}
+
+// readRepo reads one repository's objects through `git cat-file
+// --batch-all-objects --batch` and scans each once.
+func (s *sweeper) readRepo(ctx context.Context, git string, r repo) error {
+	cmd := gitCommand(ctx, git, r.dir, "cat-file", "--batch-all-objects", "--batch", "--unordered")
+	var stderr bytes.Buffer
+	cmd.Stderr = &limited{w: &stderr, n: 512}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(out, 64<<10)
+	sc := scanner{m: s.m}
+	var buf []byte
+	var found []objectHits
+	objects := 0
+	readErr := func() error {
+		for {
+			header, err := br.ReadString('\n')
+			if err == io.EOF && header == "" {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			f := strings.Fields(header)
+			if len(f) != 3 {
+				continue // "<name> missing" and the like: nothing follows
+			}
+			size, err := strconv.ParseInt(f[2], 10, 64)
+			if err != nil {
+				return fmt.Errorf("git cat-file said %q", strings.TrimSpace(header))
+			}
+			objects++
+			if (f[1] != "blob" && f[1] != "commit" && f[1] != "tag") || size > s.opt.MaxFileSize {
+				if _, err := br.Discard(int(size) + 1); err != nil {
+					return err
+				}
+				continue
+			}
+			if int64(cap(buf)) < size {
+				buf = make([]byte, size+size/4)
+			}
+			doc := buf[:size]
+			if _, err := io.ReadFull(br, doc); err != nil {
+				return err
+			}
+			if _, err := br.Discard(1); err != nil {
+				return err
+			}
+			s.files.Add(1)
+			if bytes.IndexByte(doc[:min(len(doc), binaryProbe)], 0) >= 0 {
+				continue
+			}
+			finds := sc.scan(doc)
+			if len(finds) == 0 {
+				continue
+			}
+			if hits := docHits(doc, finds, s.keys); len(hits) > 0 {
+				found = append(found, objectHits{id: f[0], typ: f[1], hits: hits, doc: bytes.Clone(doc)})
+			}
+		}
+	}()
+	if readErr != nil {
+		_, _ = io.Copy(io.Discard, br)
+	}
+	waitErr := cmd.Wait()
+	if err := errors.Join(readErr, waitErr); err != nil {
+		if msg := strings.TrimSpace(firstLine(stderr.String())); msg != "" {
+			return fmt.Errorf("git: %s", msg)
+		}
+		return err
+	}
+
+	loc := locator{ctx: ctx, git: git, dir: r.dir, remotes: map[string][]string{}}
+	var hits []Hit
+	for _, o := range found {
+		origin := loc.origin(o.id, o.typ)
+		prog := programOf(origin.Path, o.doc)
+		for _, h := range o.hits {
+			g := origin
+			h.Path, h.root, h.Git, h.Place, h.Program = r.dir, r.dir, &g, PlaceGitHistory, prog
+			hits = append(hits, h)
+		}
+	}
+	s.count(func(rep *Report) { rep.Repos++; rep.GitObjects += objects })
+	s.addHits(hits)
+	return nil
+}
+
+// locator finds which commit brought an object in and where it was pushed.
+type locator struct {
+	ctx     context.Context
+	git     string
+	dir     string
+	remotes map[string][]string // by commit
+}
+
+// origin says where an object with a copy sits: for a file's content, the
+// oldest commit that added it and the file's path there, and the
+// remote-tracking branches containing that commit.
+func (l *locator) origin(id, typ string) GitOrigin {
+	g := GitOrigin{Repo: l.dir, Object: id, ObjectType: typ}
+	switch typ {
+	case "commit":
+		g.Commit = id
+	case "tag":
+		g.Commit = l.run("rev-parse", "--verify", "--quiet", id+"^{commit}")
+	default:
+		out := l.run("log", "--all", "--reflog", "--root", "--no-abbrev", "--no-renames", "--format=commit %H", "--raw", "--find-object="+id)
+		cur := ""
+		for _, line := range strings.Split(out, "\n") {
+			if c, ok := strings.CutPrefix(line, "commit "); ok {
+				cur = c
+				continue
+			}
+			meta, path, ok := strings.Cut(line, "\t")
+			if f := strings.Fields(meta); ok && len(f) >= 5 && f[3] == id && cur != "" {
+				g.Commit, g.Path = cur, path // git log lists newest first: the last is where it came in
+			}
+		}
+	}
+	if g.Commit != "" {
+		g.Remotes = l.pushedTo(g.Commit)
+	}
+	return g
+}
+
+// pushedTo lists the remote-tracking branches that contain commit.
+func (l *locator) pushedTo(commit string) []string {
+	if r, ok := l.remotes[commit]; ok {
+		return r
+	}
+	var names []string
+	for _, n := range strings.Split(l.run("for-each-ref", "--contains", commit, "--format=%(refname)", "refs/remotes"), "\n") {
+		n = strings.TrimPrefix(strings.TrimSpace(n), "refs/remotes/")
+		if n != "" && !strings.HasSuffix(n, "/HEAD") {
+			names = append(names, n)
+		}
+	}
+	l.remotes[commit] = names
+	return names
+}
+
+// run runs git in the repository and returns its output, "" on failure.
+func (l *locator) run(args ...string) string {
+	out, err := gitCommand(l.ctx, l.git, l.dir, args...).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// gitCommand is git run in dir with an environment that cannot point it
+// at another repository, ask for a password or take a lock.
+func gitCommand(ctx context.Context, git, dir string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, git, append([]string{"-C", dir, "--no-pager"}, args...)...)
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+			"GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM":
+			continue
+		}
+		env = append(env, kv)
+	}
+	cmd.Env = append(env, "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
+	return cmd
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// limited keeps at most n bytes of what is written to it.
+type limited struct {
+	w io.Writer
+	n int
+}
+
+func (l *limited) Write(p []byte) (int, error) {
+	if l.n > 0 {
+		k := min(len(p), l.n)
+		_, _ = l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}

@@ -1,0 +1,305 @@
+// Package sweep finds plain-text copies of Kraken keys on disk: copies of
+// the keys Keywarden holds (it knows them exactly, so there are no false
+// alarms) and Kraken-shaped key pairs it does not hold yet. It looks in
+// every file under the folders it is given (shell histories, dotfiles,
+// .env files, bot configs, …) and in the history of the git repositories
+// there, reads each file once, matches every key in one pass, and reports
+// where each copy is, never the secret itself, with the next step in plain
+// words. It imports no GUI code: the command line and the window share it.
+package sweep
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultMaxFileSize is the largest file the sweep reads; bigger ones are
+// counted and skipped (keys live in small text files).
+const DefaultMaxFileSize = 16 << 20
+
+// binaryProbe is how much of a file is looked at for a NUL byte, which
+// marks it as binary and skips it.
+const binaryProbe = 8 << 10
+
+// Key is one stored key to look for. APIKey and PrivateKey are read from
+// the keyring by the caller; a Key without them (its secret could not be
+// read) is still used to say that a key found may be this one, by its
+// Hint.
+type Key struct {
+	ID   string
+	Name string
+	// Hint is the API key's last four characters, as the record keeps it.
+	Hint       string
+	APIKey     string
+	PrivateKey string
+}
+
+// String hides the key's values from a stray %v.
+func (k Key) String() string { return fmt.Sprintf("sweep.Key{%s, redacted}", k.Name) }
+
+// GoString hides them from %#v as well.
+func (k Key) GoString() string { return k.String() }
+
+// Options says what to sweep and how.
+type Options struct {
+	// Roots are the files and folders to sweep. A root that is a symbolic
+	// link is followed; no link under it is.
+	Roots []string
+	// Keys are the stored keys to look for.
+	Keys []Key
+	// NoGit leaves out the histories of git repositories.
+	NoGit bool
+	// AllFolders also sweeps the folders skipped by default (SkippedFolders).
+	AllFolders bool
+	// MaxFileSize is the largest file read (default DefaultMaxFileSize).
+	MaxFileSize int64
+	// Workers is how many files are read at once (default: the number of
+	// CPUs, at least 2, at most 8).
+	Workers int
+	// Progress, if set, is called about every ProgressEvery (default
+	// 200 ms) from one goroutine while the sweep runs.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+	// Git is the git program (default "git" from PATH).
+	Git string
+}
+
+// Progress is how far a sweep has got.
+type Progress struct {
+	Files int    // files read so far
+	Dir   string // the folder being walked, or the repository being read
+	Hits  int
+}
+
+// SkippedFolders are folder names not swept unless Options.AllFolders is
+// set: caches and downloaded packages, where no one keeps a key and which
+// can hold hundreds of thousands of files. A .git folder is never read as
+// files: its history is read through git instead.
+var SkippedFolders = []string{"node_modules", ".cache", "__pycache__", ".npm", ".rustup", ".m2", ".gradle", ".venv", "venv", "site-packages"}
+
+// Report is what a sweep found and how much it looked at.
+type Report struct {
+	Roots []string `json:"roots"`
+	Hits  []Hit    `json:"hits"`
+	// Files is how many files were read, Bytes their size.
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+	// Unreadable counts the files and folders that could not be read;
+	// UnreadablePaths names the first few.
+	Unreadable      int      `json:"unreadable"`
+	UnreadablePaths []string `json:"unreadablePaths,omitempty"`
+	Binary          int      `json:"binary"`   // files skipped as binary (a NUL in the first 8 KiB)
+	TooBig          int      `json:"tooBig"`   // files over MaxFileSize
+	Special         int      `json:"special"`  // sockets, FIFOs, devices
+	Symlinks        int      `json:"symlinks"` // links not followed
+	// SkippedFolders counts folders left out: caches (SkippedFolders),
+	// system mounts such as /proc, and folders already swept through
+	// another path.
+	SkippedFolders int `json:"skippedFolders"`
+	// Repos is how many git repositories' histories were read, GitObjects
+	// how many of their objects.
+	Repos      int `json:"repositories"`
+	GitObjects int `json:"gitObjects"`
+	// GitProblems says, in plain words, which histories could not be read.
+	GitProblems []string `json:"gitProblems,omitempty"`
+}
+
+// maxUnreadablePaths is how many unreadable paths a report names.
+const maxUnreadablePaths = 20
+
+// RootError says a folder given to sweep cannot be swept at all.
+type RootError struct {
+	Path string
+	Err  error
+}
+
+// Error names the folder and why.
+func (e *RootError) Error() string {
+	if errors.Is(e.Err, os.ErrNotExist) {
+		return fmt.Sprintf("%s does not exist", e.Path)
+	}
+	return fmt.Sprintf("%s cannot be read: %v", e.Path, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *RootError) Unwrap() error { return e.Err }
+
+// Run sweeps the roots for the keys and returns what it found. It fails
+// only when a root cannot be swept at all (a *RootError) or ctx ends; a
+// file or history it cannot read is counted in the report.
+func Run(ctx context.Context, opt Options) (*Report, error) {
+	if opt.MaxFileSize <= 0 {
+		opt.MaxFileSize = DefaultMaxFileSize
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = min(max(runtime.NumCPU(), 2), 8)
+	}
+	if opt.ProgressEvery <= 0 {
+		opt.ProgressEvery = 200 * time.Millisecond
+	}
+	var secretKeys []Key
+	for _, k := range opt.Keys {
+		if k.APIKey != "" || k.PrivateKey != "" {
+			secretKeys = append(secretKeys, k)
+		}
+	}
+	s := &sweeper{opt: opt, ctx: ctx, keys: secretKeys, m: newMatcher(secretKeys), rep: &Report{Roots: opt.Roots, Hits: []Hit{}},
+		gitSem: make(chan struct{}, gitReaders)}
+	roots, err := s.checkRoots()
+	if err != nil {
+		return nil, err
+	}
+
+	stop := s.startProgress()
+	s.walkAll(ctx, roots)
+	s.gitWG.Wait() // the histories are read while the walk goes on
+	stop()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.finish(opt.Keys)
+	return s.rep, nil
+}
+
+// sweeper is one sweep's state.
+type sweeper struct {
+	opt  Options
+	keys []Key // those with secrets
+	m    *matcher
+
+	ctx context.Context // the sweep's, for the git readers
+
+	mu    sync.Mutex
+	rep   *Report
+	repos []repo
+
+	gitWG   sync.WaitGroup
+	gitSem  chan struct{}
+	gitOnce sync.Once
+	git     string // the git program, "" when there is none
+
+	files   atomic.Int64
+	nhits   atomic.Int64
+	current atomic.Value // string: the folder being walked
+}
+
+// root is a folder or file to sweep, resolved.
+type root struct {
+	path  string
+	info  os.FileInfo
+	isDir bool
+}
+
+func (s *sweeper) checkRoots() ([]root, error) {
+	var roots []root
+	for _, p := range s.opt.Roots {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, &RootError{Path: p, Err: err}
+		}
+		roots = append(roots, root{path: p, info: fi, isDir: fi.IsDir()})
+	}
+	return roots, nil
+}
+
+func (s *sweeper) startProgress() (stop func()) {
+	if s.opt.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(s.opt.ProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				dir, _ := s.current.Load().(string)
+				s.opt.Progress(Progress{Files: int(s.files.Load()), Dir: dir, Hits: int(s.nhits.Load())})
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// addHits records a document's hits.
+func (s *sweeper) addHits(hits []Hit) {
+	if len(hits) == 0 {
+		return
+	}
+	s.nhits.Add(int64(len(hits)))
+	s.mu.Lock()
+	s.rep.Hits = append(s.rep.Hits, hits...)
+	s.mu.Unlock()
+}
+
+// count changes the report's counters under the lock.
+func (s *sweeper) count(f func(r *Report)) {
+	s.mu.Lock()
+	f(s.rep)
+	s.mu.Unlock()
+}
+
+func (s *sweeper) unreadable(path string) {
+	s.count(func(r *Report) {
+		r.Unreadable++
+		if len(r.UnreadablePaths) < maxUnreadablePaths {
+			r.UnreadablePaths = append(r.UnreadablePaths, path)
+		}
+	})
+}
+
+// finish numbers the keys not in the vault, links them to stored keys
+// whose secret was not read, writes each hit's next step and sorts the
+// hits.
+func (s *sweeper) finish(all []Key) {
+	hits := s.rep.Hits
+	slices.SortStableFunc(hits, func(a, b Hit) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(gitKey(a), gitKey(b)), cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Part, b.Part))
+	})
+	number := map[string]int{} // by API key, else private key
+	for i := range hits {
+		h := &hits[i]
+		if h.pair != nil {
+			id := h.pair.apiKey
+			if id == "" {
+				id = h.pair.privateKey
+			}
+			n, ok := number[id]
+			if !ok {
+				n = len(number) + 1
+				number[id] = n
+			}
+			h.Unknown = n
+			if h.Hint != "" {
+				for _, k := range all {
+					if k.APIKey == "" && k.Hint == h.Hint {
+						h.Maybe = &KeyRef{ID: k.ID, Name: k.Name}
+						break
+					}
+				}
+			}
+		}
+		h.Next = NextStep(*h)
+	}
+}
+
+func gitKey(h Hit) string {
+	if h.Git == nil {
+		return ""
+	}
+	return h.Git.Commit + "\x00" + h.Git.Object
+}

@@ -1,0 +1,237 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// fileKind is what readFile found at a path.
+type fileKind int
+
+// The kinds of files readFile tells apart.
+const (
+	kindRegular fileKind = iota + 1
+	kindSpecial          // a socket, FIFO or device: not read
+	kindTooBig           // over the size limit: not read
+)
+
+// readFile reads a whole regular file, without blocking on a FIFO that
+// appeared after the folder was listed (a variable so tests can make a
+// read fail, which mode bits cannot for root).
+var readFile = readRaw
+
+// job is one file for a worker.
+type job struct {
+	path, root string
+}
+
+// walkAll walks the roots with one goroutine and reads their files with
+// the workers.
+func (s *sweeper) walkAll(ctx context.Context, roots []root) {
+	jobs := make(chan job, 256)
+	var wg sync.WaitGroup
+	for range s.opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &worker{s: s, sc: scanner{m: s.m}}
+			for j := range jobs {
+				w.file(j)
+			}
+		}()
+	}
+	seen := map[fileID]bool{}
+	for _, r := range roots {
+		if ctx.Err() != nil {
+			break
+		}
+		if !r.isDir {
+			jobs <- job{path: r.path, root: filepath.Dir(r.path)}
+			continue
+		}
+		s.walk(ctx, r, jobs, seen)
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// dirItem is a folder waiting to be walked, with its file system's device.
+type dirItem struct {
+	path string
+	dev  uint64
+}
+
+// walk goes through one root's folders, depth first, without following
+// symbolic links, skipping system mounts (/proc and the like), the
+// default-skipped folders and any folder seen before (a bind mount loop).
+func (s *sweeper) walk(ctx context.Context, r root, jobs chan<- job, seen map[fileID]bool) {
+	id, ok := idOf(r.info)
+	if ok && seen[id] {
+		return
+	}
+	if ok {
+		seen[id] = true
+	}
+	if pseudoFS(r.path) {
+		s.count(func(rep *Report) { rep.SkippedFolders++ })
+		return
+	}
+	stack := []dirItem{{r.path, id.dev}}
+	for len(stack) > 0 {
+		if ctx.Err() != nil {
+			return
+		}
+		d := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		s.current.Store(d.path)
+		entries, err := readDir(d.path)
+		if err != nil && len(entries) == 0 {
+			s.unreadable(d.path)
+			continue
+		}
+		if bareRepo(entries) {
+			s.addRepo(d.path, d.path) // its history is read through git, not as files
+			continue
+		}
+		for _, e := range entries {
+			p := filepath.Join(d.path, e.Name())
+			t := e.Type()
+			switch {
+			case t&fs.ModeSymlink != 0:
+				s.count(func(rep *Report) { rep.Symlinks++ })
+			case t.IsDir():
+				if e.Name() == ".git" {
+					s.addRepo(d.path, p)
+					continue
+				}
+				if !s.opt.AllFolders && slices.Contains(SkippedFolders, e.Name()) {
+					s.count(func(rep *Report) { rep.SkippedFolders++ })
+					continue
+				}
+				fi, err := os.Lstat(p)
+				if err != nil {
+					s.unreadable(p)
+					continue
+				}
+				if !fi.IsDir() {
+					continue // replaced meanwhile
+				}
+				id, ok := idOf(fi)
+				if ok && seen[id] {
+					s.count(func(rep *Report) { rep.SkippedFolders++ })
+					continue
+				}
+				if ok {
+					seen[id] = true
+				}
+				if ok && id.dev != d.dev && pseudoFS(p) {
+					s.count(func(rep *Report) { rep.SkippedFolders++ })
+					continue
+				}
+				stack = append(stack, dirItem{p, id.dev})
+			case t.IsRegular():
+				if e.Name() == ".git" { // a worktree's or submodule's link to its repository
+					s.addRepo(d.path, p)
+					continue
+				}
+				jobs <- job{path: p, root: r.path}
+			default:
+				s.count(func(rep *Report) { rep.Special++ })
+			}
+		}
+	}
+}
+
+// bareRepo reports whether a folder's entries are a bare git repository's:
+// HEAD, objects and refs (as a pushed-to copy on a server, or a backup).
+func bareRepo(entries []fs.DirEntry) bool {
+	n := 0
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case name == "HEAD" && e.Type().IsRegular(), (name == "objects" || name == "refs") && e.IsDir():
+			n++
+		}
+	}
+	return n == 3
+}
+
+// readDir lists a folder, unsorted (the order does not matter, and
+// sorting costs).
+func readDir(dir string) ([]fs.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
+}
+
+// worker reads files and scans them, with its own buffers.
+type worker struct {
+	s   *sweeper
+	sc  scanner
+	buf []byte
+}
+
+func (w *worker) file(j job) {
+	s := w.s
+	doc, kind, err := readFile(j.path, w.buf, s.opt.MaxFileSize)
+	w.buf = doc[:0]
+	switch {
+	case err != nil:
+		s.unreadable(j.path)
+		return
+	case kind == kindSpecial:
+		s.count(func(r *Report) { r.Special++ })
+		return
+	case kind == kindTooBig:
+		s.count(func(r *Report) { r.TooBig++ })
+		return
+	}
+	n := len(doc)
+	s.files.Add(1)
+	if bytes.IndexByte(doc[:min(len(doc), binaryProbe)], 0) >= 0 {
+		s.count(func(r *Report) { r.Binary++; r.Bytes += int64(n) })
+		return
+	}
+	s.count(func(r *Report) { r.Files++; r.Bytes += int64(n) })
+	finds := w.sc.scan(doc)
+	if len(finds) == 0 {
+		return
+	}
+	hits := docHits(doc, finds, s.keys)
+	place := placeOf(j.path)
+	prog := programOf(j.path, doc)
+	if prog != "" && place != PlaceHistory && place != PlaceEnvFile {
+		place = PlaceBotConfig
+	}
+	for i := range hits {
+		h := &hits[i]
+		h.Path, h.root, h.Place, h.Program = j.path, j.root, place, prog
+		if place == PlaceHistory {
+			h.Command = historyCommand(lineAt(doc, h.Line))
+		}
+	}
+	s.addHits(hits)
+}
+
+// lineAt returns line n (from 1) of doc.
+func lineAt(doc []byte, n int) string {
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(doc, '\n')
+		if j < 0 {
+			return ""
+		}
+		doc = doc[j+1:]
+	}
+	if j := bytes.IndexByte(doc, '\n'); j >= 0 {
+		doc = doc[:j]
+	}
+	return strings.TrimRight(string(doc), "\r")
+}
