@@ -166,15 +166,3 @@ func (f *fixture) toggle(c *widget.Check, on bool) {
 	c.OnChanged(on)
 	f.wait()
 }
-
-// enter puts text in an entry as typing would, then waits for the work it
-// starts; like toggle, it leaves out the entry's own refresh, which the test
-// driver would run at the same time as the job's result.
-func (f *fixture) enter(e *widget.Entry, text string) {
-	f.t.Helper()
-	e.Text = text
-	if e.OnChanged != nil {
-		e.OnChanged(text)
-	}
-	f.wait()
-}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -44,12 +45,15 @@ type mainWindow struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	snap     *keys.Snapshot // the key list as last loaded; never nil
-	records  []vault.Record // snap.Records: in attention order
-	loaded   bool
-	loadErr  error
-	damage   string // the damaged file last reported, so it is reported once
-	repaired bool   // Repair ran once
+	snap    *keys.Snapshot // the key list as last loaded; never nil
+	records []vault.Record // snap.Records: in attention order
+	loaded  bool
+	loadErr error
+	damage  string // the damaged file last reported, so it is reported once
+	// repairMu guards repaired: two jobs may read the list at once (the
+	// first load and a screen brought back, or a key the tray opens).
+	repairMu sync.Mutex
+	repaired bool // Repair ran once
 
 	root     *fyne.Container // the body over the status line
 	body     *fyne.Container
@@ -226,11 +230,13 @@ type listSnapshot struct {
 // mending what a killed process left (once per window); it runs off the
 // UI goroutine.
 func (mw *mainWindow) readList() listSnapshot {
+	mw.repairMu.Lock()
 	if !mw.repaired {
 		if _, err := mw.keys.Repair(); err == nil {
 			mw.repaired = true
 		}
 	}
+	mw.repairMu.Unlock()
 	snap, err := mw.keys.Snapshot()
 	return listSnapshot{snap: snap, err: err}
 }
