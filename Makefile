@@ -34,7 +34,7 @@ session-test:
 
 # The packages without Fyne's GL driver, vetted for macOS and Windows too.
 PORTABLE = ./kraken/... ./app/vault/... ./app/review/... ./app/remind/... ./app/check/... \
-	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/... ./app/keys/...
+	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/... ./app/keys/... ./app/quietlocale/...
 
 ## lint: gofmt, go vet for three OSes, and staticcheck
 lint: fmt vet staticcheck

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/keywarden/keywarden/app/cli"
+	_ "github.com/keywarden/keywarden/app/quietlocale" // before Fyne's lang: no locale noise under LANG=C.UTF-8
 	"github.com/keywarden/keywarden/app/tray"
 	"github.com/keywarden/keywarden/app/ui"
 )

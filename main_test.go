@@ -248,3 +248,23 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
+
+// Under a POSIX locale (containers, servers, cron) the command line prints
+// nothing it did not mean to: no toolkit complaint about the locale.
+func TestMain_POSIXLocaleIsQuiet(t *testing.T) {
+	bin := buildBinary(t)
+	for _, lang := range []string{"C", "C.UTF-8", "POSIX"} {
+		t.Run(lang, func(t *testing.T) {
+			var stderr bytes.Buffer
+			cmd := exec.Command(bin, "list")
+			cmd.Env = appEnv(t, "LANG="+lang, "LC_ALL=", "LC_MESSAGES=", "LANGUAGE=")
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("keywarden list: %v\n%s", err, stderr.String())
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("LANG=%s keywarden list wrote to stderr:\n%s", lang, stderr.String())
+			}
+		})
+	}
+}

@@ -7,6 +7,8 @@
 #   tray     `keywarden tray` alone: the resident part, no window
 #   window   `keywarden` with its window open (KEYWARDEN_NO_TRAY=1: alone)
 #   bare     a bare Fyne window (.ci/bench/bare), the yardstick
+# and then how long the window set to close after 1 minute without input
+# takes to close itself.
 # CPU seconds (utime+stime, /proc/PID/stat; and the threads' run time from
 # /proc/PID/task/*/schedstat, finer grained), context switches summed over
 # all threads (/proc/PID/task/*/status), and memory at the end (VmRSS; its
@@ -125,6 +127,27 @@ measure tray "" "$dir/keywarden" tray
 KEYWARDEN_NO_TRAY=1 measure window Keywarden "$dir/keywarden"
 measure bare "Bare Fyne window" "$dir/bare"
 
+# The idle close: the window set to close after 1 minute without input
+# exits by itself (checked once a minute, so after 60–120 s); from then on
+# only the tray part runs. BENCH_IDLE_CLOSE=0 skips it.
+idle_note=
+if [ "${BENCH_IDLE_CLOSE:-1}" != 0 ]; then
+	echo "measuring the idle close (up to 3 min)…" >&2
+	"$dir/keywarden" settings set idle-close-minutes 1 >/dev/null
+	start=$(date +%s)
+	KEYWARDEN_NO_TRAY=1 "$dir/keywarden" >"$dir/idle.log" 2>&1 &
+	pid=$!
+	pids+=("$pid")
+	while kill -0 "$pid" 2>/dev/null && [ $(($(date +%s) - start)) -lt 180 ]; do sleep 1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		idle_note="The window set to close after 1 minute without input was still open after 180 s."
+		kill -TERM "$pid"
+	else
+		idle_note="The window set to close after 1 minute without input closed itself after $(($(date +%s) - start)) s; from then on it costs nothing: only the tray part (first row) runs."
+	fi
+	"$dir/keywarden" settings set idle-close-minutes 10 >/dev/null
+fi
+
 echo
 echo "Idle for ${secs} s after ${settle} s of settling, $keys keys, Xvfb + private D-Bus ($(nproc) cores, $(go version | awk '{print $3}')):"
 echo
@@ -134,6 +157,10 @@ printf '%s\n' "${results[@]}"
 echo
 echo "CPU s: utime+stime (1/$hz s ticks); CPU ms: the threads' run time (schedstat); cs: context switches,"
 echo "all threads. anon: the process's own memory; file: the mapped program and libraries (page cache)."
+if [ -n "$idle_note" ]; then
+	echo
+	echo "$idle_note"
+fi
 if grep -q . "$dir/tray.log"; then
 	echo
 	echo "The tray part said:"

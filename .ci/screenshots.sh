@@ -135,8 +135,8 @@ shot() {
 
 small=800x600
 for theme in light dark; do
-	shot "list-$theme" "$theme" default demo
-	shot "list-$small-$theme" "$theme" "$small" demo
+	shot "list-$theme" "$theme" default demo --show list # the real window's size; a plain demo opens smaller
+	shot "list-$small-$theme" "$theme" "$small" demo --show list
 	shot "empty-$theme" "$theme" default
 	shot "wizard-permissions-$theme" "$theme" default demo --show wizard-permissions
 	shot "verify-difference-$theme" "$theme" default demo --show wizard-verify

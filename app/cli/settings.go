@@ -16,6 +16,7 @@ var settingsAbout = map[string]string{
 	"review-days-risky":     "days between reviews of a key that can trade or move money, unless it has its own",
 	"notifications":         "remind you with notifications (on or off)",
 	"start-at-login":        "start the tray part at login (changed in the window)",
+	"idle-close-minutes":    "close the window after this many minutes without input, or never (the tray part stays)",
 }
 
 // settingsInput is what settings needs: no Name lists them all.

@@ -148,3 +148,32 @@ func exchangeKey(perms []kraken.Permission, r vault.Restrictions, lastUsed time.
 	return &krakentest.Key{Permissions: perms, ValidUntil: r.Expires, IPAllowlist: r.IPAllowlist,
 		NonceWindow: r.NonceWindow, LastUsed: lastUsed}
 }
+
+// Website is the demo's stand-in for Kraken's API page: it makes and
+// deletes keys on the simulated exchange, so every flow that sends the
+// person to the website completes in the demo.
+type Website struct{ d *Demo }
+
+// Website returns the demo's simulated website.
+func (d *Demo) Website() Website { return Website{d} }
+
+// MakeKey creates a key on the simulated exchange as the wizard's checklist
+// describes it, and returns the pair the website would show once.
+func (w Website) MakeKey(name string, perms []kraken.Permission, ips []string, expires time.Time, nonceWindow int) (apiKey, privateKey string) {
+	k := w.d.Exchange.AddKey(krakentest.Key{Name: name, Permissions: perms, IPAllowlist: ips, ValidUntil: expires, NonceWindow: nonceWindow})
+	return k.APIKey, k.PrivateKey
+}
+
+// DeleteKey deletes the key of the record with the given ID on the
+// simulated exchange, as the person would on the website. It fails when the
+// demo holds no secret for the record or the exchange no longer has the key.
+func (w Website) DeleteKey(recordID string) error {
+	s, err := w.d.Secrets.Get(recordID)
+	if err != nil {
+		return fmt.Errorf("the demo holds no key for this record: %w", err)
+	}
+	if !w.d.Exchange.DeleteKey(s.APIKey) {
+		return fmt.Errorf("the simulated website has no such key any more")
+	}
+	return nil
+}

@@ -30,6 +30,12 @@ const (
 	MaxReviewDays = 365
 )
 
+// The limits of the idle close, in minutes; 0 means never.
+const (
+	DefaultIdleCloseMinutes = 10
+	MaxIdleCloseMinutes     = 24 * 60
+)
+
 const day = 24 * time.Hour
 
 // Settings are the app's own settings, shared by the window, the tray part
@@ -45,19 +51,23 @@ type Settings struct {
 	StartAtLogin bool `json:"startAtLogin"`
 	// App 2FA's switch is not here: it lives in guard.json with the lock
 	// (app/guard), so that a damaged settings file never turns it off.
+	// IdleCloseMinutes closes the window after this many minutes without
+	// input (the tray part stays); 0 means never.
+	IdleCloseMinutes int `json:"idleCloseMinutes"`
 }
 
 // DefaultSettings are the settings before the person changed any.
 func DefaultSettings() Settings {
 	return Settings{
-		ReadOnlyDays:  int(review.ReadOnlyReviewInterval / day),
-		RiskyDays:     int(review.RiskyReviewInterval / day),
-		Notifications: true,
+		ReadOnlyDays:     int(review.ReadOnlyReviewInterval / day),
+		RiskyDays:        int(review.RiskyReviewInterval / day),
+		Notifications:    true,
+		IdleCloseMinutes: DefaultIdleCloseMinutes,
 	}
 }
 
 // The names `keywarden settings` knows, in the order it lists them.
-var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login"}
+var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login", "idle-close-minutes"}
 
 // SettingNames returns the names Get and Set take.
 func SettingNames() []string { return append([]string(nil), settingNames...) }
@@ -73,6 +83,8 @@ func (s Settings) Get(name string) (string, error) {
 		return onOff(s.Notifications), nil
 	case "start-at-login":
 		return onOff(s.StartAtLogin), nil
+	case "idle-close-minutes":
+		return FormatIdleClose(s.IdleCloseMinutes), nil
 	}
 	return "", unknownSetting(name)
 }
@@ -102,6 +114,13 @@ func (s *Settings) Set(name, value string) error {
 		}
 		s.Notifications = on
 		return nil
+	case "idle-close-minutes":
+		n, err := ParseIdleClose(value)
+		if err != nil {
+			return err
+		}
+		s.IdleCloseMinutes = n
+		return nil
 	case "start-at-login":
 		return &SettingError{Name: name, Msg: fmt.Sprintf("%s cannot be set as a value here: turn it on or off in the window's settings", name)}
 	}
@@ -115,6 +134,30 @@ func ParseReviewDays(s string) (int, error) {
 		return 0, &SettingError{Msg: fmt.Sprintf("a review interval is a whole number of days from %d to %d", MinReviewDays, MaxReviewDays)}
 	}
 	return n, nil
+}
+
+// ParseIdleClose reads how many minutes without input close the window: a
+// whole number from 1 to MaxIdleCloseMinutes, or "never" (also "off" or 0),
+// which gives 0.
+func ParseIdleClose(s string) (int, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch s {
+	case "never", "off", "0":
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxIdleCloseMinutes {
+		return 0, &SettingError{Msg: fmt.Sprintf("the window closes after a whole number of minutes from 1 to %d without input, or never", MaxIdleCloseMinutes)}
+	}
+	return n, nil
+}
+
+// FormatIdleClose writes an idle close as ParseIdleClose reads it.
+func FormatIdleClose(minutes int) string {
+	if minutes <= 0 {
+		return "never"
+	}
+	return strconv.Itoa(minutes)
 }
 
 // SettingError is a setting name or value that was refused; Msg says why in
@@ -151,6 +194,7 @@ func parseOnOff(s string) (bool, error) {
 func (s Settings) clamp() Settings {
 	s.ReadOnlyDays = clampDays(s.ReadOnlyDays)
 	s.RiskyDays = clampDays(s.RiskyDays)
+	s.IdleCloseMinutes = min(max(s.IdleCloseMinutes, 0), MaxIdleCloseMinutes)
 	return s
 }
 

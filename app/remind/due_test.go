@@ -242,8 +242,8 @@ func TestNext(t *testing.T) {
 		},
 		{
 			name:    "an expiry step before the review",
-			records: []vault.Record{taxKey(noChecks, expiring(t0.Add(40*day)))},
-			want:    t0.Add(10 * day), wantOK: true,
+			records: []vault.Record{taxKey(noChecks, expiring(t0.Add(70*day)))},
+			want:    t0.Add(40 * day), wantOK: true,
 		},
 		{
 			name:    "the earliest over several keys",

@@ -55,17 +55,46 @@ const (
 	DueExpired  DueKind = "expired"    // the key has expired
 )
 
-// expirySteps lists the expiry reminders, earliest first, with how long
-// before the expiry each one falls and how urgent it is.
-var expirySteps = []struct {
+// expiryStep is one expiry reminder: how long before the expiry it falls
+// and how urgent it is.
+type expiryStep struct {
 	kind     DueKind
 	before   time.Duration
 	severity Severity
-}{
+}
+
+// expirySteps lists the expiry reminders, earliest first.
+var expirySteps = []expiryStep{
 	{DueExpiry30, 30 * day, Info},
 	{DueExpiry7, 7 * day, Warning},
 	{DueExpiry1, 1 * day, Critical},
 	{DueExpired, 0, Warning},
+}
+
+// stepsFor returns the expiry steps that fit the key's lifetime (from the
+// day it was made to its expiry): a step counts only when it falls in the
+// second half of that lifetime, so a key is never "expiring" when it is
+// born. A 90-day key warns at 30, 7 and 1 days; a 30-day key at 7 and 1;
+// a 7-day key at 1. A key without a creation date gets every step.
+func stepsFor(r vault.Record, expires time.Time) []expiryStep {
+	if r.Created.IsZero() || !expires.After(r.Created) {
+		return expirySteps
+	}
+	lifetime := expires.Sub(startOfDayUTC(r.Created, expires))
+	var out []expiryStep
+	for _, s := range expirySteps {
+		if 2*s.before <= lifetime+day/2 { // half a day of slack for time zones and DST
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// startOfDayUTC returns midnight at the start of t's day in the time zone
+// of ref (the expiry, a midnight in the zone the person chose it in).
+func startOfDayUTC(t, ref time.Time) time.Time {
+	y, m, d := t.In(ref.Location()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, ref.Location())
 }
 
 // DueEvent is one reminder for the tray: a moment when the person should
@@ -87,7 +116,8 @@ type DueEvent struct {
 
 // Events returns the record's reminders, earliest first: the next review,
 // and for a key with an expiry date the expiry steps (30, 7 and 1 days
-// before, and the expiry itself) that are still ahead plus the latest one
+// before, as many as fit the key's lifetime, and the expiry itself) that
+// are still ahead plus the latest one
 // already passed; steps passed before that are superseded and left out.
 // Retired keys get no reminders; parked keys get review reminders only,
 // since nothing should be using them when they expire. A record with no
@@ -110,13 +140,14 @@ func Events(r vault.Record, now time.Time) []DueEvent {
 	if r.Status == vault.StatusParked || expires.IsZero() {
 		return events
 	}
+	steps := stepsFor(r, expires)
 	first := 0
-	for i, s := range expirySteps {
+	for i, s := range steps {
 		if !expires.Add(-s.before).After(now) {
 			first = i
 		}
 	}
-	for _, s := range expirySteps[first:] {
+	for _, s := range steps[first:] {
 		at := expires.Add(-s.before)
 		events = append(events, DueEvent{
 			ID:       eventID(r.ID, s.kind, expires),

@@ -87,6 +87,16 @@ func TestExpiresAt(t *testing.T) {
 	}
 }
 
+// longLived makes a key that was added long ago and reviewed 10 days ago,
+// so every expiry step fits its lifetime.
+func longLived(r *vault.Record) {
+	r.Created = now.Add(-300 * day)
+	r.LastReviewed = now.Add(-10 * day)
+}
+
+// madeToday makes a key that was added this morning.
+func madeToday(r *vault.Record) { r.Created = now.Add(-2 * time.Hour) }
+
 func TestEvents(t *testing.T) {
 	expiring := func(d time.Duration) func(r *vault.Record) {
 		return func(r *vault.Record) { r.LastCheck.ValidUntil = now.Add(d) }
@@ -98,8 +108,8 @@ func TestEvents(t *testing.T) {
 		r    vault.Record
 		want []string
 	}{
-		{"a key far from expiry: the review and every expiry step",
-			botKey(expiring(40 * day)),
+		{"a long-lived key far from expiry: the review and every expiry step",
+			botKey(longLived, expiring(40*day)),
 			[]string{"k2/expiry-30d/2026-04-19", reviewID, "k2/expiry-7d/2026-04-19", "k2/expiry-1d/2026-04-19", "k2/expired/2026-04-19"}},
 		{"a key expiring in 5 days: the 7-day step is current, the 30-day one superseded",
 			botKey(expiring(5 * day)),
@@ -110,6 +120,15 @@ func TestEvents(t *testing.T) {
 		{"an expired key keeps only its expiry",
 			botKey(expiring(-3 * day)),
 			[]string{"k2/expired/2026-03-07", reviewID}},
+		{"a 30-day key made today: no 30-day step, never expiring at birth",
+			botKey(madeToday, expiring(30*day-12*time.Hour)),
+			[]string{"k2/expiry-7d/2026-04-09", "k2/expiry-1d/2026-04-09", "k2/expired/2026-04-09", "k2/review/2026-04-09"}},
+		{"a 7-day key made today: the last day only",
+			botKey(madeToday, expiring(7*day-12*time.Hour)),
+			[]string{"k2/expiry-1d/2026-03-17", "k2/expired/2026-03-17", "k2/review/2026-04-09"}},
+		{"a 90-day key made today: every step",
+			botKey(madeToday, expiring(90*day-12*time.Hour)),
+			[]string{"k2/review/2026-04-09", "k2/expiry-30d/2026-06-08", "k2/expiry-7d/2026-06-08", "k2/expiry-1d/2026-06-08", "k2/expired/2026-06-08"}},
 		{"a key without expiry: the review only", taxKey(), []string{"k1/review/2026-05-29"}},
 		{"a review past due stays listed", taxKey(func(r *vault.Record) { r.Created = now.Add(-100 * day) }), []string{"k1/review/2026-02-28"}},
 		{"a parked key: the review only", botKey(expiring(5*day), func(r *vault.Record) { r.Status = vault.StatusParked }), []string{reviewID}},

@@ -345,10 +345,22 @@ func TestFindings_BeyondPurpose(t *testing.T) {
 
 func TestFindings_Expiry(t *testing.T) {
 	expiresIn := func(d time.Duration) func(r *vault.Record) {
-		return func(r *vault.Record) { r.LastCheck.ValidUntil = now.Add(d) }
+		return func(r *vault.Record) { longLived(r); r.LastCheck.ValidUntil = now.Add(d) }
+	}
+	// lifetime makes a key added this morning that lives d from today.
+	lifetime := func(d time.Duration) func(r *vault.Record) {
+		return func(r *vault.Record) { madeToday(r); r.LastCheck.ValidUntil = now.Add(d - 12*time.Hour) }
 	}
 	parked := func(r *vault.Record) { r.Status = vault.StatusParked }
 	testRule(t, CodeExpiringSoon, []findingCase{
+		{name: "a 30-day key is not expiring at birth", r: botKey(lifetime(30 * day)), want: none},
+		{name: "a 7-day key is not expiring at birth", r: botKey(lifetime(7 * day)), want: none},
+		{name: "a 90-day key is not expiring at birth", r: botKey(lifetime(90 * day)), want: none},
+		{name: "a 1-day key is not expiring at birth", r: botKey(lifetime(day)), want: none},
+		{name: "a 30-day key with 7 days left warns",
+			r: botKey(func(r *vault.Record) { r.Created = now.Add(-23 * day); r.LastCheck.ValidUntil = now.Add(7 * day) }), want: Warning},
+		{name: "a 30-day key with 8 days left does not yet",
+			r: botKey(func(r *vault.Record) { r.Created = now.Add(-22 * day); r.LastCheck.ValidUntil = now.Add(8 * day) }), want: none},
 		{name: "31 days ahead is not yet worth a word", r: botKey(expiresIn(31 * day)), want: none},
 		{name: "a second beyond 30 days is not yet worth a word", r: botKey(expiresIn(30*day + time.Second)), want: none},
 		{name: "exactly 30 days ahead is info", r: botKey(expiresIn(30 * day)), want: Info},

@@ -8,8 +8,9 @@ import (
 )
 
 // expiry: the key has expired, or expires within 30 days (info), 7 days
-// (warning) or 1 day (critical); the boundaries count as inside. The same
-// moments are the expiry reminders in Events. For a parked key, which
+// (warning) or 1 day (critical), counting only the steps that fit the key's
+// lifetime (stepsFor: a fresh 30-day key is not "expiring"); the boundaries
+// count as inside. The same moments are the expiry reminders in Events. For a parked key, which
 // nothing should be using, it is only ever info.
 func expiry(r vault.Record, _ *Index, now time.Time) []Finding {
 	expires := ExpiresAt(r)
@@ -32,15 +33,8 @@ func expiry(r vault.Record, _ *Index, now time.Time) []Finding {
 		}
 		return []Finding{f}
 	}
-	var sev Severity
-	switch left := expires.Sub(now); {
-	case left <= day:
-		sev = Critical
-	case left <= 7*day:
-		sev = Warning
-	case left <= 30*day:
-		sev = Info
-	default:
+	sev, ok := expirySeverity(r, expires, now)
+	if !ok {
 		return nil
 	}
 	if parked {
@@ -78,4 +72,16 @@ func reviewDue(r vault.Record, _ *Index, now time.Time) []Finding {
 		Detail:   detail,
 		NextStep: "Open its review: is it still needed, still used by the same services, and does it have no more permissions than it needs? Then mark it reviewed, rotate it, or revoke it.",
 	}}
+}
+
+// expirySeverity returns the severity of the latest expiry step passed
+// before a key that has not expired yet; ok is false before the first.
+func expirySeverity(r vault.Record, expires, now time.Time) (sev Severity, ok bool) {
+	left := expires.Sub(now)
+	for _, s := range stepsFor(r, expires) {
+		if s.before > 0 && left <= s.before {
+			sev, ok = s.severity, true
+		}
+	}
+	return sev, ok
 }

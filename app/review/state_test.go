@@ -11,9 +11,9 @@ import (
 func TestState(t *testing.T) {
 	status := func(s vault.Status) func(r *vault.Record) { return func(r *vault.Record) { r.Status = s } }
 	expiring := func(d time.Duration) func(r *vault.Record) {
-		return func(r *vault.Record) { r.LastCheck.ValidUntil = now.Add(d) }
+		return func(r *vault.Record) { longLived(r); r.LastCheck.ValidUntil = now.Add(d) }
 	}
-	dueForReview := func(r *vault.Record) { r.Created = now.Add(-100 * day) }
+	dueForReview := func(r *vault.Record) { r.Created, r.LastReviewed = now.Add(-100*day), time.Time{} }
 	invalid := func(r *vault.Record) { r.LastCheck = &vault.Readback{At: now, Outcome: vault.OutcomeInvalidKey} }
 	tests := []struct {
 		name string
@@ -93,7 +93,7 @@ func TestSortByAttention(t *testing.T) {
 		named("due", "c-due", func(r *vault.Record) { r.Created = now.Add(-100 * day) }),
 		named("warning", "d-warning", func(r *vault.Record) { r.LastCheck.Outcome = vault.OutcomeError }),
 		named("critical", "e-critical", func(r *vault.Record) { r.LastCheck.Outcome = vault.OutcomeInvalidKey }),
-		named("expiring", "f-expiring", func(r *vault.Record) { r.LastCheck.ValidUntil = now.Add(20 * day) }),
+		named("expiring", "f-expiring", func(r *vault.Record) { longLived(r); r.LastCheck.ValidUntil = now.Add(20 * day) }),
 	}
 	want := []string{"critical", "warning", "expiring", "due", "active-a", "active-b", "parked", "revoked"}
 	SortByAttention(records, now)

@@ -85,7 +85,7 @@ func TestTray_modelIsTheSnapshot(t *testing.T) {
 // Before, the tray listed and counted a key whose only due reminder was
 // information (an expiry 20 days away), while the window did not.
 func TestTray_anInformationReminderIsNotAttention(t *testing.T) {
-	h := newTrayHarness(t, taxKey(expiring(t0.Add(20*day))), botKey())
+	h := newTrayHarness(t, taxKey(longLived, expiring(t0.Add(20*day))), botKey())
 	h.start()
 	h.rec.waitFor(t, "the 30-day expiry reminder is shown", func() bool { return len(h.rec.reminders) == 1 })
 	snap, err := h.svc.Snapshot()

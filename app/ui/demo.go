@@ -31,7 +31,7 @@ func runDemo(a fyne.App, o demoOptions) error {
 	atExit(func() { d.Close(); os.RemoveAll(dir) })
 	svc := keys.New(keys.Params{Store: d.Store, Secrets: d.Secrets, Runner: d.Runner})
 	mw := newMainWindow(Env{App: a, Keys: svc, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
-		Guard: guard.New(d.Secrets, nil), Demo: true})
+		Guard: guard.New(d.Secrets, nil), Demo: true, Website: d.Website()})
 	if o == (demoOptions{}) {
 		mw.win.ShowAndRun()
 		return nil
@@ -44,9 +44,10 @@ func runDemo(a fyne.App, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.size.Width > 0 {
-		mw.win.Resize(o.size)
+	if o.size.Width == 0 {
+		o.size = fyne.NewSize(900, 620) // screenshots: the real window's size
 	}
+	mw.win.Resize(o.size)
 	// The screen opens once the window runs, as if someone had clicked
 	// their way there: laid out before the window is shown, wrapping
 	// labels keep the height of one line.

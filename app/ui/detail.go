@@ -138,7 +138,6 @@ func findingsView(fs []review.Finding) fyne.CanvasObject {
 		lines := tightVBox(title, newWrapped(f.Detail))
 		if f.NextStep != "" {
 			next := newWrapped("Next step: " + f.NextStep)
-			next.TextStyle = fyne.TextStyle{Italic: true}
 			lines.Add(next)
 		}
 		box.Add(container.NewBorder(nil, nil, lineIcon(severityIcon(f.Severity)), nil, lines))

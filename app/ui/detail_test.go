@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/keywarden/keywarden/app/review"
@@ -208,8 +209,18 @@ func TestReviewScreen(t *testing.T) {
 			t.Fatal("Mark reviewed is enabled before all three questions are answered")
 		}
 	}
-	test.Tap(s.minimal)
-	if s.markReviewed.Disabled() {
+	// Tapping a question's text ticks its box.
+	var text *tapLabel
+	for _, o := range test.LaidOutObjects(f.mw.win.Content()) {
+		if l, ok := o.(*tapLabel); ok && strings.HasPrefix(l.Text, "Its permissions") {
+			text = l
+		}
+	}
+	if text == nil {
+		t.Fatal("no tappable text for the third question")
+	}
+	test.Tap(text)
+	if !s.minimal.Checked || s.markReviewed.Disabled() {
 		t.Fatal("Mark reviewed stays disabled")
 	}
 	test.Tap(s.markReviewed)
@@ -240,6 +251,13 @@ func TestKeyDetail_checkNowAsksForATypedCode(t *testing.T) {
 	if n := len(f.ex.Calls()); n != 0 {
 		t.Fatalf("%d calls before the code was typed", n)
 	}
+	// Escape closes the prompt and checks nothing.
+	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if len(f.mw.win.Canvas().Overlays().List()) != 0 || len(f.ex.Calls()) != 0 {
+		t.Fatal("Escape did not close the code prompt, or checked")
+	}
+	test.Tap(f.mw.detail.checkNow)
+	p = f.mw.codePrompt
 	test.Type(p.entry, "static-2fa-pw")
 	test.Tap(p.ok)
 	f.wait()

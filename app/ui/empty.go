@@ -25,16 +25,18 @@ const (
 // emptyState is what the keys list shows before the first key: what the app
 // is for, how to add a key, and the demo.
 type emptyState struct {
-	content fyne.CanvasObject
-	add     *widget.Button
-	demo    *widget.Button // nil in demo mode
-	website *widget.Button
+	content  fyne.CanvasObject
+	add      *widget.Button
+	demo     *widget.Button // nil in demo mode
+	website  *widget.Button
+	settings *widget.Button
 }
 
 // newEmptyState builds the empty state; onAdd starts the new-key wizard,
 // onDemo starts the demo (nil hides it), onWebsite opens the exchange's API
-// page.
-func newEmptyState(onAdd, onDemo, onWebsite func()) *emptyState {
+// page, onSettings shows the settings (app 2FA can be turned on before the
+// first key).
+func newEmptyState(onAdd, onDemo, onWebsite, onSettings func()) *emptyState {
 	e := &emptyState{}
 	icon := canvas.NewImageFromResource(assets.Icon)
 	icon.FillMode = canvas.ImageFillContain
@@ -58,13 +60,16 @@ func newEmptyState(onAdd, onDemo, onWebsite func()) *emptyState {
 	e.add.Importance = widget.HighImportance
 	e.website = widget.NewButtonWithIcon("Open Kraken's API page", theme.ComputerIcon(), onWebsite)
 	buttons := container.NewHBox(e.add, e.website)
-	body := container.NewVBox(container.NewCenter(icon), title, intro, steps, container.NewCenter(buttons))
+	e.settings = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), onSettings)
+	settingsHint := newWrapped("Want app 2FA before your first key? Turn it on in Settings.")
+	settingsHint.Alignment = fyne.TextAlignCenter
+	body := container.NewVBox(container.NewCenter(icon), title, intro, steps, container.NewCenter(buttons),
+		container.NewCenter(e.settings), settingsHint)
 	if onDemo != nil {
 		e.demo = widget.NewButtonWithIcon("Try the demo", theme.MediaPlayIcon(), onDemo)
 		hint := newWrapped("No Kraken account at hand? The demo opens a separate window with sample keys in every state, " +
 			"over a simulated exchange. It never touches your keys.")
 		hint.Alignment = fyne.TextAlignCenter
-		hint.TextStyle = fyne.TextStyle{Italic: true}
 		body.Add(container.NewCenter(e.demo))
 		body.Add(hint)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // Title is the main window's title.
@@ -40,6 +41,9 @@ type Env struct {
 	// Demo marks the demo mode: the title says so and the empty state does
 	// not offer to start another demo.
 	Demo bool
+	// Website, in demo mode, stands in for Kraken's API page: the wizard
+	// makes its key there and the revoke runbook deletes one; nil elsewhere.
+	Website DemoWebsite
 	// StartAtLogin turns starting at login on or off; nil disables the
 	// setting until the tray provides it.
 	StartAtLogin func(on bool) error
@@ -50,9 +54,20 @@ type Env struct {
 	// read, after the window's own changes too; nil does nothing. The
 	// window uses it to tell the tray part that the list changed.
 	Loaded func()
+	// Do runs UI work posted from a goroutine (a background job's result);
+	// nil means fyne.Do. Tests pass a queue they drain on their own
+	// goroutine, as the UI goroutine would, since the test driver's fyne.Do
+	// runs the work at once on the posting goroutine.
+	Do func(func())
 	// TellTray tells the tray part that the reminders file changed (a
 	// snooze, a background-check choice); nil does nothing.
 	TellTray func()
+}
+
+// DemoWebsite is the demo's simulated website (demo.Website).
+type DemoWebsite interface {
+	MakeKey(name string, perms []kraken.Permission, ips []string, expires time.Time, nonceWindow int) (apiKey, privateKey string)
+	DeleteKey(recordID string) error
 }
 
 // NewMainWindow builds the main window over env and starts loading the key
@@ -89,6 +104,15 @@ func (e Env) keys() *keys.Service {
 		return e.Keys
 	}
 	return keys.New(keys.Params{Store: e.Store, Secrets: e.Secrets, Runner: e.Runner, Now: e.Now})
+}
+
+// do runs f on the UI goroutine: Do, or fyne.Do.
+func (e Env) do(f func()) {
+	if e.Do != nil {
+		e.Do(f)
+		return
+	}
+	fyne.Do(f)
 }
 
 func (e Env) now() time.Time {

@@ -127,25 +127,29 @@ func lastCheckSummary(r vault.Record, now time.Time) (string, widget.Importance)
 	return "checked " + when + ": failed", widget.WarningImportance
 }
 
-// relative says how long ago (or ahead) t is, in rough words.
+// relative says how long ago (or ahead) t is, in rough words, rounded to
+// the nearest unit: a snooze of a week, read a second later, is "in 7
+// days", not "in 6 days".
 func relative(t, now time.Time) string {
 	d := now.Sub(t)
 	future := d < 0
 	if future {
 		d = -d
 	}
+	const day = 24 * time.Hour
+	round := func(unit time.Duration) int { return int((d + unit/2) / unit) }
 	var s string
 	switch {
-	case d < time.Minute:
+	case d < 30*time.Second:
 		return "just now"
-	case d < time.Hour:
-		s = plural(int(d/time.Minute), "minute")
-	case d < 24*time.Hour:
-		s = plural(int(d/time.Hour), "hour")
-	case d < 60*24*time.Hour:
-		s = plural(int(d/(24*time.Hour)), "day")
+	case round(time.Minute) < 60:
+		s = plural(round(time.Minute), "minute")
+	case round(time.Hour) < 24:
+		s = plural(round(time.Hour), "hour")
+	case round(day) < 60:
+		s = plural(round(day), "day")
 	default:
-		s = plural(int(d/(30*24*time.Hour)), "month")
+		s = plural(round(30*day), "month")
 	}
 	if future {
 		return "in " + s

@@ -25,6 +25,9 @@ type fixture struct {
 	ex      *krakentest.Exchange
 	env     Env
 	mw      *mainWindow
+	// posted holds the window's UI work from its goroutines: wait runs it
+	// on the test's goroutine, as the UI goroutine would.
+	posted chan func()
 }
 
 // newDemoFixture opens the window over the demo's sample keys.
@@ -35,8 +38,8 @@ func newDemoFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(d.Close)
-	f := &fixture{t: t, app: test.NewTempApp(t), store: d.Store, secrets: d.Secrets, ex: d.Exchange}
-	f.env = Env{App: f.app, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner, Demo: true}
+	f := &fixture{t: t, app: test.NewTempApp(t), store: d.Store, secrets: d.Secrets, ex: d.Exchange, posted: make(chan func(), 64)}
+	f.env = Env{App: f.app, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner, Demo: true, Website: d.Website(), Do: f.post}
 	return f.open()
 }
 
@@ -50,8 +53,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	ex := krakentest.New()
 	t.Cleanup(ex.Close)
-	f := &fixture{t: t, app: test.NewTempApp(t), store: store, secrets: vault.NewMemory(), ex: ex}
-	f.env = Env{App: f.app, Store: store, Secrets: f.secrets, Runner: &check.Runner{Secrets: f.secrets, BaseURL: ex.URL()}}
+	f := &fixture{t: t, app: test.NewTempApp(t), store: store, secrets: vault.NewMemory(), ex: ex, posted: make(chan func(), 64)}
+	f.env = Env{App: f.app, Store: store, Secrets: f.secrets, Runner: &check.Runner{Secrets: f.secrets, BaseURL: ex.URL()}, Do: f.post}
 	return f
 }
 
@@ -81,17 +84,31 @@ func (f *fixture) open() *fixture {
 	return f
 }
 
-// wait blocks until the window's background work and its fyne.Do results
-// are done. The test driver runs fyne.Do at once on the calling goroutine,
-// so a job's UI work is over when its counter drops.
+// post queues UI work from the window's goroutines for wait to run.
+func (f *fixture) post(work func()) { f.posted <- work }
+
+// wait runs the window's posted UI work on the test's goroutine until its
+// background work is done, as the UI goroutine would.
 func (f *fixture) wait() {
 	f.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for f.mw.pending.Load() != 0 {
-		if time.Now().After(deadline) {
-			f.t.Fatal("background work did not finish in time")
+	timeout := time.After(15 * time.Second)
+	for {
+		select {
+		case work := <-f.posted:
+			work()
+			continue
+		default:
 		}
-		time.Sleep(2 * time.Millisecond)
+		if f.mw.pending.Load() == 0 {
+			return
+		}
+		select {
+		case work := <-f.posted:
+			work()
+		case <-timeout:
+			f.t.Fatal("background work did not finish in time")
+		case <-time.After(2 * time.Millisecond):
+		}
 	}
 }
 
@@ -147,17 +164,5 @@ func (f *fixture) toggle(c *widget.Check, on bool) {
 	f.t.Helper()
 	c.Checked = on
 	c.OnChanged(on)
-	f.wait()
-}
-
-// enter puts text in an entry as typing would, then waits for the work it
-// starts; like toggle, it leaves out the entry's own refresh, which the test
-// driver would run at the same time as the job's result.
-func (f *fixture) enter(e *widget.Entry, text string) {
-	f.t.Helper()
-	e.Text = text
-	if e.OnChanged != nil {
-		e.OnChanged(text)
-	}
 	f.wait()
 }

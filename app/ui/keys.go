@@ -56,7 +56,7 @@ func newKeysList(mw *mainWindow) *keysList {
 	k.add = widget.NewButtonWithIcon("Add a key", theme.ContentAddIcon(), mw.onNewKey)
 	k.add.Importance = widget.HighImportance
 	k.checkAll = widget.NewButtonWithIcon("Check all", theme.ViewRefreshIcon(), mw.onCheckAll)
-	k.prefs = widget.NewButtonWithIcon("", theme.SettingsIcon(), mw.showSettings)
+	k.prefs = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), mw.showSettings)
 	k.find = widget.NewButtonWithIcon("Find copies", theme.SearchIcon(), mw.showSweep)
 	k.count = widget.NewLabel("")
 	k.none = newWrapped("")
@@ -72,9 +72,12 @@ func newKeysList(mw *mainWindow) *keysList {
 	k.list.OnSelected = k.onSelected
 	k.search.OnChanged = func(string) { k.apply() }
 
-	buttons := container.NewHBox(k.filter, k.find, k.checkAll, k.add, k.prefs)
-	bar := container.NewBorder(nil, nil, nil, buttons, k.search)
-	top := container.NewVBox(bar, container.NewBorder(nil, nil, k.count, nil))
+	// The search has a row of its own: beside five labelled buttons it
+	// would shrink to nothing in a narrow window.
+	buttons := container.NewHBox(k.find, k.checkAll, k.add, k.prefs)
+	bar := container.NewBorder(nil, nil, nil, k.filter, k.search)
+	k.count.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewVBox(bar, container.NewBorder(nil, nil, nil, buttons, k.count))
 	k.content = container.NewBorder(top, nil, nil, nil, container.NewStack(k.list, container.NewPadded(k.none)))
 	return k
 }

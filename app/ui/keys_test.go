@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/keywarden/keywarden/app/review"
+	"github.com/keywarden/keywarden/app/vault"
 )
 
 func TestKeysList_order(t *testing.T) {
@@ -153,4 +154,46 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// Closing the window while the wizard holds a pasted private key asks
+// first: Kraken shows a private key only once.
+func TestMainWindow_closeAsksBeforeDiscardingPastedKeys(t *testing.T) {
+	f := newDemoFixture(t)
+	f.mw.onNewKey()
+	rec := f.mw.records[0]
+	f.mw.wizard.Showcase(rec, vault.Secret{APIKey: "pasted", PrivateKey: "pasted too"}, 5)
+	closed := 0
+	f.mw.closeWin = func() { closed++ }
+	f.mw.onCloseRequest()
+	d := f.mw.wizard.DiscardDialog()
+	if closed != 0 || d == nil {
+		t.Fatalf("closing with a pasted key: closed %d, asked %v", closed, d != nil)
+	}
+	d.Dismiss()
+	if closed != 0 || f.mw.view != viewWizard {
+		t.Fatal("\"Keep editing\" closed the window")
+	}
+	f.mw.onCloseRequest()
+	f.mw.wizard.DiscardDialog().Confirm()
+	if closed != 1 {
+		t.Errorf("\"Discard it\" did not close the window (closed %d)", closed)
+	}
+}
+
+// A result's status line goes when the person moves to another screen:
+// stale lines do not stay and squeeze the wizard.
+func TestMainWindow_statusLineClearsOnAnotherScreen(t *testing.T) {
+	f := newDemoFixture(t)
+	rec := f.mw.records[0]
+	f.mw.showDetail(rec.ID)
+	f.mw.notice("Saved " + rec.Name + ".")
+	f.mw.render() // the same screen drawn again keeps it
+	if f.mw.status.Hidden {
+		t.Fatal("redrawing the same screen dropped the result's line")
+	}
+	f.mw.onNewKey()
+	if !f.mw.status.Hidden {
+		t.Errorf("the wizard opens under a stale status line %q", f.mw.status.Text)
+	}
 }

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
-
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/ui/wizard"
 	"github.com/keywarden/keywarden/app/vault"
@@ -38,6 +36,10 @@ func (mw *mainWindow) openWizard(replaces *vault.Record) {
 		Existing: func() []vault.Record { return mw.records },
 		Now:      mw.env.now,
 		OpenURL:  mw.openURL,
+		Do:       mw.env.Do,
+	}
+	if mw.env.Website != nil {
+		deps.DemoSite = mw.env.Website.MakeKey
 	}
 	onCancel := func() {
 		mw.wizard = nil
@@ -61,7 +63,7 @@ func (mw *mainWindow) saveNewKey(res wizard.Result, replaces *vault.Record) erro
 	if err != nil {
 		return err
 	}
-	fyne.Do(func() {
+	mw.env.do(func() {
 		mw.background("Reading your key list", func() func() {
 			snap := mw.readList()
 			return func() {

@@ -24,7 +24,7 @@ func (mw *mainWindow) protect(reason string, action func()) {
 // code is typed at every check.
 type codePrompt struct {
 	dlg   *dialog.CustomDialog
-	entry *widget.Entry
+	entry *guardui.EscapeEntry
 	ok    *widget.Button
 }
 
@@ -35,7 +35,7 @@ func (mw *mainWindow) askKeyCode(r vault.Record, then func(code string)) {
 		then("")
 		return
 	}
-	p := &codePrompt{entry: widget.NewPasswordEntry()}
+	p := &codePrompt{entry: guardui.NewEscapeEntry(true)}
 	p.entry.SetPlaceHolder("code or 2FA password")
 	submit := func() {
 		code := p.entry.Text
@@ -46,6 +46,7 @@ func (mw *mainWindow) askKeyCode(r vault.Record, then func(code string)) {
 		then(code)
 	}
 	p.entry.OnSubmitted = func(string) { submit() }
+	p.entry.OnEscape = func() { p.dlg.Hide() }
 	p.ok = widget.NewButton("Check", submit)
 	p.ok.Importance = widget.HighImportance
 	text := newWrapped("“" + r.Name + "” has its own 2FA on Kraken: every call needs a fresh code from its authenticator app (or its 2FA password). Keywarden sends it once and does not keep it.")

@@ -47,13 +47,14 @@ func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
 	s.unsnooze = widget.NewButtonWithIcon("End the snooze", theme.MediaPlayIcon(), s.onUnsnooze)
 	s.unsnooze.Hide()
 
-	s.autoCheck = widget.NewCheck("Check this key on Kraken in the background, at most once a day", s.onAutoCheck)
-	s.inUse = widget.NewCheck("A running program uses this key (a trading bot, a script on a server)", s.onInUse)
+	// Wrapping rows, so the detail fits a 640-pixel window.
+	var autoRow, inUseRow fyne.CanvasObject
+	s.autoCheck, autoRow = wrappedCheck("Check this key on Kraken in the background, at most once a day", s.onAutoCheck)
+	s.inUse, inUseRow = wrappedCheck("A running program uses this key (a trading bot, a script on a server)", s.onInUse)
 	s.checkText = newWrapped("")
 	s.useDefault = widget.NewButton("Back to the default", s.onUseDefault)
 	s.useDefault.Hide()
 	note := newWrapped(remind.NonceRaceNote)
-	note.TextStyle = fyne.TextStyle{Italic: true}
 	s.problem = newWrapped("")
 	s.problem.Importance = widget.WarningImportance
 	s.problem.Hide()
@@ -61,7 +62,7 @@ func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
 	s.content = container.NewVBox(
 		s.problem,
 		s.snoozeText, container.NewHBox(s.snoozeDay, s.snoozeWeek, s.unsnooze),
-		s.autoCheck, s.checkText, container.NewHBox(s.useDefault), s.inUse, note,
+		autoRow, s.checkText, container.NewHBox(s.useDefault), inUseRow, note,
 	)
 	s.fill(mw.snap.Reminders, mw.snap.RemindersErr)
 	return s

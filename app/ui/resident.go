@@ -117,9 +117,13 @@ func runWindow(env Env, win *instance.Instance, openID string) {
 			}
 		}()
 	}
+	if st, ok := mw.takeWindowState(); ok && openID == "" {
+		mw.restoreScreen(st)
+	}
 	if openID != "" {
 		mw.openKey(openID)
 	}
+	mw.idle.start()
 	mw.win.ShowAndRun()
 }
 

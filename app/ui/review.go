@@ -49,7 +49,6 @@ func newReviewScreen(mw *mainWindow, rec vault.Record) *reviewScreen {
 	s.services, q2 = wrappedCheck("It is still used only by "+services+".", s.onAnswer)
 	s.minimal, q3 = wrappedCheck("Its permissions are still the least the job needs ("+perms+").", s.onAnswer)
 	s.hint = newWrapped("")
-	s.hint.TextStyle = fyne.TextStyle{Italic: true}
 
 	s.markReviewed = widget.NewButtonWithIcon("Mark reviewed", theme.ConfirmIcon(), s.onMarkReviewed)
 	s.markReviewed.Importance = widget.HighImportance
@@ -93,8 +92,31 @@ func (s *reviewScreen) onMarkReviewed() {
 }
 
 // wrappedCheck is a check box whose text wraps instead of widening the
-// screen. The box is returned for tests, the row for the layout.
+// screen; tapping the text ticks the box, as with a plain check box. The
+// box is returned for tests, the row for the layout.
 func wrappedCheck(text string, changed func(bool)) (*widget.Check, fyne.CanvasObject) {
 	c := widget.NewCheck("", changed)
-	return c, container.NewBorder(nil, nil, container.NewVBox(c), nil, newWrapped(text))
+	label := newTapLabel(text, func() {
+		if !c.Disabled() {
+			c.SetChecked(!c.Checked)
+		}
+	})
+	return c, container.NewBorder(nil, nil, container.NewVBox(c), nil, label)
 }
+
+// tapLabel is a wrapping label that does something when tapped.
+type tapLabel struct {
+	widget.Label
+	onTap func()
+}
+
+func newTapLabel(text string, onTap func()) *tapLabel {
+	l := &tapLabel{onTap: onTap}
+	l.Text = text
+	l.Wrapping = fyne.TextWrapWord
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// Tapped runs onTap.
+func (l *tapLabel) Tapped(*fyne.PointEvent) { l.onTap() }

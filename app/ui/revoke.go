@@ -25,6 +25,7 @@ type revokeRunbook struct {
 	compromised bool
 
 	back, openSite, confirm, anyway *widget.Button
+	demoDelete                      *widget.Button // demo mode: deletes it on the simulated website
 	result                          *widget.Label
 	related                         []vault.Record
 	leak                            *leakSteps // nil unless compromised
@@ -81,7 +82,7 @@ func newRevokeRunbook(mw *mainWindow, rec vault.Record, compromised bool) *revok
 		widget.NewSeparator(),
 		newHeading("1. Delete it on Kraken"),
 		newWrapped("On Kraken's API page, find the key named “"+rec.Name+"”"+hint+" and delete it."),
-		container.NewHBox(rb.openSite),
+		rb.siteButtons(),
 		newHeading("2. Confirm"),
 		newWrapped("Keywarden asks Kraken once, with this key. Kraken should answer “invalid key”. Nothing is changed before it does."),
 		container.NewHBox(rb.confirm), rb.result, container.NewHBox(rb.anyway),
@@ -95,6 +96,31 @@ func newRevokeRunbook(mw *mainWindow, rec vault.Record, compromised bool) *revok
 	rb.scroll = container.NewVScroll(container.NewPadded(body))
 	rb.content = container.NewBorder(header, nil, nil, nil, rb.scroll)
 	return rb
+}
+
+// siteButtons is the website step's buttons: Kraken's page, and in the demo
+// the simulated website's delete.
+func (rb *revokeRunbook) siteButtons() fyne.CanvasObject {
+	row := container.NewHBox(rb.openSite)
+	site := rb.mw.env.Website
+	if site == nil {
+		return row
+	}
+	mw, id := rb.mw, rb.rec.ID
+	rb.demoDelete = widget.NewButtonWithIcon("Demo: delete it on the simulated website", theme.DeleteIcon(), func() {
+		mw.background("Deleting it on the simulated website", func() func() {
+			err := site.DeleteKey(id)
+			return func() {
+				if err != nil {
+					mw.showError("The simulated website did not delete it", err)
+					return
+				}
+				mw.notice("The simulated website deleted it. Now confirm.")
+			}
+		})
+	})
+	row.Add(rb.demoDelete)
+	return row
 }
 
 // sameService returns the other keys that share a service with rec,

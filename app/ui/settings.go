@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"strconv"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/ui/guardui"
+	"github.com/keywarden/keywarden/app/ui/wheel"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -20,7 +22,11 @@ type settingsScreen struct {
 	mw *mainWindow
 
 	back            *widget.Button
-	readOnly, risky *widget.Entry
+	readOnly, risky *commitEntry
+	idleClose       *commitEntry
+	saveButton      *widget.Button
+	problem         *widget.Label // why a typed value was not saved
+	scroll          *container.Scroll
 	notifications   *widget.Check
 	startAtLogin    *widget.Check
 	guardState      *widget.Label
@@ -40,12 +46,25 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	p := mw.snap.Settings
 	s.back = widget.NewButtonWithIcon("Keys", theme.NavigateBackIcon(), mw.showList)
 
-	s.readOnly = daysEntry(p.ReadOnlyDays, func(n int) { s.save(func(st *keys.Settings) { st.ReadOnlyDays = n }) })
-	s.risky = daysEntry(p.RiskyDays, func(n int) { s.save(func(st *keys.Settings) { st.RiskyDays = n }) })
+	s.readOnly = newCommitEntry(strconv.Itoa(p.ReadOnlyDays), func(string) { s.commit() })
+	s.risky = newCommitEntry(strconv.Itoa(p.RiskyDays), func(string) { s.commit() })
+	s.idleClose = newCommitEntry(keys.FormatIdleClose(p.IdleCloseMinutes), func(string) { s.commit() })
+	for _, e := range []*commitEntry{s.readOnly, s.risky} {
+		e.Validator = func(v string) error { _, err := keys.ParseReviewDays(v); return err }
+	}
+	s.idleClose.Validator = func(v string) error { _, err := keys.ParseIdleClose(v); return err }
+	s.saveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.commit)
+	s.problem = newWrapped("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Hide()
 	reviewForm := widget.NewForm(
-		widget.NewFormItem("Keys that only read", s.readOnly),
-		widget.NewFormItem("Keys that trade or move money", s.risky),
+		widget.NewFormItem("Keys that only read", wheel.Pass(s.readOnly, s.page)),
+		widget.NewFormItem("Keys that trade or move money", wheel.Pass(s.risky, s.page)),
 	)
+	reviewForm.Items[0].HintText = "1 to 365 days"
+	reviewForm.Items[1].HintText = "1 to 365 days"
+	idleForm := widget.NewForm(widget.NewFormItem("Minutes without input", wheel.Pass(s.idleClose, s.page)))
+	idleForm.Items[0].HintText = "1 to 1440, or never"
 
 	s.notifications = widget.NewCheck("Remind me from the tray when a key is due or about to expire", nil)
 	s.notifications.SetChecked(p.Notifications)
@@ -58,7 +77,6 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 		s.startAtLogin.Disable()
 		loginHint.SetText("Comes with the tray.")
 	}
-	loginHint.TextStyle = fyne.TextStyle{Italic: true}
 
 	s.guardState = newWrapped("")
 	s.guardButton = widget.NewButton("", s.onGuard)
@@ -74,6 +92,10 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 		newHeading("Review every (days)"),
 		newWrapped("How often a key without its own interval is due for review. Keys that can trade or move money deserve a look more often."),
 		reviewForm,
+		widget.NewSeparator(), newHeading("Close the window when idle"),
+		newWrapped("The window closes itself after this many minutes without input, so key facts do not stay on screen and the idle window costs nothing; the tray part stays, and Open Keywarden brings back the same screen. It never closes while you are adding a key or a check runs."),
+		idleForm,
+		container.NewHBox(s.saveButton), s.problem,
 		widget.NewSeparator(), newHeading("Reminders"), s.notifications,
 		widget.NewSeparator(), newHeading("Start at login"), s.startAtLogin, loginHint,
 		widget.NewSeparator(), newHeading("App 2FA"), s.guardState, container.NewHBox(s.guardButton),
@@ -84,26 +106,52 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	title := newHeading("Settings")
 	title.SizeName = theme.SizeNameHeadingText
 	header := container.NewVBox(container.NewBorder(nil, nil, s.back, nil, title), widget.NewSeparator())
-	s.content = container.NewBorder(header, nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	s.scroll = container.NewVScroll(container.NewPadded(body))
+	s.content = container.NewBorder(header, nil, nil, nil, s.scroll)
 	return s
 }
 
-// daysEntry edits a number of days, saving each valid value as it is typed.
-func daysEntry(days int, set func(int)) *widget.Entry {
-	e := widget.NewEntry()
-	e.SetText(strconv.Itoa(days))
-	e.Validator = func(s string) error {
-		if s == "" {
-			return validDays("0")
-		}
-		return validDays(s)
+// page is the settings' scroller, for the mouse wheel over the fields.
+func (s *settingsScreen) page() fyne.Scrollable {
+	if s.scroll == nil {
+		return nil
 	}
-	e.OnChanged = func(s string) {
-		if n, err := strconv.Atoi(s); err == nil && validDays(s) == nil {
-			set(n)
+	return s.scroll
+}
+
+// commit saves the typed values (review days, idle close) when all are
+// valid and one differs from what is stored; otherwise it says what is
+// wrong and saves nothing. It runs on leaving a field, on Enter and on Save.
+func (s *settingsScreen) commit() {
+	readOnly, err1 := keys.ParseReviewDays(s.readOnly.Text)
+	risky, err2 := keys.ParseReviewDays(s.risky.Text)
+	idle, err3 := keys.ParseIdleClose(s.idleClose.Text)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		for _, e := range []*commitEntry{s.readOnly, s.risky, s.idleClose} {
+			_ = e.Validate()
+		}
+		s.problem.SetText("Not saved: " + keys.UserMessage(firstError(err1, err2, err3)))
+		s.problem.Show()
+		return
+	}
+	s.problem.Hide()
+	cur := s.mw.snap.Settings
+	if readOnly == cur.ReadOnlyDays && risky == cur.RiskyDays && idle == cur.IdleCloseMinutes {
+		return
+	}
+	s.save(func(st *keys.Settings) {
+		st.ReadOnlyDays, st.RiskyDays, st.IdleCloseMinutes = readOnly, risky, idle
+	})
+}
+
+// firstError returns the first non-nil error.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	return e
+	return nil
 }
 
 func (s *settingsScreen) onStartAtLogin(on bool) {

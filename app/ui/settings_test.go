@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/keywarden/keywarden/app/keys"
@@ -30,16 +32,32 @@ func TestSettings(t *testing.T) {
 	if st := f.mw.state(koinly); st != review.StateActive {
 		t.Fatalf("koinly is %s", st)
 	}
-	f.enter(s.readOnly, "7")
-	if got := f.settings().ReadOnlyDays; got != 7 {
-		t.Fatalf("read-only days %d, want 7", got)
+	// Typing saves nothing on the way: "400" must not store "40".
+	s.readOnly.SetText("")
+	test.Type(s.readOnly, "400")
+	f.wait()
+	if got := f.settings().ReadOnlyDays; got != 90 {
+		t.Fatalf("typing saved %d on the way", got)
+	}
+	s.readOnly.FocusLost() // leaving the field
+	f.wait()
+	if got := f.settings().ReadOnlyDays; got != 90 || s.problem.Hidden || !strings.Contains(s.problem.Text, "365") {
+		t.Fatalf("an out-of-range value: saved %d, problem %q", got, s.problem.Text)
+	}
+	s.readOnly.SetText(" 7 ") // what the hint says, with the spaces a paste brings
+	test.Tap(s.saveButton)
+	f.wait()
+	if got := f.settings().ReadOnlyDays; got != 7 || !s.problem.Hidden {
+		t.Fatalf("read-only days %d, want 7 (problem %q)", got, s.problem.Text)
 	}
 	if st := f.mw.state(koinly); st != review.StateReviewDue {
 		t.Errorf("with a 7-day default koinly is %s, want due", st)
 	}
-	f.enter(s.readOnly, "9999")
-	if got := f.settings().ReadOnlyDays; got != 7 {
-		t.Errorf("an out-of-range value was saved: %d", got)
+	s.idleClose.SetText("never")
+	s.idleClose.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter commits
+	f.wait()
+	if got := f.settings().IdleCloseMinutes; got != 0 {
+		t.Errorf("idle close %d, want never (0)", got)
 	}
 	test.Tap(s.back)
 	if f.mw.view != viewList {
@@ -67,4 +85,18 @@ func (f *fixture) settings() keys.Settings {
 		f.t.Fatal(err)
 	}
 	return s
+}
+
+// Settings are reachable before the first key, so app 2FA can be turned on
+// first.
+func TestEmptyState_reachesSettings(t *testing.T) {
+	f := newFixture(t).open()
+	test.Tap(f.mw.empty.settings)
+	if f.mw.view != viewSettings || f.mw.settings == nil {
+		t.Fatalf("Settings from the empty state shows view %v", f.mw.view)
+	}
+	test.Tap(f.mw.settings.back)
+	if f.mw.body.Objects[0] != f.mw.empty.content {
+		t.Error("Back from the settings does not return to the empty state")
+	}
 }

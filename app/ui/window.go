@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -32,21 +33,27 @@ const (
 // mainWindow is the one window: a body that shows one screen at a time,
 // and a status line with a busy indicator below it.
 type mainWindow struct {
-	env  Env
-	win  fyne.Window
-	keys *keys.Service
-	clip *clipGuard
+	env Env
+	win fyne.Window
+	// closeWin closes the window (and so ends the window process): win.Close,
+	// or a stand-in in tests.
+	closeWin func()
+	keys     *keys.Service
+	clip     *clipGuard
 	// ctx lives as long as the window: closing it cancels the work in
 	// flight (checks), whose results would have nowhere to go.
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	snap     *keys.Snapshot // the key list as last loaded; never nil
-	records  []vault.Record // snap.Records: in attention order
-	loaded   bool
-	loadErr  error
-	damage   string // the damaged file last reported, so it is reported once
-	repaired bool   // Repair ran once
+	snap    *keys.Snapshot // the key list as last loaded; never nil
+	records []vault.Record // snap.Records: in attention order
+	loaded  bool
+	loadErr error
+	damage  string // the damaged file last reported, so it is reported once
+	// repairMu guards repaired: two jobs may read the list at once (the
+	// first load and a screen brought back, or a key the tray opens).
+	repairMu sync.Mutex
+	repaired bool // Repair ran once
 
 	root     *fyne.Container // the body over the status line
 	body     *fyne.Container
@@ -68,6 +75,7 @@ type mainWindow struct {
 	damaged     *damagedDialog
 	lastMessage string
 
+	idle     *idleCloser
 	activity *widget.Activity
 	status   *widget.Label
 	jobs     int          // background jobs running, on the UI goroutine
@@ -81,6 +89,7 @@ func newMainWindow(env Env) *mainWindow {
 	env.App.Settings().SetTheme(newAppTheme())
 	mw.win = env.App.NewWindow(env.title())
 	mw.win.SetIcon(env.App.Metadata().Icon)
+	mw.closeWin = mw.win.Close
 	mw.clip = newClipGuard(env.App.Clipboard())
 
 	mw.activity = widget.NewActivity()
@@ -88,23 +97,55 @@ func newMainWindow(env Env) *mainWindow {
 	mw.status = newTruncated("")
 	mw.status.Hide()
 	mw.list = newKeysList(mw)
-	mw.empty = newEmptyState(mw.onNewKey, mw.onTryDemo(), func() { mw.openURL(KrakenAPISettingsURL) })
+	mw.empty = newEmptyState(mw.onNewKey, mw.onTryDemo(), func() { mw.openURL(KrakenAPISettingsURL) }, mw.showSettings)
 	mw.body = container.NewStack(mw.list.content)
 	statusBar := container.NewBorder(nil, nil, mw.activity, nil, mw.status)
-	mw.root = container.NewBorder(nil, statusBar, nil, nil, mw.body)
-	mw.win.SetContent(mw.root)
+	mw.root = container.NewBorder(demoBanner(env.Demo), statusBar, nil, nil, mw.body)
+	mw.idle = newIdleCloser(mw)
+	mw.win.SetContent(newActivityLayer(mw.root, mw.idle.touch))
 
 	ctrl := fyne.KeyModifierShortcutDefault
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, func(fyne.Shortcut) { mw.onNewKey() })
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
+	mw.win.SetCloseIntercept(mw.onCloseRequest)
 	mw.win.SetOnClosed(func() {
+		mw.idle.stop()
 		mw.cancel()
 		mw.clip.clearNow()
 	})
 	atExit(mw.clip.clearNow)
-	mw.win.Resize(fyne.NewSize(900, 620))
+	size := fyne.NewSize(900, 620)
+	if env.Demo {
+		// Smaller, so that it does not sit exactly over the real window
+		// (Fyne cannot place a window).
+		size = fyne.NewSize(840, 580)
+	}
+	mw.win.Resize(size)
 	mw.reload()
 	return mw
+}
+
+// demoBanner says "demo" inside the window, not only in its title; nil
+// outside demo mode.
+func demoBanner(demo bool) fyne.CanvasObject {
+	if !demo {
+		return nil
+	}
+	l := widget.NewLabelWithStyle("DEMO · sample keys over a simulated exchange; nothing here touches your real keys",
+		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.Importance = widget.WarningImportance
+	l.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(l, widget.NewSeparator())
+}
+
+// onCloseRequest closes the window, after asking when the wizard holds
+// pasted keys that closing would lose.
+func (mw *mainWindow) onCloseRequest() {
+	if mw.wizard != nil {
+		mw.wizard.AskDiscard(mw.closeWin)
+		return
+	}
+	mw.closeWin()
 }
 
 // onTryDemo returns the empty state's demo action, or nil in demo mode.
@@ -136,11 +177,12 @@ func (mw *mainWindow) onFind() {
 func (mw *mainWindow) background(what string, work func() func()) {
 	mw.jobs++
 	mw.pending.Add(1)
+	mw.idle.touch()
 	mw.activity.Show()
 	mw.activity.Start()
 	mw.root.Refresh()
 	mw.notice(what + "…")
-	async.Run(nil, work, func(done func()) {
+	async.Run(mw.env.Do, work, func(done func()) {
 		{
 			mw.jobs--
 			if mw.jobs == 0 {
@@ -188,11 +230,13 @@ type listSnapshot struct {
 // mending what a killed process left (once per window); it runs off the
 // UI goroutine.
 func (mw *mainWindow) readList() listSnapshot {
+	mw.repairMu.Lock()
 	if !mw.repaired {
 		if _, err := mw.keys.Repair(); err == nil {
 			mw.repaired = true
 		}
 	}
+	mw.repairMu.Unlock()
 	snap, err := mw.keys.Snapshot()
 	return listSnapshot{snap: snap, err: err}
 }
@@ -263,6 +307,10 @@ func (mw *mainWindow) render() {
 
 // show puts one screen in the body.
 func (mw *mainWindow) show(v view, id string, content fyne.CanvasObject) {
+	mw.idle.touch()
+	if mw.jobs == 0 && (v != mw.view || id != mw.viewID) {
+		mw.notice("") // a result's line belongs to the screen it happened on
+	}
 	mw.view, mw.viewID = v, id
 	mw.body.Objects = []fyne.CanvasObject{content}
 	mw.body.Refresh()

@@ -77,7 +77,7 @@ type codePrompt struct {
 	win     fyne.Window
 	dlg     *dialog.CustomDialog
 	body    *fyne.Container
-	entry   *widget.Entry
+	entry   *EscapeEntry
 	message *widget.Label
 	confirm *widget.Button
 	cancel  *widget.Button
@@ -112,6 +112,11 @@ func newCodePrompt(win fyne.Window, title string, width float32, top []fyne.Canv
 	p.entry = newCodeEntry()
 	p.entry.OnChanged = func(string) { p.syncConfirm() }
 	p.entry.OnSubmitted = func(string) { p.submit() }
+	p.entry.OnEscape = func() {
+		if !p.cancel.Disabled() {
+			p.finish(false)
+		}
+	}
 
 	p.message = widget.NewLabel("")
 	p.message.Wrapping = fyne.TextWrapWord
@@ -130,8 +135,8 @@ func newCodePrompt(win fyne.Window, title string, width float32, top []fyne.Canv
 }
 
 // newCodeEntry is the entry for a 6-digit code.
-func newCodeEntry() *widget.Entry {
-	e := widget.NewEntry()
+func newCodeEntry() *EscapeEntry {
+	e := NewEscapeEntry(false)
 	e.SetPlaceHolder("123 456")
 	e.TextStyle = fyne.TextStyle{Monospace: true}
 	return e

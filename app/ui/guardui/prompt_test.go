@@ -138,6 +138,17 @@ func TestProtect_cancel(t *testing.T) {
 	}
 }
 
+func TestProtect_escapeCancels(t *testing.T) {
+	f := newFixture(t, true)
+	ran := false
+	p := protect(f.win, f.guard, "Copy the private key of bot", f.clock.now, func() { ran = true })
+	test.Type(p.entry, "12")
+	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if ran || f.dialogOpen() {
+		t.Errorf("after Escape: ran=%v open=%v", ran, f.dialogOpen())
+	}
+}
+
 func TestProtect_keyringLocked(t *testing.T) {
 	f := newFixture(t, true)
 	f.mem.SetError(&vault.KeyringError{Op: "get", Err: errors.New("prompt dismissed")})

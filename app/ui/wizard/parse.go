@@ -170,6 +170,13 @@ func startOfDay(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
+// lifetimeDays returns how many days a key made at created lives until
+// expires, counted in calendar days in loc: a key made in the afternoon
+// that expires at the start of the day 30 days later lives 30 days, not 29.
+func lifetimeDays(created, expires time.Time, loc *time.Location) int {
+	return int(startOfDay(expires, loc).Sub(startOfDay(created, loc)).Hours()/24 + 0.5)
+}
+
 // sameDay reports whether a and b fall on the same calendar day in loc.
 func sameDay(a, b time.Time, loc *time.Location) bool {
 	return startOfDay(a, loc).Equal(startOfDay(b, loc))

@@ -274,3 +274,24 @@ func TestRecommendedDays(t *testing.T) {
 		t.Error("recommendations changed: update the texts in recommendationText too")
 	}
 }
+
+func TestLifetimeDays(t *testing.T) {
+	loc := time.UTC
+	created := time.Date(2026, 11, 1, 14, 30, 0, 0, loc)
+	tests := []struct {
+		name    string
+		expires time.Time
+		want    int
+	}{
+		{"made in the afternoon, expiring at the start of a day 30 days on", time.Date(2026, 12, 1, 0, 0, 0, 0, loc), 30},
+		{"expiring at the same time of day 30 days on", created.AddDate(0, 0, 30), 30},
+		{"expiring late on the day 7 days on", time.Date(2026, 11, 8, 23, 0, 0, 0, loc), 7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := lifetimeDays(created, tc.expires, loc); got != tc.want {
+				t.Errorf("lifetimeDays = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

@@ -5,9 +5,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/kraken"
+
+	"github.com/keywarden/keywarden/app/ui/wheel"
 )
 
 // Stand-ins of the right shape, so each field's shape is checked on its own.
@@ -24,6 +27,7 @@ type keyStep struct {
 	apiMsg     *widget.Label
 	privateKey *widget.Entry // masked
 	privMsg    *widget.Label
+	demoPaste  *widget.Button // demo mode: pastes the simulated website's pair
 
 	box *fyne.Container
 }
@@ -41,11 +45,17 @@ func newKeyStep(w *Wizard) *keyStep {
 	s.box = container.NewVBox(
 		fieldTitle("API key"),
 		wrapped("The shorter one (56 characters), labelled API key on the website."),
-		s.apiKey, s.apiMsg,
+		wheel.Pass(s.apiKey, w.page), s.apiMsg,
 		fieldTitle("Private key"),
 		wrapped("The longer one (88 characters), shown only once. It goes to your system keyring when you save, never to a file."),
-		s.privateKey, s.privMsg,
+		wheel.Pass(s.privateKey, w.page), s.privMsg,
 	)
+	s.demoPaste = widget.NewButtonWithIcon("Paste the demo pair", theme.ContentPasteIcon(), func() {
+		s.apiKey.SetText(w.demoPair[0])
+		s.privateKey.SetText(w.demoPair[1])
+	})
+	s.demoPaste.Hide()
+	s.box.Add(container.NewHBox(s.demoPaste))
 	return s
 }
 

@@ -14,13 +14,15 @@ import (
 
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
+
+	"github.com/keywarden/keywarden/app/ui/wheel"
 )
 
 // limitStep is step 3: IP allow-list, expiry and nonce window.
 type limitStep struct {
 	w *Wizard
 
-	ips   *widget.Entry
+	ips   *tabOutEntry
 	ipMsg *widget.Label
 
 	expiry      *widget.Entry  // YYYY-MM-DD
@@ -42,7 +44,7 @@ type limitStep struct {
 
 func newLimitStep(w *Wizard) *limitStep {
 	s := &limitStep{w: w}
-	s.ips = widget.NewMultiLineEntry()
+	s.ips = newTabOutEntry()
 	s.ips.SetPlaceHolder("203.0.113.7\n198.51.100.0/24")
 	s.ips.SetMinRowsVisible(3)
 	s.ips.OnChanged = func(string) { s.changed() }
@@ -75,7 +77,7 @@ func newLimitStep(w *Wizard) *limitStep {
 	s.nonce.OnChanged = func(string) { s.changed() }
 	s.nonceMsg = note()
 
-	expiryRow := container.NewBorder(nil, nil, nil, container.NewHBox(s.pick, s.recommend), s.expiry)
+	expiryRow := container.NewBorder(nil, nil, nil, container.NewHBox(s.pick, s.recommend), wheel.Pass(s.expiry, w.page))
 	s.box = container.NewVBox(
 		fieldTitle("IP allow-list"),
 		wrapped("The addresses the program using the key calls from: one per line, or separated by commas. A range is written like 198.51.100.0/24. Leave it empty to allow any address, for example for an online tax tool that does not publish its addresses."),
@@ -87,7 +89,7 @@ func newLimitStep(w *Wizard) *limitStep {
 		s.expiryMsg,
 		fieldTitle("Nonce window"),
 		wrapped("Only for when two programs share this key and may call at the same moment: the window lets their calls arrive slightly out of order. Leave it at 0 otherwise. A trading bot should rather have a key of its own than share one."),
-		s.nonce, s.nonceMsg,
+		wheel.Pass(s.nonce, w.page), s.nonceMsg,
 	)
 	return s
 }
@@ -164,7 +166,8 @@ func (s *limitStep) openCalendar() {
 }
 
 // prefill copies the restrictions of the key being replaced. An expiry
-// becomes the same lifetime counted from today.
+// becomes the same lifetime (in days, from the day it was made) counted
+// from today.
 func (s *limitStep) prefill(r vault.Restrictions, created time.Time) {
 	s.ips.SetText(strings.Join(r.IPAllowlist, "\n"))
 	s.nonce.SetText(strconv.Itoa(r.NonceWindow))
@@ -175,7 +178,7 @@ func (s *limitStep) prefill(r vault.Restrictions, created time.Time) {
 		s.setting = false
 		s.expiryDirty = true
 	case !created.IsZero() && r.Expires.After(created):
-		days := int(r.Expires.Sub(created).Hours()/24 + 0.5)
+		days := lifetimeDays(created, r.Expires, s.w.loc())
 		s.setExpiry(startOfDay(s.w.now(), s.w.loc()).AddDate(0, 0, max(days, 1)))
 		s.expiryDirty = true
 	}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
+
+	"github.com/keywarden/keywarden/app/ui/wheel"
 )
 
 // nameStep is step 1: what the key is for, who uses it, and its name.
@@ -40,7 +42,7 @@ func newNameStep(w *Wizard) *nameStep {
 	}
 	s.purpose = widget.NewRadioGroup(labels, func(string) { s.purposeChanged() })
 	s.purpose.Required = true
-	s.purpose.Horizontal = true
+	s.purpose.Horizontal = false // one per line: the step fits a 640-pixel window
 	s.purposeInfo = wrapped("")
 
 	s.name = widget.NewEntry()
@@ -52,12 +54,12 @@ func newNameStep(w *Wizard) *nameStep {
 	s.box = container.NewVBox(
 		fieldTitle("Used by"),
 		wrapped("The services or programs that will hold this key, separated by commas. When one of them is breached, Keywarden shows at once which keys to revoke."),
-		s.usedBy, s.usedByMsg,
+		wheel.Pass(s.usedBy, w.page), s.usedByMsg,
 		fieldTitle("What is it for?"),
 		s.purpose, s.purposeInfo,
 		fieldTitle("Name"),
 		wrapped("You type the same name on Kraken's website, so you can tell the key apart there."),
-		s.name,
+		wheel.Pass(s.name, w.page),
 		container.NewHBox(s.suggest),
 		s.nameMsg,
 	)

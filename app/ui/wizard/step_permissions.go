@@ -22,7 +22,7 @@ import (
 type permStep struct {
 	w *Wizard
 
-	checks map[kraken.Permission]*widget.Check
+	checks map[kraken.Permission]*stepCheck
 	// edited is set once the person ticks or unticks anything; from then on
 	// a change of purpose leaves the ticks alone.
 	edited bool
@@ -37,7 +37,7 @@ type permStep struct {
 }
 
 func newPermStep(w *Wizard) *permStep {
-	s := &permStep{w: w, checks: make(map[kraken.Permission]*widget.Check, len(kraken.Catalogue))}
+	s := &permStep{w: w, checks: make(map[kraken.Permission]*stepCheck, len(kraken.Catalogue))}
 	s.summary = wrapped("")
 	s.beyond = note()
 	s.box = container.NewVBox(s.summary, s.beyond)
@@ -46,7 +46,7 @@ func newPermStep(w *Wizard) *permStep {
 	badges := make([]*riskBadge, len(kraken.Catalogue))
 	var checkWidth, badgeWidth, height float32
 	for i, info := range kraken.Catalogue {
-		c := widget.NewCheck(info.Label, func(on bool) { s.toggled(info, on) })
+		c := newStepCheck(w, info.Label, func(on bool) { s.toggled(info, on) })
 		s.checks[info.Code] = c
 		badges[i] = newRiskBadge(info.Risk)
 		checkWidth = max(checkWidth, c.MinSize().Width)

@@ -23,6 +23,8 @@ type siteStep struct {
 	copyName *widget.Button // copies the key's name to the clipboard
 	lines    []string       // the checklist, one item each
 	list     *fyne.Container
+	demo     *widget.Button // demo mode: makes the key on the simulated website
+	demoDone *widget.Label
 
 	box *fyne.Container
 }
@@ -40,7 +42,28 @@ func newSiteStep(w *Wizard) *siteStep {
 		container.NewHBox(s.open, s.copyName),
 		s.list,
 	)
+	if w.d.DemoSite != nil {
+		s.demo = widget.NewButtonWithIcon("Demo: make this key on the simulated website", theme.MediaPlayIcon(), s.onDemo)
+		s.demoDone = wrapped("")
+		s.demoDone.Hide()
+		s.box.Add(widget.NewSeparator())
+		s.box.Add(wrapped("In the demo, a simulated website stands in for Kraken's: it makes the key exactly as the checklist says and shows the pair once, as Kraken does."))
+		s.box.Add(container.NewHBox(s.demo))
+		s.box.Add(s.demoDone)
+	}
 	return s
+}
+
+// onDemo makes the key on the demo's simulated website and keeps the pair
+// for the next step's "Paste the demo pair".
+func (s *siteStep) onDemo() {
+	p := s.w.plan()
+	api, priv := s.w.d.DemoSite(p.Name, p.Perms, p.IPs, p.Expires, p.NonceWindow)
+	s.w.demoPair = [2]string{api, priv}
+	s.w.keys.demoPaste.Show()
+	s.demoDone.SetText("The simulated website made “" + p.Name + "”. Go on to the next step and paste the pair.")
+	s.demoDone.Show()
+	s.w.relayout()
 }
 
 func (s *siteStep) title() string { return "create it on Kraken" }

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/vault"
+
+	"github.com/keywarden/keywarden/app/ui/wheel"
 )
 
 // The 2FA choices, in the order shown.
@@ -53,7 +55,7 @@ func newTwofaStep(w *Wizard) *twofaStep {
 	s.code.SetPlaceHolder("123456")
 	s.code.OnChanged = func(string) { s.changed() }
 	s.codePart = container.NewVBox(fieldTitle("Code"),
-		wrapped("Type the code your authenticator shows for this key now. Keywarden sends it with the check in the next step; it is not stored."), s.code)
+		wrapped("Type the code your authenticator shows for this key now. Keywarden sends it with the check in the next step; it is not stored."), wheel.Pass(s.code, w.page))
 
 	s.seed = widget.NewPasswordEntry()
 	s.seed.SetPlaceHolder("JBSWY3DPEHPK3PXP or otpauth://totp/…")
@@ -61,13 +63,13 @@ func newTwofaStep(w *Wizard) *twofaStep {
 	s.seedMsg = note()
 	s.seedPart = container.NewVBox(fieldTitle("Authenticator seed"),
 		wrapped("The text under the QR code Kraken showed when you turned on 2FA for the key (letters and digits), or the otpauth:// link the QR code holds. It goes to your system keyring with the key; anyone who has it can make codes, so keep no other copy."),
-		s.seed, s.seedMsg)
+		wheel.Pass(s.seed, w.page), s.seedMsg)
 
 	s.password = widget.NewPasswordEntry()
 	s.password.SetPlaceHolder("the key's 2FA password")
 	s.password.OnChanged = func(string) { s.changed() }
 	s.passPart = container.NewVBox(fieldTitle("Password"),
-		wrapped("The static password you set as the key's 2FA. It goes to your system keyring with the key."), s.password)
+		wrapped("The static password you set as the key's 2FA. It goes to your system keyring with the key."), wheel.Pass(s.password, w.page))
 
 	s.box = container.NewVBox(
 		wrapped("Did you turn on two-factor authentication for this key on the website? Then Kraken wants a code with every call, including Keywarden's checks."),

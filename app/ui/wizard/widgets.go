@@ -46,3 +46,52 @@ func note() *widget.Label {
 func fieldTitle(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
+
+// tabOutEntry is a multi-line entry that leaves Tab and Shift+Tab to move
+// the focus, so the keyboard is not trapped in it; Enter still starts a
+// new line.
+type tabOutEntry struct {
+	widget.Entry
+}
+
+func newTabOutEntry() *tabOutEntry {
+	e := &tabOutEntry{}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab reports false: Tab moves to the next field.
+func (e *tabOutEntry) AcceptsTab() bool { return false }
+
+// stepCheck is a check box of a wizard step: Enter in it goes to the next
+// step, as in the step's entries, and gaining the focus scrolls it into
+// view, so a keyboard user sees where the focus is on a long step.
+type stepCheck struct {
+	widget.Check
+	w *Wizard
+}
+
+func newStepCheck(w *Wizard, label string, changed func(bool)) *stepCheck {
+	c := &stepCheck{w: w}
+	c.Text = label
+	c.OnChanged = changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey goes to the next step on Enter.
+func (c *stepCheck) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		c.w.onNext()
+		return
+	}
+	c.Check.TypedKey(ev)
+}
+
+// FocusGained scrolls the box into view.
+func (c *stepCheck) FocusGained() {
+	c.Check.FocusGained()
+	c.w.reveal(c)
+}

@@ -12,11 +12,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // APISettingsURL is the website page where API keys are made.
@@ -30,6 +32,12 @@ type Deps struct {
 	Existing func() []vault.Record // current records: unique names, "this service already holds a key"
 	Now      func() time.Time
 	OpenURL  func(url string) // opens the exchange's API settings page
+	// Do runs UI work posted from a goroutine; nil means fyne.Do.
+	Do func(func())
+	// DemoSite, in demo mode only, makes the key on the simulated website
+	// as the checklist describes it and returns the pair the website shows,
+	// so the demo's wizard has something to paste; nil elsewhere.
+	DemoSite func(name string, perms []kraken.Permission, ips []string, expires time.Time, nonceWindow int) (apiKey, privateKey string)
 }
 
 // Result is what the wizard hands over to be saved: the record for the
@@ -83,6 +91,12 @@ type Wizard struct {
 	twofa  *twofaStep
 	verify *verifyStep
 
+	// demoPair is the pair the demo's simulated website made, to paste.
+	demoPair [2]string
+
+	// discard is the last "discard the pasted keys?" question shown.
+	discard *dialog.ConfirmDialog
+
 	// do runs UI work posted from a goroutine: fyne.Do, or a queue the
 	// tests drain on their own goroutine.
 	do func(func())
@@ -108,6 +122,9 @@ func New(d Deps, replaces *vault.Record, onSave func(Result) error, onCancel fun
 		d.OpenURL = func(string) {}
 	}
 	w := &Wizard{d: d, replaces: replaces, onSave: onSave, onCancel: onCancel, do: fyne.Do}
+	if d.Do != nil {
+		w.do = d.Do
+	}
 
 	w.names = newNameStep(w)
 	w.perms = newPermStep(w)
@@ -119,6 +136,10 @@ func New(d Deps, replaces *vault.Record, onSave func(Result) error, onCancel fun
 	w.steps = []step{w.names, w.perms, w.limits, w.site, w.keys, w.twofa, w.verify}
 	for _, s := range w.steps {
 		w.scrolls = append(w.scrolls, container.NewVScroll(container.NewPadded(s.content())))
+	}
+	for _, e := range []*widget.Entry{w.names.usedBy, w.names.name, w.limits.expiry, w.limits.nonce,
+		w.keys.apiKey, w.keys.privateKey, w.twofa.code, w.twofa.seed, w.twofa.password} {
+		e.OnSubmitted = func(string) { w.onNext() } // Enter goes on, as Next does
 	}
 	if replaces != nil {
 		w.prefill(*replaces)
@@ -176,6 +197,38 @@ func (w *Wizard) show(i int) {
 	w.refreshNav()
 }
 
+// page is the scroller of the current step, for the mouse wheel over its
+// fields (wheel.Pass).
+func (w *Wizard) page() fyne.Scrollable {
+	if w.current >= len(w.scrolls) {
+		return nil
+	}
+	return w.scrolls[w.current]
+}
+
+// reveal scrolls the current step so that o, one of its objects, is in
+// view.
+func (w *Wizard) reveal(o fyne.CanvasObject) {
+	sc := w.scrolls[w.current]
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc.Content).Y
+	bottom := top + o.Size().Height
+	switch {
+	case top < sc.Offset.Y:
+		sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, top))
+	case bottom > sc.Offset.Y+sc.Size().Height:
+		sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, bottom-sc.Size().Height))
+	}
+}
+
+// Next goes to the next step when the current one is done, as the Next
+// button does; the window calls it for Enter when nothing has the focus.
+func (w *Wizard) Next() {
+	if !w.next.Hidden && !w.next.Disabled() {
+		w.onNext()
+	}
+}
+
 // onNext goes to the next step when the current one is done.
 func (w *Wizard) onNext() {
 	if w.steps[w.current].problem() != "" {
@@ -186,11 +239,56 @@ func (w *Wizard) onNext() {
 }
 
 func (w *Wizard) onCancelTapped() {
+	w.AskDiscard(w.cancelNow)
+}
+
+// cancelNow leaves the wizard without asking.
+func (w *Wizard) cancelNow() {
 	w.verify.stop()
 	if w.onCancel != nil {
 		w.onCancel()
 	}
 }
+
+// HoldsKeys reports whether the wizard holds something pasted that is not
+// saved yet (the key pair, a 2FA seed or password): Kraken shows a private
+// key once, so leaving would lose it.
+func (w *Wizard) HoldsKeys() bool {
+	if w.verify.saved {
+		return false
+	}
+	for _, e := range []*widget.Entry{w.keys.apiKey, w.keys.privateKey, w.twofa.seed, w.twofa.password} {
+		if strings.TrimSpace(e.Text) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// AskDiscard runs leave at once when nothing pasted would be lost, and
+// otherwise only after the person agrees to discard the pasted keys.
+func (w *Wizard) AskDiscard(leave func()) {
+	if !w.HoldsKeys() {
+		leave()
+		return
+	}
+	w.discard = dialog.NewConfirm("Discard the pasted key?",
+		"Kraken shows a private key only once. If you leave now, the key you pasted is not kept: "+
+			"you would have to delete it on the website and make a new one.",
+		func(yes bool) {
+			if yes {
+				leave()
+			}
+		}, w.d.Window)
+	w.discard.SetConfirmText("Discard it")
+	w.discard.SetDismissText("Keep editing")
+	w.discard.SetConfirmImportance(widget.DangerImportance)
+	w.discard.Show()
+}
+
+// DiscardDialog returns the last "discard the pasted keys?" question shown,
+// or nil; for tests.
+func (w *Wizard) DiscardDialog() *dialog.ConfirmDialog { return w.discard }
 
 // refreshNav enables Back, Next and Save as the current step allows, and
 // says why Next is disabled.

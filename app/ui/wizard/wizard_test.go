@@ -340,12 +340,31 @@ func TestWizard_cancel(t *testing.T) {
 		t.Error("no progress shown while verifying")
 	}
 	test.Tap(h.wz.cancel)
+	d := h.wz.DiscardDialog()
+	if d == nil || h.canceled != 0 {
+		t.Fatalf("Cancel threw the pasted key away without asking (canceled %d)", h.canceled)
+	}
+	d.Dismiss() // "Keep editing"
+	if h.canceled != 0 || h.wz.keys.privateKey.Text == "" {
+		t.Fatal("\"Keep editing\" left the wizard or lost the key")
+	}
+	test.Tap(h.wz.cancel)
+	h.wz.DiscardDialog().Confirm()
 	h.wait()
 	if h.canceled != 1 || len(h.savedResults()) != 0 {
 		t.Errorf("cancel: onCancel %d times, saved %d", h.canceled, len(h.savedResults()))
 	}
 	if h.wz.verify.readback != nil {
 		t.Error("an abandoned verify still put its answer on screen")
+	}
+}
+
+func TestWizard_cancelWithNothingPastedDoesNotAsk(t *testing.T) {
+	h := newHarness(t, nil)
+	h.fillStep1("koinly-tax-import", "Koinly", vault.PurposeTaxImport)
+	test.Tap(h.wz.cancel)
+	if h.canceled != 1 || h.wz.DiscardDialog() != nil {
+		t.Errorf("Cancel with nothing pasted: onCancel %d times, asked %v", h.canceled, h.wz.DiscardDialog() != nil)
 	}
 }
 

@@ -1,0 +1,149 @@
+package wizard
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
+	"github.com/keywarden/keywarden/kraken/krakentest"
+)
+
+// keyboard drives the wizard's window with the keyboard alone: Tab moves
+// the focus, keys and text go to whatever has it.
+type keyboard struct {
+	h *harness
+	c fyne.Canvas
+}
+
+// tabTo presses Tab until target has the focus: everything a step needs
+// must be reachable that way.
+func (k keyboard) tabTo(target fyne.Focusable) {
+	k.h.t.Helper()
+	for range 80 {
+		if k.c.Focused() == target {
+			return
+		}
+		k.c.FocusNext()
+	}
+	k.h.t.Fatalf("step %d: Tab never reaches %T", k.h.wz.current+1, target)
+}
+
+// press sends a key to the focused widget.
+func (k keyboard) press(name fyne.KeyName) {
+	k.h.t.Helper()
+	f := k.c.Focused()
+	if f == nil {
+		k.h.t.Fatalf("step %d: nothing has the focus for %s", k.h.wz.current+1, name)
+	}
+	f.TypedKey(&fyne.KeyEvent{Name: name})
+}
+
+// typeText types into the focused widget.
+func (k keyboard) typeText(s string) { test.Type(k.c.Focused(), s) }
+
+// wantStep fails unless the wizard shows step n (1-based).
+func (k keyboard) wantStep(n int) {
+	k.h.t.Helper()
+	if k.h.wz.current != n-1 {
+		k.h.t.Fatalf("on step %d, want %d (%q)", k.h.wz.current+1, n, k.h.wz.hint.Text)
+	}
+}
+
+// A key made from start to save with the keyboard alone: Tab to each
+// field, type, Enter to go on, Space on a button.
+func TestWizard_keyboardOnly(t *testing.T) {
+	h := newHarness(t, nil)
+	k := keyboard{h: h, c: h.win.Canvas()}
+
+	k.tabTo(h.wz.names.usedBy)
+	k.typeText("Koinly")
+	k.tabTo(h.wz.names.name)
+	if h.wz.names.name.Text == "" {
+		k.typeText("koinly-tax-import")
+	}
+	k.press(fyne.KeyReturn)
+	k.wantStep(2)
+
+	// Step 2: the focus reaching a box low on the page scrolls it into view.
+	sc := h.wz.scrolls[1]
+	last := h.wz.perms.checks[kraken.Catalogue[len(kraken.Catalogue)-1].Code]
+	k.tabTo(last)
+	if sc.Offset.Y == 0 && sc.Content.MinSize().Height > sc.Size().Height {
+		t.Error("the focused box low on step 2 was not scrolled into view")
+	}
+	k.press(fyne.KeyReturn)
+	k.wantStep(3)
+
+	// Step 3: Tab leaves the multi-line IP list instead of typing a tab.
+	k.tabTo(h.wz.limits.ips)
+	k.typeText("203.0.113.7")
+	if h.wz.limits.ips.AcceptsTab() {
+		t.Error("the IP allow-list keeps Tab: a keyboard trap")
+	}
+	k.tabTo(h.wz.limits.nonce)
+	k.press(fyne.KeyReturn)
+	k.wantStep(4)
+
+	key := h.addKey(h.wz.plan(), nil)
+	k.tabTo(h.wz.next)
+	k.press(fyne.KeySpace)
+	k.wantStep(5)
+
+	k.tabTo(h.wz.keys.apiKey)
+	k.typeText(key.APIKey)
+	k.tabTo(h.wz.keys.privateKey)
+	k.typeText(key.PrivateKey)
+	k.press(fyne.KeyReturn)
+	k.wantStep(6)
+
+	k.tabTo(h.wz.next)
+	k.press(fyne.KeySpace)
+	k.wantStep(7)
+	h.wait()
+
+	k.tabTo(h.wz.save)
+	k.press(fyne.KeySpace)
+	h.wait()
+	if s := h.savedResults(); len(s) != 1 || s[0].Record.Restrictions.IPAllowlist[0] != "203.0.113.7" {
+		t.Fatalf("saved %+v", s)
+	}
+}
+
+// In the demo, the simulated website makes the key after the checklist and
+// the next step pastes its pair: the wizard completes without an exchange
+// account.
+func TestWizard_demoSiteCompletes(t *testing.T) {
+	h := newHarness(t, nil)
+	h.wz.d.DemoSite = func(name string, perms []kraken.Permission, ips []string, expires time.Time, nonce int) (string, string) {
+		k := h.ex.AddKey(krakentest.Key{Name: name, Permissions: perms, IPAllowlist: ips, ValidUntil: expires, NonceWindow: nonce})
+		return k.APIKey, k.PrivateKey
+	}
+	h.wz = New(h.wz.d, nil, h.onSave, func() {})
+	h.wz.do = func(f func()) { h.posted <- f }
+	h.win.SetContent(h.wz.Content())
+	h.fillStep1("koinly-tax-import", "Koinly", vault.PurposeTaxImport)
+	h.next()
+	h.next()
+	h.next()
+	if h.wz.site.demo == nil {
+		t.Fatal("no simulated website in demo mode")
+	}
+	test.Tap(h.wz.site.demo)
+	h.next()
+	if h.wz.keys.demoPaste.Hidden {
+		t.Fatal("no demo pair to paste")
+	}
+	test.Tap(h.wz.keys.demoPaste)
+	h.next()
+	h.next()
+	h.wait()
+	test.Tap(h.wz.save)
+	h.wait()
+	if s := h.savedResults(); len(s) != 1 || s[0].Readback == nil || s[0].Readback.Outcome != vault.OutcomeOK {
+		t.Fatalf("saved %+v", s)
+	}
+}
