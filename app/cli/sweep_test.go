@@ -57,7 +57,7 @@ func TestSweep_FindsCopiesAndPrintsNoSecret(t *testing.T) {
 		"Found 3 copies of 1 of your keys and 1 key not in Keywarden.",
 		filepath.Join(home, "ft", "user_data", "config.json") + " (freqtrade)",
 		`line 1: API key of "freqtrade-bot" (as key`,
-		"cd " + filepath.Join(home, "ft") + " && keywarden exec freqtrade-bot --key-env FREQTRADE__EXCHANGE__KEY --secret-env FREQTRADE__EXCHANGE__SECRET -- freqtrade trade --config user_data/config.json",
+		"cd " + shellQuoted(filepath.Join(home, "ft")) + " && keywarden exec freqtrade-bot --key-env FREQTRADE__EXCHANGE__KEY --secret-env FREQTRADE__EXCHANGE__SECRET -- freqtrade trade --config user_data/config.json",
 		filepath.Join(home, ".bash_history") + " (shell history)",
 		`line 2: private key of "freqtrade-bot" (as KRAKEN_API_SECRET)`,
 		"Delete line 2 of " + filepath.Join(home, ".bash_history"),
@@ -232,4 +232,16 @@ func TestSweep_LockedKeyringIsAskedOnce(t *testing.T) {
 	if n := counter.gets.Load(); n != 1 {
 		t.Fatalf("%d keyring reads, want 1", n)
 	}
+}
+
+// shellQuoted is a path as the sweep's next steps write it in a command
+// (app/sweep's shellQuote): quoted where a POSIX shell would read more
+// than letters, digits and -_./:@%+=, in it (a Windows path's backslashes).
+func shellQuoted(p string) string {
+	if strings.IndexFunc(p, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("-_./:@%+=,", r))
+	}) < 0 {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }

@@ -74,6 +74,9 @@ func TestReadFileLimit_endlessFile(t *testing.T) {
 }
 
 func TestStore_symlinkIsRefused(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("making a symbolic link needs an administrator's right on Windows; the check is the same Lstat")
+	}
 	s := openTemp(t)
 	target := filepath.Join(t.TempDir(), "elsewhere.json")
 	const content = "someone else's file\n"
