@@ -68,20 +68,20 @@ var errNotRead = errors.New("not read: the keyring had failed")
 // returned as keyringErr and no more reads are started. Every key not
 // revoked is returned, with only its name and hint when its secret was not
 // read, so the sweep can say a key found is probably it.
-func sweepKeys(svc *keys.Service, d *vault.Data) (keys []sweep.Key, skips []skipped, keyringErr error) {
+func sweepKeys(svc *keys.Service, d *vault.Data) (stored []sweep.Key, skips []skipped, keyringErr error) {
 	for _, r := range d.Records {
 		if r.Status != vault.StatusRevoked { // a revoked key's secret is gone
-			keys = append(keys, sweep.Key{ID: r.ID, Name: r.Name, Hint: r.KeyHint})
+			stored = append(stored, sweep.Key{ID: r.ID, Name: r.Name, Hint: r.KeyHint})
 		}
 	}
-	errs := make([]error, len(keys))
+	errs := make([]error, len(stored))
 	var failed atomic.Bool
 	read := func(i int) {
 		if failed.Load() {
 			errs[i] = errNotRead
 			return
 		}
-		s, err := svc.Secret(keys[i].ID)
+		s, err := svc.Secret(stored[i].ID)
 		if err != nil {
 			errs[i] = err
 			if !missingSecret(err) {
@@ -89,16 +89,16 @@ func sweepKeys(svc *keys.Service, d *vault.Data) (keys []sweep.Key, skips []skip
 			}
 			return
 		}
-		keys[i].APIKey, keys[i].PrivateKey = s.APIKey, s.PrivateKey
+		stored[i].APIKey, stored[i].PrivateKey = s.APIKey, s.PrivateKey
 	}
 	// The first read alone: a locked keyring asks to be unlocked once,
 	// not once per read in flight.
-	if len(keys) > 0 {
+	if len(stored) > 0 {
 		read(0)
 	}
 	sem := make(chan struct{}, keyringReads)
 	var wg sync.WaitGroup
-	for i := 1; i < len(keys); i++ {
+	for i := 1; i < len(stored); i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -112,12 +112,12 @@ func sweepKeys(svc *keys.Service, d *vault.Data) (keys []sweep.Key, skips []skip
 		switch {
 		case err == nil || err == errNotRead:
 		case missingSecret(err):
-			skips = append(skips, skipped{ID: keys[i].ID, Name: keys[i].Name, Reason: "its secret is not in the system keyring"})
+			skips = append(skips, skipped{ID: stored[i].ID, Name: stored[i].Name, Reason: "its secret is not in the system keyring"})
 		case keyringErr == nil:
 			keyringErr = err
 		}
 	}
-	return keys, skips, keyringErr
+	return stored, skips, keyringErr
 }
 
 // missingSecret reports whether err says one key's secret is missing,
@@ -144,14 +144,14 @@ func sweepDisk(ctx context.Context, e *env, in sweepInput) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	keys, skips, keyringErr := sweepKeys(svc, d)
+	stored, skips, keyringErr := sweepKeys(svc, d)
 	looked := 0
-	for _, k := range keys {
+	for _, k := range stored {
 		if k.APIKey != "" {
 			looked++
 		}
 	}
-	opt := sweep.Options{Roots: roots, Keys: keys, NoGit: in.NoGit, AllFolders: in.AllFolders}
+	opt := sweep.Options{Roots: roots, Keys: stored, NoGit: in.NoGit, AllFolders: in.AllFolders}
 	prog := e.progressLine()
 	if prog != nil {
 		opt.Progress = prog.show
