@@ -73,11 +73,7 @@ func execKey(e *env, in execInput) (int, error) {
 	if sameEnvName(in.KeyEnv, in.SecretEnv) {
 		return ExitUsage, usageErr("--key-env and --secret-env must name different variables.")
 	}
-	svc, err := e.service(false)
-	if err != nil {
-		return ExitError, err
-	}
-	rec, err := findNow(e, svc, in.Ref)
+	_, rec, err := e.serviceFor(in.Ref, false)
 	if err != nil {
 		return ExitError, err
 	}

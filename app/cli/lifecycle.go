@@ -47,11 +47,7 @@ func runReview(e *env, args []string) int {
 
 // markReviewed records that the person looked at the key now.
 func markReviewed(e *env, in reviewInput) error {
-	svc, err := e.service(false)
-	if err != nil {
-		return err
-	}
-	rec, err := findNow(e, svc, in.Ref)
+	svc, rec, err := e.serviceFor(in.Ref, false)
 	if err != nil {
 		return err
 	}
@@ -66,6 +62,18 @@ func markReviewed(e *env, in reviewInput) error {
 	}
 	fmt.Fprintln(e.out, msg)
 	return nil
+}
+
+// serviceFor opens the key service (with the exchange when exchange is
+// true) and finds the key named (or with the ID) ref among those it shows
+// now: the first steps of every command on one key.
+func (e *env) serviceFor(ref string, exchange bool) (*keys.Service, vault.Record, error) {
+	svc, err := e.service(exchange)
+	if err != nil {
+		return nil, vault.Record{}, err
+	}
+	rec, err := findNow(e, svc, ref)
+	return svc, rec, err
 }
 
 // findNow finds the key named (or with the ID) ref among those the
@@ -117,11 +125,7 @@ func runRevoke(e *env, args []string) int {
 // answer changes nothing, unless Force, which records it revoked anyway
 // and keeps the secret, so a later revoke can still confirm it.
 func revoke(ctx context.Context, e *env, in revokeInput) error {
-	svc, err := e.service(true)
-	if err != nil {
-		return err
-	}
-	rec, err := findNow(e, svc, in.Ref)
+	svc, rec, err := e.serviceFor(in.Ref, true)
 	if err != nil {
 		return err
 	}
@@ -206,11 +210,7 @@ func runRemove(e *env, args []string) int {
 // remove deletes a key's secret and record (keys.Service.Remove), and the
 // links a rotation made to it.
 func remove(e *env, in removeInput) error {
-	svc, err := e.service(false)
-	if err != nil {
-		return err
-	}
-	rec, err := findNow(e, svc, in.Ref)
+	svc, rec, err := e.serviceFor(in.Ref, false)
 	if err != nil {
 		return err
 	}

@@ -38,11 +38,7 @@ func runNonceScale(e *env, args []string) int {
 // key: that of the programs that use it (milliseconds unless one of them
 // counts in micro- or nanoseconds).
 func nonceScale(e *env, in nonceScaleInput) error {
-	svc, err := e.service(false)
-	if err != nil {
-		return err
-	}
-	rec, err := findNow(e, svc, in.Ref)
+	svc, rec, err := e.serviceFor(in.Ref, false)
 	if err != nil {
 		return err
 	}

@@ -3,13 +3,13 @@ package cli_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/keywarden/keywarden/app/cli"
+	"github.com/keywarden/keywarden/app/internal/testfiles"
 	"github.com/keywarden/keywarden/app/sweep"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -17,15 +17,7 @@ import (
 
 // plant writes a file under dir, making its folders.
 func plant(t *testing.T, dir, rel, text string) string {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testfiles.Write(t, dir, rel, text, 0o600)
 }
 
 // sweepHome is a fixture with two stored keys, a key on the exchange that

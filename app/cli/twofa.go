@@ -163,11 +163,7 @@ func setUnattended(e *env, pos []string) error {
 		return usageErr("Name one key and say on or off: keywarden 2fa unattended NAME on|off.")
 	}
 	on := pos[1] == "on"
-	svc, err := e.service(false)
-	if err != nil {
-		return err
-	}
-	r, err := findNow(e, svc, pos[0])
+	svc, r, err := e.serviceFor(pos[0], false)
 	if err != nil {
 		return err
 	}

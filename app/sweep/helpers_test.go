@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keywarden/keywarden/app/internal/testfiles"
 )
 
 // newKey makes a random Kraken-shaped key pair named name: a 56-character
@@ -40,15 +42,7 @@ func newKey(t testing.TB, name, want string) Key {
 
 // write creates a file under dir with the text, making its folders.
 func write(t testing.TB, dir, rel, text string) string {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testfiles.Write(t, dir, rel, text, 0o644)
 }
 
 // sweepDir sweeps dir for keys with a time limit, so a test that would

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/internal/testfiles"
 	"github.com/keywarden/keywarden/app/sweep"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -19,15 +20,7 @@ import (
 
 // plantFile writes a file under dir with mode 0600, making its folders.
 func plantFile(t *testing.T, dir, rel, text string) string {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testfiles.Write(t, dir, rel, text, 0o600)
 }
 
 // texts returns every label's and button's text under o.
