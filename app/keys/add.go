@@ -154,7 +154,7 @@ func (s *Service) backfillPrints() error {
 	}
 	prints := map[string]string{}
 	for _, r := range d.Records {
-		if r.KeyPrint != "" || r.Pending != nil {
+		if r.KeyPrint != "" || r.Pending != nil || (r.Status == vault.StatusRevoked && confirmedDead(r)) { // a confirmed-dead key's secret is gone
 			continue
 		}
 		sec, err := s.secrets.Get(r.ID)
