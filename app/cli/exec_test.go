@@ -1,13 +1,83 @@
 package cli_test
 
 import (
+	"bufio"
+	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/keywarden/keywarden/app/cli"
 	"github.com/keywarden/keywarden/app/vault"
 )
+
+func init() {
+	// keywarden-exec plays "keywarden exec $KW_NAME -- <this binary in role
+	// $KW_PROGRAM>" over the store in $KW_DIR, with a stand-in secret for
+	// $KW_ID in its own in-memory keyring, and exits with exec's exit code:
+	// a real keywarden process, for the tests that kill it or signal it.
+	childRoles["keywarden-exec"] = keywardenExec
+	// sleep prints its PID and sleeps for a minute.
+	childRoles["sleep"] = func() int {
+		fmt.Printf("pid %d\n", os.Getpid())
+		time.Sleep(time.Minute)
+		return 0
+	}
+}
+
+// keywardenExec is the keywarden-exec role.
+func keywardenExec() int {
+	mem := vault.NewMemory()
+	if err := mem.Set(os.Getenv("KW_ID"), vault.Secret{APIKey: "k", PrivateKey: "p"}); err != nil {
+		return 1
+	}
+	exe, _ := os.Executable()
+	environ := func() []string { return append(os.Environ(), childEnv+"="+os.Getenv("KW_PROGRAM")) }
+	return cli.Main([]string{"exec", os.Getenv("KW_NAME"), "--", exe, "-test.run=^$"},
+		cli.IO{Dir: os.Getenv("KW_DIR"), Secrets: mem, Environ: environ, Getenv: func(string) string { return "" }})
+}
+
+// keywardenCommand returns a command that runs this test binary in role
+// (keywarden-exec, or a role built on keywardenExec) as "keywarden exec" of
+// the key rec over f's store, its program playing the role program, with
+// extra environment variables.
+func keywardenCommand(t *testing.T, f *fixture, rec vault.Record, role, program string, env ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kw := exec.Command(exe, "-test.run=^$")
+	kw.Env = append(os.Environ(), childEnv+"="+role, "KW_PROGRAM="+program,
+		"KW_DIR="+f.dir, "KW_ID="+rec.ID, "KW_NAME="+rec.Name)
+	kw.Env = append(kw.Env, env...)
+	kw.Stderr = os.Stderr
+	return kw
+}
+
+// startSleeper starts kw, whose program plays sleep, and returns the
+// program's PID once it has printed it.
+func startSleeper(t *testing.T, kw *exec.Cmd) int {
+	t.Helper()
+	out, err := kw.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	pid, perr := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "pid ")))
+	if err != nil || perr != nil {
+		kw.Process.Kill()
+		kw.Wait()
+		t.Fatalf("the program did not start: %q %v", line, err)
+	}
+	return pid
+}
 
 // child returns the arguments that run this test binary in role.
 func child(t *testing.T, f *fixture, role string, env ...string) []string {

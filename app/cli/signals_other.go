@@ -1,4 +1,4 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly || windows)
 
 package cli
 
@@ -8,7 +8,7 @@ import (
 )
 
 // relaySignals catches Ctrl-C while exec's program runs, so Keywarden waits
-// for the program instead of ending first; the console delivers Ctrl-C to
+// for the program instead of ending first; the terminal delivers Ctrl-C to
 // the program by itself.
 func relaySignals() (started func(*os.Process), stop func()) {
 	sigs := make(chan os.Signal, 1)
