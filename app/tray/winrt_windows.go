@@ -221,7 +221,7 @@ func activationFactory(class string, iid *windows.GUID) (*comObject, error) {
 // vtable's address.
 type comObject struct{ vtbl *[16]uintptr }
 
-func (o *comObject) this() uintptr            { return uintptr(unsafe.Pointer(o)) }
+func (o *comObject) this() uintptr           { return uintptr(unsafe.Pointer(o)) }
 func (o *comObject) method(slot int) uintptr { return o.vtbl[slot] }
 
 func (o *comObject) release() {
