@@ -90,7 +90,7 @@ func ParseLink(s string) (Link, error) {
 		return Link{}, fmt.Errorf("%w: longer than %d characters", errBadLink, maxLink)
 	}
 	if !IsLink(s) {
-		return Link{}, fmt.Errorf("%w: it does not begin with %s:", errBadLink, LinkScheme)
+		return Link{}, fmt.Errorf("%w: it does not begin with \"%s:\"", errBadLink, LinkScheme)
 	}
 	verb, query, hasQuery := strings.Cut(s[len(LinkScheme)+1:], "?")
 	var l Link

@@ -76,7 +76,19 @@ type hresultError struct {
 }
 
 func (e *hresultError) Error() string {
-	return fmt.Sprintf("%s failed: HRESULT 0x%08X (%v)", e.call, e.hr, windows.Errno(e.hr))
+	what, ok := hresultNames[e.hr]
+	if !ok {
+		what = windows.Errno(e.hr).Error()
+	}
+	return fmt.Sprintf("%s failed: HRESULT 0x%08X (%s)", e.call, e.hr, what)
+}
+
+// hresultNames names the HRESULTs these calls are known to give, where
+// Wine's system messages do not.
+var hresultNames = map[uint32]string{
+	0x80040154: "REGDB_E_CLASSNOTREG: the class is not registered",
+	0x80004002: "E_NOINTERFACE",
+	0x80070490: "E_ELEMENT_NOT_FOUND",
 }
 
 func failed(call string, hr uintptr) error {
