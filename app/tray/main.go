@@ -141,7 +141,7 @@ func (r *resident) run(t *Tray, in *instance.Instance) {
 			r.log.Printf("%v: %v", err, nerr)
 			break
 		}
-		r.log.Printf("notifications: %s", how)
+		r.log.Print(how)
 		t.cfg.Notify = n
 	case err != nil:
 		r.log.Printf("%v: no tray icon and no notifications; the window stays the way in", err)

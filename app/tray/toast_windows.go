@@ -37,20 +37,21 @@ const toastIconName = "keywarden-icon.png"
 // real user's registration.
 var errRealRegistryInTest = errors.New("a test reached for the real HKCU\\Software\\Classes; give it a private key")
 
-// platformNotifier returns the Windows notifier, and says which it is:
+// platformNotifier returns the Windows notifier, and says in a line for
+// the log which it is:
 // toasts when Keywarden could be registered and Windows can make them,
 // else balloons on the tray icon. Both pass a click to t.OnAction; toast
 // buttons come through links (Tray.Handle).
 func platformNotifier(t *Tray) (Notifications, string, error) {
 	b := &balloons{onAction: t.OnAction}
 	if err := register(t); err != nil {
-		return b, fmt.Sprintf("balloons on the tray icon: toasts need Keywarden registered with Windows (%v)", err), nil
+		return b, fmt.Sprintf("reminders show as balloons on the tray icon: toasts need Keywarden registered with Windows (%v)", err), nil
 	}
 	if err := probeToasts(AppID); err != nil {
-		return b, fmt.Sprintf("balloons on the tray icon: Windows cannot make toasts here (%v)", err), nil
+		return b, fmt.Sprintf("reminders show as balloons on the tray icon: Windows cannot make toasts here (%v)", err), nil
 	}
 	n := &toasts{appID: AppID, token: t.linkToken, balloons: b, report: t.report}
-	return n, "Windows toasts, with buttons (a balloon on the tray icon when one cannot be made)", nil
+	return n, "reminders show as Windows toasts with buttons (as a balloon on the tray icon when a toast cannot be made)", nil
 }
 
 // toasts shows notifications as Windows toasts, and as balloons when a
