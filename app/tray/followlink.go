@@ -76,7 +76,7 @@ func handLink(exe string, l Link, wait time.Duration) error {
 func (t *Tray) followLink(l Link) {
 	action := l.action()
 	if action != ActionOpen && !sameToken(l.Token, t.linkToken) {
-		t.report(errors.New("a snooze link without this run's token (an older notification's, or not Keywarden's) opened the key instead"))
+		t.report(errors.New("a snooze link without this run's token (from an older toast, or not from Keywarden) opened the key instead"))
 		action = ActionOpen
 	}
 	t.OnAction(l.RecordID, action)
