@@ -5,8 +5,8 @@
 # help, add (the secret into Wine's Credential Manager), list, check, exec,
 # the window rendering (a screenshot that is not blank), the tray part
 # started by the window, a second copy of each handing over and exiting,
-# the tray icon, a reminder's balloon and the tray menu in a Wine desktop
-# with a taskbar, and remove. Prints what each step
+# the tray icon, a reminder's balloon, a click on it opening the key, and
+# the tray menu in a Wine desktop with a taskbar, and remove. Prints what each step
 # found; exits 1 at the first failure, with the logs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,7 +62,8 @@ export DISPLAY=:$n
 waitfor 10 xdpyinfo || fail "Xvfb did not start"
 
 # The simulated exchange, on this computer.
-(cd "$here/../.." && go build -o "$work/krakenserve" ./.ci/wine/krakenserve)
+(cd "$here/../.." && go build -o "$work/krakenserve" ./.ci/wine/krakenserve &&
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/balloonclick.exe" ./.ci/wine/balloonclick)
 "$work/krakenserve" "$work/exchange" &
 pids+=($!)
 waitfor 10 test -s "$work/exchange" || fail "the simulated exchange did not start"
@@ -169,6 +170,18 @@ waitfor 20 sh -c "import -window root '$work/notified.png' && [ \$(convert '$wor
 if grep -q 'notification' "$work/tray.err"; then fail "the tray part says it was not shown"; fi
 ok "$(colours "$work/notified.png" "$balloon_area") colours"
 
+step "a click on the balloon opens its key"
+# Wine's tray never tells the icon of a click on its balloon; balloonclick
+# sends the message Windows sends then.
+rec=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["records"][0]["id"])' "$work/keys/keys.json")
+wine explorer /desktop=keywarden,1024x700 "$work/balloonclick.exe" >"$work/click.out" 2>"$work/click.err" </dev/null || fail "balloonclick exited $?"
+waitfor 30 pgrep -f "keywarden.exe open $rec" || fail "no window opened on the key"
+waitfor 90 xdotool search --onlyvisible --name '^Keywarden' || fail "the window did not show"
+sleep 3
+import -window root "$work/clicked.png"
+pkill -f "keywarden.exe open $rec" || true # the later steps start with no window
+ok
+
 step "the tray menu opens"
 sleep 12 # let the balloon go
 xdotool mousemove 1013 690 click 3
@@ -203,8 +216,9 @@ PY
 }
 
 step "a snooze link without the token only opens"
+pkill -f "keywarden.exe open $id" || true # no window on the key yet
 w link-wrong "keywarden:snooze-day?id=$id&token=$(printf '0%.0s' {1..32})" || fail "the link exited $?"
-waitfor 60 test -s "$work/run/keywarden-window.port" || fail "the key's window did not open within 60 s"
+waitfor 60 pgrep -f "keywarden.exe open $id" || fail "no window opened on the key within 60 s"
 if snoozed; then fail "a link without the token snoozed the key"; fi
 grep -q 'opened the key instead' "$work/tray.err" || fail "the tray part did not say it only opened the key"
 ok
@@ -240,5 +254,6 @@ if [ -n "$shot" ]; then
 	cp "$work/window.png" "$shot"
 	convert "$work/notified.png" -crop 1024x700+0+0 +repage "${shot%.png}-notification.png"
 	convert "$work/menu.png" -crop 1024x700+0+0 +repage "${shot%.png}-tray.png"
+	convert "$work/clicked.png" -crop 1024x700+0+0 +repage "${shot%.png}-clicked.png"
 fi
 echo "smoke: passed in $(($(date +%s) - t0)) s ($prep s of it starting Xvfb, the prefix and the exchange)"

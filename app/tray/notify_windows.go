@@ -17,8 +17,10 @@ import (
 // is a balloon on Keywarden's own tray icon (Shell_NotifyIcon with
 // NIF_INFO), which Windows 10 and 11 show as a toast under the app's name.
 // A balloon has no buttons:
-// a click on it is passed on as ActionOpen (unproven: under Wine 8.0 one
-// click opened nothing); snoozing is done in the window.
+// a click on it is passed on as ActionOpen; snoozing is done in the window.
+// Windows tells the icon's window of the click (NIN_BALLOONUSERCLICK);
+// Wine 8.0's tray never does (programs/explorer/systray.c sends no NIN_
+// balloon messages), so the smoke run posts the message Windows would.
 
 // The tray icon fyne.io/systray adds: the class of its hidden window and
 // the icon's ID there (systray_windows.go in fyne.io/systray).
@@ -34,6 +36,7 @@ const (
 	nifInfo              = 0x10
 	niifInfo             = 0x1
 	niifWarning          = 0x2
+	ninBalloonHide       = 0x0400 + 3
 	ninBalloonTimeout    = 0x0400 + 4
 	ninBalloonUserClick  = 0x0400 + 5
 	gwlpWndProc          = ^uintptr(3) // GWLP_WNDPROC, -4
@@ -75,12 +78,13 @@ var errNoTrayIcon = errors.New("no notification: Keywarden's tray icon is not th
 // a click on one to onAction.
 type balloons struct {
 	onAction func(recordID, action string)
+	class    string // the class of the tray icon's window: systrayClass
 
 	mu      sync.Mutex
 	hwnd    windows.HWND // systray's window, once found
 	oldProc uintptr      // its window procedure, before ours
-	last    string       // the record ID of the balloon showing
-	lastSet bool         // a balloon is showing
+	shown   string       // the record ID of the last balloon shown
+	onShow  bool         // that balloon is still on the screen
 }
 
 // Reminder shows rem as a balloon; a click on it asks to open the key.
@@ -114,7 +118,7 @@ func (b *balloons) show(title, body string, flags uint32, recordID string) error
 	if r, _, err := procShellNotifyIcon.Call(nimModify, uintptr(unsafe.Pointer(&nid))); r == 0 {
 		return fmt.Errorf("no notification: Windows did not take it (%v)", err)
 	}
-	b.last, b.lastSet = recordID, true
+	b.shown, b.onShow = recordID, true
 	return nil
 }
 
@@ -126,7 +130,7 @@ func (b *balloons) window() (windows.HWND, error) {
 	if b.hwnd != 0 {
 		return b.hwnd, nil
 	}
-	hwnd := findOwnWindow(systrayClass)
+	hwnd := findOwnWindow(b.class)
 	if hwnd == 0 {
 		return 0, errNoTrayIcon
 	}
@@ -139,22 +143,30 @@ func (b *balloons) window() (windows.HWND, error) {
 }
 
 // wndProc sees the tray icon's messages before systray does, to catch
-// clicks on a balloon.
+// clicks on a balloon. A click on the balloon on the screen opens its key.
+// Windows 10 and 11 keep a balloon in the notification centre once it
+// left the screen, and a click there says not which balloon it was: that
+// opens the window, whose list shows every key that needs attention.
 func (b *balloons) wndProc(hwnd, msg, wParam, lParam uintptr) uintptr {
 	if msg == systrayMsg {
 		switch lParam & 0xffff {
 		case ninBalloonUserClick:
 			b.mu.Lock()
-			id, ok := b.last, b.lastSet
-			b.lastSet = false
+			id := b.shown
+			if !b.onShow {
+				id = ""
+			}
+			b.onShow = false
 			b.mu.Unlock()
-			if ok && b.onAction != nil {
+			if b.onAction != nil {
 				go b.onAction(id, ActionOpen)
 			}
-		case ninBalloonTimeout:
+			return 0
+		case ninBalloonTimeout, ninBalloonHide:
 			b.mu.Lock()
-			b.lastSet = false
+			b.onShow = false
 			b.mu.Unlock()
+			return 0
 		}
 	}
 	r, _, _ := procCallWindowProc.Call(b.oldProc, hwnd, msg, wParam, lParam)

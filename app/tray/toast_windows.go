@@ -43,7 +43,7 @@ var errRealRegistryInTest = errors.New("a test reached for the real HKCU\\Softwa
 // else balloons on the tray icon. Both pass a click to t.OnAction; toast
 // buttons come through links (Tray.Handle).
 func platformNotifier(t *Tray) (Notifications, string, error) {
-	b := &balloons{onAction: t.OnAction}
+	b := &balloons{onAction: t.OnAction, class: systrayClass}
 	if err := register(t); err != nil {
 		return b, fmt.Sprintf("reminders show as balloons on the tray icon: toasts need Keywarden registered with Windows (%v)", err), nil
 	}
