@@ -13,6 +13,10 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	if len(args) > 0 && tray.IsLink(args[0]) { // a toast's button, or any keywarden: link
+		cli.AttachConsole()
+		os.Exit(tray.MainLink(args, os.Stderr))
+	}
 	if cli.IsCommand(args) {
 		cli.AttachConsole() // Windows: the GUI exe writes to the terminal it was started from
 		os.Exit(cli.Main(args, cli.IO{}))

@@ -190,6 +190,60 @@ import -window root "$work/menu.png"
 [ "$(colours "$work/menu.png" 300x200+724+470)" -gt 3 ] || fail "no menu over the tray icon"
 ok
 
+# Toasts and their buttons, which start keywarden: links. Wine 8.0 has no
+# Windows.UI.Notifications: the tray part must say so, with the failing
+# call, and show balloons (above). The links work all the same.
+step "the tray part says why there are no toasts"
+grep -q 'balloons on the tray icon: Windows cannot make toasts here (RoGetActivationFactory(Windows.UI.Notifications.ToastNotificationManager) failed: HRESULT 0x80040154' "$work/tray.err" ||
+	fail "the tray part did not say which call fails"
+ok "HRESULT 0x80040154"
+
+step "the keywarden: link protocol is registered"
+wine reg query 'HKCU\Software\Classes\keywarden\shell\open\command' /ve >"$work/reg-link.out" 2>&1 || fail "no keywarden: protocol in HKCU"
+grep -qF "\"$(winepath -w "$exe" 2>/dev/null)\" \"%1\"" "$work/reg-link.out" || fail "the protocol does not start this exe"
+wine reg query 'HKCU\Software\Classes\AppUserModelId\io.github.keywarden.Keywarden' /v IconUri >"$work/reg-aumid.out" 2>&1 || fail "no AppUserModelId in HKCU"
+ok
+
+id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["records"][0]["id"])' "$work/keys/keys.json")
+# snoozed: whether reminders.json holds a snooze of the key for about a day.
+snoozed() {
+	python3 - "$work/keys/reminders.json" "$id" <<'PY'
+import datetime, json, sys
+z = json.load(open(sys.argv[1])).get("snoozes", {}).get(sys.argv[2])
+left = z and datetime.datetime.fromisoformat(z["until"].replace("Z", "+00:00")) - datetime.datetime.now(datetime.timezone.utc)
+sys.exit(0 if left and datetime.timedelta(hours=23) < left <= datetime.timedelta(days=1) else 1)
+PY
+}
+
+step "a snooze link without the token only opens"
+pkill -f "keywarden.exe open $id" || true # no window on the key yet
+w link-wrong "keywarden:snooze-day?id=$id&token=$(printf '0%.0s' {1..32})" || fail "the link exited $?"
+waitfor 60 pgrep -f "keywarden.exe open $id" || fail "no window opened on the key within 60 s"
+if snoozed; then fail "a link without the token snoozed the key"; fi
+grep -q 'opened the key instead' "$work/tray.err" || fail "the tray part did not say it only opened the key"
+ok
+
+step "a snooze link starts the tray part, snoozes"
+wineserver -k >/dev/null 2>&1 || true
+rm -f "$work"/run/*.port
+# Windows reads HKEY_CLASSES_ROOT as HKCU\Software\Classes over
+# HKLM\Software\Classes; Wine 8.0 reads HKLM's only. So for this step the
+# registered command is copied there, for ShellExecute (`wine start`) to
+# find it as Windows would; it goes again afterwards.
+hkcr='HKLM\Software\Classes\keywarden'
+wine reg add "$hkcr" /v 'URL Protocol' /d '' /f >"$work/reg-hklm.out" 2>&1
+wine reg add "$hkcr\\shell\\open\\command" /ve /d "\"$(winepath -w "$exe" 2>/dev/null)\" \"%1\"" /f >>"$work/reg-hklm.out" 2>&1
+KEYWARDEN_LINK_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') # the token the toasts would hold
+export KEYWARDEN_LINK_TOKEN
+s=$(date +%s)
+wine start "keywarden:snooze-day?id=$id&token=$KEYWARDEN_LINK_TOKEN" >"$work/link-start.out" 2>"$work/link-start.err" ||
+	fail "wine start did not find the keywarden: protocol"
+waitfor 60 snoozed || fail "the key was not snoozed within 60 s"
+took=$(($(date +%s) - s))
+unset KEYWARDEN_LINK_TOKEN
+wine reg delete "$hkcr" /f >>"$work/reg-hklm.out" 2>&1
+ok "$took s"
+
 step "remove"
 w remove remove smoke-wine --yes || fail "remove exited $?"
 w list2 list || fail "list exited $?"

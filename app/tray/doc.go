@@ -8,7 +8,11 @@
 // the desktop over D-Bus instead (fyne.io/systray for the StatusNotifierItem
 // and its menu, org.freedesktop.Notifications for notifications) and sleeps
 // on the scheduler's single timer between events. It never imports Fyne's
-// GL driver: `go list -deps ./app/tray` holds no go-gl or glfw package.
+// GL driver: `go list -deps ./app/tray` holds no go-gl or glfw package. On
+// Windows the notifications are toasts made through WinRT, whose buttons
+// are keywarden: links that Windows starts as a new copy of the program,
+// which hands them to this one (link.go, followlink.go); balloons on the
+// tray icon where toasts cannot be made.
 //
 // The window is another process of the same program. The tray starts it
 // ("keywarden" or "keywarden open <recordID>") or, when it already runs,

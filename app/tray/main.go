@@ -136,11 +136,12 @@ func (r *resident) run(t *Tray, in *instance.Instance) {
 	r.systray = err == nil || runtime.GOOS == "darwin" || runtime.GOOS == "windows"
 	switch {
 	case err != nil && r.systray:
-		n, nerr := platformNotifier(t.OnAction) // Windows: balloons on the tray icon
+		n, how, nerr := platformNotifier(t) // Windows: toasts, or balloons on the tray icon
 		if nerr != nil {
 			r.log.Printf("%v: %v", err, nerr)
 			break
 		}
+		r.log.Print(how)
 		t.cfg.Notify = n
 	case err != nil:
 		r.log.Printf("%v: no tray icon and no notifications; the window stays the way in", err)

@@ -13,11 +13,10 @@ import (
 	"github.com/keywarden/keywarden/app/review"
 )
 
-// Windows: a reminder is a balloon on Keywarden's own tray icon
-// (Shell_NotifyIcon with NIF_INFO), which Windows 10 and 11 show as a
-// toast under the app's name. A toast of our own would need an
-// AppUserModelID registered with a Start menu shortcut and COM, none of
-// which an unpackaged exe (or Wine) has. A balloon has no buttons:
+// Windows: where Windows cannot make toasts (toast_windows.go), a reminder
+// is a balloon on Keywarden's own tray icon (Shell_NotifyIcon with
+// NIF_INFO), which Windows 10 and 11 show as a toast under the app's name.
+// A balloon has no buttons:
 // a click on it is passed on as ActionOpen; snoozing is done in the window.
 // Windows tells the icon's window of the click (NIN_BALLOONUSERCLICK);
 // Wine 8.0's tray never does (programs/explorer/systray.c sends no NIN_
@@ -86,12 +85,6 @@ type balloons struct {
 	oldProc uintptr      // its window procedure, before ours
 	shown   string       // the record ID of the last balloon shown
 	onShow  bool         // that balloon is still on the screen
-}
-
-// platformNotifier returns the Windows notifier: balloons on the tray
-// icon. onAction gets ActionOpen when the person clicks one.
-func platformNotifier(onAction func(recordID, action string)) (Notifications, error) {
-	return &balloons{onAction: onAction, class: systrayClass}, nil
 }
 
 // Reminder shows rem as a balloon; a click on it asks to open the key.

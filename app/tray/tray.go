@@ -77,8 +77,9 @@ type Tray struct {
 	sched *remind.Scheduler
 	look  chan struct{} // asks the refresh loop to build the model again
 
-	checking atomic.Bool
-	notified atomic.Bool // a failed notification was reported already
+	checking  atomic.Bool
+	notified  atomic.Bool // a failed notification was reported already
+	linkToken string      // what a snooze link must carry (followLink)
 
 	mu      sync.Mutex
 	ctx     context.Context // Run's, for the checks started from the menu
@@ -91,7 +92,7 @@ type Tray struct {
 
 // New returns a Tray for cfg; Run starts it.
 func New(cfg Config) *Tray {
-	t := &Tray{cfg: cfg, look: make(chan struct{}, 1)}
+	t := &Tray{cfg: cfg, look: make(chan struct{}, 1), linkToken: newLinkToken(os.Getenv)}
 	sc := remind.Config{
 		Vault:   vaultView{cfg.Keys},
 		State:   cfg.Keys.Reminders(),
@@ -174,6 +175,10 @@ func (t *Tray) Handle(msg string) {
 		t.Poke()
 	case MsgQuit:
 		t.quit()
+	default:
+		if l, ok := parseLinkMessage(msg); ok {
+			t.followLink(l)
+		}
 	}
 }
 
