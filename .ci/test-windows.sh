@@ -22,7 +22,7 @@ echo "test-windows: Wine prefix ready in $(($(date +%s) - t)) s: $KEYWARDEN_WINE
 xvfb_log=$(mktemp)
 Xvfb -displayfd 4 -screen 0 1024x768x24 -nolisten tcp 4>"$xvfb_log.fd" 2>"$xvfb_log" &
 xvfb=$!
-trap 'kill $xvfb 2>/dev/null; rm -f "$xvfb_log" "$xvfb_log.fd"' EXIT
+trap 'kill $xvfb 2>/dev/null || true; rm -f "$xvfb_log" "$xvfb_log.fd"' EXIT
 for _ in $(seq 50); do [ -s "$xvfb_log.fd" ] && break; sleep 0.2; done
 if ! [ -s "$xvfb_log.fd" ]; then
 	echo "test-windows: Xvfb did not start:" >&2

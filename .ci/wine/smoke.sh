@@ -254,7 +254,7 @@ if grep -q smoke-wine "$work/list2.out"; then fail "the key is still listed"; fi
 ok
 
 if [ -n "$shot" ]; then
-	cp "$work/window.png" "$shot"
+	convert "$work/window.png" -trim +repage "$shot" # the window, without the bare screen around it
 	convert "$work/notified.png" -crop 1024x700+0+0 +repage "${shot%.png}-notification.png"
 	convert "$work/menu.png" -crop 1024x700+0+0 +repage "${shot%.png}-tray.png"
 	convert "$work/clicked.png" -crop 1024x700+0+0 +repage "${shot%.png}-clicked.png"

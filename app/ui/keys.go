@@ -115,9 +115,20 @@ func (k *keysList) apply() {
 // countText says how many keys are shown, and how many need attention
 // (the same count the tray shows).
 func (k *keysList) countText() string {
-	attention := k.mw.snap.AttentionCount()
-	s := fmt.Sprintf("%d of %d keys shown", len(k.shown), len(k.all))
-	if attention > 0 {
+	return countText(len(k.shown), len(k.all), k.mw.snap.AttentionCount())
+}
+
+// countText says that shown of all keys are shown, and how many of all
+// need attention.
+func countText(shown, all, attention int) string {
+	s := plural(all, "key")
+	if shown != all {
+		s = fmt.Sprintf("%d of %s shown", shown, s)
+	}
+	switch {
+	case attention == 1:
+		s += " · 1 needs attention"
+	case attention > 1:
 		s += fmt.Sprintf(" · %d need attention", attention)
 	}
 	return s

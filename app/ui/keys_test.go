@@ -197,3 +197,19 @@ func TestMainWindow_statusLineClearsOnAnotherScreen(t *testing.T) {
 		t.Errorf("the wizard opens under a stale status line %q", f.mw.status.Text)
 	}
 }
+
+func TestKeysList_countSaysItInPlainWords(t *testing.T) {
+	for _, tt := range []struct {
+		shown, all, attention int
+		want                  string
+	}{
+		{1, 1, 0, "1 key"},
+		{3, 3, 1, "3 keys · 1 needs attention"},
+		{2, 5, 4, "2 of 5 keys shown · 4 need attention"},
+		{0, 1, 0, "0 of 1 key shown"},
+	} {
+		if got := countText(tt.shown, tt.all, tt.attention); got != tt.want {
+			t.Errorf("countText(%d, %d, %d) = %q, want %q", tt.shown, tt.all, tt.attention, got, tt.want)
+		}
+	}
+}
