@@ -2,7 +2,8 @@
 # Drives the real Windows exe under Wine on a private Xvfb display, in
 # Keywarden's private Wine prefix, against the simulated exchange:
 #   .ci/wine/smoke.sh dist/keywarden.exe [SCREENSHOT.png]
-# help, add (the secret into Wine's Credential Manager), list, check, exec,
+# help, add (the secret into Wine's Credential Manager), list, check, exec
+# (the exit code, and Ctrl+C in a console shared with the program),
 # the window rendering (a screenshot that is not blank), the tray part
 # started by the window, a second copy of each handing over and exiting,
 # the tray icon, a reminder's balloon, a click on it opening the key, and
@@ -66,7 +67,8 @@ waitfor 10 xdpyinfo || fail "Xvfb did not start"
 
 # The simulated exchange, on this computer.
 (cd "$here/../.." && go build -o "$work/krakenserve" ./.ci/wine/krakenserve &&
-	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/balloonclick.exe" ./.ci/wine/balloonclick)
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/balloonclick.exe" ./.ci/wine/balloonclick &&
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/ctrlc.exe" ./.ci/wine/ctrlc)
 "$work/krakenserve" "$work/exchange" &
 pids+=($!)
 waitfor 10 test -s "$work/exchange" || fail "the simulated exchange did not start"
@@ -105,6 +107,13 @@ w exec exec smoke-wine -- cmd.exe /c "echo %KRAKEN_API_KEY%& exit 7" || rc=$?
 [ "$rc" -eq 7 ] || fail "exec exited $rc, want the program's 7"
 grep -qF "$apikey" "$work/exec.out" || fail "the program did not get the API key"
 ok
+
+step "exec lives through Ctrl+C, waits for it"
+# In a console of its own, as from cmd.exe: the program presses Ctrl+C,
+# which reaches keywarden.exe too; it must wait and return the program's 42.
+wine "$work/ctrlc.exe" "$(winepath -w "$exe" 2>/dev/null)" smoke-wine >"$work/ctrlc.out" 2>"$work/ctrlc.err" </dev/null ||
+	fail "$(cat "$work/ctrlc.out")"
+ok "$(sed -n 's/.*(\(.*\))$/\1/p' "$work/ctrlc.out")"
 
 step "the window renders"
 wine "$exe" >"$work/window.out" 2>"$work/window.err" </dev/null &
