@@ -114,7 +114,12 @@ func showToast(appID, content string) error {
 		return makeToast(appID, content, func(notifier, toast *comObject) error {
 			var setting int32
 			hr, _, _ := syscall.SyscallN(notifier.method(slotGetSetting), notifier.this(), uintptr(unsafe.Pointer(&setting)))
-			if int32(hr) >= 0 && setting != 0 { // 0 is Enabled; a setting Windows cannot tell is tried
+			// NotificationSetting: 0 Enabled, 1 DisabledForApplication,
+			// 2 DisabledForUser, 3 DisabledByGroupPolicy, 4 DisabledByManifest.
+			// The first three are a person's or an administrator's choice.
+			// The manifest one is about packaged apps, which Keywarden is not,
+			// so that, and a setting Windows cannot tell, is tried.
+			if int32(hr) >= 0 && setting >= 1 && setting <= 3 {
 				return fmt.Errorf("%w (NotificationSetting %d)", errToastsOff, setting)
 			}
 			hr, _, _ = syscall.SyscallN(notifier.method(slotShow), notifier.this(), toast.this())
