@@ -9,9 +9,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/keywarden/keywarden/app/internal/wine"
 )
 
 // Exit codes of the ctrl-event role.
@@ -55,17 +56,6 @@ func init() {
 			return 1
 		}
 	}
-}
-
-// wineVersion returns the version of Wine the tests run under, or "" on
-// Windows: Wine's ntdll exports wine_get_version, Windows' does not.
-func wineVersion() string {
-	p := windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version")
-	if p.Find() != nil {
-		return ""
-	}
-	r, _, _ := p.Call()
-	return windows.BytePtrToString(*(**byte)(unsafe.Pointer(&r)))
 }
 
 func TestExec_exitCodeOfAKeywardenProcess(t *testing.T) {
@@ -135,8 +125,8 @@ func TestExec_consoleKeys(t *testing.T) {
 			switch code := uint32(kw.ProcessState.ExitCode()); {
 			case code == exitGotEvent:
 				t.Logf("keywarden returned the program's exit code %d, %v after it started; %s", code, took, out.String())
-			case code == exitCannotSend && key.underWine != "" && wineVersion() != "":
-				t.Skipf("Wine %s cannot send %s: %s (%s)", wineVersion(), key.name, key.underWine, bytes.TrimSpace(out.Bytes()))
+			case code == exitCannotSend && key.underWine != "" && wine.Version() != "":
+				t.Skipf("Wine %s cannot send %s: %s (%s)", wine.Version(), key.name, key.underWine, bytes.TrimSpace(out.Bytes()))
 			default:
 				t.Fatalf("keywarden exited %#x, want %d, the program's answer to %s (keywarden ended first, or the event never came)\n%s",
 					code, exitGotEvent, key.name, out.String())

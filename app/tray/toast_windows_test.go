@@ -11,14 +11,9 @@ import (
 	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/registry"
 
+	"github.com/keywarden/keywarden/app/internal/wine"
 	"github.com/keywarden/keywarden/app/remind"
 )
-
-// underWine reports whether this program runs under Wine, which exports
-// wine_get_version from its ntdll.dll; Windows does not.
-func underWine() bool {
-	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
-}
 
 func TestIIDs(t *testing.T) {
 	for _, tt := range []struct {
@@ -131,7 +126,7 @@ func TestWriteToastIcon(t *testing.T) {
 // TestWinRT_underWine records which of the WinRT classes a toast needs
 // Wine has: none, in Wine 8.0.
 func TestWinRT_underWine(t *testing.T) {
-	if !underWine() {
+	if wine.Version() == "" {
 		t.Skip("not under Wine")
 	}
 	err := withWinRT(func() error {
@@ -161,7 +156,7 @@ func TestProbeToasts(t *testing.T) {
 	err := probeToasts(AppID + ".Test")
 	var hr *hresultError
 	switch {
-	case underWine():
+	case wine.Version() != "":
 		if !errors.As(err, &hr) {
 			t.Fatalf("probeToasts under Wine = %v; want a failed WinRT call", err)
 		}
@@ -172,7 +167,7 @@ func TestProbeToasts(t *testing.T) {
 }
 
 func TestShowToast_refusesBrokenXML(t *testing.T) {
-	if underWine() {
+	if wine.Version() != "" {
 		t.Skip("Wine 8.0 makes no toasts (TestProbeToasts)")
 	}
 	var hr *hresultError
@@ -206,7 +201,7 @@ func TestToasts_fallBackToBalloons(t *testing.T) {
 	rem := remind.Reminder{ID: testID + "/review", RecordID: testID, Title: "Key “test” is due for review", Body: "A test from Keywarden's tests."}
 
 	err1, err2 := n.Reminder(rem), n.Message("Checked 1 key", "All look fine.")
-	if !underWine() { // a real toast, shown: no balloon
+	if wine.Version() == "" { // a real toast, shown: no balloon
 		if err1 != nil || err2 != nil || len(b.shown) != 0 {
 			t.Errorf("toasts: %v, %v; balloons %q; want two toasts and no balloon", err1, err2, b.shown)
 		}
