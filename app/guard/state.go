@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -150,20 +149,15 @@ type document struct {
 // read returns the state in the file; only a file that exists and cannot
 // be read is an error.
 func (f *FileState) read() (State, error) {
-	fh, err := os.Open(f.Path())
-	if errors.Is(err, fs.ErrNotExist) {
+	b, err := vault.ReadFileLimit(f.Path(), maxStateSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, vault.ErrTooLarge):
 		return State{}, nil
-	}
-	if err != nil {
-		return State{}, fmt.Errorf("guard: read the state: %w", err)
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxStateSize+1))
-	if err != nil {
+	case err != nil:
 		return State{}, fmt.Errorf("guard: read the state: %w", err)
 	}
 	var doc document
-	if len(b) > maxStateSize || json.Unmarshal(b, &doc) != nil || doc.Schema != stateSchema {
+	if json.Unmarshal(b, &doc) != nil || doc.Schema != stateSchema {
 		return State{}, nil
 	}
 	return doc.State, nil

@@ -295,7 +295,7 @@ func (f *SettingsFile) Update(fn func(*Settings) error) error {
 var ErrSettingsDamaged = errors.New("the settings file is damaged; the defaults are used until a setting is changed")
 
 func (f *SettingsFile) read() (Settings, []byte, error) {
-	b, err := os.ReadFile(f.Path())
+	b, err := vault.ReadFile(f.Path()) // on Windows, so a save by another process can replace it meanwhile
 	if errors.Is(err, fs.ErrNotExist) {
 		return f.migrated(), nil, nil
 	}
