@@ -75,7 +75,10 @@ func fakeTrayWindow(t *testing.T, class string) (windows.HWND, *[]uint32) {
 	if h == 0 {
 		t.Fatalf("CreateWindowEx: %v", err)
 	}
-	t.Cleanup(func() { procDestroyWindowForTest.Call(h) })
+	t.Cleanup(func() {
+		procDestroyWindowForTest.Call(h)
+		procUnregisterClassForTest.Call(uintptr(unsafe.Pointer(name)), 0) // for the next run (-count)
+	})
 	return windows.HWND(h), &got
 }
 
@@ -84,6 +87,7 @@ var (
 	procRegisterClassExForTest = user32.NewProc("RegisterClassExW")
 	procCreateWindowExForTest  = user32.NewProc("CreateWindowExW")
 	procDestroyWindowForTest   = user32.NewProc("DestroyWindow")
+	procUnregisterClassForTest = user32.NewProc("UnregisterClassW")
 	procSendMessageForTest     = user32.NewProc("SendMessageW")
 )
 
