@@ -101,11 +101,31 @@ func writeFileAtomic(path, data string) error {
 	if err := os.WriteFile(tmp, []byte(data), 0o600); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := renameRetrying(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
 	}
 	return nil
+}
+
+// renameRetrying is os.Rename, tried again for up to a second while a
+// copy that sends a message is reading the old port file: Windows refuses
+// to rename over a file another process has open.
+func renameRetrying(from, to string) error {
+	var err error
+	for delay := 10 * time.Millisecond; delay < time.Second; delay *= 2 {
+		if err = os.Rename(from, to); !fileBusy(err) {
+			return err
+		}
+		time.Sleep(delay)
+	}
+	return err
+}
+
+// fileBusy reports whether err is Windows refusing a file another process
+// has open, or is replacing.
+func fileBusy(err error) bool {
+	return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_ACCESS_DENIED)
 }
 
 func dialPlatform(name string) (net.Conn, error) {
@@ -119,10 +139,16 @@ func dialPlatform(name string) (net.Conn, error) {
 		if err == nil {
 			return c, nil
 		}
-		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, windows.WSAECONNREFUSED) {
+		// A port file being replaced by a copy that starts is tried again,
+		// as is one not there yet.
+		busy := fileBusy(err)
+		if !busy && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, windows.WSAECONNREFUSED) {
 			return nil, fmt.Errorf("instance: %w", err)
 		}
 		if delay > 80*time.Millisecond {
+			if busy {
+				return nil, fmt.Errorf("instance: %w", err)
+			}
 			return nil, ErrNotRunning
 		}
 		time.Sleep(delay)
