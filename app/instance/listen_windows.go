@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/keywarden/keywarden/app/vault"
 )
 
 // Windows: Wine 8.0 refuses Unix sockets, and Go's standard library has no
@@ -64,7 +66,11 @@ func listenPlatform(name string) (net.Listener, func() error, error) {
 		release()
 		return nil, nil, fmt.Errorf("instance: %w", err)
 	}
-	if err := writeFileAtomic(portFile, ln.Addr().String()+" "+token+"\n"); err != nil {
+	// Atomic, so a sender never reads half a port file; vault's file
+	// helpers wait out a sender that has the old one open. The lock is
+	// held, so temporary files left are a killed copy's.
+	vault.RemoveStaleTemps(portFile)
+	if err := vault.WriteFileAtomic(portFile, []byte(ln.Addr().String()+" "+token+"\n"), 0o600); err != nil {
 		ln.Close()
 		release()
 		return nil, nil, fmt.Errorf("instance: %w", err)
@@ -94,40 +100,6 @@ func takeLock(path string) (*os.File, error) {
 	return f, nil // closing the file releases the lock
 }
 
-// writeFileAtomic replaces path with data through a new file and a rename,
-// so a sender never reads half a port file.
-func writeFileAtomic(path, data string) error {
-	tmp := path + ".new"
-	if err := os.WriteFile(tmp, []byte(data), 0o600); err != nil {
-		return err
-	}
-	if err := renameRetrying(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-// renameRetrying is os.Rename, tried again for up to a second while a
-// copy that sends a message is reading the old port file: Windows refuses
-// to rename over a file another process has open.
-func renameRetrying(from, to string) error {
-	var err error
-	for delay := 10 * time.Millisecond; delay < time.Second; delay *= 2 {
-		if err = os.Rename(from, to); !fileBusy(err) {
-			return err
-		}
-		time.Sleep(delay)
-	}
-	return err
-}
-
-// fileBusy reports whether err is Windows refusing a file another process
-// has open, or is replacing.
-func fileBusy(err error) bool {
-	return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_ACCESS_DENIED)
-}
-
 func dialPlatform(name string) (net.Conn, error) {
 	dir, err := runDir(false)
 	if err != nil {
@@ -139,16 +111,10 @@ func dialPlatform(name string) (net.Conn, error) {
 		if err == nil {
 			return c, nil
 		}
-		// A port file being replaced by a copy that starts is tried again,
-		// as is one not there yet.
-		busy := fileBusy(err)
-		if !busy && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, windows.WSAECONNREFUSED) {
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, windows.WSAECONNREFUSED) {
 			return nil, fmt.Errorf("instance: %w", err)
 		}
 		if delay > 80*time.Millisecond {
-			if busy {
-				return nil, fmt.Errorf("instance: %w", err)
-			}
 			return nil, ErrNotRunning
 		}
 		time.Sleep(delay)
@@ -158,7 +124,7 @@ func dialPlatform(name string) (net.Conn, error) {
 // dialPortFile connects to the address in the port file and sends the
 // token in it as the first line.
 func dialPortFile(path string) (net.Conn, error) {
-	b, err := os.ReadFile(path)
+	b, err := vault.ReadFileLimit(path, 4<<10) // shared, and waiting out a copy that replaces it
 	if err != nil {
 		return nil, err
 	}
