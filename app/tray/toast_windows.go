@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/windows/registry"
 
 	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/assets"
 )
 
@@ -108,12 +109,7 @@ func writeToastIcon(dir string) (string, error) {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, png) {
 		return path, nil
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, png, 0o600); err != nil {
-		return "", fmt.Errorf("write the notification icon: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := vault.WriteFileAtomic(path, png, 0o600); err != nil {
 		return "", fmt.Errorf("write the notification icon: %w", err)
 	}
 	return path, nil
