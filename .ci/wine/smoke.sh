@@ -185,13 +185,14 @@ ok "$(colours "$work/notified.png" "$balloon_area") colours"
 step "a click on the balloon opens its key"
 # Wine's tray never tells the icon of a click on its balloon; balloonclick
 # sends the message Windows sends then.
-rec=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["records"][0]["id"])' "$work/keys/keys.json")
+# The key's record ID, for the steps that open or snooze it.
+id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["records"][0]["id"])' "$work/keys/keys.json")
 wine explorer /desktop=keywarden,1024x700 "$work/balloonclick.exe" >"$work/click.out" 2>"$work/click.err" </dev/null || fail "balloonclick exited $?"
-waitfor 30 pgrep -f "keywarden.exe open $rec" || fail "no window opened on the key"
+waitfor 30 pgrep -f "keywarden.exe open $id" || fail "no window opened on the key"
 waitfor 90 xdotool search --onlyvisible --name '^Keywarden' || fail "the window did not show"
 sleep 3
 import -window root "$work/clicked.png"
-pkill -f "keywarden.exe open $rec" || true # the later steps start with no window
+pkill -f "keywarden.exe open $id" || true # the later steps start with no window
 ok
 
 step "the tray menu opens"
@@ -216,7 +217,6 @@ grep -qF "\"$(winepath -w "$exe" 2>/dev/null)\" \"%1\"" "$work/reg-link.out" || 
 wine reg query 'HKCU\Software\Classes\AppUserModelId\io.github.keywarden.Keywarden' /v IconUri >"$work/reg-aumid.out" 2>&1 || fail "no AppUserModelId in HKCU"
 ok
 
-id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["records"][0]["id"])' "$work/keys/keys.json")
 # snoozed: whether reminders.json holds a snooze of the key for about a day.
 snoozed() {
 	python3 - "$work/keys/reminders.json" "$id" <<'PY'
