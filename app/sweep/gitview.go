@@ -1,0 +1,225 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// A repository the sweep finds is untrusted: it may come from an archive
+// or a shared folder, and its config can name programs that git runs
+// while it only reads (gpg.program with log.showSignature, diff and
+// filter drivers, core.fsmonitor, pagers, hooks, core.sshCommand, …),
+// directly or through include and includeIf. So git never reads that
+// config. It reads a private view of the repository instead: a throwaway
+// GIT_DIR made by Keywarden (0700), whose config Keywarden writes, holding
+// copies of the repository's HEAD, refs, reflogs and shallow list, with
+// the repository's own objects folder as GIT_OBJECT_DIRECTORY (objects,
+// packs, commit-graph and alternates are data; reading them runs
+// nothing). The environment loses every GIT_* variable, so neither the
+// person's settings (GIT_CONFIG_PARAMETERS, GIT_EXTERNAL_DIFF, …) nor
+// their global or system config reach git either; git runs in the view's
+// folder, so it finds no work tree, index or .gitattributes.
+//
+// Why git and not an object reader in Go: git is the reference reader of
+// its own format (packs, deltas, sha256, commit-graph, alternates) and is
+// already how the sweep reads histories; a library (go-git) would be a
+// large new dependency to review. The danger was never git's object
+// reading but what its config and environment let a repository name, and
+// the view takes exactly that away.
+//
+// Limits, with git 2.39: a reftable repository (not supported by 2.39)
+// has its objects read but no commit or path found for them; HEADs of
+// other worktrees are not in the view, so an object that only such a
+// detached HEAD reaches has no commit found either.
+
+// gitView is the private view of one repository git reads.
+type gitView struct {
+	dir string // the throwaway GIT_DIR, also git's working folder
+	env []string
+}
+
+// viewCopyMax is the largest ref, reflog or shallow file copied into a
+// view; a bigger one is left out (its commits are then just not named).
+const viewCopyMax = DefaultMaxFileSize
+
+// viewConfig is the view's whole config: a bare repository whose
+// settings run nothing and fetch nothing. The format version and object
+// format are filled in from the repository's.
+const viewConfig = `# Written by Keywarden for one read of a repository's history.
+[core]
+	repositoryformatversion = %d
+	bare = true
+	fsmonitor = false
+[log]
+	showSignature = false
+[protocol]
+	allow = never
+[gc]
+	auto = 0
+`
+
+// newGitView makes the private view of the repository whose common folder
+// (the one holding objects and refs) is common. Close removes it.
+func newGitView(common string) (*gitView, error) {
+	format, err := objectFormat(filepath.Join(common, "config"))
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "keywarden-git-")
+	if err != nil {
+		return nil, err
+	}
+	v := &gitView{dir: dir}
+	if err := v.fill(common, format); err != nil {
+		v.close()
+		return nil, err
+	}
+	v.env = viewEnv(dir, filepath.Join(common, "objects"))
+	return v, nil
+}
+
+// fill writes the view's config, HEAD and an empty file for git's global
+// and system config, and copies the repository's refs. It makes no hooks
+// folder: git's default, $GIT_DIR/hooks, holds nothing.
+func (v *gitView) fill(common, format string) error {
+	config := fmt.Sprintf(viewConfig, 0)
+	if format == "sha256" {
+		config = fmt.Sprintf(viewConfig, 1) + "[extensions]\n\tobjectFormat = sha256\n"
+	}
+	head := "ref: refs/heads/main\n" // git needs a HEAD; a missing branch is fine
+	if b, kind, err := readRaw(filepath.Join(common, "HEAD"), nil, 4<<10); err == nil && kind == kindRegular && validHead(string(b)) {
+		head = string(b)
+	}
+	err := errors.Join(
+		os.WriteFile(filepath.Join(v.dir, "config"), []byte(config), 0o600),
+		os.WriteFile(filepath.Join(v.dir, "HEAD"), []byte(head), 0o600),
+		os.WriteFile(filepath.Join(v.dir, "empty"), nil, 0o600),
+		os.Mkdir(filepath.Join(v.dir, "refs"), 0o700),
+	)
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"refs", "logs", "packed-refs", "shallow"} {
+		if err := copyData(filepath.Join(common, name), filepath.Join(v.dir, name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// viewEnv is the environment git reads a view with: the person's, less
+// every GIT_* variable and the programs git could start for a person
+// (pager, editor, password prompt), with git's own config files all
+// pointing at an empty one.
+func viewEnv(dir, objects string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k = strings.ToUpper(k); {
+		case strings.HasPrefix(k, "GIT_"), k == "HOME", k == "XDG_CONFIG_HOME", k == "LC_ALL",
+			k == "PAGER", k == "EDITOR", k == "VISUAL", k == "SSH_ASKPASS":
+			continue
+		}
+		env = append(env, kv)
+	}
+	empty := filepath.Join(dir, "empty")
+	return append(env, "GIT_DIR="+dir, "GIT_OBJECT_DIRECTORY="+objects,
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_SYSTEM="+empty, "GIT_CONFIG_GLOBAL="+empty, "GIT_ATTR_NOSYSTEM=1",
+		"GIT_NO_REPLACE_OBJECTS=1", "GIT_NO_LAZY_FETCH=1", "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0",
+		"HOME="+dir, "XDG_CONFIG_HOME="+dir, "LC_ALL=C")
+}
+
+// command is git reading the view.
+func (v *gitView) command(ctx context.Context, git string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, git, append([]string{"--no-pager"}, args...)...)
+	cmd.Dir, cmd.Env = v.dir, v.env
+	return cmd
+}
+
+// close removes the view; the repository is untouched.
+func (v *gitView) close() { _ = os.RemoveAll(v.dir) }
+
+// copyData copies the regular files at or under src to dst, 0600 in
+// 0700 folders. Symbolic links, FIFOs and devices are left out, so git
+// never follows the repository out of its refs nor waits on a FIFO there;
+// so are unreadable and oversized files: a missing ref only means a
+// commit is not named.
+func copyData(src, dst string) error {
+	var buf []byte
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // nothing there, or unreadable: skipped
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(to, 0o700)
+		case d.Type().IsRegular():
+			b, kind, err := readRaw(p, buf, viewCopyMax)
+			if err != nil || kind != kindRegular {
+				return nil
+			}
+			buf = b
+			return os.WriteFile(to, b, 0o600)
+		}
+		return nil
+	})
+}
+
+// validHead reports whether a HEAD file's text is one git accepts: a
+// symbolic ref under refs/ or an object name.
+func validHead(s string) bool {
+	s = strings.TrimSuffix(s, "\n")
+	if ref, ok := strings.CutPrefix(s, "ref: refs/"); ok {
+		return ref != "" && !strings.Contains(ref, "..") && strings.Trim(ref, refChars) == ""
+	}
+	return (len(s) == 40 || len(s) == 64) && strings.Trim(s, "0123456789abcdef") == ""
+}
+
+// refChars are the characters validHead lets a symbolic HEAD's target
+// have: fewer than git allows, enough for every branch name in use.
+const refChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-"
+
+// objectFormat reads extensions.objectFormat from a repository's config
+// file the way git does to open a repository: that file alone, without
+// includes, and without running anything. It returns "sha1" when the
+// setting or the file is missing.
+func objectFormat(config string) (string, error) {
+	b, kind, err := readRaw(config, nil, 1<<20)
+	if err != nil || kind != kindRegular {
+		return "sha1", nil
+	}
+	format, section := "sha1", ""
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, "["); ok {
+			name, after, ok := strings.Cut(rest, "]")
+			if !ok {
+				continue
+			}
+			section, line = strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(after)
+		}
+		key, value, ok := strings.Cut(line, "=")
+		if section != "extensions" || !ok || !strings.EqualFold(strings.TrimSpace(key), "objectformat") {
+			continue
+		}
+		value, _, _ = strings.Cut(value, "#")
+		value, _, _ = strings.Cut(value, ";")
+		format = strings.ToLower(strings.Trim(strings.TrimSpace(value), `"`))
+	}
+	switch format {
+	case "sha1", "sha256":
+		return format, nil
+	}
+	return "", errors.New("its objects are stored in a format this sweep does not know")
+}
