@@ -182,10 +182,8 @@ func TestRun_GitRunsNothingARepositoryNames(t *testing.T) {
 				t.Errorf("reading the history ran %d programs: %v", len(got), got)
 			}
 			var got []string
-			for _, h := range rep.Hits {
-				if h.Git != nil {
-					got = append(got, fmt.Sprintf("%s %s %s %s", h.Path, h.Git.ObjectType, h.Git.Commit, h.Git.Path))
-				}
+			for _, h := range historyHits(rep) {
+				got = append(got, fmt.Sprintf("%s %s %s %s", h.Path, h.Git.ObjectType, h.Git.Commit, h.Git.Path))
 			}
 			want := []string{repo + " blob " + commit + " bot/.env", repo + " blob " + commit + " bot/.env"}
 			if !slices.Equal(got, want) || len(rep.GitProblems) > 0 {
@@ -193,5 +191,85 @@ func TestRun_GitRunsNothingARepositoryNames(t *testing.T) {
 			}
 			assertNoLeak(t, rep, k)
 		})
+	}
+}
+
+// historyHits returns the hits in git histories.
+func historyHits(rep *Report) []Hit {
+	var out []Hit
+	for _, h := range rep.Hits {
+		if h.Git != nil {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// A sha256 repository is read with its own object format, which the view
+// copies from the repository's config.
+func TestRun_GitSha256Repository(t *testing.T) {
+	needGit(t)
+	home := t.TempDir()
+	k := newKey(t, "sha256-bot", "")
+	repo := filepath.Join(home, "bot")
+	write(t, repo, "settings.env", "KRAKEN_API_KEY="+k.APIKey+"\nKRAKEN_API_SECRET="+k.PrivateKey+"\n")
+	git(t, repo, "init", "-q", "-b", "main", "--object-format=sha256")
+	git(t, repo, "add", ".")
+	git(t, repo, "commit", "-qm", "settings")
+	commit := git(t, repo, "rev-parse", "HEAD")
+	git(t, repo, "rm", "-q", "settings.env")
+	git(t, repo, "commit", "-qm", "no settings")
+	rep := sweepDir(t, Options{Roots: []string{home}, Keys: []Key{k}})
+	found := 0
+	for _, h := range historyHits(rep) {
+		if h.Git.Commit == commit && h.Git.Path == "settings.env" && len(h.Git.Object) == 64 {
+			found++
+		}
+	}
+	if found != 2 || len(rep.GitProblems) > 0 {
+		t.Errorf("%d history hits with commit %s, want 2; problems %q; hits:\n%s", found, commit, rep.GitProblems, describe(rep.Hits))
+	}
+}
+
+// A shallow clone's history ends where its shallow list says; the view
+// copies that list, or git would stop at the first missing parent.
+func TestRun_GitShallowClone(t *testing.T) {
+	needGit(t)
+	h := newPlantedHome(t)
+	h.commitThenRemove(t)
+	src := filepath.Join(h.dir, "projects", "oldbot")
+	write(t, src, "later.txt", "a later change\n")
+	git(t, src, "add", ".")
+	git(t, src, "commit", "-qm", "later")
+	clone := filepath.Join(t.TempDir(), "shallow")
+	git(t, filepath.Dir(clone), "clone", "-q", "--depth=2", "file://"+src, clone)
+	write(t, clone, "config.json", `{"key": "`+h.git.APIKey+`"}`+"\n")
+	git(t, clone, "add", ".")
+	git(t, clone, "commit", "-qm", "a key again")
+	commit := git(t, clone, "rev-parse", "HEAD")
+	rep := sweepDir(t, Options{Roots: []string{clone}, Keys: h.stored()})
+	if hs := historyHits(rep); len(hs) != 1 || hs[0].Git.Commit != commit || hs[0].Git.Path != "config.json" {
+		t.Errorf("hits (want the file and its commit %s):\n%s problems %q", commit, describe(rep.Hits), rep.GitProblems)
+	}
+}
+
+func TestObjectFormat(t *testing.T) {
+	for _, c := range []struct{ config, want string }{
+		{"", "sha1"},
+		{"[core]\n\trepositoryformatversion = 0\n", "sha1"},
+		{"[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat = sha256\n", "sha256"},
+		{"[Extensions] ObjectFormat=\"SHA256\" ; a comment\n", "sha256"},
+		{"[extensions \"x\"]\n\tobjectformat = sha256\n[core]\n\tobjectformat = sha256\n", "sha1"},
+		{"[extensions]\n\tobjectformat = sha256\n[include]\n\tpath = other\n", "sha256"},
+		{"[extensions]\n\tobjectformat = md5\n", ""},
+	} {
+		p := write(t, t.TempDir(), "config", c.config)
+		got, err := objectFormat(p)
+		if got != c.want || (err != nil) != (c.want == "") {
+			t.Errorf("objectFormat(%q) = %q, %v; want %q", c.config, got, err, c.want)
+		}
+	}
+	if got, err := objectFormat(filepath.Join(t.TempDir(), "none")); got != "sha1" || err != nil {
+		t.Errorf("no config: %q, %v", got, err)
 	}
 }

@@ -3,9 +3,11 @@
 package sweep
 
 import (
+	"context"
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // A FIFO with no writer: opening it for reading the usual way blocks for
@@ -35,5 +37,30 @@ func TestWorker_FIFOInPlaceOfAFile(t *testing.T) {
 	w.file(job{path: p, root: filepath.Dir(p)})
 	if s.rep.Special != 1 {
 		t.Fatalf("special %d, want 1", s.rep.Special)
+	}
+}
+
+// A FIFO among a repository's refs, or in place of its HEAD or packed
+// refs, must not hang the read of its history: the view copies regular
+// files only.
+func TestRun_GitFIFOInRefs(t *testing.T) {
+	needGit(t)
+	h := newPlantedHome(t)
+	commit := h.commitThenRemove(t)
+	dotGit := filepath.Join(h.dir, "projects", "oldbot", ".git")
+	for _, p := range []string{"refs/heads/fifo", "packed-refs", "logs/refs/heads/fifo"} {
+		if err := syscall.Mkfifo(filepath.Join(dotGit, p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	rep, err := Run(ctx, Options{Roots: []string{filepath.Join(h.dir, "projects")}, Keys: h.stored()})
+	if err != nil || ctx.Err() != nil {
+		t.Fatalf("Run: %v, %v", err, ctx.Err())
+	}
+	hs := historyHits(rep)
+	if len(hs) != 3 || hs[0].Git.Commit != commit || hs[2].Git.Commit != commit {
+		t.Errorf("hits (want 3 in commit %s):\n%s problems %q", commit, describe(rep.Hits), rep.GitProblems)
 	}
 }
