@@ -273,3 +273,25 @@ func TestObjectFormat(t *testing.T) {
 		t.Errorf("no config: %q, %v", got, err)
 	}
 }
+
+// The view's packed-refs holds the repository's refs, loose over packed,
+// and nothing git would stop at: no symbolic ref, no malformed name or
+// object name, no line a file name could smuggle in.
+func TestPackRefs(t *testing.T) {
+	id := func(c string) string { return strings.Repeat(c, 40) }
+	common := t.TempDir()
+	write(t, common, "packed-refs", "# pack-refs with: peeled fully-peeled sorted \n"+
+		id("1")+" refs/heads/main\n"+id("2")+" refs/tags/v1\n^"+id("3")+"\n"+id("4")+" refs/heads/a..b\n"+"zz refs/heads/short\n")
+	write(t, common, "refs/heads/main", id("5")+"\n")
+	write(t, common, "refs/remotes/origin/HEAD", "ref: refs/remotes/origin/main\n")
+	write(t, common, "refs/remotes/origin/main", id("6")+"\n")
+	write(t, common, "refs/heads/x\n"+id("7")+" refs/heads/smuggled", id("8")+"\n")
+	write(t, common, "refs/heads/.hidden", id("9")+"\n")
+	write(t, common, "refs/heads/café", id("a")+"\n")
+	got := string(packRefs(common, 40))
+	want := "# pack-refs with: sorted \n" + id("a") + " refs/heads/café\n" + id("5") + " refs/heads/main\n" +
+		id("6") + " refs/remotes/origin/main\n" + id("2") + " refs/tags/v1\n"
+	if got != want {
+		t.Errorf("packRefs:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // A repository the sweep finds is untrusted: it may come from an archive
@@ -44,8 +47,9 @@ type gitView struct {
 	env []string
 }
 
-// viewCopyMax is the largest ref, reflog or shallow file copied into a
-// view; a bigger one is left out (its commits are then just not named).
+// viewCopyMax is the largest packed-refs, reflog or shallow file read
+// into a view; a bigger one is left out (its commits are then just not
+// named).
 const viewCopyMax = DefaultMaxFileSize
 
 // viewConfig is the view's whole config: a bare repository whose
@@ -71,6 +75,9 @@ func newGitView(common string) (*gitView, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkObjects(filepath.Join(common, "objects"), 0); err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "keywarden-git-")
 	if err != nil {
 		return nil, err
@@ -84,28 +91,37 @@ func newGitView(common string) (*gitView, error) {
 	return v, nil
 }
 
-// fill writes the view's config, HEAD and an empty file for git's global
-// and system config, and copies the repository's refs. It makes no hooks
-// folder: git's default, $GIT_DIR/hooks, holds nothing.
+// fill writes the view's config, HEAD, refs and an empty file for git's
+// global and system config, and copies the repository's reflogs and
+// shallow list. It makes no hooks folder: git's default, $GIT_DIR/hooks,
+// holds nothing.
 func (v *gitView) fill(common, format string) error {
 	config := fmt.Sprintf(viewConfig, 0)
 	if format == "sha256" {
 		config = fmt.Sprintf(viewConfig, 1) + "[extensions]\n\tobjectFormat = sha256\n"
 	}
+	hexLen := 40
+	if format == "sha256" {
+		hexLen = 64
+	}
 	head := "ref: refs/heads/main\n" // git needs a HEAD; a missing branch is fine
-	if b, kind, err := readRaw(filepath.Join(common, "HEAD"), nil, 4<<10); err == nil && kind == kindRegular && validHead(string(b)) {
-		head = string(b)
+	if b, kind, err := readRaw(filepath.Join(common, "HEAD"), nil, 4<<10); err == nil && kind == kindRegular {
+		text := strings.TrimSpace(string(b))
+		if target, ok := strings.CutPrefix(text, "ref: "); (ok && validRefName(target)) || validID(text, hexLen) {
+			head = text + "\n"
+		}
 	}
 	err := errors.Join(
 		os.WriteFile(filepath.Join(v.dir, "config"), []byte(config), 0o600),
 		os.WriteFile(filepath.Join(v.dir, "HEAD"), []byte(head), 0o600),
 		os.WriteFile(filepath.Join(v.dir, "empty"), nil, 0o600),
 		os.Mkdir(filepath.Join(v.dir, "refs"), 0o700),
+		os.WriteFile(filepath.Join(v.dir, "packed-refs"), packRefs(common, hexLen), 0o600),
 	)
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"refs", "logs", "packed-refs", "shallow"} {
+	for _, name := range []string{"logs", "shallow"} {
 		if err := copyData(filepath.Join(common, name), filepath.Join(v.dir, name)); err != nil {
 			return err
 		}
@@ -145,10 +161,69 @@ func (v *gitView) command(ctx context.Context, git string, args ...string) *exec
 // close removes the view; the repository is untouched.
 func (v *gitView) close() { _ = os.RemoveAll(v.dir) }
 
+// maxAlternates is how deep checkObjects follows alternates, as git does.
+const maxAlternates = 5
+
+// checkObjects refuses an objects folder holding anything git would open
+// that is not a folder or a regular file (a FIFO or a device, directly or
+// through a symbolic link), in it or in the alternates it names: git
+// opens those with a blocking open and would wait for ever. This holds
+// for a repository from an archive or a shared folder; one that a running
+// process changes between this check and git's read is not covered.
+func checkObjects(objects string, depth int) error {
+	if depth > maxAlternates {
+		return nil
+	}
+	root, err := filepath.EvalSymlinks(objects)
+	if err != nil {
+		return nil // missing or unreadable: git says so
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		mode := d.Type()
+		if mode&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(p)
+			if err != nil {
+				return nil // a dangling link: git cannot open it either
+			}
+			if fi.IsDir() {
+				return checkObjects(p, depth+1)
+			}
+			mode = fi.Mode().Type()
+		}
+		if mode.IsDir() || mode.IsRegular() {
+			return nil
+		}
+		return fmt.Errorf("%s is not a regular file (a named pipe or a device)", p)
+	})
+	if err != nil {
+		return err
+	}
+	b, kind, err := readRaw(filepath.Join(root, "info", "alternates"), nil, 1<<20)
+	if err != nil || kind != kindRegular {
+		return nil
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		alt := strings.TrimSpace(line)
+		if alt == "" || alt[0] == '#' {
+			continue
+		}
+		if !filepath.IsAbs(alt) {
+			alt = filepath.Join(root, alt)
+		}
+		if err := checkObjects(alt, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // copyData copies the regular files at or under src to dst, 0600 in
 // 0700 folders. Symbolic links, FIFOs and devices are left out, so git
 // never follows the repository out of its refs nor waits on a FIFO there;
-// so are unreadable and oversized files: a missing ref only means a
+// so are unreadable and oversized files: a missing reflog only means a
 // commit is not named.
 func copyData(src, dst string) error {
 	var buf []byte
@@ -176,19 +251,66 @@ func copyData(src, dst string) error {
 	})
 }
 
-// validHead reports whether a HEAD file's text is one git accepts: a
-// symbolic ref under refs/ or an object name.
-func validHead(s string) bool {
-	s = strings.TrimSuffix(s, "\n")
-	if ref, ok := strings.CutPrefix(s, "ref: refs/"); ok {
-		return ref != "" && !strings.Contains(ref, "..") && strings.Trim(ref, refChars) == ""
+// packRefs returns the repository's refs, loose ones over packed ones,
+// as the text of one packed-refs file. One file is cheaper than a copy of
+// every branch's and tag's (git then also reads one file per command),
+// and only refs that are well-formed reach git: a bad line in
+// packed-refs stops it. Symbolic refs are left out; their targets are in.
+func packRefs(common string, hexLen int) []byte {
+	refs := map[string]string{}
+	if b, kind, err := readRaw(filepath.Join(common, "packed-refs"), nil, viewCopyMax); err == nil && kind == kindRegular {
+		for _, line := range strings.Split(string(b), "\n") {
+			if id, name, ok := strings.Cut(strings.TrimSpace(line), " "); ok && validID(id, hexLen) && validRefName(name) {
+				refs[name] = id
+			}
+		}
 	}
-	return (len(s) == 40 || len(s) == 64) && strings.Trim(s, "0123456789abcdef") == ""
+	var buf []byte
+	_ = filepath.WalkDir(filepath.Join(common, "refs"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil // unreadable, a link, a FIFO: left out
+		}
+		b, kind, err := readRaw(p, buf, 4<<10)
+		rel, relErr := filepath.Rel(common, p)
+		if err != nil || kind != kindRegular || relErr != nil {
+			return nil
+		}
+		buf = b
+		id, name := strings.TrimSpace(string(b)), filepath.ToSlash(rel)
+		if validID(id, hexLen) && validRefName(name) {
+			refs[name] = id
+		}
+		return nil
+	})
+	var out strings.Builder
+	out.WriteString("# pack-refs with: sorted \n")
+	for _, name := range slices.Sorted(maps.Keys(refs)) {
+		out.WriteString(refs[name] + " " + name + "\n")
+	}
+	return []byte(out.String())
 }
 
-// refChars are the characters validHead lets a symbolic HEAD's target
-// have: fewer than git allows, enough for every branch name in use.
-const refChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-"
+// validID reports whether s is an object name of the repository's format.
+func validID(s string, hexLen int) bool {
+	return len(s) == hexLen && strings.Trim(s, "0123456789abcdef") == ""
+}
+
+// validRefName reports whether name is a ref under refs/ as git names
+// them (git check-ref-format's rules), so that git takes every ref the
+// view gives it.
+func validRefName(name string) bool {
+	if !strings.HasPrefix(name, "refs/") || strings.HasSuffix(name, "/") || strings.HasSuffix(name, ".") ||
+		strings.Contains(name, "..") || strings.Contains(name, "@{") || strings.Contains(name, "//") ||
+		strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune("~^:?*[\\", r) }) {
+		return false
+	}
+	for _, part := range strings.Split(name, "/") {
+		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".lock") {
+			return false
+		}
+	}
+	return utf8.ValidString(name)
+}
 
 // objectFormat reads extensions.objectFormat from a repository's config
 // file the way git does to open a repository: that file alone, without
