@@ -21,10 +21,11 @@ import (
 // directly or through include and includeIf. So git never reads that
 // config. It reads a private view of the repository instead: a throwaway
 // GIT_DIR made by Keywarden (0700), whose config Keywarden writes, holding
-// copies of the repository's HEAD, refs, reflogs and shallow list, with
-// the repository's own objects folder as GIT_OBJECT_DIRECTORY (objects,
-// packs, commit-graph and alternates are data; reading them runs
-// nothing). The environment loses every GIT_* variable, so neither the
+// the repository's HEAD and refs (written as one packed-refs file) and
+// copies of its reflogs and shallow list, with the repository's own
+// objects folder as GIT_OBJECT_DIRECTORY (objects, packs, commit-graph and
+// alternates are data; reading them runs nothing, and checkObjects first
+// makes sure none of them is a FIFO git would wait on). The environment loses every GIT_* variable, so neither the
 // person's settings (GIT_CONFIG_PARAMETERS, GIT_EXTERNAL_DIFF, …) nor
 // their global or system config reach git either; git runs in the view's
 // folder, so it finds no work tree, index or .gitattributes.
@@ -69,7 +70,7 @@ const viewConfig = `# Written by Keywarden for one read of a repository's histor
 `
 
 // newGitView makes the private view of the repository whose common folder
-// (the one holding objects and refs) is common. Close removes it.
+// (the one holding objects and refs) is common; close removes it.
 func newGitView(common string) (*gitView, error) {
 	format, err := objectFormat(filepath.Join(common, "config"))
 	if err != nil {
@@ -96,13 +97,9 @@ func newGitView(common string) (*gitView, error) {
 // shallow list. It makes no hooks folder: git's default, $GIT_DIR/hooks,
 // holds nothing.
 func (v *gitView) fill(common, format string) error {
-	config := fmt.Sprintf(viewConfig, 0)
+	config, hexLen := fmt.Sprintf(viewConfig, 0), 40
 	if format == "sha256" {
-		config = fmt.Sprintf(viewConfig, 1) + "[extensions]\n\tobjectFormat = sha256\n"
-	}
-	hexLen := 40
-	if format == "sha256" {
-		hexLen = 64
+		config, hexLen = fmt.Sprintf(viewConfig, 1)+"[extensions]\n\tobjectFormat = sha256\n", 64
 	}
 	head := "ref: refs/heads/main\n" // git needs a HEAD; a missing branch is fine
 	if b, kind, err := readRaw(filepath.Join(common, "HEAD"), nil, 4<<10); err == nil && kind == kindRegular {
