@@ -3,6 +3,9 @@ package sweep
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -75,6 +78,49 @@ func BenchmarkScan(b *testing.B) {
 	for b.Loop() {
 		if len(sc.scan(doc)) != 1 {
 			b.Fatal("the planted key was not found")
+		}
+	}
+}
+
+// historyRepo makes a bare repository under dir with n commits on n/10
+// branches and n/10 tags, each commit changing one small file; commit n/2
+// adds a copy of k.
+func historyRepo(b *testing.B, dir string, n int, k Key) {
+	b.Helper()
+	repo := filepath.Join(dir, "history.git")
+	git(b, dir, "init", "-q", "--bare", "-b", "main", repo)
+	var s strings.Builder
+	for i := 1; i <= n; i++ {
+		text := fmt.Sprintf("line %d of the settings\n", i)
+		if i == n/2 {
+			text += "KRAKEN_API_KEY=" + k.APIKey + "\nKRAKEN_API_SECRET=" + k.PrivateKey + "\n"
+		}
+		fmt.Fprintf(&s, "commit refs/heads/main\nmark :%d\ncommitter t <t@example.com> %d +0000\ndata 7\nchange\n", i, 1700000000+i)
+		fmt.Fprintf(&s, "M 644 inline f%03d.txt\ndata %d\n%s\n", i%100, len(text), text)
+		if i%10 == 0 {
+			fmt.Fprintf(&s, "reset refs/heads/b%d\nfrom :%d\n\nreset refs/tags/v%d\nfrom :%d\n\n", i, i, i, i)
+		}
+	}
+	cmd := exec.Command("git", "-C", repo, "fast-import", "--quiet")
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	cmd.Stdin = strings.NewReader(s.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("git fast-import: %v\n%s", err, out)
+	}
+}
+
+// BenchmarkHistory sweeps one repository of 1000 commits, 100 branches
+// and 100 tags, with one stored key in its history: the cost of reading a
+// history, apart from the files.
+func BenchmarkHistory(b *testing.B) {
+	needGit(b)
+	k := newKey(b, "k", "")
+	dir := b.TempDir()
+	historyRepo(b, dir, 1000, k)
+	for b.Loop() {
+		rep := sweepDir(b, Options{Roots: []string{dir}, Keys: []Key{k}})
+		if len(rep.Hits) != 2 || rep.Hits[0].Git == nil || rep.Hits[0].Git.Commit == "" {
+			b.Fatalf("hits:\n%s problems %q", describe(rep.Hits), rep.GitProblems)
 		}
 	}
 }

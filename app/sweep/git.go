@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -46,10 +45,11 @@ func (s *sweeper) addRepo(dir, dotGit string) {
 }
 
 // commonDir returns the folder of the objects behind a .git folder or
-// link file ("gitdir: …"), following a worktree's commondir.
+// link file ("gitdir: …"), following a worktree's commondir. It reads
+// those files without blocking, so a FIFO in their place cannot hang it.
 func commonDir(dotGit string) string {
 	gd := dotGit
-	if b, err := os.ReadFile(dotGit); err == nil {
+	if b, kind, err := readRaw(dotGit, nil, 4<<10); err == nil && kind == kindRegular {
 		line := strings.TrimSpace(string(b))
 		if rest, ok := strings.CutPrefix(line, "gitdir:"); ok {
 			gd = strings.TrimSpace(rest)
@@ -58,7 +58,7 @@ func commonDir(dotGit string) string {
 			}
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(gd, "commondir")); err == nil {
+	if b, kind, err := readRaw(filepath.Join(gd, "commondir"), nil, 4<<10); err == nil && kind == kindRegular {
 		c := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(c) {
 			c = filepath.Join(gd, c)
@@ -111,9 +111,16 @@ type objectHits struct {
 }
 
 // readRepo reads one repository's objects through `git cat-file
-// --batch-all-objects --batch` and scans each once.
+// --batch-all-objects --batch` and scans each once. git reads a private
+// view of the repository (see gitView), never its config, hooks or
+// attributes, so it runs no program the repository names.
 func (s *sweeper) readRepo(ctx context.Context, git string, r repo) error {
-	cmd := gitCommand(ctx, git, r.dir, "cat-file", "--batch-all-objects", "--batch", "--unordered")
+	view, err := newGitView(r.common)
+	if err != nil {
+		return err
+	}
+	defer view.close()
+	cmd := view.command(ctx, git, "cat-file", "--batch-all-objects", "--batch", "--unordered")
 	var stderr bytes.Buffer
 	cmd.Stderr = &limited{w: &stderr, n: 512}
 	out, err := cmd.StdoutPipe()
@@ -186,7 +193,7 @@ func (s *sweeper) readRepo(ctx context.Context, git string, r repo) error {
 		return err
 	}
 
-	loc := locator{ctx: ctx, git: git, dir: r.dir, remotes: map[string][]string{}}
+	loc := locator{ctx: ctx, git: git, view: view, repo: r.dir, remotes: map[string][]string{}}
 	var hits []Hit
 	for _, o := range found {
 		origin := loc.origin(o.id, o.typ)
@@ -206,7 +213,8 @@ func (s *sweeper) readRepo(ctx context.Context, git string, r repo) error {
 type locator struct {
 	ctx     context.Context
 	git     string
-	dir     string
+	view    *gitView
+	repo    string
 	remotes map[string][]string // by commit
 }
 
@@ -214,14 +222,18 @@ type locator struct {
 // oldest commit that added it and the file's path there, and the
 // remote-tracking branches containing that commit.
 func (l *locator) origin(id, typ string) GitOrigin {
-	g := GitOrigin{Repo: l.dir, Object: id, ObjectType: typ}
+	g := GitOrigin{Repo: l.repo, Object: id, ObjectType: typ}
 	switch typ {
 	case "commit":
 		g.Commit = id
 	case "tag":
 		g.Commit = l.run("rev-parse", "--verify", "--quiet", id+"^{commit}")
 	default:
-		out := l.run("log", "--all", "--reflog", "--root", "--no-abbrev", "--no-renames", "--format=commit %H", "--raw", "--find-object="+id)
+		// --no-show-signature, --no-textconv and --no-ext-diff repeat what
+		// the view's config already says: git runs no signature, diff or
+		// conversion program whatever a config might claim.
+		out := l.run("log", "--all", "--reflog", "--root", "--no-abbrev", "--no-renames", "--no-show-signature",
+			"--no-textconv", "--no-ext-diff", "--format=commit %H", "--raw", "--find-object="+id)
 		cur := ""
 		for _, line := range strings.Split(out, "\n") {
 			if c, ok := strings.CutPrefix(line, "commit "); ok {
@@ -256,31 +268,14 @@ func (l *locator) pushedTo(commit string) []string {
 	return names
 }
 
-// run runs git in the repository and returns its output, "" on failure.
+// run runs git on the repository's view and returns its output, "" on
+// failure.
 func (l *locator) run(args ...string) string {
-	out, err := gitCommand(l.ctx, l.git, l.dir, args...).Output()
+	out, err := l.view.command(l.ctx, l.git, args...).Output()
 	if err != nil {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
-}
-
-// gitCommand is git run in dir with an environment that cannot point it
-// at another repository, ask for a password or take a lock.
-func gitCommand(ctx context.Context, git, dir string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, git, append([]string{"-C", dir, "--no-pager"}, args...)...)
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-			"GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM":
-			continue
-		}
-		env = append(env, kv)
-	}
-	cmd.Env = append(env, "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
-	return cmd
 }
 
 func firstLine(s string) string {
