@@ -36,7 +36,6 @@ func TestAdd_parallelSameKey(t *testing.T) {
 	type child struct {
 		in  io.WriteCloser
 		out *bufio.Reader
-		err error
 	}
 	children := make([]child, n)
 	for i := range children {
