@@ -5,8 +5,9 @@
 //
 // On Linux, macOS and the BSDs the owner holds an flock on
 // keywarden-<name>.lock and listens on the Unix socket keywarden-<name>.sock,
-// both in $XDG_RUNTIME_DIR, or else in a private folder keywarden-<uid> in
-// the temporary folder. The lock, not the socket, decides who owns a name:
+// both in $XDG_RUNTIME_DIR, or else in the private folder keywarden/run in
+// the user's cache folder (never in the shared temporary folder, where
+// another user could take the name first). The lock, not the socket, decides who owns a name:
 // two copies starting at once cannot both win, and a copy that crashed
 // leaves nothing in the way, since its lock dies with it and its socket
 // file is replaced. Only the same user can connect: the folder is the

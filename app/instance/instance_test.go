@@ -420,11 +420,25 @@ func TestClose_WithIdleClient(t *testing.T) {
 	}
 }
 
-func TestRuntimeDir_Fallback(t *testing.T) {
-	tmp := t.TempDir()
+// fallbackDir points $HOME and $XDG_CACHE_HOME at a fresh folder (never
+// the person's own), unsets $XDG_RUNTIME_DIR, and returns the folder
+// runtimeDir falls back to.
+func fallbackDir(t *testing.T) string {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CACHE_HOME", home)
 	t.Setenv("XDG_RUNTIME_DIR", "")
-	t.Setenv("TMPDIR", tmp)
-	want := filepath.Join(tmp, "keywarden-"+strconv.Itoa(os.Getuid()))
+	t.Setenv("TMPDIR", t.TempDir())
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(cache, "keywarden", "run")
+}
+
+func TestRuntimeDir_Fallback(t *testing.T) {
+	want := fallbackDir(t)
 
 	in := mustListen(t, "tray")
 	fi, err := os.Lstat(want)
@@ -480,10 +494,10 @@ func TestRuntimeDir_Unsafe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tmp := t.TempDir()
-			t.Setenv("XDG_RUNTIME_DIR", "")
-			t.Setenv("TMPDIR", tmp)
-			dir := filepath.Join(tmp, "keywarden-"+strconv.Itoa(uid))
+			dir := fallbackDir(t)
+			if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+				t.Fatal(err)
+			}
 			tt.prepare(t, dir)
 			in, err := Listen("tray")
 			if in != nil {
@@ -501,16 +515,92 @@ func TestRuntimeDir_Unsafe(t *testing.T) {
 	}
 }
 
+// TestRuntimeDir_squattedTmp: with $XDG_RUNTIME_DIR unset, another user
+// who makes /tmp/keywarden-<uid> first (a folder of theirs, a link, a
+// file) must not keep the tray part from starting: the fallback is a
+// folder only this user can create.
+func TestRuntimeDir_squattedTmp(t *testing.T) {
+	squats := []struct {
+		name    string
+		prepare func(t *testing.T, path string)
+	}{
+		{"a link to another folder", func(t *testing.T, path string) {
+			if err := os.Symlink(t.TempDir(), path); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a file", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	if os.Getuid() == 0 { // only root can give a folder to another user
+		squats = append(squats, struct {
+			name    string
+			prepare func(t *testing.T, path string)
+		}{"another user's folder", func(t *testing.T, path string) {
+			if err := os.Mkdir(path, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(path, 65534, 65534); err != nil {
+				t.Fatal(err)
+			}
+		}})
+	}
+	for _, sq := range squats {
+		t.Run(sq.name, func(t *testing.T) {
+			want := fallbackDir(t)
+			squatted := filepath.Join(os.TempDir(), "keywarden-"+strconv.Itoa(os.Getuid()))
+			sq.prepare(t, squatted)
+			in, err := Listen("tray")
+			if err != nil {
+				t.Fatalf("Listen with %s squatted: %v", squatted, err)
+			}
+			defer in.Close()
+			if !exists(filepath.Join(want, "keywarden-tray.sock")) {
+				t.Errorf("no socket in %s", want)
+			}
+			if err := Send("tray", "show"); err != nil {
+				t.Fatal(err)
+			}
+			if got := receive(t, in); got != "show" {
+				t.Errorf("received %q, want show", got)
+			}
+		})
+	}
+}
+
+// With no runtime folder and no home to fall back to, or a home so deep
+// that the socket's path is too long, Listen refuses and says what to set.
+func TestRuntimeDir_noPrivateFolderSaysWhatToSet(t *testing.T) {
+	deep := filepath.Join(t.TempDir(), strings.Repeat("d", 90))
+	for name, home := range map[string]string{"no home": "", "a deep home": deep} {
+		t.Run(name, func(t *testing.T) {
+			fallbackDir(t)
+			t.Setenv("HOME", home)
+			t.Setenv("XDG_CACHE_HOME", home)
+			in, err := Listen("tray")
+			if err == nil {
+				in.Close()
+				t.Fatal("Listen succeeded")
+			}
+			if !strings.Contains(err.Error(), "set XDG_RUNTIME_DIR") {
+				t.Errorf("Listen: %v, want it to say to set XDG_RUNTIME_DIR", err)
+			}
+		})
+	}
+}
+
 func TestRuntimeDir_IgnoresUnusableXDG(t *testing.T) {
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	for _, xdg := range []string{"relative/dir", filepath.Join(tmp, "missing")} {
+	want := fallbackDir(t)
+	for _, xdg := range []string{"relative/dir", filepath.Join(t.TempDir(), "missing")} {
 		t.Setenv("XDG_RUNTIME_DIR", xdg)
 		got, err := runtimeDir(true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := filepath.Join(tmp, "keywarden-"+strconv.Itoa(os.Getuid())); got != want {
+		if got != want {
 			t.Errorf("XDG_RUNTIME_DIR=%s: %s, want %s", xdg, got, want)
 		}
 	}

@@ -135,16 +135,22 @@ func dialPlatform(name string) (net.Conn, error) {
 func socketPath(dir, name string) (string, error) {
 	p := filepath.Join(dir, "keywarden-"+name+".sock")
 	if len(p) > maxSocketPath {
-		return "", fmt.Errorf("instance: the socket path %s is longer than %d bytes", p, maxSocketPath)
+		return "", fmt.Errorf("instance: the socket path %s is longer than %d bytes: set XDG_RUNTIME_DIR to a shorter folder of your own", p, maxSocketPath)
 	}
 	return p, nil
 }
 
 // runtimeDir returns $XDG_RUNTIME_DIR if it is an absolute path to a folder
-// of this user's, else the folder keywarden-<uid> in the temporary folder,
+// of this user's, else the folder keywarden/run in the user's own cache
+// folder (os.UserCacheDir: ~/.cache on Linux, ~/Library/Caches on macOS),
 // created 0700 when create is set. That folder must be a real folder (not
 // a link) owned by this user; a wider mode is narrowed to 0700, since
 // anyone who can enter it could reach the socket.
+//
+// The shared temporary folder is never the fallback: there, another user
+// could make the folder first (keywarden-<uid> in /tmp) and so keep the
+// tray part from ever starting. Only this user can create folders in
+// their own home.
 func runtimeDir(create bool) (string, error) {
 	uid := os.Getuid()
 	if d := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(d) {
@@ -152,8 +158,15 @@ func runtimeDir(create bool) (string, error) {
 			return d, nil
 		}
 	}
-	d := filepath.Join(os.TempDir(), fmt.Sprintf("keywarden-%d", uid))
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("instance: no folder of your own to keep the running copy's socket in (%v): set XDG_RUNTIME_DIR to one", err)
+	}
+	d := filepath.Join(cache, "keywarden", "run")
 	if create {
+		if err := os.MkdirAll(filepath.Dir(d), 0o700); err != nil {
+			return "", fmt.Errorf("instance: %w", err)
+		}
 		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return "", fmt.Errorf("instance: %w", err)
 		}
@@ -166,7 +179,7 @@ func runtimeDir(create bool) (string, error) {
 		return "", fmt.Errorf("instance: %s is not a folder", d)
 	}
 	if owner(fi) != uid {
-		return "", fmt.Errorf("instance: %s belongs to another user", d)
+		return "", fmt.Errorf("instance: %s belongs to another user: set XDG_RUNTIME_DIR to a folder of your own", d)
 	}
 	if fi.Mode().Perm() != 0o700 {
 		if err := os.Chmod(d, 0o700); err != nil {

@@ -70,6 +70,13 @@ func (s *Service) Add(ctx context.Context, k NewKey) (vault.Record, error) {
 		_, err := d.Add(rec)
 		return err
 	})
+	var dup *DuplicateKeyError
+	if errors.As(err, &dup) && dup.Holder.Pending != nil {
+		// Unfinished: by another process adding this very key now (say
+		// so: it is not a keyring failure), or by an add that was stopped
+		// or whose keyring call timed out (this process's own).
+		dup.InProgress = dup.Holder.Pending.PID != s.pid && s.ownerRuns(dup.Holder.Pending, now)
+	}
 	if err != nil {
 		return vault.Record{}, err
 	}

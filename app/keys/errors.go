@@ -26,9 +26,13 @@ var (
 
 // DuplicateKeyError says the API key being saved is kept already, by
 // Holder; Replacing is set when Holder is the very key a rotation replaces.
+// When Holder's own add has not finished (Holder.Pending), InProgress says
+// whether the process doing it still runs: another add of the same key,
+// started a moment earlier, rather than one that was stopped.
 type DuplicateKeyError struct {
-	Holder    vault.Record
-	Replacing bool
+	Holder     vault.Record
+	Replacing  bool
+	InProgress bool
 }
 
 func (e *DuplicateKeyError) Error() string {
@@ -82,8 +86,10 @@ func explain(err error) (string, bool) {
 		return ierr.Msg, true
 	case errors.As(err, &cerr):
 		return upperFirst(strings.TrimSuffix(cerr.Msg, ".")) + ".", true
+	case errors.As(err, &dup) && dup.InProgress:
+		return "Another add of this API key is in progress (in another Keywarden window or command): wait for it to finish, then look for the key in your key list. Nothing was saved now.", true
 	case errors.As(err, &dup) && dup.Holder.Pending != nil:
-		return "A save of this API key has not finished (the system keyring did not answer in time). Keywarden finishes or undoes it the next time it starts; try again then. Nothing was saved now.", true
+		return "An earlier save of this API key did not finish (it was stopped, or the system keyring did not answer in time). Keywarden finishes or undoes it the next time it starts; try again then. Nothing was saved now.", true
 	case errors.As(err, &dup) && dup.Replacing:
 		return fmt.Sprintf("That is the key being replaced (“%s”), not a new one. Create a new key on the Kraken website and paste that one; nothing was saved.", dup.Holder.Name), true
 	case errors.As(err, &dup):

@@ -324,7 +324,7 @@ func (f *SettingsFile) migrated() Settings {
 	if f.LegacyPath == "" {
 		return s
 	}
-	b, err := os.ReadFile(f.LegacyPath)
+	b, err := vault.ReadFileLimit(f.LegacyPath, vault.MaxFileSize)
 	if err != nil {
 		return s
 	}

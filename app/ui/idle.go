@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/keywarden/keywarden/app/vault"
 )
 
 // The window closes itself after the minutes without input the settings
@@ -218,7 +220,7 @@ func (mw *mainWindow) saveWindowState() {
 // false when there is none, or it is older than a day.
 func (mw *mainWindow) takeWindowState() (st windowState, ok bool) {
 	path := mw.windowStatePath()
-	b, err := os.ReadFile(path)
+	b, err := vault.ReadFileLimit(path, 64<<10) // regular files only: a pipe here must not hang the window
 	if err != nil {
 		return st, false
 	}

@@ -108,10 +108,13 @@ func UserMessage(err error) string {
 		dup      *DuplicateNameError
 		storeErr *StoreError
 		link     *SymlinkError
+		irreg    *NotRegularError
 	)
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &irreg):
+		return fmt.Sprintf("%s is not a regular file (it is %s), so Keywarden did not read it. Move it away (or put the real file in its place), then try again.", irreg.Path, Kind(irreg.Mode))
 	case errors.As(err, &link):
 		return fmt.Sprintf("Your key list (%s) is a symbolic link to %s. Keywarden does not read or write its key list through a link, so that a link put in its folder cannot make it overwrite another file. If you made the link yourself, put the file itself in its place (move %s to %s), then try again.", link.Path, link.Target, link.Target, link.Path)
 	case errors.As(err, &damaged) && strings.HasSuffix(damaged.Path, BackupName):
@@ -166,8 +169,11 @@ func Explain(err error) (string, bool) {
 		amb     *AmbiguousError
 		dup     *DuplicateNameError
 	)
-	var storeErr *StoreError
-	if errors.As(err, &damaged) || errors.As(err, &notFnd) || errors.As(err, &amb) || errors.As(err, &dup) || errors.As(err, &storeErr) {
+	var (
+		storeErr *StoreError
+		irreg    *NotRegularError
+	)
+	if errors.As(err, &damaged) || errors.As(err, &notFnd) || errors.As(err, &amb) || errors.As(err, &dup) || errors.As(err, &storeErr) || errors.As(err, &irreg) {
 		return UserMessage(err), true
 	}
 	for _, e := range []error{ErrNoBackup, ErrNotDamaged, ErrKeyringUnavailable, ErrSecretNotFound,

@@ -18,10 +18,18 @@ import (
 // every locker always locks the same file. On systems with neither flock
 // nor LockFileEx nothing is locked.
 //
-// The error is an *fs.PathError from opening or locking the file.
+// The error is an *fs.PathError from opening or locking the file, or a
+// *NotRegularError when path is not a regular file.
 func LockFile(path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err := refuseIrregular(path); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|openNonblock, 0o600)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkRegular(f, path); err != nil {
+		f.Close()
 		return nil, err
 	}
 	if err := lockFile(f); err != nil {
@@ -146,9 +154,14 @@ func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
 // ReadFileLimit returns the content of the file at path, or a
 // *TooLargeError when it holds more than limit bytes. It never reads more
 // than limit+1 bytes: the size is checked before reading, and a file that
-// grows meanwhile (or a device with no size) is cut off at the limit.
+// grows meanwhile is cut off at the limit.
+//
+// It reads regular files only, and never waits to open one: a named pipe,
+// a folder or a device in place of the file (directly or through a
+// symbolic link) is refused at once with a *NotRegularError. Every state
+// file Keywarden keeps is read through it or ReadFile.
 func ReadFileLimit(path string, limit int64) ([]byte, error) {
-	f, err := openShared(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -171,12 +184,95 @@ func ReadFileLimit(path string, limit int64) ([]byte, error) {
 }
 
 // ReadFile reads the whole file at path, opened as ReadFileLimit opens it:
-// on Windows so that a rename over it can still happen meanwhile.
+// regular files only, without waiting, and on Windows so that a rename
+// over it can still happen meanwhile.
 func ReadFile(path string) ([]byte, error) {
-	f, err := openShared(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	return io.ReadAll(f)
+}
+
+// ErrNotRegular is matched by every *NotRegularError.
+var ErrNotRegular = errors.New("the file is not a regular file")
+
+// NotRegularError says a file Keywarden keeps its state in is something
+// else: a named pipe, a folder, a device or a socket. Such a file is never
+// read: a pipe would block every command for ever, a device would feed it
+// endless data.
+type NotRegularError struct {
+	Path string
+	Mode fs.FileMode // what the path turned out to be
+}
+
+// Error names the file, what it is, and what to do.
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("%s is not a regular file (%s): move it away, then try again", e.Path, Kind(e.Mode))
+}
+
+// Is makes errors.Is(err, ErrNotRegular) true.
+func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegular }
+
+// Kind names the kind of file mode describes, in plain words: "a named
+// pipe", "a folder".
+func Kind(mode fs.FileMode) string {
+	switch {
+	case mode.IsRegular():
+		return "a regular file"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case mode.IsDir():
+		return "a folder"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "not a plain file"
+}
+
+// openRegular opens the file at path for reading (openShared), without
+// waiting, and refuses anything but a regular file. The path is looked at
+// first, so that a device is not even opened; the open file is checked
+// again, since the path may change in between.
+func openRegular(path string) (*os.File, error) {
+	if err := refuseIrregular(path); err != nil {
+		return nil, err
+	}
+	f, err := openShared(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRegular(f, path); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// refuseIrregular returns a *NotRegularError when path exists and (after
+// following symbolic links) is not a regular file. A missing path is left
+// to the open that follows.
+func refuseIrregular(path string) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return &NotRegularError{Path: path, Mode: st.Mode()}
+	}
+	return nil
+}
+
+// checkRegular returns a *NotRegularError when the open file f is not a
+// regular file.
+func checkRegular(f *os.File, path string) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return &NotRegularError{Path: path, Mode: st.Mode()}
+	}
+	return nil
 }

@@ -4,9 +4,12 @@ package vault
 
 import "os"
 
-// openShared opens the file at path for reading: os.Open. (On Windows it
-// opens the file so that a rename over it can still happen meanwhile.)
-func openShared(path string) (*os.File, error) { return os.Open(path) }
+// openShared opens the file at path for reading, without waiting (see
+// openNonblock). (On Windows it opens the file so that a rename over it can
+// still happen meanwhile.)
+func openShared(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+}
 
 // rename is os.Rename (on Windows, tried again while the file is busy).
 func rename(from, to string) error { return os.Rename(from, to) }

@@ -220,6 +220,18 @@ func parseNonceWindow(s string) (int, error) {
 	return n, nil
 }
 
+// The problems parseOTPSeed reports: fixed sentences, never built from
+// what was pasted, so that no part of a seed can reach the screen.
+const (
+	seedMissing   problem = "Paste the authenticator seed, or the otpauth:// link."
+	seedBadLink   problem = "That otpauth:// link cannot be read. Copy it again, or paste the seed (the letters and digits) instead."
+	seedHOTP      problem = "That link is for a counter-based (HOTP) authenticator, but Kraken uses time-based codes (TOTP). Copy the link Kraken showed when you turned on 2FA for the key."
+	seedOddCodes  problem = "That link asks for codes Kraken does not use (not 6 digits every 30 seconds). Copy the link Kraken showed when you turned on 2FA for the key."
+	seedNoSecret  problem = "That link holds no seed (no secret= part). Copy it again, or paste the seed itself."
+	seedNotBase32 problem = "That is not an authenticator seed: a seed has only the letters A to Z and the digits 2 to 7. Paste the seed, or the otpauth:// link."
+	seedTooShort  problem = "That seed is too short: authenticator seeds have at least 16 characters. Copy it again in full."
+)
+
 // parseOTPSeed reads an authenticator seed, pasted as base32 text (spaces
 // and hyphens allowed, any case) or as an otpauth:// link, and returns the
 // base32 seed alone: upper case, without padding. The error never repeats
@@ -227,20 +239,20 @@ func parseNonceWindow(s string) (int, error) {
 func parseOTPSeed(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", problem("Paste the authenticator seed, or the otpauth:// link.")
+		return "", seedMissing
 	}
 	if strings.HasPrefix(strings.ToLower(s), "otpauth:") {
 		key, err := otp.NewKeyFromURL(s)
 		if err != nil {
-			return "", problem("That otpauth:// link cannot be read. Copy it again, or paste the seed (the letters and digits) instead.")
+			return "", seedBadLink
 		}
 		switch {
 		case strings.ToLower(key.Type()) != "totp":
-			return "", problem("That link is for a counter-based (HOTP) authenticator, but Kraken uses time-based codes (TOTP). Copy the link Kraken showed when you turned on 2FA for the key.")
+			return "", seedHOTP
 		case key.Algorithm() != otp.AlgorithmSHA1 || key.Digits() != otp.DigitsSix || key.Period() != 30:
-			return "", problem("That link asks for codes Kraken does not use (not 6 digits every 30 seconds). Copy the link Kraken showed when you turned on 2FA for the key.")
+			return "", seedOddCodes
 		case key.Secret() == "":
-			return "", problem("That link holds no seed (no secret= part). Copy it again, or paste the seed itself.")
+			return "", seedNoSecret
 		}
 		s = key.Secret()
 	}
@@ -253,10 +265,10 @@ func parseOTPSeed(s string) (string, error) {
 	seed = strings.TrimRight(seed, "=")
 	b, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(seed)
 	if err != nil {
-		return "", problem("That is not an authenticator seed: a seed has only the letters A to Z and the digits 2 to 7. Paste the seed, or the otpauth:// link.")
+		return "", seedNotBase32
 	}
 	if len(b) < minSeedBytes {
-		return "", problem("That seed is too short: authenticator seeds have at least 16 characters. Copy it again in full.")
+		return "", seedTooShort
 	}
 	return seed, nil
 }

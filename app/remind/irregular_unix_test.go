@@ -1,0 +1,33 @@
+//go:build unix
+
+package remind
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/keywarden/keywarden/app/internal/testfiles"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+func TestStateFile_irregular(t *testing.T) {
+	for _, irr := range testfiles.Irregulars {
+		t.Run(irr.Name, func(t *testing.T) {
+			f := OpenState(t.TempDir())
+			irr.Make(t, f.Path())
+			for op, fn := range map[string]func() error{
+				"Load":   func() error { _, err := f.Load(); return err },
+				"Update": func() error { return f.Update(func(st *State) {}) },
+			} {
+				err := testfiles.Within(t, op, fn)
+				if !errors.Is(err, vault.ErrNotRegular) {
+					t.Fatalf("%s: %v, want a refusal as not a regular file", op, err)
+				}
+				if !strings.Contains(err.Error(), FileName) {
+					t.Errorf("%s: %q does not name %s", op, err, FileName)
+				}
+			}
+		})
+	}
+}
