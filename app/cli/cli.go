@@ -29,6 +29,7 @@ import (
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -177,10 +178,15 @@ func Main(args []string, stdio IO) int {
 
 // env holds a command's dependencies: IO with its defaults filled in.
 type env struct {
-	stdin   io.Reader     // as given, for exec and terminal detection
-	in      *bufio.Reader // lines of stdin; the one reader for all of them
-	out     io.Writer
-	errw    io.Writer
+	stdin io.Reader     // as given, for exec and terminal detection
+	in    *bufio.Reader // lines of stdin; the one reader for all of them
+	// out and errw are stdout and stderr behind safetext's writer: a name,
+	// path or exchange text printed there cannot command the terminal,
+	// even where a printing line forgot safetext.Line. rawOut and rawErr
+	// are the streams as given, for what must pass unchanged: JSON, the
+	// output of the program exec runs, the sweep's own progress line.
+	out, errw      io.Writer
+	rawOut, rawErr io.Writer
 	getenv  func(string) string
 	environ func() []string
 	dir     string
@@ -216,6 +222,8 @@ func newEnv(s IO) *env {
 	if e.errw == nil {
 		e.errw = os.Stderr
 	}
+	e.rawOut, e.rawErr = e.out, e.errw
+	e.out, e.errw = safetext.NewWriter(e.out), safetext.NewWriter(e.errw)
 	if e.getenv == nil {
 		e.getenv = os.Getenv
 	}
