@@ -178,15 +178,10 @@ func Main(args []string, stdio IO) int {
 
 // env holds a command's dependencies: IO with its defaults filled in.
 type env struct {
-	stdin io.Reader     // as given, for exec and terminal detection
-	in    *bufio.Reader // lines of stdin; the one reader for all of them
-	// out and errw are stdout and stderr behind safetext's writer: a name,
-	// path or exchange text printed there cannot command the terminal,
-	// even where a printing line forgot safetext.Line. rawOut and rawErr
-	// are the streams as given, for what must pass unchanged: JSON, the
-	// output of the program exec runs, the sweep's own progress line.
-	out, errw      io.Writer
-	rawOut, rawErr io.Writer
+	stdin   io.Reader     // as given, for exec and terminal detection
+	in      *bufio.Reader // lines of stdin; the one reader for all of them
+	out     io.Writer
+	errw    io.Writer
 	getenv  func(string) string
 	environ func() []string
 	dir     string
@@ -195,6 +190,12 @@ type env struct {
 	http    *http.Client
 	now     func() time.Time
 	par     int
+	// out and errw are stdout and stderr behind safetext's writer: a name,
+	// path or exchange text printed there cannot command the terminal,
+	// even where a printing line forgot safetext.Line. rawOut and rawErr
+	// are the streams as given, for what must pass unchanged: JSON, the
+	// output of the program exec runs, the sweep's own progress line.
+	rawOut, rawErr io.Writer
 	// legacyPrefs is IO.LegacyPreferences.
 	legacyPrefs string
 	// tellTray is IO.TellTray with its default; changed is set when the
