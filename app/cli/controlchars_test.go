@@ -183,3 +183,14 @@ func TestList_JSONUnchangedByEscaping(t *testing.T) {
 		}
 	}
 }
+
+// The words for errors (keys.UserMessage) quote names too: a key the
+// exchange still accepts, named with controls.
+func TestRevoke_controlCharactersInNames(t *testing.T) {
+	f := hostileKey(t)
+	res := f.run("", "revoke", hostileName)
+	if res.code != cli.ExitError {
+		t.Fatalf("revoke of a key Kraken still accepts: %v", res)
+	}
+	assertInert(t, "revoke", res, "Kraken still accepts “"+escapedName+"”")
+}
