@@ -194,3 +194,26 @@ func TestRevoke_controlCharactersInNames(t *testing.T) {
 	}
 	assertInert(t, "revoke", res, "Kraken still accepts “"+escapedName+"”")
 }
+
+// What no printing line escapes itself is escaped by the writer behind
+// stdout and stderr: here the flag package's own message, which quotes an
+// unknown flag as typed (or pasted).
+func TestMain_streamsEscapeWhatAPrintingLineMissed(t *testing.T) {
+	f := newFixture(t)
+	res := f.run("", "list", "--x"+hostileTitle+hostileErase+hostileBidi)
+	if res.code != cli.ExitUsage {
+		t.Fatalf("list with an unknown flag: %v", res)
+	}
+	assertInert(t, "an unknown flag", res, `x\x1b]0;OWNED\x07\x1b[2K\r\u202eexe.txt`)
+}
+
+// The program exec runs writes to the streams as given: its own colours
+// and controls are its business, not text Keywarden shows.
+func TestExec_programOutputPassesUnescaped(t *testing.T) {
+	f := newFixture(t)
+	f.add("freqtrade-vps", botPerms, "--purpose", "bot", "--used-by", "freqtrade")
+	res := f.run("\x1b[31mred\x1b[0m\n", append([]string{"exec", "freqtrade-vps"}, child(t, f, "echo")...)...)
+	if want := "\x1b[31MRED\x1b[0M\n"; res.code != 0 || res.out != want {
+		t.Fatalf("got %v; want stdout %q", res, want)
+	}
+}
