@@ -89,21 +89,20 @@ func escape(s string, keepLines bool) string {
 }
 
 // clean reports whether s has nothing to escape.
-func clean(s string, keepLines bool) bool {
+func clean[T string | []byte](s T, keepLines bool) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return cleanSlow(s[i:], keepLines)
+			return cleanRunes(s[i:], keepLines)
 		}
 	}
 	return true
 }
 
-func cleanSlow(s string, keepLines bool) bool {
-	for i, r := range s {
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				return false
-			}
+// cleanRunes is clean for text that is not all printable ASCII.
+func cleanRunes[T string | []byte](s T, keepLines bool) bool {
+	for i, r := range string(s) { // ranging over a conversion copies nothing
+		if r == utf8.RuneError && !(i+2 < len(s) && s[i] == 0xef && s[i+1] == 0xbf && s[i+2] == 0xbd) {
+			return false // a byte that is no character (a U+FFFD written out is one)
 		}
 		if keepLines && (r == '\n' || r == '\t') {
 			continue
@@ -142,13 +141,17 @@ type writer struct {
 // Write escapes p and writes it. It reports len(p) written when w took
 // all of the escaped text.
 func (w *writer) Write(p []byte) (int, error) {
-	s := string(p)
-	end := ""
-	if w.entries && strings.HasSuffix(s, "\n") {
-		s, end = s[:len(s)-1], "\n"
+	body, end := p, ""
+	if w.entries && len(p) > 0 && p[len(p)-1] == '\n' {
+		body, end = p[:len(p)-1], "\n"
 	}
-	out := escape(s, w.keepLines) + end
-	if _, err := io.WriteString(w.w, out); err != nil {
+	if clean(body, w.keepLines) { // the usual case: no copy
+		if _, err := w.w.Write(p); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	if _, err := io.WriteString(w.w, escape(string(body), w.keepLines)+end); err != nil {
 		return 0, err
 	}
 	return len(p), nil

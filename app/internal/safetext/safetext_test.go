@@ -2,6 +2,7 @@ package safetext_test
 
 import (
 	"bytes"
+	"io"
 	"log"
 	"strings"
 	"testing"
@@ -33,6 +34,8 @@ var lineTests = []struct {
 	{"bidi marks", "a\u200fb\u061c", `a\u200fb\u061c`},
 	{"line and paragraph separators", "a\u2028b\u2029c", `a\u2028b\u2029c`},
 	{"a NUL", "a\x00b", `a\x00b`},
+	{"a replacement character written out stays", "a\ufffdb", "a\ufffdb"},
+	{"a log entry's own line break", "entry\n", `entry\n`},
 }
 
 func TestLine(t *testing.T) {
@@ -116,5 +119,47 @@ func FuzzLine(f *testing.F) {
 		if strings.Count(lines, "\n") != strings.Count(in, "\n") {
 			t.Fatalf("Lines(%q) = %q: the line breaks changed", in, lines)
 		}
+		var b bytes.Buffer
+		if _, err := safetext.NewWriter(&b).Write([]byte(in)); err != nil || b.String() != lines {
+			t.Fatalf("NewWriter wrote %q (%v), want Lines: %q", b.String(), err, lines)
+		}
+		b.Reset()
+		entry := safetext.Line(strings.TrimSuffix(in, "\n"))
+		if strings.HasSuffix(in, "\n") {
+			entry += "\n"
+		}
+		if _, err := safetext.NewLogWriter(&b).Write([]byte(in)); err != nil || b.String() != entry {
+			t.Fatalf("NewLogWriter wrote %q (%v), want %q", b.String(), err, entry)
+		}
 	})
+}
+
+// The price of escaping every name printed: a clean name costs a scan and
+// no allocation; a hostile one, one allocation.
+func BenchmarkLine(b *testing.B) {
+	for _, bc := range []struct{ name, in string }{
+		{"clean", "freqtrade-bot-on-the-vps-in-frankfurt"},
+		{"hostile", attack},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = safetext.Line(bc.in)
+			}
+		})
+	}
+}
+
+// BenchmarkNewWriter writes a 100-line listing through the writer behind
+// the command line's stdout.
+func BenchmarkNewWriter(b *testing.B) {
+	line := []byte("freqtrade-bot  active  trading-bot  medium  freqtrade  7 Dec 2026 ok  …nd9f\n")
+	w := safetext.NewWriter(io.Discard)
+	b.SetBytes(int64(100 * len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		for range 100 {
+			_, _ = w.Write(line)
+		}
+	}
 }
