@@ -51,7 +51,7 @@ func hint(r vault.Record) string {
 	if r.KeyHint == "" {
 		return "-"
 	}
-	return "…" + r.KeyHint
+	return "…" + safetext.Line(r.KeyHint) // read from the key list, like any of its text
 }
 
 // outcomeWords says how a check ended.
