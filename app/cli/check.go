@@ -190,7 +190,7 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 	}
 
 	if in.JSON {
-		if err := writeJSON(e.out, checkJSON(e.now(), done, skips, attention, total, failed, saveErr == nil, code)); err != nil {
+		if err := writeJSON(e.rawOut, checkJSON(e.now(), done, skips, attention, total, failed, saveErr == nil, code)); err != nil {
 			return ExitError, err
 		}
 	} else {
@@ -249,7 +249,7 @@ func writeChecks(e *env, in checkInput, done []checked, skips []skipped, gone, a
 		return
 	}
 	for _, c := range done {
-		fmt.Fprintf(w, "%s: %s\n", c.rec.Name, outcomeWords(&c.rb))
+		fmt.Fprintf(w, "%s: %s\n", safe(c.rec.Name), outcomeWords(&c.rb))
 		switch c.rb.Outcome {
 		case vault.OutcomeOK:
 			fmt.Fprintf(w, "  Permissions: %s  [%s]\n", permWords(c.rb.Permissions), kraken.MaxRisk(c.rb.Permissions))
@@ -259,13 +259,13 @@ func writeChecks(e *env, in checkInput, done []checked, skips []skipped, gone, a
 				writeDrift(w, "    ", extra, missing)
 			}
 		default:
-			fmt.Fprintf(w, "  %s\n", c.rb.Problem)
+			fmt.Fprintf(w, "  %s\n", safe(c.rb.Problem))
 		}
 		writeFindings(w, "  ", c.findings)
 	}
 	for _, s := range skips {
 		if !s.quiet {
-			fmt.Fprintf(w, "%s: not checked: %s.\n", s.Name, s.Reason)
+			fmt.Fprintf(w, "%s: not checked: %s.\n", safe(s.Name), safe(s.Reason))
 		}
 	}
 	if gone > 0 {

@@ -29,6 +29,7 @@ import (
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -189,6 +190,12 @@ type env struct {
 	http    *http.Client
 	now     func() time.Time
 	par     int
+	// out and errw are stdout and stderr behind safetext's writer: a name,
+	// path or exchange text printed there cannot command the terminal,
+	// even where a printing line forgot safetext.Line. rawOut and rawErr
+	// are the streams as given, for what must pass unchanged: JSON, the
+	// output of the program exec runs, the sweep's own progress line.
+	rawOut, rawErr io.Writer
 	// legacyPrefs is IO.LegacyPreferences.
 	legacyPrefs string
 	// tellTray is IO.TellTray with its default; changed is set when the
@@ -216,6 +223,8 @@ func newEnv(s IO) *env {
 	if e.errw == nil {
 		e.errw = os.Stderr
 	}
+	e.rawOut, e.rawErr = e.out, e.errw
+	e.out, e.errw = safetext.NewWriter(e.out), safetext.NewWriter(e.errw)
 	if e.getenv == nil {
 		e.getenv = os.Getenv
 	}

@@ -100,7 +100,7 @@ func execKey(e *env, in execInput) (int, error) {
 	// The codes Keywarden may have been given are no business of the program.
 	cmd.Env = append(withoutEnv(e.environ(), in.KeyEnv, in.SecretEnv, EnvAppCode, EnvOTP),
 		in.KeyEnv+"="+secret.APIKey, in.SecretEnv+"="+secret.PrivateKey)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.out, e.errw
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.rawOut, e.rawErr
 
 	release := bindToParent(cmd)
 	defer release()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -39,7 +40,7 @@ func permWords(perms []kraken.Permission) string {
 		if info, ok := p.Info(); ok {
 			parts[i] = fmt.Sprintf("%s – %s (%s)", info.Group, info.Label, p)
 		} else {
-			parts[i] = fmt.Sprintf("%s (unknown to Keywarden)", p)
+			parts[i] = fmt.Sprintf("%s (unknown to Keywarden)", safetext.Line(string(p)))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -50,7 +51,7 @@ func hint(r vault.Record) string {
 	if r.KeyHint == "" {
 		return "-"
 	}
-	return "…" + r.KeyHint
+	return "…" + safetext.Line(r.KeyHint) // read from the key list, like any of its text
 }
 
 // outcomeWords says how a check ended.
@@ -80,17 +81,31 @@ func twoFAWords(t vault.TwoFA) string {
 	return "none"
 }
 
-// writeFindings prints findings with their next steps, indented.
+// writeFindings prints findings with their next steps, indented. Their
+// words hold key names, services and exchange text: each is one line.
 func writeFindings(w io.Writer, indent string, findings []review.Finding) {
 	for _, f := range findings {
-		fmt.Fprintf(w, "%s[%s] %s\n", indent, f.Severity, f.Title)
+		fmt.Fprintf(w, "%s[%s] %s\n", indent, f.Severity, safetext.Line(f.Title))
 		if f.Detail != "" {
-			fmt.Fprintf(w, "%s    %s\n", indent, f.Detail)
+			fmt.Fprintf(w, "%s    %s\n", indent, safetext.Line(f.Detail))
 		}
 		if f.NextStep != "" {
-			fmt.Fprintf(w, "%s    Next: %s\n", indent, f.NextStep)
+			fmt.Fprintf(w, "%s    Next: %s\n", indent, safetext.Line(f.NextStep))
 		}
 	}
+}
+
+// safe is safetext.Line: a name, path or text from outside, as one line
+// of printable text.
+func safe(s string) string { return safetext.Line(s) }
+
+// safeList escapes each item, then joins them with sep.
+func safeList(items []string, sep string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = safetext.Line(s)
+	}
+	return strings.Join(out, sep)
 }
 
 // writeDrift prints how the exchange's permissions differ from the intended
@@ -117,7 +132,9 @@ func drift(intended []kraken.Permission, rb vault.Readback) (extra, missing []kr
 	return extra, missing
 }
 
-// writeJSON prints v as indented JSON.
+// writeJSON prints v as indented JSON. Give it the raw stream (env.rawOut):
+// JSON is for programs and goes out exactly as encoding/json writes it,
+// which already escapes ESC, CR and line breaks inside strings.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -147,7 +147,7 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 	var unconfirmed *keys.NotConfirmedError
 	switch {
 	case errors.As(err, &unconfirmed) && unconfirmed.Readback.Outcome == vault.OutcomeOK:
-		return &userError{msg: message(err) + fmt.Sprintf(" From here: run \"keywarden revoke %s\" again.", rec.Name), err: err}
+		return &userError{msg: message(err) + fmt.Sprintf(" From here: run \"keywarden revoke %s\" again.", safe(rec.Name)), err: err}
 	case errors.As(err, &unconfirmed):
 		return &userError{msg: message(err) + " From here: add --force to record it revoked anyway.", err: err}
 	case err != nil:
@@ -165,13 +165,13 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 	case res.Confirmed:
 		fmt.Fprintln(e.out, "Its secret is removed from the system keyring; the record is kept as history.")
 	default:
-		fmt.Fprintf(e.out, "Its secret stays in the system keyring, so that \"keywarden revoke %s\" can confirm it later; \"keywarden remove %s\" deletes it.\n", rec.Name, rec.Name)
+		fmt.Fprintf(e.out, "Its secret stays in the system keyring, so that \"keywarden revoke %s\" can confirm it later; \"keywarden remove %s\" deletes it.\n", safe(rec.Name), safe(rec.Name))
 	}
 	if svc := rec.UsedBy; len(svc) > 0 {
-		fmt.Fprintf(e.out, "It was used by %s: give them a new key if they still need one.\n", strings.Join(svc, ", "))
+		fmt.Fprintf(e.out, "It was used by %s: give them a new key if they still need one.\n", safeList(svc, ", "))
 	}
 	if res.Record.Leaked() {
-		fmt.Fprintln(e.out, "It had leaked, and stays marked so: look at recent account activity with another read-only key, change your account password and 2FA, and contact Kraken support if anything looks wrong. \"keywarden show "+rec.Name+"\" lists these steps.")
+		fmt.Fprintln(e.out, "It had leaked, and stays marked so: look at recent account activity with another read-only key, change your account password and 2FA, and contact Kraken support if anything looks wrong. \"keywarden show "+safe(rec.Name)+"\" lists these steps.")
 	}
 	return nil
 }
@@ -181,7 +181,7 @@ func unconfirmedWords(rec vault.Record, rb vault.Readback) string {
 	if rb.Outcome == vault.OutcomeOK {
 		return fmt.Sprintf("Kraken still accepts %q: it has not been deleted, and whoever has it can use it.", rec.Name)
 	}
-	return "Keywarden could not confirm that Kraken no longer knows the key: " + rb.Problem
+	return "Keywarden could not confirm that Kraken no longer knows the key: " + safe(rb.Problem)
 }
 
 // removeInput is what remove needs.

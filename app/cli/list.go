@@ -99,7 +99,7 @@ func list(e *env, in listInput) error {
 			}
 			items = append(items, it)
 		}
-		return writeJSON(e.out, items)
+		return writeJSON(e.rawOut, items)
 	}
 	if len(recs) == 0 {
 		fmt.Fprintln(e.out, "No keys yet. Create one on the Kraken website (Settings → API) with the least permissions its job needs, then run:")
@@ -118,11 +118,11 @@ func list(e *env, in listInput) error {
 		if r.LastCheck != nil {
 			last = day(r.LastCheck.At) + " " + last
 		}
-		usedBy := strings.Join(r.UsedBy, ", ")
+		usedBy := safeList(r.UsedBy, ", ")
 		if usedBy == "" {
 			usedBy = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, state, r.Purpose, kraken.MaxRisk(review.EffectivePermissions(r)), usedBy, last, hint(r))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safe(r.Name), state, safe(string(r.Purpose)), kraken.MaxRisk(review.EffectivePermissions(r)), usedBy, last, hint(r))
 	}
 	return tw.Flush()
 }
@@ -209,13 +209,13 @@ func show(e *env, in showInput) error {
 		if hasDrift {
 			out.Drift = newJSONDrift(extra, missing)
 		}
-		return writeJSON(e.out, out)
+		return writeJSON(e.rawOut, out)
 	}
 
 	w := e.out
-	fmt.Fprintf(w, "%s  (ID %s)\n", r.Name, r.ID)
+	fmt.Fprintf(w, "%s  (ID %s)\n", safe(r.Name), safe(r.ID))
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-	row := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, value) }
+	row := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, safe(value)) }
 	row("State", fmt.Sprintf("%s (%s)", snap.State(r.ID), keys.StatusWords(*r)))
 	if r.Leaked() {
 		row("Leaked", dayOr(r.LeakedAt, "marked as leaked (the date is not known)", "marked as leaked on "))
@@ -224,7 +224,7 @@ func show(e *env, in showInput) error {
 	if r.Account != "" {
 		row("Account", r.Account)
 	}
-	row("Used by", orDash(strings.Join(r.UsedBy, ", ")))
+	row("Used by", orDash(safeList(r.UsedBy, ", ")))
 	row("API key", hint(*r))
 	row("Intended", fmt.Sprintf("%s  [%s]", permWords(r.Intended), kraken.MaxRisk(r.Intended)))
 	row("IP allow-list", listOr(r.Restrictions.IPAllowlist, "any IP address"))
@@ -251,11 +251,11 @@ func show(e *env, in showInput) error {
 	tw.Flush()
 
 	if rb := r.LastCheck; rb == nil {
-		fmt.Fprintln(w, "Last check: never. Run \"keywarden check "+r.Name+"\".")
+		fmt.Fprintln(w, "Last check: never. Run \"keywarden check "+safe(r.Name)+"\".")
 	} else {
 		fmt.Fprintf(w, "Last check: %s, %s\n", moment(rb.At), outcomeWords(rb))
 		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-		row := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, value) }
+		row := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, safe(value)) }
 		switch rb.Outcome {
 		case vault.OutcomeOK:
 			if rb.Name != "" {
@@ -296,9 +296,9 @@ func show(e *env, in showInput) error {
 			hist = hist[len(hist)-10:]
 		}
 		for _, ev := range hist {
-			line := fmt.Sprintf("  %s  %s", moment(ev.At), ev.Kind)
+			line := fmt.Sprintf("  %s  %s", moment(ev.At), safe(string(ev.Kind)))
 			if ev.Note != "" {
-				line += ": " + ev.Note
+				line += ": " + safe(ev.Note)
 			}
 			fmt.Fprintln(w, line)
 		}

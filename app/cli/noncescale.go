@@ -46,7 +46,7 @@ func nonceScale(e *env, in nonceScaleInput) error {
 		fmt.Fprintf(e.out, "%q sends %s nonces (%d digits).\n", rec.Name, scaleWords(rec.NonceScale), rec.NonceScale.Digits())
 		if seen, ok := check.SuggestedNonceScale(rec); ok {
 			fmt.Fprintf(e.out, "Kraken's last answer showed %s nonces on this key: a program that uses it counts in %s. To check it without \"Invalid nonce\", run: keywarden nonce-scale %s %s\n",
-				scaleWords(seen), scaleWords(seen), rec.Name, seen)
+				scaleWords(seen), scaleWords(seen), safe(rec.Name), seen)
 		}
 		return nil
 	}

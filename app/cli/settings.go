@@ -80,7 +80,7 @@ func listSettings(e *env, in settingsInput) error {
 		items = append(items, jsonSetting{Name: name, Value: v, About: settingsAbout[name]})
 	}
 	if in.JSON {
-		return writeJSON(e.out, items)
+		return writeJSON(e.rawOut, items)
 	}
 	tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tVALUE\tWHAT IT DOES")

@@ -164,7 +164,7 @@ func sweepDisk(ctx context.Context, e *env, in sweepInput) (int, error) {
 	if err != nil {
 		var rootErr *sweep.RootError
 		if errors.As(err, &rootErr) {
-			return ExitError, &userError{msg: fmt.Sprintf("Cannot sweep %s: %s. Give folders that exist and that you may read.", rootErr.Path, reason(rootErr.Err)), err: err}
+			return ExitError, &userError{msg: fmt.Sprintf("Cannot sweep %s: %s. Give folders that exist and that you may read.", safe(rootErr.Path), reason(rootErr.Err)), err: err}
 		}
 		return ExitError, err
 	}
@@ -186,7 +186,7 @@ func sweepDisk(ctx context.Context, e *env, in sweepInput) (int, error) {
 		if out.SkippedKeys == nil {
 			out.SkippedKeys = []skipped{}
 		}
-		if err := writeJSON(e.out, out); err != nil {
+		if err := writeJSON(e.rawOut, out); err != nil {
 			return ExitError, err
 		}
 	} else {
@@ -221,7 +221,7 @@ func (e *env) sweepRoots(given []string) ([]string, error) {
 	for _, p := range given {
 		abs, err := filepath.Abs(p)
 		if err != nil {
-			return nil, &userError{msg: fmt.Sprintf("Cannot tell where %s is.", p), err: err}
+			return nil, &userError{msg: fmt.Sprintf("Cannot tell where %s is.", safe(p)), err: err}
 		}
 		roots = append(roots, abs)
 	}
@@ -261,7 +261,7 @@ func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, too
 	var steps []string
 	flush := func() {
 		for _, s := range steps {
-			fmt.Fprintf(w, "  Next: %s\n", s)
+			fmt.Fprintf(w, "  Next: %s\n", safe(s))
 		}
 		steps = steps[:0]
 	}
@@ -269,9 +269,9 @@ func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, too
 		if g := groupOf(h); g != group {
 			flush()
 			group = g
-			fmt.Fprintf(w, "\n%s\n", g)
+			fmt.Fprintf(w, "\n%s\n", safe(g))
 		}
-		fmt.Fprintf(w, "  line %d: %s%s\n", h.Line, h.What(), details(h))
+		fmt.Fprintf(w, "  line %d: %s%s\n", h.Line, safe(h.What()), safe(details(h)))
 		if !slices.Contains(steps, h.Next) {
 			steps = append(steps, h.Next)
 		}
@@ -280,13 +280,13 @@ func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, too
 	if len(rep.Hits) > 0 {
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "Swept %s (%s) under %s", count(rep.Files, "file", "files"), size(rep.Bytes), strings.Join(rep.Roots, ", "))
+	fmt.Fprintf(w, "Swept %s (%s) under %s", count(rep.Files, "file", "files"), size(rep.Bytes), safeList(rep.Roots, ", "))
 	if rep.Repos > 0 {
 		fmt.Fprintf(w, ", and %s (%d objects)", count(rep.Repos, "git history", "git histories"), rep.GitObjects)
 	}
 	fmt.Fprintf(w, ", in %.1f s.\n", took.Seconds())
 	if rep.Unreadable > 0 {
-		fmt.Fprintf(w, "Could not read %s: %s", count(rep.Unreadable, "file or folder", "files or folders"), strings.Join(rep.UnreadablePaths, ", "))
+		fmt.Fprintf(w, "Could not read %s: %s", count(rep.Unreadable, "file or folder", "files or folders"), safeList(rep.UnreadablePaths, ", "))
 		if more := rep.Unreadable - len(rep.UnreadablePaths); more > 0 {
 			fmt.Fprintf(w, " and %d more", more)
 		}
@@ -307,7 +307,7 @@ func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, too
 		fmt.Fprintf(w, "Skipped %s.\n", strings.Join(skipped, ", "))
 	}
 	for _, p := range rep.GitProblems {
-		fmt.Fprintln(w, p)
+		fmt.Fprintln(w, safe(p))
 	}
 	for _, s := range skips {
 		fmt.Fprintf(w, "Not looked for: %q (%s).\n", s.Name, s.Reason)
@@ -414,7 +414,7 @@ type progress struct {
 // progressLine returns the progress display when stderr is a terminal,
 // else nil: scripts and logs get no progress.
 func (e *env) progressLine() *progress {
-	f, ok := e.errw.(*os.File)
+	f, ok := e.rawErr.(*os.File) // its own \r and erase-line pass: the folder is escaped in show
 	if !ok || f == nil || !isTerminal(int(f.Fd())) {
 		return nil
 	}
@@ -422,7 +422,7 @@ func (e *env) progressLine() *progress {
 }
 
 func (p *progress) show(pr sweep.Progress) {
-	dir := pr.Dir
+	dir := safe(pr.Dir)
 	if r := []rune(dir); len(r) > 50 {
 		dir = "…" + string(r[len(r)-49:])
 	}

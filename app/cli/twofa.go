@@ -174,9 +174,9 @@ func setUnattended(e *env, pos []string) error {
 		return err
 	}
 	if on {
-		fmt.Fprintf(e.out, "\"keywarden exec %s\" now starts its program without the app 2FA code; its history says so. Anyone who can run programs as you can then use this key.\n", r.Name)
+		fmt.Fprintf(e.out, "\"keywarden exec %s\" now starts its program without the app 2FA code; its history says so. Anyone who can run programs as you can then use this key.\n", safe(r.Name))
 	} else {
-		fmt.Fprintf(e.out, "\"keywarden exec %s\" asks for the app 2FA code again (when app 2FA is on).\n", r.Name)
+		fmt.Fprintf(e.out, "\"keywarden exec %s\" asks for the app 2FA code again (when app 2FA is on).\n", safe(r.Name))
 	}
 	return nil
 }

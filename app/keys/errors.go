@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -125,14 +126,16 @@ var explainers = []func(error) (string, bool){explain, vault.Explain, kraken.Exp
 // UserMessage turns any error a workflow returns into plain words that
 // say what happened and what to do next: each package explains its own
 // errors, and anything else gets a general sentence. It never includes a
-// secret; the full error belongs in the log.
+// secret; the full error belongs in the log. The words quote key names,
+// paths and the exchange's text, so they are made one line of printable
+// text (safetext.Line): no face shows them as terminal controls.
 func UserMessage(err error) string {
 	if err == nil {
 		return ""
 	}
 	for _, ex := range explainers {
 		if msg, ok := ex(err); ok {
-			return msg
+			return safetext.Line(msg)
 		}
 	}
 	return "Something went wrong and Keywarden could not finish. Nothing was lost; try again, and if it keeps happening, run again with KEYWARDEN_DEBUG=1 (command line) or look at the log."

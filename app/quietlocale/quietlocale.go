@@ -5,10 +5,14 @@
 // package drops exactly that message (and the two lines Fyne logs with it)
 // from the standard logger, so the command line prints nothing it did not
 // mean to, without changing the environment that `keywarden exec` passes on.
+// Every other line goes out escaped (safetext.NewLogWriter): libraries log
+// names and paths they were given, and those must not reach a terminal as
+// control characters.
 //
 // It must initialise before fyne.io/fyne/v2/lang: Go initialises packages in
 // import-path order once their imports are ready, and this package imports
-// only the standard library, while Fyne's lang waits for
+// only the standard library and app/internal/safetext (which imports only
+// the standard library), while Fyne's lang waits for
 // github.com/nicksnyder/go-i18n, which sorts after this path.
 package quietlocale
 
@@ -17,6 +21,8 @@ import (
 	"log"
 	"os"
 	"strings"
+
+	"github.com/keywarden/keywarden/app/internal/safetext"
 )
 
 func init() {
@@ -24,8 +30,9 @@ func init() {
 }
 
 // New returns a writer for the standard logger that passes every line on to
-// w except Fyne's "Error parsing user locale" report.
-func New(w io.Writer) io.Writer { return &filter{w: w} }
+// w, escaped as one line of printable text, except Fyne's "Error parsing
+// user locale" report.
+func New(w io.Writer) io.Writer { return &filter{w: safetext.NewLogWriter(w)} }
 
 type filter struct {
 	w    io.Writer

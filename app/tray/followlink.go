@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/internal/safetext"
 )
 
 // linkWait is how long MainLink waits for a tray part it started to take
@@ -19,6 +20,7 @@ const linkWait = 30 * time.Second
 // tray part, starting one if none runs, and returns the exit code. A link
 // it refuses is said on stderr, in plain words.
 func MainLink(args []string, stderr io.Writer) int {
+	stderr = safetext.NewWriter(stderr) // the link comes from anywhere: what is said of it stays text
 	if len(args) != 1 {
 		fmt.Fprintln(stderr, "keywarden: a keywarden: link comes alone, without other arguments")
 		return 2

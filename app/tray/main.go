@@ -18,6 +18,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -36,6 +37,7 @@ const MemoryLimit = 32 << 20
 // host, or no notification server, it says so once on stderr and carries
 // on with what is left.
 func Main(args []string, stderr io.Writer) int {
+	stderr = safetext.NewWriter(stderr) // errors quote paths; see newLogger
 	if len(args) > 0 {
 		fmt.Fprintf(stderr, "keywarden tray: unexpected %q: the tray part takes no arguments\n", args[0])
 		return 2
@@ -59,7 +61,7 @@ func Main(args []string, stderr io.Writer) int {
 	}
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(MemoryLimit)
-	logger := log.New(stderr, "keywarden tray: ", log.LstdFlags)
+	logger := newLogger(stderr)
 	if err := vault.Harden(); err != nil {
 		logger.Printf("could not mark the process non-dumpable: %v", err)
 	}
@@ -74,6 +76,14 @@ func Main(args []string, stderr io.Writer) int {
 	cfg.Report = func(err error) { logger.Print(err) }
 	r.run(New(cfg), in)
 	return 0
+}
+
+// newLogger returns the tray part's logger on w. What it logs quotes key
+// names and the exchange's text, so each entry is escaped to one line of
+// printable text (safetext.NewLogWriter): a name can neither command the
+// terminal or log viewer nor fake another entry.
+func newLogger(w io.Writer) *log.Logger {
+	return log.New(safetext.NewLogWriter(w), "keywarden tray: ", log.LstdFlags)
 }
 
 // realConfig opens the user's key list, the reminders, the settings, the

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/keys"
 )
 
@@ -72,8 +73,8 @@ func BuildModel(snap *keys.Snapshot) Model {
 		}
 		item := KeyItem{RecordID: r.ID, Label: keyName(r.Name)}
 		if fs := snap.Findings(r.ID); len(fs) > 0 { // most severe first
-			item.Label += " — " + fs[0].Title
-			item.Hint = fs[0].NextStep
+			item.Label += " — " + safetext.Line(fs[0].Title) // findings quote names too
+			item.Hint = safetext.Line(fs[0].NextStep)
 		}
 		item.Label = truncate(item.Label, maxLabel)
 		m.Keys = append(m.Keys, item)
@@ -102,12 +103,13 @@ func tooltip(total, attention int) string {
 	return fmt.Sprintf("Keywarden: %d keys need attention", attention)
 }
 
-// keyName is a key's name for the menu.
+// keyName is a key's name for the menu and the notifications, as one line
+// of printable text (safetext.Line).
 func keyName(name string) string {
 	if name = strings.TrimSpace(name); name == "" {
 		return "(unnamed key)"
 	}
-	return name
+	return safetext.Line(name)
 }
 
 // truncate shortens s to at most n characters, ending it with "…".

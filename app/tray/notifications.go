@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/remind"
 )
 
@@ -34,7 +35,7 @@ func (t *Tray) deliver(rems []remind.Reminder) (shown []string) {
 	}
 	if len(rems) <= MaxSeparate {
 		for _, rem := range rems {
-			if t.noteNotify(t.cfg.Notify.Reminder(rem)) {
+			if t.noteNotify(t.cfg.Notify.Reminder(safeReminder(rem))) {
 				shown = append(shown, rem.ID)
 			}
 		}
@@ -60,7 +61,7 @@ func (t *Tray) deliver(rems []remind.Reminder) (shown []string) {
 	if len(listed) == 1 {
 		list = listed[0]
 	}
-	if t.noteNotify(t.cfg.Notify.Message(title, "About "+list+". Open Keywarden to see what each needs.")) {
+	if t.noteNotify(t.cfg.Notify.Message(safetext.Line(title), safetext.Line("About "+list+". Open Keywarden to see what each needs."))) {
 		return all
 	}
 	return nil
@@ -68,8 +69,18 @@ func (t *Tray) deliver(rems []remind.Reminder) (shown []string) {
 
 func (t *Tray) message(title, body string) {
 	if t.cfg.Notify != nil {
-		t.noteNotify(t.cfg.Notify.Message(title, body))
+		t.noteNotify(t.cfg.Notify.Message(safetext.Line(title), safetext.Line(body)))
 	}
+}
+
+// safeReminder returns rem with its texts as one line of printable text
+// each: they quote the key's name and findings, and whatever shows them
+// (a notification server, Windows, a log) must not act on a control
+// character or a bidi override in them. The IDs stay as they are: they
+// are matched, never shown.
+func safeReminder(rem remind.Reminder) remind.Reminder {
+	rem.Name, rem.Title, rem.Body = safetext.Line(rem.Name), safetext.Line(rem.Title), safetext.Line(rem.Body)
+	return rem
 }
 
 // noteNotify reports whether a notification went out. It reports the

@@ -51,6 +51,7 @@ type recorder struct {
 	fail      error
 	models    []Model
 	reminders []string // reminder IDs
+	texts     []string // each reminder's title and body
 	messages  []string // titles
 	windows   []string // record IDs; "" for the window as it is
 	saved     int
@@ -72,6 +73,7 @@ func (r *recorder) Reminder(rem remind.Reminder) (err error) {
 	r.do(func() {
 		if err = r.fail; err == nil {
 			r.reminders = append(r.reminders, rem.ID)
+			r.texts = append(r.texts, rem.Title+" "+rem.Body)
 		}
 	})
 	return err

@@ -17,6 +17,7 @@ import (
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/instance"
+	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/assets"
@@ -30,6 +31,7 @@ const AppID = "io.github.keywarden.Keywarden"
 // returns the exit code. A second start hands over to the first window.
 // Problems before the window exists go to stderr in plain words.
 func Main(args []string, stderr io.Writer) int {
+	stderr = safetext.NewWriter(stderr) // errors quote paths and names: never as terminal controls
 	if !haveDisplay() {
 		fmt.Fprintln(stderr, "keywarden: there is no graphical display here (DISPLAY and WAYLAND_DISPLAY are not set, or name no running display).\n"+
 			"Start it from your desktop, or use the command line: keywarden help")
