@@ -101,6 +101,9 @@ func execKey(e *env, in execInput) (int, error) {
 	cmd.Env = append(withoutEnv(e.environ(), in.KeyEnv, in.SecretEnv, EnvAppCode, EnvOTP),
 		in.KeyEnv+"="+secret.APIKey, in.SecretEnv+"="+secret.PrivateKey)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.out, e.errw
+	if cmd.Err != nil { // not found in PATH: bindToParent needs the program's path
+		return startFailed(in.Command[0], cmd.Err)
+	}
 
 	release := bindToParent(cmd)
 	defer release()

@@ -1,0 +1,240 @@
+package cli_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/keywarden/keywarden/app/cli"
+	"github.com/keywarden/keywarden/app/vault"
+)
+
+func init() {
+	// keywarden-exec-sh plays "keywarden exec $KW_NAME -- sh -c $KW_SH" over
+	// the store in $KW_DIR, with a stand-in secret for $KW_ID, and exits
+	// with exec's exit code.
+	childRoles["keywarden-exec-sh"] = func() int {
+		mem := vault.NewMemory()
+		if err := mem.Set(os.Getenv("KW_ID"), vault.Secret{APIKey: "k", PrivateKey: "p"}); err != nil {
+			return 1
+		}
+		return cli.Main([]string{"exec", os.Getenv("KW_NAME"), "--", "sh", "-c", os.Getenv("KW_SH")},
+			cli.IO{Dir: os.Getenv("KW_DIR"), Secrets: mem, Getenv: func(string) string { return "" }})
+	}
+}
+
+// treeEndBound is how long the processes exec started may outlive the
+// moment they must end.
+const treeEndBound = 2 * time.Second
+
+// The shapes of process tree a bot can make, each with the number of
+// sleep processes it leaves running: a background job, one that left the
+// session (setsid), and one whose parent exited at once (a double fork), so
+// it is no longer a descendant of keywarden's program by parentage.
+var treeShapes = []struct {
+	name, script string
+	sleeps       int
+}{
+	{"a background job", "sleep 301 & wait", 1},
+	{"a job in its own session", "setsid sleep 301 & wait", 1},
+	{"a double fork", "(sleep 301 &) ; sleep 301", 2},
+}
+
+// startTree starts keywarden exec of a stand-in key running script in sh,
+// with a marker in its environment that every process it starts inherits,
+// and returns it once the script's sleeps are all running, with the file
+// its standard error goes to, the marker, and its standard input to write
+// to. Its standard streams are files, not pipes: a process left running
+// would hold a pipe open, and kw.Wait would wait for that process.
+func startTree(t *testing.T, script string, sleeps int) (kw *exec.Cmd, stderr *os.File, mark string, stdin io.Writer) {
+	t.Helper()
+	f := newFixture(t)
+	rec, _ := f.add("freqtrade-vps", botPerms, "--purpose", "bot")
+	var b [8]byte
+	rand.Read(b[:])
+	mark = hex.EncodeToString(b[:])
+	kw = keywardenCommand(t, f, rec, "keywarden-exec-sh", "", "KW_SH="+script, "KW_MARK="+mark)
+	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stderr.Close() })
+	kw.Stderr = stderr
+	r, in, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	t.Cleanup(func() { in.Close() })
+	kw.Stdin = r
+	if err := kw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for _, p := range marked(mark) {
+			syscall.Kill(p.pid, syscall.SIGKILL)
+		}
+		kw.Process.Kill()
+		kw.Wait()
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for countSleeps(marked(mark)) < sleeps {
+		if time.Now().After(deadline) {
+			t.Fatalf("the script did not start its %d sleeps: %v\n%s", sleeps, marked(mark), readFile(stderr))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return kw, stderr, mark, in
+}
+
+// proc is a process found by its marker.
+type proc struct {
+	pid  int
+	name string
+}
+
+func (p proc) String() string { return fmt.Sprintf("%d (%s)", p.pid, p.name) }
+
+func countSleeps(ps []proc) int {
+	n := 0
+	for _, p := range ps {
+		if p.name == "sleep" {
+			n++
+		}
+	}
+	return n
+}
+
+// marked returns the running processes (not zombies) whose environment
+// holds KW_MARK=mark: what the program started, however far it went.
+func marked(mark string) []proc {
+	want := []byte("KW_MARK=" + mark + "\x00")
+	names, _ := filepath.Glob("/proc/[0-9]*")
+	var out []proc
+	for _, dir := range names {
+		pid, err := strconv.Atoi(filepath.Base(dir))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		env, err := os.ReadFile(dir + "/environ")
+		if err != nil || !bytes.Contains(env, want) || gone(pid) {
+			continue
+		}
+		comm, _ := os.ReadFile(dir + "/comm")
+		out = append(out, proc{pid, strings.TrimSpace(string(comm))})
+	}
+	return out
+}
+
+// childrenOf returns the processes whose parent is pid.
+func childrenOf(pid int) []int {
+	names, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var out []int
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			c, _ := strconv.Atoi(filepath.Base(filepath.Dir(name)))
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// waitAllGone waits until none of the processes marked with mark runs, nor
+// any of pids, and returns how long that took from since. It fails the test
+// if that takes longer than treeEndBound.
+func waitAllGone(t *testing.T, mark string, pids []int, since time.Time) time.Duration {
+	t.Helper()
+	for {
+		left := marked(mark)
+		for _, pid := range pids {
+			if !gone(pid) {
+				left = append(left, proc{pid, "keywarden's child"})
+			}
+		}
+		if len(left) == 0 {
+			return time.Since(since)
+		}
+		if time.Since(since) > treeEndBound {
+			t.Fatalf("still running %v after the program's end was due: %v", treeEndBound, left)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestExec_treeDiesWithKeywarden(t *testing.T) {
+	const runs = 7 // per shape; the times are logged
+	var times []time.Duration
+	for _, shape := range treeShapes {
+		t.Run(shape.name+" ends when keywarden is killed", func(t *testing.T) {
+			for range runs {
+				kw, _, mark, _ := startTree(t, shape.script, shape.sleeps)
+				kids := childrenOf(kw.Process.Pid)
+				if err := kw.Process.Kill(); err != nil { // SIGKILL: keywarden can do nothing
+					t.Fatal(err)
+				}
+				killed := time.Now()
+				kw.Wait()
+				times = append(times, waitAllGone(t, mark, kids, killed))
+			}
+		})
+	}
+	if len(times) > 0 {
+		slices.Sort(times)
+		t.Logf("from keywarden's SIGKILL to the last process's end, %d runs: min %v, median %v, max %v",
+			len(times), times[0], times[len(times)/2], times[len(times)-1])
+	}
+}
+
+func TestExec_treeEndsWithProgram(t *testing.T) {
+	kw, stderr, mark, stdin := startTree(t, "sleep 301 & setsid sleep 301 & (sleep 301 &) ; read line; exit 3", 3)
+	kids := childrenOf(kw.Process.Pid)
+	io.WriteString(stdin, "go on\n") // the script's read, through keywarden
+	err := kw.Wait()
+	ended := time.Now()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("keywarden exec ended with %v, want exit 3 (the program's)\n%s", err, readFile(stderr))
+	}
+	waitAllGone(t, mark, kids, ended)
+	if said := readFile(stderr); !strings.Contains(said, "left 3 process(es) running") {
+		t.Errorf("keywarden did not say it ended the 3 processes left running: %q", said)
+	}
+}
+
+func TestExec_treeEndsAtSIGTERM(t *testing.T) {
+	kw, _, mark, _ := startTree(t, "sleep 301 & setsid sleep 301 & (sleep 301 &) ; wait", 3)
+	kids := childrenOf(kw.Process.Pid)
+	if err := kw.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Now()
+	err := kw.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 128+int(syscall.SIGTERM) {
+		t.Fatalf("keywarden exec ended with %v, want exit %d (the program's end by SIGTERM)", err, 128+int(syscall.SIGTERM))
+	}
+	t.Logf("every process ended %v after the SIGTERM", waitAllGone(t, mark, kids, sent).Round(time.Microsecond))
+}
+
+func readFile(f *os.File) string {
+	b, _ := os.ReadFile(f.Name())
+	return string(b)
+}
