@@ -238,3 +238,68 @@ func readFile(f *os.File) string {
 	b, _ := os.ReadFile(f.Name())
 	return string(b)
 }
+
+func TestExec_ctrlCOnTerminal(t *testing.T) {
+	// keywarden, its guardian and the program share the terminal's
+	// foreground process group, so Ctrl-C reaches each: the program must
+	// get it once, not once more from each of the other two.
+	f := newFixture(t)
+	rec, _ := f.add("freqtrade-vps", botPerms, "--purpose", "bot")
+	script := `n=0; trap 'n=$((n+1))' INT; echo ready; while [ $n = 0 ]; do sleep 0.05; done; sleep 0.3; echo "INT $n"; exit 5`
+	kw := keywardenCommand(t, f, rec, "keywarden-exec-sh", "", "KW_SH="+script)
+	keyboard, term := openPTY(t)
+	screen := &syncBuffer{}
+	go io.Copy(screen, keyboard)
+	kw.Stdin, kw.Stdout, kw.Stderr = term, term, term
+	kw.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := kw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kw.Process.Kill(); kw.Wait() })
+	waitFor(t, screen, "ready", 1)
+	keyboard.Write([]byte{0x03}) // Ctrl-C
+	err := kw.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 5 {
+		t.Fatalf("keywarden exec ended with %v, want exit 5 (the program's)\n%s", err, screen)
+	}
+	waitFor(t, screen, "INT ", 1)
+	if !strings.Contains(screen.String(), "INT 1\r\n") {
+		t.Errorf("the program did not get Ctrl-C exactly once:\n%s", screen)
+	}
+}
+
+func TestGuardian_startsNothingByHand(t *testing.T) {
+	// The guardian's mode is an argument anyone can type: started by
+	// anything but the keywarden it names, it must start nothing.
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(t.TempDir(), "ran")
+	for _, pid := range []string{"1", "x", strconv.Itoa(os.Getpid() + 1)} {
+		cmd := exec.Command(exe, "_exec-guardian", pid, "/bin/sh", "sh", "-c", "touch "+marker)
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != cli.ExitUsage || !strings.Contains(string(out), "keywarden exec") {
+			t.Errorf("guardian for keywarden %s: %v %q, want exit %d and a pointer to keywarden exec", pid, err, out, cli.ExitUsage)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Fatalf("guardian for keywarden %s ran the program", pid)
+		}
+	}
+}
+
+func TestExec_programThatMayNotBeRun(t *testing.T) {
+	// The guardian starts the program, so it is the one that explains.
+	f := newFixture(t)
+	f.add("freqtrade-vps", botPerms, "--purpose", "bot")
+	prog := filepath.Join(t.TempDir(), "bot")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\nexit 0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := f.run("", "exec", "freqtrade-vps", "--", prog)
+	if res.code != cli.ExitCannotRun || !strings.Contains(res.err, "may not be run") {
+		t.Fatalf("want exit %d and \"may not be run\", got %v", cli.ExitCannotRun, res)
+	}
+}
