@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/keywarden/keywarden/app/cli"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -157,26 +159,56 @@ func childrenOf(pid int) []int {
 	return out
 }
 
-// waitAllGone waits until none of the processes marked with mark runs, nor
-// any of pids, and returns how long that took from since. It fails the test
-// if that takes longer than treeEndBound.
-func waitAllGone(t *testing.T, mark string, pids []int, since time.Time) time.Duration {
+// tree is every process that has the key because of one keywarden exec:
+// its guardian (a child of keywarden) and whatever has the marker in its
+// environment, each watched through a pidfd, which says exactly when it
+// ends.
+type tree struct {
+	mark  string
+	procs []proc
+	fds   []int
+}
+
+// watchTree starts watching kw's tree, as it is now.
+func watchTree(t *testing.T, kw *exec.Cmd, mark string) *tree {
 	t.Helper()
-	for {
-		left := marked(mark)
-		for _, pid := range pids {
-			if !gone(pid) {
-				left = append(left, proc{pid, "keywarden's child"})
-			}
-		}
-		if len(left) == 0 {
-			return time.Since(since)
-		}
-		if time.Since(since) > treeEndBound {
-			t.Fatalf("still running %v after the program's end was due: %v", treeEndBound, left)
-		}
-		time.Sleep(time.Millisecond)
+	tr := &tree{mark: mark, procs: marked(mark)}
+	for _, pid := range childrenOf(kw.Process.Pid) {
+		tr.procs = append(tr.procs, proc{pid, "keywarden's child"})
 	}
+	for _, p := range tr.procs {
+		fd, err := unix.PidfdOpen(p.pid, 0)
+		if err != nil {
+			t.Fatalf("pidfd of %v: %v", p, err)
+		}
+		t.Cleanup(func() { unix.Close(fd) })
+		tr.fds = append(tr.fds, fd)
+	}
+	return tr
+}
+
+// waitGone waits until every process of the tree has ended and returns
+// how long after since the last one ended. It fails the test if that takes
+// longer than treeEndBound, or if a process that was not there at
+// watchTree's look has the marker.
+func (tr *tree) waitGone(t *testing.T, since time.Time) time.Duration {
+	t.Helper()
+	for i, fd := range tr.fds {
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		var n int
+		var err error = unix.EINTR
+		for err == unix.EINTR {
+			n, err = unix.Poll(pfd, max(int(time.Until(since.Add(treeEndBound)).Milliseconds()), 0))
+		}
+		if err != nil || n == 0 {
+			t.Fatalf("still running %v after its end was due: %v (%v)", treeEndBound, tr.procs[i], err)
+		}
+	}
+	took := time.Since(since)
+	if left := marked(tr.mark); len(left) > 0 {
+		t.Fatalf("still running after the end of the tree: %v", left)
+	}
+	return took
 }
 
 func TestExec_treeDiesWithKeywarden(t *testing.T) {
@@ -186,13 +218,13 @@ func TestExec_treeDiesWithKeywarden(t *testing.T) {
 		t.Run(shape.name+" ends when keywarden is killed", func(t *testing.T) {
 			for range runs {
 				kw, _, mark, _ := startTree(t, shape.script, shape.sleeps)
-				kids := childrenOf(kw.Process.Pid)
+				tr := watchTree(t, kw, mark)
 				if err := kw.Process.Kill(); err != nil { // SIGKILL: keywarden can do nothing
 					t.Fatal(err)
 				}
 				killed := time.Now()
 				kw.Wait()
-				times = append(times, waitAllGone(t, mark, kids, killed))
+				times = append(times, tr.waitGone(t, killed))
 			}
 		})
 	}
@@ -205,7 +237,7 @@ func TestExec_treeDiesWithKeywarden(t *testing.T) {
 
 func TestExec_treeEndsWithProgram(t *testing.T) {
 	kw, stderr, mark, stdin := startTree(t, "sleep 301 & setsid sleep 301 & (sleep 301 &) ; read line; exit 3", 3)
-	kids := childrenOf(kw.Process.Pid)
+	tr := watchTree(t, kw, mark)
 	io.WriteString(stdin, "go on\n") // the script's read, through keywarden
 	err := kw.Wait()
 	ended := time.Now()
@@ -213,7 +245,7 @@ func TestExec_treeEndsWithProgram(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
 		t.Fatalf("keywarden exec ended with %v, want exit 3 (the program's)\n%s", err, readFile(stderr))
 	}
-	waitAllGone(t, mark, kids, ended)
+	tr.waitGone(t, ended)
 	if said := readFile(stderr); !strings.Contains(said, "left 3 process(es) running") {
 		t.Errorf("keywarden did not say it ended the 3 processes left running: %q", said)
 	}
@@ -221,7 +253,7 @@ func TestExec_treeEndsWithProgram(t *testing.T) {
 
 func TestExec_treeEndsAtSIGTERM(t *testing.T) {
 	kw, _, mark, _ := startTree(t, "sleep 301 & setsid sleep 301 & (sleep 301 &) ; wait", 3)
-	kids := childrenOf(kw.Process.Pid)
+	tr := watchTree(t, kw, mark)
 	if err := kw.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +263,7 @@ func TestExec_treeEndsAtSIGTERM(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 128+int(syscall.SIGTERM) {
 		t.Fatalf("keywarden exec ended with %v, want exit %d (the program's end by SIGTERM)", err, 128+int(syscall.SIGTERM))
 	}
-	t.Logf("every process ended %v after the SIGTERM", waitAllGone(t, mark, kids, sent).Round(time.Microsecond))
+	t.Logf("every process ended %v after the SIGTERM", tr.waitGone(t, sent).Round(time.Microsecond))
 }
 
 func readFile(f *os.File) string {
