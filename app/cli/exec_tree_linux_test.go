@@ -200,8 +200,11 @@ func (tr *tree) waitGone(t *testing.T, since time.Time) time.Duration {
 		for err == unix.EINTR {
 			n, err = unix.Poll(pfd, max(int(time.Until(since.Add(treeEndBound)).Milliseconds()), 0))
 		}
-		if err != nil || n == 0 {
-			t.Fatalf("still running %v after its end was due: %v (%v)", treeEndBound, tr.procs[i], err)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			t.Fatalf("still running %v after its end was due: %v", treeEndBound, tr.procs[i])
 		}
 	}
 	took := time.Since(since)
