@@ -124,6 +124,8 @@ func execKey(e *env, in execInput) (int, error) {
 // startFailed explains why the program did not start.
 func startFailed(name string, err error) (int, error) {
 	switch {
+	case errors.Is(err, guardian.ErrNoGuardian):
+		return ExitCannotRun, &userError{msg: fmt.Sprintf("Keywarden could not start the guard that ends %q with it (it needs /proc), so it does not hand it the key.", name), err: err, code: ExitCannotRun}
 	case errors.Is(err, guardian.ErrNoSubreaper):
 		return ExitCannotRun, &userError{msg: fmt.Sprintf("This system cannot keep track of the processes %q would start (Linux 3.4 or later can), so Keywarden does not hand it the key.", name), err: err, code: ExitCannotRun}
 	case errors.Is(err, exec.ErrNotFound), errors.Is(err, os.ErrNotExist):

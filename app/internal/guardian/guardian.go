@@ -32,3 +32,7 @@ const Arg = "_exec-guardian"
 // subreaper (Linux before 3.4), so it cannot keep track of what the program
 // starts: the program was not started.
 var ErrNoSubreaper = errors.New("cannot become a child subreaper")
+
+// ErrNoGuardian means the guardian itself could not be started (Keywarden's
+// binary, through /proc/self/exe): the program was not started.
+var ErrNoGuardian = errors.New("cannot start the guardian")

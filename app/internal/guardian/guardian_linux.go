@@ -40,8 +40,9 @@ const (
 // guardian, with the program's path and arguments after Arg and
 // Keywarden's PID. The program's environment (the key in it) reaches the
 // guardian in cmd.Env, never on a command line. Start returns once the
-// program runs, or with why it could not: ErrNoSubreaper, or the system's
-// error for starting it (then the guardian has been waited for).
+// program runs, or with why it could not: ErrNoGuardian, ErrNoSubreaper,
+// or the system's error for starting the program (then the guardian has
+// been waited for).
 //
 // The caller must keep its goroutine locked to its thread (LockOSThread)
 // from before Start until after Wait: the parent-death signal is tied to
@@ -65,7 +66,7 @@ func Start(cmd *exec.Cmd) error {
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrNoGuardian, err)
 	}
 	report, _ := io.ReadAll(r) // empty: the program runs
 	if len(report) < 2 {
