@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -36,6 +37,11 @@ func init() {
 			cli.IO{Dir: os.Getenv("KW_DIR"), Secrets: mem, Getenv: func(string) string { return "" }})
 	}
 }
+
+// treeRuns is how many times each shape of tree is ended by killing
+// keywarden; the times are logged. For a measurement:
+// go test -run TestExec_treeDiesWithKeywarden -v ./app/cli/ -args -tree-runs=7
+var treeRuns = flag.Int("tree-runs", 3, "times TestExec_treeDiesWithKeywarden kills keywarden, per shape of process tree")
 
 // treeEndBound is how long the processes exec started may outlive the
 // moment they must end.
@@ -215,11 +221,10 @@ func (tr *tree) waitGone(t *testing.T, since time.Time) time.Duration {
 }
 
 func TestExec_treeDiesWithKeywarden(t *testing.T) {
-	const runs = 7 // per shape; the times are logged
 	var times []time.Duration
 	for _, shape := range treeShapes {
 		t.Run(shape.name+" ends when keywarden is killed", func(t *testing.T) {
-			for range runs {
+			for range *treeRuns {
 				kw, _, mark, _ := startTree(t, shape.script, shape.sleeps)
 				tr := watchTree(t, kw, mark)
 				if err := kw.Process.Kill(); err != nil { // SIGKILL: keywarden can do nothing
