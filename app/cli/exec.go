@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/keywarden/keywarden/app/internal/guardian"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -101,12 +102,15 @@ func execKey(e *env, in execInput) (int, error) {
 	cmd.Env = append(withoutEnv(e.environ(), in.KeyEnv, in.SecretEnv, EnvAppCode, EnvOTP),
 		in.KeyEnv+"="+secret.APIKey, in.SecretEnv+"="+secret.PrivateKey)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.rawOut, e.rawErr
+	if cmd.Err != nil { // not found in PATH: the guardian needs the program's path
+		return startFailed(in.Command[0], cmd.Err)
+	}
 
 	release := bindToParent(cmd)
 	defer release()
 	started, stop := relaySignals()
 	defer stop()
-	if err := cmd.Start(); err != nil {
+	if err := startBound(cmd); err != nil {
 		return startFailed(in.Command[0], err)
 	}
 	started(cmd.Process)
@@ -120,6 +124,10 @@ func execKey(e *env, in execInput) (int, error) {
 // startFailed explains why the program did not start.
 func startFailed(name string, err error) (int, error) {
 	switch {
+	case errors.Is(err, guardian.ErrNoGuardian):
+		return ExitCannotRun, &userError{msg: fmt.Sprintf("Keywarden could not start the guard that ends %q with it (it needs /proc), so it does not hand it the key.", name), err: err, code: ExitCannotRun}
+	case errors.Is(err, guardian.ErrNoSubreaper):
+		return ExitCannotRun, &userError{msg: fmt.Sprintf("This system cannot keep track of the processes %q would start (Linux 3.4 or later can), so Keywarden does not hand it the key.", name), err: err, code: ExitCannotRun}
 	case errors.Is(err, exec.ErrNotFound), errors.Is(err, os.ErrNotExist):
 		return ExitNotFound, &userError{msg: fmt.Sprintf("There is no program %q (looked in PATH). Check its name, or give its full path.", name), err: err, code: ExitNotFound}
 	case errors.Is(err, os.ErrPermission):

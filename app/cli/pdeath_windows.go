@@ -32,8 +32,9 @@ import (
 //
 // release, once the program has ended, lifts the kill limit and then
 // closes the handle. Keywarden stays in the job, now harmless, and a
-// process the program left running on purpose is not killed when
-// Keywarden exits, as on Linux. If the limit cannot be lifted the handle
+// process the program left running is not killed when Keywarden exits.
+// (On Linux the guardian ends such a process, as it has the key: Windows
+// does not match that yet.) If the limit cannot be lifted the handle
 // is left open, as closing it would kill Keywarden itself; it closes when
 // Keywarden exits.
 //

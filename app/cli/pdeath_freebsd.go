@@ -1,5 +1,3 @@
-//go:build linux || freebsd
-
 package cli
 
 import (
@@ -13,6 +11,11 @@ import (
 // so no program keeps running with the key in its environment after the
 // Keywarden that handed it out is gone. Signals Keywarden receives and can
 // catch are still passed on as they come (relaySignals).
+//
+// Only the program itself gets it: a process the program started keeps
+// running. FreeBSD has what Linux's guardian (app/internal/guardian) is built
+// on, procctl(PROC_REAP_ACQUIRE) for a reaper and PROC_PDEATHSIG_CTL, so
+// the same guardian could be built here; it is not yet.
 const parentDeathSignal = syscall.SIGKILL
 
 // bindToParent asks the kernel to send parentDeathSignal to cmd's process

@@ -1,0 +1,25 @@
+package cli
+
+import (
+	"os/exec"
+	"runtime"
+
+	"github.com/keywarden/keywarden/app/internal/guardian"
+)
+
+// bindToParent keeps the calling goroutine on its thread until release is
+// called, after Wait: startBound starts the guardian (app/internal/guardian)
+// with a parent-death signal, which is tied to the thread that starts it,
+// not to the process. Were that thread to end while the guardian runs (Go
+// ends a thread when a goroutine locked to it exits), the guardian would
+// end the program. Locked, no other goroutine can run on it, lock it and
+// end it meanwhile.
+func bindToParent(*exec.Cmd) (release func()) {
+	runtime.LockOSThread()
+	return runtime.UnlockOSThread
+}
+
+// startBound starts cmd's program under a guardian, which ends the program
+// and every process it started, however it started them, when Keywarden
+// dies (however it dies) or when the program ends.
+func startBound(cmd *exec.Cmd) error { return guardian.Start(cmd) }
