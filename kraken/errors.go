@@ -124,9 +124,25 @@ func (e *APIError) Unwrap() error { return e.kind }
 // classify maps one of the exchange's error strings to a sentinel error.
 // It returns nil for strings it does not know.
 func classify(msg string) error {
-	for _, k := range KnownErrors {
-		if strings.HasPrefix(msg, k.Prefix) {
-			return k.Kind
+	if k := knownError(msg); k != nil {
+		return k.Kind
+	}
+	return nil
+}
+
+// knownPrefix returns the catalogue prefix msg starts with, or "".
+func knownPrefix(msg string) string {
+	if k := knownError(msg); k != nil {
+		return k.Prefix
+	}
+	return ""
+}
+
+// knownError returns the first entry of KnownErrors msg starts with.
+func knownError(msg string) *KnownError {
+	for i := range KnownErrors {
+		if strings.HasPrefix(msg, KnownErrors[i].Prefix) {
+			return &KnownErrors[i]
 		}
 	}
 	return nil
