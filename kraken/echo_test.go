@@ -1,6 +1,7 @@
 package kraken_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/keywarden/keywarden/kraken"
@@ -59,6 +60,31 @@ func TestClient_encodedEchoLeaksNoSecret(t *testing.T) {
 						}
 					}
 				})
+			}
+		}
+	}
+}
+
+func TestClient_secretCutByTheScrubLimit(t *testing.T) {
+	const password = "correct horse battery staple"
+	ex, clock := newSimulation(t)
+	k := ex.AddKey(krakentest.Key{OTPPassword: password})
+	c := simulatedClient(t, ex, clock, k)
+	// A long run (removed whole as a possible code) brings what follows
+	// it into view; the password starts just before the limit.
+	for _, before := range []int{1, 5, len(password) - 1} {
+		run := strings.Repeat("Q", kraken.MaxScrubbed-len("EFoo: ")-1-len(password)+before)
+		ex.FailWith("GetApiKeyInfo", "EFoo: "+run+" "+password+" and more")
+		_, err := c.APIKeyInfo(t.Context(), password)
+		if err == nil {
+			t.Fatal("APIKeyInfo succeeded against a failing exchange")
+		}
+		for _, text := range []string{err.Error(), kraken.UserMessage(err)} {
+			for n := 5; n <= len(password); n++ {
+				if strings.Contains(text, password[:n]) {
+					t.Errorf("%q holds the first %d characters of the password cut by the limit", text, n)
+					break
+				}
 			}
 		}
 	}

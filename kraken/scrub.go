@@ -26,7 +26,8 @@ import (
 //
 // Each finding is replaced by its secret's mark. When what is left still
 // holds a secret (a remnant next to a mark spelling one again), the text is
-// withheld whole: it fails closed.
+// withheld whole: it fails closed. Only the first maxScrubbed bytes of a
+// text are looked at (see Replace).
 type scrubber struct {
 	forms []form
 }
@@ -56,6 +57,19 @@ const (
 	// for those bytes to count as a form of it: both Kraken keys do (42 and
 	// 64 bytes); a short password that happens to be base64 does not.
 	minDecodedSecret = 16
+)
+
+const (
+	// maxScrubbed is how much of a text Replace looks at; the rest is
+	// dropped. Every caller keeps far less (MaxQuoted, a Readback's
+	// MaxProblem), and decoding every run of megabytes would take seconds.
+	maxScrubbed = 16 << 10
+	// cutTail is how much more of a text cut at maxScrubbed Replace drops
+	// after scrubbing: a secret cut in two by the limit is not recognised,
+	// and its first part lies in the last bytes. It exceeds the longest
+	// form of a Kraken key the scrubber undoes (the private key's 88
+	// characters as percent-escaped \u escapes are 704 bytes).
+	cutTail = 4 << 10
 )
 
 // withheld replaces a whole text that still held a secret after scrubbing.
@@ -108,12 +122,21 @@ func secretForms(secret string) []form {
 }
 
 // Replace returns text with every secret replaced by its mark, or a fixed
-// note when no replacement can leave it free of secrets.
+// note when no replacement can leave it free of secrets. A text longer
+// than maxScrubbed is cut there, and after scrubbing its last cutTail bytes
+// are dropped too; "…" ends it.
 func (s *scrubber) Replace(text string) string {
 	if s == nil || len(s.forms) == 0 || text == "" {
 		return text
 	}
+	cut := len(text) > maxScrubbed
+	if cut {
+		text = text[:maxScrubbed]
+	}
 	out := redact(text, s.find(text, maxDepth, false))
+	if cut {
+		out = out[:max(0, len(out)-cutTail)] + "…"
+	}
 	if !s.holds(out) {
 		return out
 	}

@@ -36,7 +36,7 @@ var Encodings = []Encoding{
 	{`\u escapes`, func(s string) string { return escapeRunes(s, `\u%04x`) }},
 	{`\u escapes upper case`, func(s string) string { return escapeRunes(s, `\u%04X`) }},
 	{`\x escapes`, func(s string) string { return escapeBytes(s, `\x%02x`) }},
-	{"HTML character references", func(s string) string { return escapeRunes(s, "&#x%x;") }},
+	{"HTML character references", func(s string) string { return escapeCodePoints(s, "&#x%x;") }},
 	{`\u escapes escaped again`, func(s string) string { return escapeRunes(s, `\\u%04x`) }},
 	{"percent-escaped \\u escapes", func(s string) string { return url.QueryEscape(escapeRunes(s, `\u%04x`)) }},
 }
@@ -61,6 +61,16 @@ func escapeRunes(s, format string) string {
 			fmt.Fprintf(&b, format, 0xdc00+(r&0x3ff))
 			continue
 		}
+		fmt.Fprintf(&b, format, r)
+	}
+	return b.String()
+}
+
+// escapeCodePoints writes every character of s in format, by its code
+// point, as HTML does.
+func escapeCodePoints(s, format string) string {
+	var b strings.Builder
+	for _, r := range s {
 		fmt.Fprintf(&b, format, r)
 	}
 	return b.String()
@@ -100,6 +110,16 @@ func (r FaultRequest) OTP() string {
 // matched in either case. It is written apart from the kraken package's
 // scrubber, so a test that uses it does not grade the scrubber by itself.
 func Leak(text, secret string) string {
+	return leakOf(text, secret, true)
+}
+
+// Encoded returns how text holds the whole of secret, as Leak does, or ""
+// when it does not; unlike Leak it does not count a part of a long secret.
+func Encoded(text, secret string) string {
+	return leakOf(text, secret, false)
+}
+
+func leakOf(text, secret string, pieces bool) string {
 	if secret == "" {
 		return ""
 	}
@@ -110,12 +130,12 @@ func Leak(text, secret string) string {
 			forms[i] = strings.ToLower(forms[i])
 		}
 	}
-	return leak(text, secret, forms, 2)
+	return leak(text, secret, forms, pieces, 2)
 }
 
 // leak is Leak with the secret's forms worked out (hexadecimal ones in
 // lower case) and a limit on how many encodings deep runs are decoded.
-func leak(text, secret string, forms []string, depth int) string {
+func leak(text, secret string, forms []string, pieces bool, depth int) string {
 	lower := strings.ToLower(text)
 	for i, e := range Encodings {
 		hay := text
@@ -126,7 +146,7 @@ func leak(text, secret string, forms []string, depth int) string {
 			return e.Name
 		}
 	}
-	if len(secret) >= 32 {
+	if pieces && len(secret) >= 32 {
 		plain := text
 		for range 3 {
 			plain = unescape(plain)
@@ -148,7 +168,7 @@ func leak(text, secret string, forms []string, depth int) string {
 				part = part[:len(part)-1] // one character is no whole byte
 			}
 			if b, err := base64.RawStdEncoding.DecodeString(part); err == nil {
-				if how := leak(string(b), secret, forms, depth-1); how != "" {
+				if how := leak(string(b), secret, forms, pieces, depth-1); how != "" {
 					return "base64 run holding it " + how
 				}
 			}
@@ -159,7 +179,7 @@ func leak(text, secret string, forms []string, depth int) string {
 			part := run[align:]
 			part = part[:len(part)-len(part)%2]
 			if b, err := hex.DecodeString(part); err == nil {
-				if how := leak(string(b), secret, forms, depth-1); how != "" {
+				if how := leak(string(b), secret, forms, pieces, depth-1); how != "" {
 					return "hex run holding it " + how
 				}
 			}
