@@ -153,9 +153,21 @@ func clean(rb vault.Readback, secrets ...string) vault.Readback {
 	rb.Name = scrub(kraken.MaxQuoted)(rb.Name)
 	rb.IBAN = scrub(kraken.MaxQuoted)(rb.IBAN)
 	rb.IPAllowlist = mapStrings(rb.IPAllowlist, scrub(kraken.MaxQuoted))
-	rb.Permissions = mapStrings(rb.Permissions, scrub(kraken.MaxQuoted))
-	rb.Unknown = mapStrings(rb.Unknown, scrub(kraken.MaxQuoted))
+	rb.Permissions = mapStrings(rb.Permissions, unknownOnly(scrub(kraken.MaxQuoted)))
+	rb.Unknown = mapStrings(rb.Unknown, unknownOnly(scrub(kraken.MaxQuoted)))
 	return rb
+}
+
+// unknownOnly applies f to permission codes Keywarden does not know. A
+// known code is kept as it is: scrubbing a short 2FA password out of
+// "withdraw-funds" would hide the riskiest permission from the rules.
+func unknownOnly(f func(string) string) func(string) string {
+	return func(code string) string {
+		if kraken.Permission(code).Known() {
+			return code
+		}
+		return f(code)
+	}
 }
 
 // mapStrings returns f of every element of list, in a new slice (nil for

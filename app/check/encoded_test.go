@@ -147,3 +147,16 @@ func TestRunner_Check_keyInfoEchoingSecrets(t *testing.T) {
 		})
 	}
 }
+
+func TestRunner_Check_shortPasswordKeepsKnownPermissions(t *testing.T) {
+	f := newFixture(t)
+	granted := []kraken.Permission{kraken.QueryFunds, kraken.WithdrawFunds}
+	rec, _ := f.add(t, krakentest.Key{OTPPassword: "funds", Permissions: granted}, vault.TwoFAPassword)
+	rb := f.runner.Check(context.Background(), rec, check.Options{}, time.Now())
+	if rb.Outcome != vault.OutcomeOK {
+		t.Fatalf("outcome %q (%s), want ok", rb.Outcome, rb.Problem)
+	}
+	if !equal(rb.Permissions, granted) {
+		t.Errorf("permissions %q, want %q: scrubbing the password %q must not hide a permission", rb.Permissions, granted, "funds")
+	}
+}
