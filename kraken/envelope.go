@@ -103,9 +103,3 @@ func describeJSONError(err error) string {
 	}
 	return "the answer is not the documented JSON"
 }
-
-// jsonString returns s as a JSON string.
-func jsonString(s string) []byte {
-	b, _ := json.Marshal(s) // a string always marshals
-	return b
-}
