@@ -104,8 +104,10 @@ var KnownErrors = []KnownError{
 
 // APIError is a non-empty error array in the exchange's answer.
 // Its messages are the exchange's own strings with every secret the request
-// carried removed, control characters blanked and each one cut to
-// MaxQuoted characters; at most maxMessages are kept.
+// carried removed in any encoding, long base64 or hexadecimal runs removed
+// (a known string keeps its catalogue prefix as it is), control characters
+// blanked and each one cut to MaxQuoted characters; at most maxMessages are
+// kept.
 type APIError struct {
 	Method     string    // the private method called, e.g. "GetApiKeyInfo"
 	Messages   []string  // the exchange's error strings, scrubbed and capped
