@@ -46,7 +46,7 @@ type Client struct {
 	rate   *RateCounter
 	lock   keyLock
 	nonces *nonceSource
-	scrub  *strings.Replacer // for calls without a 2FA code
+	scrub  *scrubber // for calls without a 2FA code
 	// privateKey is kept only to scrub it from outside text.
 	privateKey string
 	display    string // the API key, shortened for display

@@ -13,7 +13,9 @@
 //
 // The exchange's error strings map to sentinel errors (KnownErrors);
 // strings it does not know are quoted, never guessed at. Every text from
-// outside is scrubbed of the secrets the request carried and capped
-// (MaxQuoted). It imports the standard library only; the simulated exchange
+// outside is scrubbed of the secrets the request carried, in every
+// encoding an echo could give them (base64, hex, escapes, and runs that
+// decode to them), and capped (MaxQuoted); the exchange's own words also
+// lose every long base64 or hexadecimal run. It imports the standard library only; the simulated exchange
 // in kraken/krakentest stands in for the real one in tests.
 package kraken

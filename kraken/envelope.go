@@ -38,13 +38,13 @@ func parseEnvelope(method string, data []byte, scrub func(string) string) ([]byt
 const maxMessages = 4
 
 // newAPIError classifies the exchange's error strings by the first one it
-// knows, and keeps them scrubbed and capped (at most maxMessages; a note
-// says how many more there were).
+// knows, and keeps them as exchangeWords (at most maxMessages; a note says
+// how many more there were).
 func newAPIError(method string, msgs []string, scrub func(string) string) *APIError {
 	apiErr := &APIError{Method: method}
 	for i, msg := range msgs {
 		if i < maxMessages {
-			apiErr.Messages = append(apiErr.Messages, Quote(scrub(msg)))
+			apiErr.Messages = append(apiErr.Messages, exchangeWords(msg, scrub))
 		}
 		if apiErr.kind == nil {
 			apiErr.kind = classify(msg)
@@ -57,6 +57,18 @@ func newAPIError(method string, msgs []string, scrub func(string) string) *APIEr
 		apiErr.Messages = append(apiErr.Messages, fmt.Sprintf("and %d more", extra))
 	}
 	return apiErr
+}
+
+// exchangeWords is what Keywarden keeps of one of the exchange's error
+// strings. A string it knows (KnownErrors) keeps its catalogue prefix as
+// it is, so no scrubbing can garble it; the rest, and a string it does not
+// know, is scrubbed of the request's secrets (scrub), loses every long run
+// of characters that could encode one (dropOpaque: no error Keywarden
+// knows needs one, and a run cut short or encoded some other way would
+// slip past the scrubber), and is blanked and capped (Quote).
+func exchangeWords(msg string, scrub func(string) string) string {
+	code := knownPrefix(msg)
+	return Quote(code + dropOpaque(scrub(msg[len(code):])))
 }
 
 // retryAfter reads the time in "EService: Throttled: <unix seconds>", or
@@ -90,10 +102,4 @@ func describeJSONError(err error) string {
 		return "the answer is not a JSON object"
 	}
 	return "the answer is not the documented JSON"
-}
-
-// jsonString returns s as a JSON string.
-func jsonString(s string) []byte {
-	b, _ := json.Marshal(s) // a string always marshals
-	return b
 }

@@ -104,8 +104,10 @@ var KnownErrors = []KnownError{
 
 // APIError is a non-empty error array in the exchange's answer.
 // Its messages are the exchange's own strings with every secret the request
-// carried removed, control characters blanked and each one cut to
-// MaxQuoted characters; at most maxMessages are kept.
+// carried removed in any encoding, long base64 or hexadecimal runs removed
+// (a known string keeps its catalogue prefix as it is), control characters
+// blanked and each one cut to MaxQuoted characters; at most maxMessages are
+// kept.
 type APIError struct {
 	Method     string    // the private method called, e.g. "GetApiKeyInfo"
 	Messages   []string  // the exchange's error strings, scrubbed and capped
@@ -124,9 +126,25 @@ func (e *APIError) Unwrap() error { return e.kind }
 // classify maps one of the exchange's error strings to a sentinel error.
 // It returns nil for strings it does not know.
 func classify(msg string) error {
-	for _, k := range KnownErrors {
-		if strings.HasPrefix(msg, k.Prefix) {
-			return k.Kind
+	if k := knownError(msg); k != nil {
+		return k.Kind
+	}
+	return nil
+}
+
+// knownPrefix returns the catalogue prefix msg starts with, or "".
+func knownPrefix(msg string) string {
+	if k := knownError(msg); k != nil {
+		return k.Prefix
+	}
+	return ""
+}
+
+// knownError returns the first entry of KnownErrors msg starts with.
+func knownError(msg string) *KnownError {
+	for i := range KnownErrors {
+		if strings.HasPrefix(msg, KnownErrors[i].Prefix) {
+			return &KnownErrors[i]
 		}
 	}
 	return nil

@@ -10,3 +10,6 @@ import (
 func WithLookup(lookup func(ctx context.Context, host string) ([]net.IPAddr, error)) Option {
 	return func(c *config) { c.lookup = lookup }
 }
+
+// MaxScrubbed is how much of a text the scrubber looks at.
+const MaxScrubbed = maxScrubbed

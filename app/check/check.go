@@ -140,17 +140,47 @@ func fromError(err error, opt Options, now time.Time) vault.Readback {
 	return rb
 }
 
-// clean removes every secret from the Readback's texts and caps them.
+// clean removes every secret from the Readback's texts and caps them:
+// the plain words with the exchange's quoted in them, and every string
+// GetApiKeyInfo sent back (name, IBAN, IP list, permission codes), which
+// an echoing exchange or proxy may fill with a secret of the request.
 func clean(rb vault.Readback, secrets ...string) vault.Readback {
-	rb.Problem = kraken.Cap(kraken.Scrub(rb.Problem, secrets...), MaxProblem)
-	answers := make([]string, len(rb.ProbeAnswers))
-	for i, a := range rb.ProbeAnswers {
-		answers[i] = kraken.Cap(kraken.Scrub(a, secrets...), MaxProblem)
+	scrub := func(limit int) func(string) string {
+		return func(s string) string { return kraken.Cap(kraken.Scrub(s, secrets...), limit) }
 	}
-	if len(answers) > 0 {
-		rb.ProbeAnswers = answers
-	}
+	rb.Problem = scrub(MaxProblem)(rb.Problem)
+	rb.ProbeAnswers = mapStrings(rb.ProbeAnswers, scrub(MaxProblem))
+	rb.Name = scrub(kraken.MaxQuoted)(rb.Name)
+	rb.IBAN = scrub(kraken.MaxQuoted)(rb.IBAN)
+	rb.IPAllowlist = mapStrings(rb.IPAllowlist, scrub(kraken.MaxQuoted))
+	rb.Permissions = mapStrings(rb.Permissions, unknownOnly(scrub(kraken.MaxQuoted)))
+	rb.Unknown = mapStrings(rb.Unknown, unknownOnly(scrub(kraken.MaxQuoted)))
 	return rb
+}
+
+// unknownOnly applies f to permission codes Keywarden does not know. A
+// known code is kept as it is: scrubbing a short 2FA password out of
+// "withdraw-funds" would hide the riskiest permission from the rules.
+func unknownOnly(f func(string) string) func(string) string {
+	return func(code string) string {
+		if kraken.Permission(code).Known() {
+			return code
+		}
+		return f(code)
+	}
+}
+
+// mapStrings returns f of every element of list, in a new slice (nil for
+// an empty list, so the stored record is unchanged).
+func mapStrings[S ~string](list []S, f func(string) string) []S {
+	if len(list) == 0 {
+		return list
+	}
+	out := make([]S, len(list))
+	for i, s := range list {
+		out[i] = S(f(string(s)))
+	}
+	return out
 }
 
 // unreached reports whether err means the call got no answer about the key
