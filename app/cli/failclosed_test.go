@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -177,4 +178,63 @@ func TestAppTwoFA_failsClosed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAppTwoFA_resetLostAuthenticator: the way back for a lost
+// authenticator needs the unlocked keyring and a confirmation, turns app
+// 2FA off by removing its seed, and is written in every key's history.
+func TestAppTwoFA_resetLostAuthenticator(t *testing.T) {
+	f := newFixture(t)
+	bot, _ := f.add("freqtrade-vps", botPerms, "--purpose", "bot")
+	tax, _ := f.add("koinly-tax", taxPerms, "--purpose", "tax")
+	withAppTwoFA(t, f)
+	reset := []string{"2fa", "reset", "--lost-authenticator"}
+
+	if res := f.run("", reset...); res.code != 2 || !strings.Contains(res.err, "--yes") {
+		t.Fatalf("without a terminal or --yes: %v", res)
+	}
+	f.mem.SetError(&vault.KeyringError{Op: "get", Err: errors.New("locked")})
+	res := f.run("", append(reset, "--yes")...)
+	f.mem.SetError(nil)
+	if res.code != 1 || !strings.Contains(res.err, "unlocked system keyring") {
+		t.Fatalf("with the keyring locked: %v", res)
+	}
+	if _, err := f.mem.Get(guard.SeedID); err != nil {
+		t.Fatal("the seed went while the keyring was locked")
+	}
+	for _, id := range []string{bot.ID, tax.ID} {
+		if hasResetEvent(f, id) {
+			t.Fatal("a refused reset is in the history")
+		}
+	}
+
+	if res := f.run("", append(reset, "--yes")...); res.code != 0 || !strings.Contains(res.out, "App 2FA is off") {
+		t.Fatalf("reset: %v", res)
+	}
+	if _, err := f.mem.Get(guard.SeedID); !errors.Is(err, vault.ErrSecretNotFound) {
+		t.Errorf("the seed is still in the keyring: %v", err)
+	}
+	for _, id := range []string{bot.ID, tax.ID} {
+		if !hasResetEvent(f, id) {
+			t.Errorf("the history of %s does not say app 2FA was reset", id)
+		}
+	}
+	if res := f.run("", "remove", "koinly-tax", "--yes"); res.code != 0 {
+		t.Errorf("remove after the reset: %v", res)
+	}
+}
+
+// hasResetEvent reports whether record id's history holds the reset.
+func hasResetEvent(f *fixture, id string) bool {
+	f.t.Helper()
+	r, err := f.data().ByID(id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, ev := range r.History {
+		if ev.Kind == vault.EventAppCode && strings.Contains(ev.Note, "lost authenticator") {
+			return true
+		}
+	}
+	return false
 }

@@ -208,7 +208,11 @@ func twoFAResetLost(e *env, yes bool) error {
 		}
 	}
 	if err := svc.ResetAppTwoFA(g, "from the command line"); err != nil {
-		return &userError{msg: guard.UserMessage(err) + " App 2FA stays on.", err: err}
+		msg := guard.UserMessage(err)
+		if errors.Is(err, vault.ErrKeyringUnavailable) {
+			msg = "Turning app 2FA off without a code needs your unlocked system keyring. " + vault.UserMessage(err)
+		}
+		return &userError{msg: msg + " App 2FA stays on.", err: err}
 	}
 	fmt.Fprintln(e.out, "App 2FA is off, and its seed is removed from the system keyring; every key's history says so. Set it up again with a new authenticator app: keywarden 2fa enable.")
 	return nil

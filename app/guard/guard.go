@@ -376,9 +376,11 @@ func (g *Guard) Reset() error {
 // read Keywarden's secrets from it directly, so it gives nothing away to
 // them. Someone who can only use Keywarden's window cannot call it: the
 // faces offer it on the command line only, and app/keys records it in
-// every key's history (keys.Service.ResetAppTwoFA). It touches the
-// keyring: call it off the UI goroutine.
-func (g *Guard) ResetLostAuthenticator() error {
+// every key's history (keys.Service.ResetAppTwoFA). record, if not nil,
+// runs once the keyring has answered and before the seed is deleted; an
+// error from it stops the reset. It touches the keyring: call it off the UI
+// goroutine.
+func (g *Guard) ResetLostAuthenticator(record func() error) error {
 	if on, err := g.Required(); err != nil || !on {
 		return cmp.Or(err, ErrNotEnabled)
 	}
@@ -386,6 +388,11 @@ func (g *Guard) ResetLostAuthenticator() error {
 	defer g.io.Unlock()
 	if _, err := g.readSeed(); err != nil && !errors.Is(err, ErrSeedMissing) {
 		return err
+	}
+	if record != nil {
+		if err := record(); err != nil {
+			return err
+		}
 	}
 	return g.forget()
 }

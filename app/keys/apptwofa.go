@@ -76,29 +76,24 @@ func (s *Service) StartsWithoutAppCode(r vault.Record) bool {
 // ResetAppTwoFA is the way back for a person who lost their authenticator
 // app: it turns app 2FA off without a code (guard.ResetLostAuthenticator)
 // and writes that in the history of every key, so it is seen later. It
-// needs the keyring to answer; the history is written first, so a reset
-// is never left out of it (a reset that then fails adds a line saying so).
-// where says which face did it ("from the command line").
+// needs the keyring to answer. The history is written once the keyring has
+// answered and before the seed is deleted, so a reset is never left out of
+// it; a deletion that then fails adds a line saying so. where says which
+// face did it ("from the command line").
 func (s *Service) ResetAppTwoFA(g *guard.Guard, where string) error {
-	on, err := g.Required()
-	if err != nil {
-		return err
-	}
-	if !on {
-		return guard.ErrNotEnabled
-	}
 	note := "app 2FA turned off without a code (lost authenticator)"
 	if where != "" {
 		note += " " + where
 	}
-	if err := s.noteOnEveryKey(note); err != nil {
-		return err
-	}
-	if err := g.ResetLostAuthenticator(); err != nil {
+	recorded := false
+	err := g.ResetLostAuthenticator(func() error {
+		recorded = true
+		return s.noteOnEveryKey(note)
+	})
+	if err != nil && recorded {
 		_ = s.noteOnEveryKey("the reset of app 2FA failed: it stays on")
-		return err
 	}
-	return nil
+	return err
 }
 
 // noteOnEveryKey adds an app-2FA event to the history of every record.
