@@ -22,22 +22,44 @@ import (
 // width to wrap at.
 const dialogWidth = 420
 
-// Protect runs action at once when app 2FA is off; otherwise it asks for a
+// Protect runs action when app 2FA is off; otherwise it asks for a
 // 6-digit code (reason says what for, e.g. "Copy the private key of
 // koinly-tax") and runs action, on the UI goroutine, only after Verify
 // accepts it. Wrong, replayed and locked-out codes are explained in plain
 // words in the dialog, which stays open; Cancel closes it without running
-// action.
+// action. "Off" is the keyring's answer (guard.Required), asked off the UI
+// goroutine: a deleted or edited guard.json never skips the prompt.
 func Protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) {
 	protect(win, g, reason, now, action)
 }
 
-// protect is Protect, returning the prompt (nil when none was needed).
+// errRequired stands for "ask for a code" in Protect's keyring question.
+var errRequired = errors.New("app 2FA is on")
+
+// protect is Protect, returning the prompt when it was shown at once (nil
+// when the keyring is asked first, or none was needed).
 func protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) *codePrompt {
-	if !g.Enabled() {
-		action()
-		return nil
+	if g.Enabled() {
+		return askCode(win, g, reason, now, action)
 	}
+	runOff(func() error {
+		on, err := g.Required()
+		if on && err == nil {
+			return errRequired
+		}
+		return err
+	}, func(err error) {
+		if err != nil { // on, or the keyring cannot say: the prompt's Verify explains
+			askCode(win, g, reason, now, action)
+			return
+		}
+		action()
+	})
+	return nil
+}
+
+// askCode shows the code prompt in front of action.
+func askCode(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) *codePrompt {
 	p := newCodePrompt(win, "Type your app 2FA code", dialogWidth,
 		intro(reason, "Type the 6-digit code your authenticator app shows for Keywarden."), "Continue", now,
 		g.Verify, func(ok bool) {
