@@ -166,6 +166,10 @@ func TestAppTwoFA_failsClosed(t *testing.T) {
 			if !f.hasSecret(tax.ID) || f.keyFile() != before {
 				t.Fatal("something changed without the app code")
 			}
+			if res := run("2fa", "status"); !strings.Contains(res.out, "App 2FA is on") ||
+				(!tc.file && !strings.Contains(res.out, "not allowed in Keywarden")) {
+				t.Errorf("status: %v", res)
+			}
 			if tc.file {
 				prev, _ := totp.GenerateCode(appSeed, used.Add(-guard.Period))
 				cur, _ := totp.GenerateCode(appSeed, used)

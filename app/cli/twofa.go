@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -112,6 +113,11 @@ func twoFAEnable(e *env, account string) error {
 	}
 	if !e.interactive() {
 		return &userError{msg: "Setting up app 2FA shows a secret QR code and asks for a code from your authenticator app: run \"keywarden 2fa enable\" on a terminal, or use Settings in the window. Nothing was changed."}
+	}
+	// The keyring decides whether a seed exists; a new one never replaces it.
+	if on, err := g.Required(); err != nil || on {
+		err = cmp.Or(err, guard.ErrAlreadyEnabled)
+		return &userError{msg: guard.UserMessage(err), err: err}
 	}
 	k, err := g.BeginEnrolment(account)
 	if err != nil {
