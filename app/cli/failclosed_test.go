@@ -67,6 +67,7 @@ func appTampers() []appTamper {
 		{"guard.json of an unknown schema", write(`{"schema":7,"enabled":false}`), true},
 		{"guard.json switched off by hand", write(`{"schema":1,"enabled":false}`), true},
 		{"guard.json padded past 64 KiB", write(`{"schema":1,"enabled":false}` + strings.Repeat(" ", 64<<10)), true},
+		{"guard.json a folder", replace(func(p string) error { return os.Mkdir(p, 0o700) }), true},
 		{"another folder through " + cli.EnvDir, func(t *testing.T, f *fixture) func(*cli.IO) {
 			other := t.TempDir()
 			elsewhere(t, f, other)
