@@ -71,6 +71,11 @@ func askCode(win fyne.Window, g *guard.Guard, reason string, now func() time.Tim
 	return p
 }
 
+// LostAuthenticatorHelp tells where the way back for a lost authenticator
+// app is. The window does not offer it itself: someone who can only use
+// the window must not be able to turn app 2FA off.
+const LostAuthenticatorHelp = "Lost your authenticator app? On a terminal, \"keywarden 2fa reset --lost-authenticator\" turns app 2FA off without a code. It needs your unlocked system keyring and is written in every key's history."
+
 // ShowDisable asks for a code and turns app 2FA off; onDone(true) once it
 // is off, onDone(false) on Cancel. When the seed is missing from the keyring
 // it offers to turn app 2FA off without a code.
@@ -81,7 +86,8 @@ func ShowDisable(win fyne.Window, g *guard.Guard, now func() time.Time, onDone f
 func showDisable(win fyne.Window, g *guard.Guard, now func() time.Time, onDone func(disabled bool)) *codePrompt {
 	p := newCodePrompt(win, "Turn off app 2FA", dialogWidth,
 		[]fyne.CanvasObject{wrapped("Afterwards, showing or copying a secret, removing a key and exporting no longer ask for a code. " +
-			"Type the 6-digit code your authenticator app shows for Keywarden, to show that it is you.")}, "Turn off", now,
+			"Type the 6-digit code your authenticator app shows for Keywarden, to show that it is you."),
+			wrapped(LostAuthenticatorHelp)}, "Turn off", now,
 		g.Disable, onDone)
 	p.reset = widget.NewButtonWithIcon("Turn off without a code", theme.WarningIcon(), func() {
 		p.run(func(string, time.Time) error { return g.Reset() })
