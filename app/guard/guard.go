@@ -403,12 +403,13 @@ func (g *Guard) forget() error {
 	if err := g.secrets.Delete(SeedID); err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
 		return fmt.Errorf("guard: remove the seed: %w", err)
 	}
-	err := g.setEnabled(false, nil)
+	// The seed goes from memory first, so a check under way never sees
+	// "off" with a seed in hand and rebuilds the switch on.
 	g.mu.Lock()
 	clear(g.key)
 	g.key = nil
 	g.mu.Unlock()
-	return err
+	return g.setEnabled(false, nil)
 }
 
 // checkLock answers a *LockedError while the lock is in force.
@@ -442,9 +443,12 @@ func (g *Guard) check(code string, now time.Time) error {
 // checkState is check's rule on st; the caller holds g.mu and the state's
 // lock. Once the lock has run out, the count starts afresh.
 func (g *Guard) checkState(st *State, code string, now time.Time) error {
+	if g.key == nil { // Disable or Reset ran meanwhile
+		return ErrNotEnabled
+	}
 	// With the switch in the file, a file that says off while the seed is
-	// in the keyring was edited (Disable removes the seed first): it is
-	// as good as lost.
+	// in the keyring was edited (forget drops the seed from memory before
+	// it writes "off"): it is as good as lost.
 	if st.Lost || (g.flags == nil && !st.Enabled) {
 		st.rebuild(now)
 	}
@@ -453,9 +457,6 @@ func (g *Guard) checkState(st *State, code string, now time.Time) error {
 			return &LockedError{Until: st.LockedUntil, Rebuilt: st.Rebuilt}
 		}
 		st.LockedUntil, st.Wrong, st.Rebuilt = time.Time{}, 0, false
-	}
-	if g.key == nil { // Disable or Reset ran meanwhile
-		return ErrNotEnabled
 	}
 	step, ok := match(g.key, code, now)
 	if !ok {

@@ -194,13 +194,13 @@ func (s State) clone() State {
 func (s *State) used(step int64) bool { return slices.Contains(s.Used, step) }
 
 // rebuild makes up a Lost state while app 2FA is on (its seed is in the
-// keyring) as the most careful
-// one the lost file could have held: the codes of the current and previous
-// time steps count as used, and codes are not checked for LockTimeout, as
-// after MaxWrong wrong codes. Without the lock, deleting the file after
-// each few wrong codes would buy fresh guesses; with it, deleting never
-// gives a guess sooner than waiting would. A person whose file really
-// vanished waits one minute once, and is told why.
+// keyring) as the most careful one the lost file could have held: the
+// codes of the current and previous time steps count as used, and codes
+// are not checked for LockTimeout, as after MaxWrong wrong codes. Without
+// the lock, deleting the file after each few wrong codes would buy fresh
+// guesses; with it, deleting never gives a guess sooner than waiting
+// would. A person whose file really vanished waits one minute once, and is
+// told why.
 func (s *State) rebuild(now time.Time) {
 	cur := counter(now)
 	*s = State{Enabled: true, Used: []int64{cur - 1, cur}, LockedUntil: now.Add(LockTimeout), Rebuilt: true}
