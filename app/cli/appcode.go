@@ -35,9 +35,9 @@ func (e *env) guard() (*guard.Guard, error) {
 }
 
 // requireAppCode lets action (e.g. "hand \"bot\" to a program") go ahead
-// when app 2FA is off (no seed in the keyring), or after a right app code: from $KEYWARDEN_APP_CODE,
-// else typed on the terminal without echo. With neither it refuses with
-// ErrNoAppCode, so nothing runs.
+// when app 2FA is off (no seed in the keyring), or after a right app code:
+// from $KEYWARDEN_APP_CODE, else typed on the terminal without echo. With
+// neither it refuses with ErrNoAppCode, so nothing runs.
 func (e *env) requireAppCode(action string) error {
 	g, err := e.guard()
 	if err != nil {
