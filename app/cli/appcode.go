@@ -35,15 +35,21 @@ func (e *env) guard() (*guard.Guard, error) {
 }
 
 // requireAppCode lets action (e.g. "hand \"bot\" to a program") go ahead
-// when app 2FA is off, or after a right app code: from $KEYWARDEN_APP_CODE,
-// else typed on the terminal without echo. With neither it refuses with
-// ErrNoAppCode, so nothing runs.
+// when app 2FA is off (no seed in the keyring), or after a right app code:
+// from $KEYWARDEN_APP_CODE, else typed on the terminal without echo. With
+// neither it refuses with ErrNoAppCode, so nothing runs.
 func (e *env) requireAppCode(action string) error {
 	g, err := e.guard()
 	if err != nil {
 		return err
 	}
-	if !g.Enabled() {
+	// The keyring decides, not guard.json: a file someone deleted or
+	// edited never lets the action through.
+	on, err := g.Required()
+	if err != nil {
+		return &userError{msg: fmt.Sprintf("%s Keywarden cannot tell whether app 2FA is on, so it acts as if it were. Nothing was changed: Keywarden did not %s.", message(err), action), err: err}
+	}
+	if !on {
 		return nil
 	}
 	return e.withAppCode(action, g.Verify)

@@ -74,7 +74,7 @@ func execKey(e *env, in execInput) (int, error) {
 	if sameEnvName(in.KeyEnv, in.SecretEnv) {
 		return ExitUsage, usageErr("--key-env and --secret-env must name different variables.")
 	}
-	_, rec, err := e.serviceFor(in.Ref, false)
+	svc, rec, err := e.serviceFor(in.Ref, false)
 	if err != nil {
 		return ExitError, err
 	}
@@ -87,7 +87,7 @@ func execKey(e *env, in execInput) (int, error) {
 	case vault.StatusParked:
 		e.say("keywarden: note: %q is parked, so nothing was meant to use it. Running anyway.", r.Name)
 	}
-	if !r.StartsWithoutAppCode {
+	if !svc.StartsWithoutAppCode(*r) { // a flag without its keyring seal asks too
 		if err := e.requireAppCode(fmt.Sprintf("hand %q to a program", r.Name)); err != nil {
 			return ExitError, err
 		}

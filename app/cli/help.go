@@ -55,7 +55,10 @@ seed or the key's 2FA password. Secrets are never taken from arguments.
 A key's 2FA code is asked for without echo on a terminal, or read from %s, or from
 standard input with --otp - ; --otp CODE works but other users can read it in the process
 list. With app 2FA on, exec, revoke and remove ask for the app code on a terminal, or read
-it from %s; with neither they refuse (exit 1) and exec starts nothing.
+it from %s; with neither they refuse (exit 1) and exec starts nothing. App 2FA is on
+while its seed is in the system keyring, whatever files say. Lost your authenticator app?
+keywarden 2fa reset --lost-authenticator turns app 2FA off without a code: it needs your
+unlocked keyring, asks to confirm, and is written in every key's history.
 
 Exit codes: 0 done (check: nothing needs attention; sweep: nothing found), 1 failed, 2 wrong usage,
 3 check found something that needs attention, or sweep found a copy; exec exits with its program's code

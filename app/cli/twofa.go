@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -9,9 +10,10 @@ import (
 	"github.com/boombuler/barcode/qr"
 
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/vault"
 )
 
-const twoFAUsage = "2fa [status | enable [--account NAME] | disable | reset | unattended NAME on|off]"
+const twoFAUsage = "2fa [status | enable [--account NAME] | disable | reset [--lost-authenticator [--yes]] | unattended NAME on|off]"
 
 func runTwoFA(e *env, args []string) int {
 	sub := "status"
@@ -20,6 +22,8 @@ func runTwoFA(e *env, args []string) int {
 	}
 	fs := newFlags(e, "2fa", twoFAUsage)
 	account := fs.String("account", "", "the `name` your authenticator app shows beside Keywarden (enable only)")
+	lost := fs.Bool("lost-authenticator", false, "reset only: turn app 2FA off without a code because the authenticator app is lost (needs the unlocked keyring; written in every key's history)")
+	yes := fs.Bool("yes", false, "reset --lost-authenticator only: do not ask for confirmation")
 	pos, _, err := parseArgs(fs, args)
 	if err != nil {
 		return flagFailed(err)
@@ -35,6 +39,8 @@ func runTwoFA(e *env, args []string) int {
 		err = twoFAEnable(e, *account)
 	case sub == "disable":
 		err = twoFADisable(e)
+	case sub == "reset" && *lost:
+		err = twoFAResetLost(e, *yes)
 	case sub == "reset":
 		err = twoFAReset(e)
 	default:
@@ -53,7 +59,11 @@ func twoFAStatus(e *env) error {
 	if err != nil {
 		return err
 	}
-	if !g.Enabled() {
+	on, err := g.Required()
+	if err != nil {
+		return &userError{msg: "Keywarden cannot tell whether app 2FA is on, so it acts as if it is: " + vault.UserMessage(err), err: err}
+	}
+	if !on {
 		fmt.Fprintln(e.out, "App 2FA is off. Turn it on with \"keywarden 2fa enable\": then exec, revoke and remove ask for a code from your authenticator app, here and in the window.")
 		return nil
 	}
@@ -74,14 +84,21 @@ func (e *env) listUnattended() error {
 	if err != nil {
 		return err
 	}
-	var names []string
+	var names, unsealed []string
 	for _, r := range d.Records {
-		if r.StartsWithoutAppCode && !r.Retired() {
+		switch {
+		case !r.StartsWithoutAppCode || r.Retired():
+		case svc.StartsWithoutAppCode(r):
 			names = append(names, fmt.Sprintf("%q", r.Name))
+		default:
+			unsealed = append(unsealed, fmt.Sprintf("%q", r.Name))
 		}
 	}
 	if len(names) > 0 {
 		fmt.Fprintf(e.out, "These keys start programs without a code (keywarden 2fa unattended NAME off to change): %s.\n", strings.Join(names, ", "))
+	}
+	if len(unsealed) > 0 {
+		fmt.Fprintf(e.out, "The key list says these keys may start without a code, but that was not allowed in Keywarden (or the keyring cannot confirm it), so exec asks for the code: %s. To allow it: keywarden 2fa unattended NAME on.\n", strings.Join(unsealed, ", "))
 	}
 	return nil
 }
@@ -96,6 +113,11 @@ func twoFAEnable(e *env, account string) error {
 	}
 	if !e.interactive() {
 		return &userError{msg: "Setting up app 2FA shows a secret QR code and asks for a code from your authenticator app: run \"keywarden 2fa enable\" on a terminal, or use Settings in the window. Nothing was changed."}
+	}
+	// The keyring decides whether a seed exists; a new one never replaces it.
+	if on, err := g.Required(); err != nil || on {
+		err = cmp.Or(err, guard.ErrAlreadyEnabled)
+		return &userError{msg: guard.UserMessage(err), err: err}
 	}
 	k, err := g.BeginEnrolment(account)
 	if err != nil {
@@ -131,7 +153,7 @@ func twoFADisable(e *env) error {
 	if err != nil {
 		return err
 	}
-	if !g.Enabled() {
+	if on, err := g.Required(); err == nil && !on {
 		fmt.Fprintln(e.out, "App 2FA is already off.")
 		return nil
 	}
@@ -150,9 +172,55 @@ func twoFAReset(e *env) error {
 		return err
 	}
 	if err := g.Reset(); err != nil {
-		return &userError{msg: guard.UserMessage(err), err: err}
+		msg := guard.UserMessage(err)
+		if errors.Is(err, guard.ErrSeedPresent) {
+			msg += " If your authenticator app is lost: keywarden 2fa reset --lost-authenticator (it needs your unlocked keyring and is written in every key's history)."
+		}
+		return &userError{msg: msg, err: err}
 	}
 	fmt.Fprintln(e.out, "App 2FA is off (its seed was missing from the system keyring). Set it up again with \"keywarden 2fa enable\".")
+	return nil
+}
+
+// twoFAResetLost is the way back for a person who lost their authenticator
+// app: after a confirmation it turns app 2FA off without a code. It needs
+// the unlocked keyring (the seed is read, then deleted), and it is written
+// in every key's history (keys.Service.ResetAppTwoFA). The window does not
+// offer it: someone who can only use the window cannot turn the
+// protection off.
+func twoFAResetLost(e *env, yes bool) error {
+	g, err := e.guard()
+	if err != nil {
+		return err
+	}
+	svc, err := e.service(false)
+	if err != nil {
+		return err
+	}
+	if on, err := g.Required(); err != nil {
+		return &userError{msg: "Turning app 2FA off without a code needs your unlocked system keyring. " + vault.UserMessage(err) + " Nothing was changed.", err: err}
+	} else if !on {
+		fmt.Fprintln(e.out, "App 2FA is already off.")
+		return nil
+	}
+	if !yes {
+		if !e.interactive() {
+			return usageErr("Turning app 2FA off without a code is for a lost authenticator app. Run it on a terminal, or add --yes to confirm. Nothing was changed.")
+		}
+		answer, _ := e.ask("Turn app 2FA off without a code, because your authenticator app is lost? Every key's history will say so. Type yes to confirm: ")
+		if !strings.EqualFold(strings.TrimSpace(answer), "yes") {
+			fmt.Fprintln(e.out, "Nothing was changed.")
+			return nil
+		}
+	}
+	if err := svc.ResetAppTwoFA(g, "from the command line"); err != nil {
+		msg := guard.UserMessage(err)
+		if errors.Is(err, vault.ErrKeyringUnavailable) {
+			msg = "Turning app 2FA off without a code needs your unlocked system keyring. " + vault.UserMessage(err)
+		}
+		return &userError{msg: msg + " App 2FA stays on.", err: err}
+	}
+	fmt.Fprintln(e.out, "App 2FA is off, and its seed is removed from the system keyring; every key's history says so. Set it up again with a new authenticator app: keywarden 2fa enable.")
 	return nil
 }
 

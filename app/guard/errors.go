@@ -48,6 +48,9 @@ func (e *WrongCodeError) Is(target error) bool { return target == ErrWrongCode }
 // LockedError says the prompt is locked after too many wrong codes.
 type LockedError struct {
 	Until time.Time // when codes are checked again
+	// Rebuilt: the lock stands in for a lost guard.json (State.rebuild),
+	// not for wrong codes.
+	Rebuilt bool
 }
 
 // Error says until when.
@@ -68,6 +71,9 @@ func UserMessage(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &locked) && locked.Rebuilt:
+		return fmt.Sprintf("Keywarden's record of recent app 2FA codes was missing or damaged, so it checks no code until %s, as after too many wrong codes. Wait a minute, then type the code your authenticator app shows.",
+			locked.Until.Local().Format("15:04:05"))
 	case errors.As(err, &locked):
 		return fmt.Sprintf("Too many wrong codes in a row, so Keywarden stops checking codes until %s. Wait a minute, then type the code your authenticator app shows.",
 			locked.Until.Local().Format("15:04:05"))

@@ -6,12 +6,18 @@
 // The seed lives in the system keyring (through a vault.SecretStore, under
 // SeedID). The wrong-code count, the lock and the used codes live in a
 // StateStore: guard.json in the vault's folder (Open), so a restart, the
-// tray part, a second window and the command line all honour them. Whether
-// the protection is on is kept there too, or in the app's settings (Flags). Time
-// is always a parameter. A keyring call can block while the system shows an
-// unlock prompt, so Verify (on its first call), ConfirmEnrolment, Disable and
-// Reset must run off the UI goroutine; Enabled and LockedUntil never touch
-// the keyring.
+// tray part, a second window and the command line all honour them.
+//
+// App 2FA fails closed: while its seed is in the keyring it is on, whatever
+// guard.json, the settings or the folder say (Required). The state can only
+// add to the protection; a lost state is rebuilt as a lock (State.rebuild).
+// The seed's keyring entry is the user's, not the folder's (SeedID, under
+// vault.KeyringService), so pointing KEYWARDEN_DIR or XDG_CONFIG_HOME at
+// another folder finds the same seed. Time is always a parameter. A
+// keyring call can block while the system shows an unlock prompt, so
+// Required, Verify, ConfirmEnrolment, Disable, Reset and
+// ResetLostAuthenticator must run off the UI goroutine; Enabled and
+// LockedUntil never touch the keyring.
 //
 // The guard stops someone who sits at an unlocked desktop and uses
 // Keywarden's window. It is no defence against someone who can already read
@@ -19,6 +25,7 @@
 package guard
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/subtle"
@@ -116,15 +123,66 @@ func AdoptFlag(state StateStore, legacy Flags) error {
 	return nil
 }
 
-// Enabled reports whether app 2FA is on. It never touches the keyring; with
-// nil flags it reads the small state file, and says on when that cannot be
-// read, so a broken file never lets an action through unasked.
+// Enabled reports what is known about app 2FA without the keyring: on when
+// the switch (flags, else the state file) says so, or when the state file
+// cannot be read. It is for showing the setting; it says off while the
+// seed is in the keyring but guard.json is gone, so before a sensitive
+// action ask Required, which reads the keyring.
 func (g *Guard) Enabled() bool {
 	if g.flags != nil {
 		return g.flags.Bool(EnabledFlag)
 	}
 	st, err := g.state.Load()
 	return err != nil || st.Enabled
+}
+
+// Required reports whether a sensitive action must ask for a code: yes
+// when Enabled says so, or when the seed is in the keyring (whatever any
+// file says), or when the keyring cannot be asked (then with the error,
+// which says in plain words what to do). Only a keyring that answers "no
+// such entry" while the switch is off gives false. It reads the keyring:
+// call it off the UI goroutine. A readable seed is kept in memory for
+// Verify.
+func (g *Guard) Required() (bool, error) {
+	if g.Enabled() {
+		return true, nil
+	}
+	// Read every time: another process may have enrolled or turned app 2FA
+	// off since.
+	g.io.Lock()
+	defer g.io.Unlock()
+	key, err := g.readSeed()
+	switch {
+	case err == nil:
+		g.keep(key)
+		return true, nil
+	case errors.Is(err, vault.ErrSecretNotFound):
+		return false, nil
+	case errors.Is(err, ErrSeedMissing):
+		return true, nil // an entry in a wrong shape: on; Verify says how to reset
+	}
+	return true, err
+}
+
+// keep puts a freshly read seed in memory, for Verify.
+func (g *Guard) keep(key []byte) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	clear(g.key)
+	g.key = key
+}
+
+// seedPresent reports whether the keyring holds a seed entry (in any
+// shape); an unanswered keyring is an error. The caller holds g.io.
+func (g *Guard) seedPresent() (bool, error) {
+	_, err := g.secrets.Get(SeedID)
+	switch {
+	case err == nil, errors.Is(err, vault.ErrSecretDamaged):
+		return true, nil
+	case errors.Is(err, vault.ErrSecretNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("guard: read the seed: %w", err)
 }
 
 // setEnabled turns the switch, and resets the counters, in one update.
@@ -159,8 +217,9 @@ func (g *Guard) LockedUntil(now time.Time) (time.Time, bool) {
 // shows next to "Keywarden"; empty means "Keywarden"). Nothing is stored:
 // show the key's QR code and secret, then pass the key and a code from the
 // authenticator app to ConfirmEnrolment. It fails with ErrAlreadyEnabled
-// when app 2FA is on, since a new seed must not replace the old one without
-// a code.
+// when app 2FA is known to be on, since a new seed must not replace the old
+// one without a code; ConfirmEnrolment makes the same check against the
+// keyring itself.
 func (g *Guard) BeginEnrolment(account string) (*otp.Key, error) {
 	if g.Enabled() {
 		return nil, ErrAlreadyEnabled
@@ -184,8 +243,11 @@ func (g *Guard) BeginEnrolment(account string) (*otp.Key, error) {
 
 // ConfirmEnrolment checks code against k (from BeginEnrolment), then stores
 // the seed in the keyring and turns app 2FA on. On any error nothing is
-// stored and app 2FA stays off. The code is used up: it cannot be used
-// again for Verify. It touches the keyring: call it off the UI goroutine.
+// stored and app 2FA stays off. It refuses with ErrAlreadyEnabled when a
+// seed is in the keyring already, whatever the state file says: enrolling
+// over it would let whoever deleted guard.json choose the codes. The code
+// is used up: it cannot be used again for Verify. It touches the keyring:
+// call it off the UI goroutine.
 func (g *Guard) ConfirmEnrolment(k *otp.Key, code string, now time.Time) error {
 	if k == nil || k.Type() != "totp" || k.Period() != uint64(Period/time.Second) ||
 		k.Digits() != otp.DigitsSix || k.Algorithm() != otp.AlgorithmSHA1 || k.Encoder() != otp.EncoderDefault {
@@ -208,8 +270,12 @@ func (g *Guard) ConfirmEnrolment(k *otp.Key, code string, now time.Time) error {
 
 	g.io.Lock()
 	defer g.io.Unlock()
-	if g.Enabled() {
+	present, err := g.seedPresent()
+	if err != nil || present || g.Enabled() {
 		clear(key)
+		if err != nil {
+			return err
+		}
 		return ErrAlreadyEnabled
 	}
 	if err := g.secrets.Set(SeedID, vault.Secret{OTPSeed: seed}); err != nil {
@@ -249,13 +315,17 @@ func (g *Guard) Verify(code string, now time.Time) error {
 // prepare does what Verify and Disable both need before comparing a code:
 // protection on, no lock, a code of the right shape, the seed loaded.
 func (g *Guard) prepare(code string, now time.Time) (string, error) {
-	if !g.Enabled() {
+	on, err := g.Required()
+	if err != nil {
+		return "", err
+	}
+	if !on {
 		return "", ErrNotEnabled
 	}
 	if err := g.checkLock(now); err != nil {
 		return "", err
 	}
-	code, err := normalise(code)
+	code, err = normalise(code)
 	if err != nil {
 		return "", err
 	}
@@ -284,8 +354,8 @@ func (g *Guard) Disable(code string, now time.Time) error {
 // read Keywarden's secrets from the keyring directly, so this gives nothing
 // away. It touches the keyring: call it off the UI goroutine.
 func (g *Guard) Reset() error {
-	if !g.Enabled() {
-		return ErrNotEnabled
+	if on, err := g.Required(); err != nil || !on {
+		return cmp.Or(err, ErrNotEnabled)
 	}
 	g.io.Lock()
 	defer g.io.Unlock()
@@ -299,18 +369,47 @@ func (g *Guard) Reset() error {
 	return g.forget()
 }
 
+// ResetLostAuthenticator turns app 2FA off without a code, for a person
+// who lost their authenticator app while the seed is still in the keyring.
+// It works only when the keyring answers (it reads, then deletes the
+// seed), so it needs the person's unlocked keyring; whoever has that can
+// read Keywarden's secrets from it directly, so it gives nothing away to
+// them. Someone who can only use Keywarden's window cannot call it: the
+// faces offer it on the command line only, and app/keys records it in
+// every key's history (keys.Service.ResetAppTwoFA). record, if not nil,
+// runs once the keyring has answered and before the seed is deleted; an
+// error from it stops the reset. It touches the keyring: call it off the UI
+// goroutine.
+func (g *Guard) ResetLostAuthenticator(record func() error) error {
+	if on, err := g.Required(); err != nil || !on {
+		return cmp.Or(err, ErrNotEnabled)
+	}
+	g.io.Lock()
+	defer g.io.Unlock()
+	if _, err := g.readSeed(); err != nil && !errors.Is(err, ErrSeedMissing) {
+		return err
+	}
+	if record != nil {
+		if err := record(); err != nil {
+			return err
+		}
+	}
+	return g.forget()
+}
+
 // forget removes the seed from the keyring, turns the switch off and zeroes
 // the seed in memory. The caller holds g.io.
 func (g *Guard) forget() error {
 	if err := g.secrets.Delete(SeedID); err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
 		return fmt.Errorf("guard: remove the seed: %w", err)
 	}
-	err := g.setEnabled(false, nil)
+	// The seed goes from memory first, so a check under way never sees
+	// "off" with a seed in hand and rebuilds the switch on.
 	g.mu.Lock()
 	clear(g.key)
 	g.key = nil
 	g.mu.Unlock()
-	return err
+	return g.setEnabled(false, nil)
 }
 
 // checkLock answers a *LockedError while the lock is in force.
@@ -320,7 +419,7 @@ func (g *Guard) checkLock(now time.Time) error {
 		return err
 	}
 	if now.Before(st.LockedUntil) {
-		return &LockedError{Until: st.LockedUntil}
+		return &LockedError{Until: st.LockedUntil, Rebuilt: st.Rebuilt}
 	}
 	return nil
 }
@@ -344,14 +443,20 @@ func (g *Guard) check(code string, now time.Time) error {
 // checkState is check's rule on st; the caller holds g.mu and the state's
 // lock. Once the lock has run out, the count starts afresh.
 func (g *Guard) checkState(st *State, code string, now time.Time) error {
-	if !st.LockedUntil.IsZero() {
-		if now.Before(st.LockedUntil) {
-			return &LockedError{Until: st.LockedUntil}
-		}
-		st.LockedUntil, st.Wrong = time.Time{}, 0
-	}
 	if g.key == nil { // Disable or Reset ran meanwhile
 		return ErrNotEnabled
+	}
+	// With the switch in the file, a file that says off while the seed is
+	// in the keyring was edited (forget drops the seed from memory before
+	// it writes "off"): it is as good as lost.
+	if st.Lost || (g.flags == nil && !st.Enabled) {
+		st.rebuild(now)
+	}
+	if !st.LockedUntil.IsZero() {
+		if now.Before(st.LockedUntil) {
+			return &LockedError{Until: st.LockedUntil, Rebuilt: st.Rebuilt}
+		}
+		st.LockedUntil, st.Wrong, st.Rebuilt = time.Time{}, 0, false
 	}
 	step, ok := match(g.key, code, now)
 	if !ok {
@@ -387,10 +492,10 @@ func (g *Guard) load() error {
 	if have {
 		return nil
 	}
-	if !g.Enabled() { // Disable ran while we waited
-		return ErrNotEnabled
-	}
 	key, err := g.readSeed()
+	if errors.Is(err, vault.ErrSecretNotFound) && !g.Enabled() {
+		return ErrNotEnabled // Disable ran while we waited
+	}
 	if err != nil {
 		return err
 	}

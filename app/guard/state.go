@@ -30,7 +30,8 @@ const maxStateSize = 64 << 10
 // State is what the guard remembers between processes: whether app 2FA is
 // on (when no Flags are given), the wrong codes in a row, the lock's end and
 // the time steps whose codes were accepted lately. It never holds a code or
-// the seed.
+// the seed. It can only add to the protection: while the seed is in the
+// keyring app 2FA is on whatever State says (Guard.Required).
 type State struct {
 	// Enabled is the on/off switch, used when the guard has no Flags.
 	Enabled bool `json:"enabled"`
@@ -41,6 +42,14 @@ type State struct {
 	// Used lists the time steps (Unix time / Period) whose codes were
 	// accepted and are still within reach of Skew: each is accepted once.
 	Used []int64 `json:"used,omitempty"`
+	// Rebuilt is set when the state was lost while app 2FA was on and was
+	// made up again as a lock (rebuild), so the lock's message can say why.
+	Rebuilt bool `json:"rebuilt,omitempty"`
+
+	// Lost is set by Load and Update when guard.json was missing, damaged,
+	// of an unknown schema, too big or not a regular file: what it held is
+	// unknown. It is never saved.
+	Lost bool `json:"-"`
 }
 
 // StateStore keeps a State. Update applies fn to the latest State and saves
@@ -87,14 +96,13 @@ func (m *MemoryState) Update(fn func(*State) error) error {
 // guard.lock and replaces the file in one rename (vault.LockFile,
 // vault.WriteFileAtomic).
 //
-// The file is the user's own, like keys.json: whoever edits or deletes it
-// can clear the lock, forget used codes or turn app 2FA off. That gives
-// nothing away, because only programs running as the user can write in
-// the folder, and any such program can read Keywarden's secrets from the
-// Secret Service directly (README, "Threat model"). App 2FA stops someone
-// at the unlocked desktop who uses Keywarden itself, not one with a shell.
-// For the same reason a damaged file reads as an empty state (2FA off,
-// nothing locked), as a deleted one would; the next Update replaces it.
+// Whoever can write in the folder can delete, empty or replace the file.
+// That never turns app 2FA off: the seed in the keyring says whether it is
+// on (Guard.Required). A file that is missing, damaged, of an unknown
+// schema, too big or not a regular file reads as a Lost state, which the
+// guard rebuilds as the most careful state there could have been (rebuild):
+// the last codes used and a fresh lock. Deleting the file therefore never
+// buys a guess sooner than waiting would.
 type FileState struct {
 	dir string
 }
@@ -106,7 +114,7 @@ func OpenState(dir string) *FileState { return &FileState{dir: dir} }
 // Path returns the path of guard.json.
 func (f *FileState) Path() string { return filepath.Join(f.dir, StateName) }
 
-// Load reads the state; a missing or damaged file is an empty state.
+// Load reads the state; a missing or damaged file is an empty, Lost state.
 func (f *FileState) Load() (State, error) {
 	return f.read()
 }
@@ -146,21 +154,35 @@ type document struct {
 	State
 }
 
-// read returns the state in the file; only a file that exists and cannot
-// be read is an error.
+// read returns the state in the file, or a Lost state when the file says
+// nothing trustworthy; only a file that exists and cannot be read is an
+// error (which Enabled counts as on).
 func (f *FileState) read() (State, error) {
+	lost := State{Lost: true}
+	if !isRegular(f.Path()) {
+		return lost, nil
+	}
 	b, err := vault.ReadFileLimit(f.Path(), maxStateSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, vault.ErrTooLarge):
-		return State{}, nil
+		return lost, nil
 	case err != nil:
 		return State{}, fmt.Errorf("guard: read the state: %w", err)
 	}
 	var doc document
 	if json.Unmarshal(b, &doc) != nil || doc.Schema != stateSchema {
-		return State{}, nil
+		return lost, nil
 	}
 	return doc.State, nil
+}
+
+// isRegular reports whether path is a regular file itself, not a symlink,
+// FIFO or device: opening a FIFO would block, and /dev/null reads as an
+// empty file. It is its own function so a shared vault helper that opens
+// without blocking can replace it.
+func isRegular(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 func (s State) clone() State {
@@ -170,6 +192,19 @@ func (s State) clone() State {
 
 // used reports whether step's code was accepted already.
 func (s *State) used(step int64) bool { return slices.Contains(s.Used, step) }
+
+// rebuild makes up a Lost state while app 2FA is on (its seed is in the
+// keyring) as the most careful one the lost file could have held: the
+// codes of the current and previous time steps count as used, and codes
+// are not checked for LockTimeout, as after MaxWrong wrong codes. Without
+// the lock, deleting the file after each few wrong codes would buy fresh
+// guesses; with it, deleting never gives a guess sooner than waiting
+// would. A person whose file really vanished waits one minute once, and is
+// told why.
+func (s *State) rebuild(now time.Time) {
+	cur := counter(now)
+	*s = State{Enabled: true, Used: []int64{cur - 1, cur}, LockedUntil: now.Add(LockTimeout), Rebuilt: true}
+}
 
 // markUsed records step, dropping steps no code can match any more.
 func (s *State) markUsed(step int64, now time.Time) {

@@ -221,15 +221,15 @@ func TestFileState_file(t *testing.T) {
 		}
 	}
 
-	t.Run("a damaged file reads as a deleted one: off, nothing locked", func(t *testing.T) {
+	t.Run("a damaged file reads as a lost one: the switch says off, the seed keeps app 2FA on", func(t *testing.T) {
 		if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		if g.Enabled() {
-			t.Error("on with a damaged state file")
+			t.Error("the switch says on with a damaged state file")
 		}
-		if _, locked := g.LockedUntil(t0); locked {
-			t.Error("locked with a damaged state file")
+		if on, err := g.Required(); !on || err != nil {
+			t.Errorf("Required = %v, %v with the seed in the keyring; want on", on, err)
 		}
 	})
 	t.Run("an unreadable file counts as on", func(t *testing.T) {

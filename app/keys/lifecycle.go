@@ -2,6 +2,7 @@ package keys
 
 import (
 	"context"
+	"crypto/hmac"
 	"errors"
 	"slices"
 	"strings"
@@ -279,12 +280,28 @@ func (s *Service) SetNonceScale(id string, scale kraken.NonceScale) (vault.Recor
 
 // SetStartsWithoutAppCode records whether "keywarden exec" may hand the key
 // to a program without the app 2FA code (vault.Record.StartsWithoutAppCode),
-// with a history line saying where the choice was made. The face asks for
-// the app code before calling it.
+// with a history line saying where the choice was made. Turning it on
+// seals the choice with a key kept in the keyring (StartsWithoutAppCode),
+// so only this call, never an edit of keys.json, grants it. The face asks
+// for the app code before calling it.
 func (s *Service) SetStartsWithoutAppCode(id string, on bool, where string) (vault.Record, error) {
 	now := s.now()
+	var key []byte
+	if on {
+		var err error
+		if key, err = s.sealKey(true); err != nil {
+			return vault.Record{}, err
+		}
+	}
 	return s.change(id, ActCopySecret, func(r *vault.Record) error {
+		if on && r.StartsWithoutAppCode && !hmac.Equal([]byte(sealOf(key, r.ID)), []byte(r.AppCodeSeal)) {
+			r.StartsWithoutAppCode = false // an unsealed flag was never granted
+		}
 		r.SetStartsWithoutAppCode(on, now, where)
+		r.AppCodeSeal = ""
+		if on {
+			r.AppCodeSeal = sealOf(key, r.ID)
+		}
 		return nil
 	})
 }

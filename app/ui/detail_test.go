@@ -282,3 +282,30 @@ func TestKeyDetail_unattended(t *testing.T) {
 		t.Error("the detail does not show the choice")
 	}
 }
+
+// TestKeyDetail_unattendedTyped: "may start without a code" typed into
+// keys.json is shown as not in effect, and the button offers to allow it
+// (behind the app code), which seals it.
+func TestKeyDetail_unattendedTyped(t *testing.T) {
+	f := newFixture(t)
+	rec := f.addKey("freqtrade-vps", nil)
+	if err := f.store.Update(func(d *vault.Data) error {
+		r, err := d.ByID(rec.ID)
+		r.StartsWithoutAppCode = true
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.open()
+	f.mw.showDetail(rec.ID)
+	typed := f.stored(rec.ID)
+	if !hasLabel(f.mw.detail.content, unattendedWords(typed)) || !strings.Contains(unattendedWords(typed), "not in effect") ||
+		f.mw.detail.unattended.Text != "Let exec start without a code…" {
+		t.Fatalf("a typed flag shows as in effect: %q, button %q", unattendedWords(typed), f.mw.detail.unattended.Text)
+	}
+	test.Tap(f.mw.detail.unattended)
+	f.wait()
+	if got := f.stored(rec.ID); got.AppCodeSeal == "" || !f.mw.keys.StartsWithoutAppCode(got) {
+		t.Errorf("allowing it in the window did not seal it: %+v", got)
+	}
+}

@@ -10,7 +10,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/keys"
+	"github.com/keywarden/keywarden/app/ui/async"
 	"github.com/keywarden/keywarden/app/ui/guardui"
 	"github.com/keywarden/keywarden/app/ui/wheel"
 	"github.com/keywarden/keywarden/app/vault"
@@ -31,6 +33,7 @@ type settingsScreen struct {
 	startAtLogin    *widget.Check
 	guardState      *widget.Label
 	guardButton     *widget.Button
+	guardOn         bool // the seed is in the keyring although the switch says off
 	content         fyne.CanvasObject
 }
 
@@ -188,6 +191,7 @@ func (s *settingsScreen) save(fn func(*keys.Settings)) {
 // refreshGuard shows whether app 2FA is on, and the button that changes it.
 func (s *settingsScreen) refreshGuard() {
 	g := s.mw.env.Guard
+	s.guardOn = false
 	switch {
 	case g == nil:
 		s.guardState.SetText("App 2FA is not available here.")
@@ -201,7 +205,23 @@ func (s *settingsScreen) refreshGuard() {
 		s.guardState.SetText("Off. Turn it on to ask for a 6-digit code from an authenticator app before a secret is copied or a key removed.")
 		s.guardButton.SetText("Turn on…")
 		s.guardButton.Enable()
+		s.askKeyring(g)
 	}
+}
+
+// askKeyring shows app 2FA as on when its seed is in the keyring although
+// guard.json says off (deleted or edited): the seed decides, and the code
+// prompts ask for codes. The keyring is asked off the UI goroutine.
+func (s *settingsScreen) askKeyring(g *guard.Guard) {
+	async.Run(s.mw.env.Do, func() bool { on, err := g.Required(); return on && err == nil }, func(on bool) {
+		if !on || s.mw.settings != s || g.Enabled() {
+			return
+		}
+		s.guardState.SetText("On: its seed is in the system keyring, though Keywarden's record of it was missing. Copying or revealing a secret, removing a key and turning this off ask for a code from your authenticator app.")
+		s.guardButton.SetText("Turn off…")
+		s.guardButton.Enable()
+		s.guardOn = true
+	})
 }
 
 func (s *settingsScreen) onGuard() {
@@ -214,7 +234,7 @@ func (s *settingsScreen) onGuard() {
 			s.refreshGuard()
 		}
 	}
-	if g.Enabled() {
+	if g.Enabled() || s.guardOn {
 		guardui.ShowDisable(mw.win, g, mw.env.now, done)
 		return
 	}

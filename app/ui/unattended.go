@@ -6,9 +6,15 @@ import "github.com/keywarden/keywarden/app/vault"
 // without the app 2FA code: the choice is made here, behind the app code,
 // and written in the key's history (keys.SetStartsWithoutAppCode).
 
+// granted reports whether the record carries a grant made in Keywarden:
+// the flag with its seal. Whether the seal is right needs the keyring
+// (keys.Service.StartsWithoutAppCode, which exec asks); a flag without any
+// seal was typed into keys.json and is not in effect.
+func granted(r vault.Record) bool { return r.StartsWithoutAppCode && r.AppCodeSeal != "" }
+
 // unattendedLabel is the button that changes the choice.
 func unattendedLabel(r vault.Record) string {
-	if r.StartsWithoutAppCode {
+	if granted(r) {
 		return "Ask the app code for exec…"
 	}
 	return "Let exec start without a code…"
@@ -16,6 +22,9 @@ func unattendedLabel(r vault.Record) string {
 
 // unattendedWords says what "keywarden exec" asks for this key.
 func unattendedWords(r vault.Record) string {
+	if r.StartsWithoutAppCode && !granted(r) {
+		return "asks for the app 2FA code: the key list says it may start without one, but that was not allowed in Keywarden, so it is not in effect"
+	}
 	if r.StartsWithoutAppCode {
 		return "starts its program without the app 2FA code (for a bot that starts unattended); anyone who can run programs as you can then use this key"
 	}
@@ -25,13 +34,15 @@ func unattendedWords(r vault.Record) string {
 // onUnattended changes whether exec hands the key out without the app
 // code, after the app code.
 func (d *keyDetail) onUnattended() {
-	mw, rec, on := d.mw, d.rec, !d.rec.StartsWithoutAppCode
+	mw, rec, on := d.mw, d.rec, !granted(d.rec)
 	mw.protect("Change how exec hands out "+rec.Name, func() {
+		var saved vault.Record
 		mw.do("Saving", func() error {
-			_, err := mw.keys.SetStartsWithoutAppCode(rec.ID, on, "in the window")
+			var err error
+			saved, err = mw.keys.SetStartsWithoutAppCode(rec.ID, on, "in the window")
 			return err
 		}, func() {
-			mw.notice("Saved: " + rec.Name + " " + unattendedWords(vault.Record{StartsWithoutAppCode: on}) + ".")
+			mw.notice("Saved: " + rec.Name + " " + unattendedWords(saved) + ".")
 		})
 	})
 }

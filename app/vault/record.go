@@ -224,11 +224,15 @@ type Record struct {
 	Replaces   string  `json:"replaces,omitempty"`
 	ReplacedBy string  `json:"replacedBy,omitempty"`
 	History    []Event `json:"history,omitempty"`
-	// StartsWithoutAppCode lets "keywarden exec" hand this key to a program
-	// without asking for the app 2FA code, for programs that start
-	// unattended (a bot at boot). Set it with SetStartsWithoutAppCode,
-	// behind the app code.
+	// StartsWithoutAppCode asks that "keywarden exec" hand this key to a
+	// program without the app 2FA code, for programs that start unattended
+	// (a bot at boot). It takes effect only with a valid AppCodeSeal, so
+	// typing it into keys.json grants nothing. Set both with
+	// keys.Service.SetStartsWithoutAppCode, behind the app code.
 	StartsWithoutAppCode bool `json:"startsWithoutAppCode,omitempty"`
+	// AppCodeSeal binds StartsWithoutAppCode to this record's ID with a MAC
+	// whose key only the keyring holds (keys.Service.StartsWithoutAppCode).
+	AppCodeSeal string `json:"appCodeSeal,omitempty"`
 	// KeyPrint is a one-way fingerprint of the API key (KeyPrintOf), so the
 	// same key is never kept twice; the key cannot be got back from it.
 	KeyPrint string `json:"keyPrint,omitempty"`

@@ -22,22 +22,44 @@ import (
 // width to wrap at.
 const dialogWidth = 420
 
-// Protect runs action at once when app 2FA is off; otherwise it asks for a
+// Protect runs action when app 2FA is off; otherwise it asks for a
 // 6-digit code (reason says what for, e.g. "Copy the private key of
 // koinly-tax") and runs action, on the UI goroutine, only after Verify
 // accepts it. Wrong, replayed and locked-out codes are explained in plain
 // words in the dialog, which stays open; Cancel closes it without running
-// action.
+// action. "Off" is the keyring's answer (guard.Required), asked off the UI
+// goroutine: a deleted or edited guard.json never skips the prompt.
 func Protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) {
 	protect(win, g, reason, now, action)
 }
 
-// protect is Protect, returning the prompt (nil when none was needed).
+// errRequired stands for "ask for a code" in Protect's keyring question.
+var errRequired = errors.New("app 2FA is on")
+
+// protect is Protect, returning the prompt when it was shown at once (nil
+// when the keyring is asked first, or none was needed).
 func protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) *codePrompt {
-	if !g.Enabled() {
-		action()
-		return nil
+	if g.Enabled() {
+		return askCode(win, g, reason, now, action)
 	}
+	runOff(func() error {
+		on, err := g.Required()
+		if on && err == nil {
+			return errRequired
+		}
+		return err
+	}, func(err error) {
+		if err != nil { // on, or the keyring cannot say: the prompt's Verify explains
+			askCode(win, g, reason, now, action)
+			return
+		}
+		action()
+	})
+	return nil
+}
+
+// askCode shows the code prompt in front of action.
+func askCode(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) *codePrompt {
 	p := newCodePrompt(win, "Type your app 2FA code", dialogWidth,
 		intro(reason, "Type the 6-digit code your authenticator app shows for Keywarden."), "Continue", now,
 		g.Verify, func(ok bool) {
@@ -49,6 +71,11 @@ func protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Tim
 	return p
 }
 
+// LostAuthenticatorHelp tells where the way back for a lost authenticator
+// app is. The window does not offer it itself: someone who can only use
+// the window must not be able to turn app 2FA off.
+const LostAuthenticatorHelp = "Lost your authenticator app? On a terminal, \"keywarden 2fa reset --lost-authenticator\" turns app 2FA off without a code. It needs your unlocked system keyring and is written in every key's history."
+
 // ShowDisable asks for a code and turns app 2FA off; onDone(true) once it
 // is off, onDone(false) on Cancel. When the seed is missing from the keyring
 // it offers to turn app 2FA off without a code.
@@ -59,7 +86,8 @@ func ShowDisable(win fyne.Window, g *guard.Guard, now func() time.Time, onDone f
 func showDisable(win fyne.Window, g *guard.Guard, now func() time.Time, onDone func(disabled bool)) *codePrompt {
 	p := newCodePrompt(win, "Turn off app 2FA", dialogWidth,
 		[]fyne.CanvasObject{wrapped("Afterwards, showing or copying a secret, removing a key and exporting no longer ask for a code. " +
-			"Type the 6-digit code your authenticator app shows for Keywarden, to show that it is you.")}, "Turn off", now,
+			"Type the 6-digit code your authenticator app shows for Keywarden, to show that it is you."),
+			wrapped(LostAuthenticatorHelp)}, "Turn off", now,
 		g.Disable, onDone)
 	p.reset = widget.NewButtonWithIcon("Turn off without a code", theme.WarningIcon(), func() {
 		p.run(func(string, time.Time) error { return g.Reset() })

@@ -18,11 +18,35 @@ func TestProtect_guardOff(t *testing.T) {
 	f := newFixture(t, false)
 	ran := 0
 	Protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() { ran++ })
+	ui.drain() // the keyring is asked off the UI goroutine
 	if ran != 1 {
-		t.Fatalf("action ran %d times, want once at once", ran)
+		t.Fatalf("action ran %d times, want once", ran)
 	}
 	if f.dialogOpen() {
 		t.Error("a dialog is open although app 2FA is off")
+	}
+}
+
+// TestProtect_seedDecides: with the seed in the keyring the prompt comes
+// up although the switch says off (a deleted or edited guard.json), and a
+// keyring that cannot be asked shows the prompt too; the action never runs
+// without a code.
+func TestProtect_seedDecides(t *testing.T) {
+	f := newFixture(t, true)
+	f.app.Preferences().SetBool(guard.EnabledFlag, false)
+	ran := false
+	Protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() { ran = true })
+	ui.drain()
+	if ran || !f.dialogOpen() {
+		t.Fatalf("switch off, seed in the keyring: ran=%v, prompt open=%v; want the prompt", ran, f.dialogOpen())
+	}
+
+	f = newFixture(t, false)
+	f.mem.SetError(&vault.KeyringError{Op: "get", Err: errors.New("locked")})
+	Protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() { ran = true })
+	ui.drain()
+	if ran || !f.dialogOpen() {
+		t.Fatalf("keyring locked: ran=%v, prompt open=%v; want the prompt", ran, f.dialogOpen())
 	}
 }
 
