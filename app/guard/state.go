@@ -159,9 +159,9 @@ type document struct {
 // error (which Enabled counts as on).
 func (f *FileState) read() (State, error) {
 	lost := State{Lost: true}
-	if !isRegular(f.Path()) {
-		return lost, nil
-	}
+	// A FIFO, device or folder in its place is refused (vault.ErrNotRegular,
+	// naming the file) without being opened for long: the sensitive action
+	// then stops, which is closed, and the message says to move it away.
 	b, err := vault.ReadFileLimit(f.Path(), maxStateSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, vault.ErrTooLarge):
@@ -174,15 +174,6 @@ func (f *FileState) read() (State, error) {
 		return lost, nil
 	}
 	return doc.State, nil
-}
-
-// isRegular reports whether path is a regular file itself, not a symlink,
-// FIFO or device: opening a FIFO would block, and /dev/null reads as an
-// empty file. It is its own function so a shared vault helper that opens
-// without blocking can replace it.
-func isRegular(path string) bool {
-	fi, err := os.Lstat(path)
-	return err == nil && fi.Mode().IsRegular()
 }
 
 func (s State) clone() State {
