@@ -7,10 +7,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // desktopFileName is the name of the XDG autostart entry.
@@ -50,10 +52,10 @@ func enabled() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, desktopFileName))
+	data, err := readEntry(filepath.Join(dir, desktopFileName))
 	if errors.Is(err, fs.ErrNotExist) {
 		if p := systemEntry(); p != "" {
-			data, err = os.ReadFile(p)
+			data, err = readEntry(p)
 		}
 	}
 	if errors.Is(err, fs.ErrNotExist) {
@@ -63,6 +65,31 @@ func enabled() (bool, error) {
 		return false, fmt.Errorf("autostart: %w", err)
 	}
 	return desktopEntryActive(data), nil
+}
+
+// maxEntrySize caps what is read of an autostart entry: a real one is a
+// few hundred bytes.
+const maxEntrySize = 64 << 10
+
+// readEntry reads the desktop entry at path without waiting, and only if
+// it is a regular file: a named pipe in its place would otherwise hang
+// every start of the window and the tray part, and a device would feed
+// them endless data. (vault.ReadFileLimit does the same for the state
+// files; this package stays free of vault.)
+func readEntry(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file: move it away, then try again", path)
+	}
+	return io.ReadAll(io.LimitReader(f, maxEntrySize))
 }
 
 // desktopEntryActive reports whether a session manager would start the

@@ -7,7 +7,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/keywarden/keywarden/app/internal/testfiles"
 )
 
 // setupXDG points the XDG folders at empty temporary ones and returns the
@@ -180,6 +183,25 @@ func TestRenderDesktop_Validator(t *testing.T) {
 			}
 			if out, err := exec.Command(validator, path).CombinedOutput(); err != nil || len(out) > 0 {
 				t.Errorf("desktop-file-validate: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// TestEnabled_irregularEntry: a named pipe, a folder or a link to /dev/zero
+// in place of the autostart entry is refused at once, naming it, rather
+// than hanging every start of the window and the tray part (issue 18).
+func TestEnabled_irregularEntry(t *testing.T) {
+	for _, irr := range testfiles.Irregulars {
+		t.Run(irr.Name, func(t *testing.T) {
+			path := setupXDG(t)
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			irr.Make(t, path)
+			err := testfiles.Within(t, "Enabled", func() error { _, err := Enabled(); return err })
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Enabled() = %v, want a refusal naming %s", err, path)
 			}
 		})
 	}
