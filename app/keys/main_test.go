@@ -13,7 +13,7 @@ const childEnv = "KEYWARDEN_KEYS_CHILD"
 
 // childRoles maps a role to its body; its result is the exit code.
 var childRoles = map[string]func() int{
-	"exit":  func() int { return 0 },
+	"exit":     func() int { return 0 },
 	"churn":    childChurn,
 	"appender": childAppender,
 }
