@@ -197,7 +197,7 @@ func cutJSON(data []byte, secrets []secretForm) (out []byte, lines []int, ok boo
 }
 
 // nameOnly matches a line that holds nothing but a name once its value is
-// cut: `KEY=`, `export KEY=""`, `  secret: ”`, or nothing at all.
+// cut: `KEY=`, `export KEY=""`, `  secret:`, or nothing at all.
 var nameOnly = regexp.MustCompile(`^\s*(export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*\s*[:=]\s*)?("\s*"|'\s*')?\s*$`)
 
 // cutLines cuts the secrets out of each line of a text file. A line left
