@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/keywarden/keywarden/app/sweep"
 	"github.com/keywarden/keywarden/app/vault"
@@ -498,17 +497,6 @@ func rewrite(path string, before fs.FileInfo, data, kept []byte) error {
 func same(path string, was fs.FileInfo) bool {
 	now, err := os.Lstat(path)
 	return err == nil && now.Mode() == was.Mode() && now.Size() == was.Size() && now.ModTime().Equal(was.ModTime())
-}
-
-// printable keeps a name read from the system (a process's) from
-// reaching a terminal or a window as control characters.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if !unicode.IsPrint(r) {
-			return '?'
-		}
-		return r
-	}, s)
 }
 
 // writeNew writes a new file with data and mode, durably; it fails when

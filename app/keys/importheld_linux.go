@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
+	"unicode"
 )
 
 // writersOf lists the other processes that have the file open for writing
@@ -67,3 +69,14 @@ func writeFlags(fdinfo string) bool {
 
 // openRewrite opens the file to rewrite it in place.
 func openRewrite(path string) (*os.File, error) { return os.OpenFile(path, os.O_RDWR, 0) }
+
+// printable keeps a name read from the system (a process's) from
+// reaching a terminal or a window as control characters.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
