@@ -156,8 +156,12 @@ func ImportName(h sweep.Hit, recs []vault.Record) string {
 // the exchange (unless in.Readback holds that answer), saves the record and
 // the secret through Add (a key kept already is refused with a
 // *DuplicateKeyError naming the record), and then, if asked, removes the
-// copy from its file (RemoveCopy). A copy that cannot be removed does not
-// undo the import: Imported.RemoveErr says why.
+// copy from its file (RemoveCopy) and puts the backup on Keywarden's list
+// (SpentBackups offers it for deletion later). A copy that cannot be
+// removed does not undo the import: Imported.RemoveErr says why. But while
+// another process has the file open for writing, when the copy is to be
+// removed, nothing is saved (*ImportError naming it): stopping that
+// program first lets the whole import run again.
 func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 	sec, err := foundPair(in.Hit)
 	if err != nil {
