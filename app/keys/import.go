@@ -279,7 +279,7 @@ func heldError(path string, hs []Holder, after string) *CopyError {
 		for i, h := range hs {
 			names[i] = fmt.Sprintf("%s (PID %d)", h.Name, h.PID)
 		}
-		who = strings.Join(names, ", ") + plural(len(hs), " has", " have")
+		who = plural(len(hs), "The program ", "The programs ") + strings.Join(names, ", ") + plural(len(hs), " has", " have")
 	}
 	return &CopyError{Msg: fmt.Sprintf("%s %s open for writing, so Keywarden left the file alone: what it writes while the file is rewritten would be lost. %s", who, path, after), Err: errHeld}
 }
