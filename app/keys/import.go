@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,11 +206,9 @@ func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 		// A program writing to the file would lose what it writes while the
 		// copy is removed: nothing is saved until it is stopped.
 		if ok, _ := CanRemoveCopy(in.Hit); ok {
-			if fi, err := os.Lstat(in.Hit.Path); err == nil {
-				if hs := writersOf(fi); len(hs) > 0 {
-					held := heldError(in.Hit.Path, hs, "Nothing was saved: stop it first, then import the key again (or import it without removing the copy).")
-					return Imported{}, &ImportError{Msg: held.Msg}
-				}
+			if hs, held := fileHeld(in.Hit.Path); held {
+				msg := heldError(in.Hit.Path, hs, "Nothing was saved: stop it first, then import the key again (or import it without removing the copy).").Msg
+				return Imported{}, &ImportError{Msg: msg}
 			}
 		}
 	}
@@ -284,6 +283,29 @@ func heldError(path string, hs []Holder, after string) *CopyError {
 	return &CopyError{Msg: fmt.Sprintf("%s %s open for writing, so Keywarden left the file alone: what it writes while the file is rewritten would be lost. %s", who, path, after), Err: errHeld}
 }
 
+// fileHeld reports whether another process has the file open for
+// writing, and which when the system tells. On Windows it tries the open
+// the rewrite makes (openRewrite); elsewhere it does not open the file, so
+// a program watching it sees nothing.
+func fileHeld(path string) ([]Holder, bool) {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, false // RemoveCopy says why it cannot work on it
+	}
+	if hs := writersOf(fi); len(hs) > 0 {
+		return hs, true
+	}
+	if runtime.GOOS == "windows" {
+		f, err := openRewrite(path)
+		if err != nil {
+			return nil, errors.Is(err, errHeld)
+		}
+		f.Close()
+	}
+	return nil, false
+}
+
+// plural says one or many.
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
