@@ -18,7 +18,7 @@ import (
 	"github.com/keywarden/keywarden/app/vault"
 )
 
-const sweepUsage = "sweep [PATH...] [--json] [--no-git] [--all-folders] [--import]"
+const sweepUsage = "sweep [PATH...] [--json] [--no-git] [--all-folders] [--import] [--delete-backups]"
 
 // sweepInput is what sweep needs. No roots means the home folder.
 type sweepInput struct {
@@ -29,6 +29,9 @@ type sweepInput struct {
 	// Import asks, on a terminal, about each key found that is not in
 	// the vault, and imports it (importFound).
 	Import bool
+	// DeleteBackups deletes, without asking, the backups a clean sweep
+	// shows are no longer needed (offerBackups).
+	DeleteBackups bool
 }
 
 func runSweep(e *env, args []string) int {
@@ -37,6 +40,7 @@ func runSweep(e *env, args []string) int {
 	noGit := fs.Bool("no-git", false, "leave out the histories of git repositories")
 	allFolders := fs.Bool("all-folders", false, "also sweep caches and package folders ("+strings.Join(sweep.SkippedFolders, ", ")+")")
 	imp := fs.Bool("import", false, "then, on a terminal, ask about each key found that is not in Keywarden and import it (its name, what it is for, whether to remove the copy, with a backup)")
+	delBackups := fs.Bool("delete-backups", false, "delete the backups Keywarden made when it removed a key's copy, once the sweep finds no other copy of the key")
 	pos, _, err := parseArgs(fs, args)
 	if err != nil {
 		return flagFailed(err)
@@ -47,7 +51,7 @@ func runSweep(e *env, args []string) int {
 	case *imp && !e.interactive():
 		return e.fail(errImportNeedsTerminal)
 	}
-	code, err := sweepDisk(context.Background(), e, sweepInput{Roots: pos, JSON: *asJSON, NoGit: *noGit, AllFolders: *allFolders, Import: *imp})
+	code, err := sweepDisk(context.Background(), e, sweepInput{Roots: pos, JSON: *asJSON, NoGit: *noGit, AllFolders: *allFolders, Import: *imp, DeleteBackups: *delBackups})
 	if err != nil {
 		return e.fail(err)
 	}
@@ -191,6 +195,7 @@ func sweepDisk(ctx context.Context, e *env, in sweepInput) (int, error) {
 		}
 	} else {
 		writeSweep(e.out, rep, looked, skips, took)
+		offerBackups(e, svc, rep, stored, in.DeleteBackups)
 	}
 	if keyringMsg != "" {
 		e.say("keywarden: %s", keyringMsg)

@@ -149,12 +149,12 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 		imported++
 		fmt.Fprintf(e.out, "Saved %q (ID %s, API key %s). Its secrets are in the system keyring.\n", res.Record.Name, res.Record.ID, hint(res.Record))
 		switch {
-		case res.Removed != nil && res.Removed.Blanked:
-			fmt.Fprintf(e.out, "Emptied the key's values on %s of %s; the file as it was is kept in %s (delete it once you no longer need it).\n",
-				lineWords(res.Removed.Lines), res.Removed.Path, res.Removed.Backup)
 		case res.Removed != nil:
-			fmt.Fprintf(e.out, "Removed %s from %s; the file as it was is kept in %s (delete it once you no longer need it).\n",
-				lineWords(res.Removed.Lines), res.Removed.Path, res.Removed.Backup)
+			fmt.Fprintf(e.out, "%s of %s. The file as it was is kept in %s, readable by you only: it holds the key, so delete it once you no longer need it (a later keywarden sweep that finds no other copy offers to).\n",
+				removedWords(*res.Removed), res.Removed.Path, res.Removed.Backup)
+			if res.BackupErr != nil {
+				fmt.Fprintf(e.out, "Keywarden could not note that backup in its list (%s), so no sweep will offer to delete it: delete it yourself.\n", message(res.BackupErr))
+			}
 		case res.RemoveErr != nil:
 			fmt.Fprintf(e.out, "The copy was not removed: %s\n", message(res.RemoveErr))
 		}
@@ -172,6 +172,68 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 		fmt.Fprintf(e.out, "Give the key to the program that used the copy with: keywarden exec %s -- PROGRAM\n", shellWord(res.Record.Name))
 	}
 	return imported, nil
+}
+
+// removedWords says what left the file: "Removed lines 1, 2", "Emptied
+// the key's values on line 3", or both.
+func removedWords(rc keys.RemovedCopy) string {
+	dropped, emptied := rc.Dropped, rc.Emptied()
+	switch {
+	case len(emptied) == 0:
+		return "Removed " + lineWords(dropped)
+	case len(dropped) == 0:
+		return "Emptied the key's values on " + lineWords(emptied)
+	}
+	return "Removed " + lineWords(dropped) + " and emptied the key's values on " + lineWords(emptied)
+}
+
+// offerBackups names the backups Keywarden made of files it cleaned that
+// this sweep shows are no longer needed (no other copy of their key is
+// left), and deletes them when the person says so on a terminal, or when
+// sweep --delete-backups asked for it: they hold the key, so they must not
+// linger.
+func offerBackups(e *env, svc *keys.Service, rep *sweep.Report, stored []sweep.Key, del bool) {
+	var looked []string
+	names := map[string]string{}
+	for _, k := range stored {
+		if k.APIKey != "" {
+			looked = append(looked, k.ID)
+			names[k.ID] = k.Name
+		}
+	}
+	spent, err := svc.SpentBackups(rep, looked)
+	if err != nil {
+		e.say("keywarden: the list of the backups Keywarden made could not be read, so none is offered for deletion: %s", message(err))
+		return
+	}
+	if len(spent) == 0 {
+		if del {
+			fmt.Fprintln(e.out, "No backup to delete: every backup Keywarden made is still needed, or gone.")
+		}
+		return
+	}
+	n := len(spent)
+	fmt.Fprintf(e.out, "\n%s Keywarden made when it removed a key's copy %s no longer needed: this sweep found no other copy of %s. %s the key, so delete %s:\n",
+		plural(n, "The backup", "The backups"), plural(n, "is", "are"), plural(n, "its key", "their keys"), plural(n, "It holds", "They hold"), plural(n, "it", "them"))
+	for _, b := range spent {
+		fmt.Fprintf(e.out, "  %s (of %s, holding %q)\n", b.Path, b.Of, names[b.Key])
+	}
+	if !del {
+		if !e.interactive() {
+			fmt.Fprintln(e.out, "Delete "+plural(n, "it", "them")+" with: keywarden sweep --delete-backups")
+			return
+		}
+		yes, err := e.askYesNo(fmt.Sprintf("Delete %s? [y/N] ", plural(n, "it", "them")), false)
+		if err != nil || !yes {
+			fmt.Fprintln(e.out, plural(n, "The backup was kept.", "The backups were kept."))
+			return
+		}
+	}
+	if err := svc.DeleteBackups(spent); err != nil {
+		e.say("keywarden: %s", message(err))
+		return
+	}
+	fmt.Fprintf(e.out, "Deleted %s.\n", count(n, "backup", "backups"))
 }
 
 // askYesNo asks a yes-or-no question on the terminal; Enter means def.

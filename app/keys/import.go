@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,8 +33,9 @@ type Import struct {
 	// Readback is the answer of VerifyFound, when the face asked before
 	// (to suggest a purpose); nil means Import verifies the key itself.
 	Readback *vault.Readback
-	// RemoveCopy removes the lines holding the key from the file it was
-	// found in, after a backup (see RemoveCopy). Never for a git history.
+	// RemoveCopy removes the key from the file it was found in, after a
+	// backup (see RemoveCopy). Never for a git history. While another
+	// process has the file open for writing, nothing is imported.
 	RemoveCopy bool
 }
 
@@ -46,6 +49,10 @@ type Imported struct {
 	// RemoveErr is why the copy was not removed, when it was asked for:
 	// the key is saved all the same.
 	RemoveErr error
+	// BackupErr is why the backup could not be put on Keywarden's list of
+	// backups (so no sweep will offer to delete it): the face names the
+	// backup all the same.
+	BackupErr error
 }
 
 // ImportError says in plain words why a found key cannot be imported.
@@ -150,8 +157,12 @@ func ImportName(h sweep.Hit, recs []vault.Record) string {
 // the exchange (unless in.Readback holds that answer), saves the record and
 // the secret through Add (a key kept already is refused with a
 // *DuplicateKeyError naming the record), and then, if asked, removes the
-// copy from its file (RemoveCopy). A copy that cannot be removed does not
-// undo the import: Imported.RemoveErr says why.
+// copy from its file (RemoveCopy) and puts the backup on Keywarden's list
+// (SpentBackups offers it for deletion later). A copy that cannot be
+// removed does not undo the import: Imported.RemoveErr says why. But while
+// another process has the file open for writing, when the copy is to be
+// removed, nothing is saved (*ImportError naming it): stopping that
+// program first lets the whole import run again.
 func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 	sec, err := foundPair(in.Hit)
 	if err != nil {
@@ -191,6 +202,16 @@ func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 			NonceWindow: rb.NonceWindow,
 		},
 	}
+	if in.RemoveCopy {
+		// A program writing to the file would lose what it writes while the
+		// copy is removed: nothing is saved until it is stopped.
+		if ok, _ := CanRemoveCopy(in.Hit); ok {
+			if hs, held := fileHeld(in.Hit.Path); held {
+				msg := heldError(in.Hit.Path, hs, "Nothing was saved: stop it first, then import the key again (or import it without removing the copy).").Msg
+				return Imported{}, &ImportError{Msg: msg}
+			}
+		}
+	}
 	saved, err := s.Add(ctx, NewKey{Record: rec, Secret: sec, Readback: &rb, Note: "imported from a copy found at " + in.Hit.Where()})
 	if err != nil {
 		return Imported{}, err
@@ -202,6 +223,10 @@ func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 			out.RemoveErr = err
 		} else {
 			out.Removed = &rc
+			// Listed, so that a later clean sweep offers to delete it.
+			if err := s.noteBackup(Backup{Path: rc.Backup, Of: rc.Path, Key: saved.ID, Made: s.now()}); err != nil {
+				out.BackupErr = err
+			}
 		}
 	}
 	return out, nil
@@ -210,14 +235,82 @@ func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 // RemovedCopy says what RemoveCopy did.
 type RemovedCopy struct {
 	Path string
-	// Lines are the lines removed, from 1, as they were numbered before;
-	// in a JSON file, the lines whose values were emptied (Blanked).
+	// Lines are the lines changed, from 1, as they were numbered before:
+	// those removed (Dropped) and those whose values were emptied.
 	Lines []int
-	// Blanked is set when the key's values were emptied ("key": "") in
-	// a JSON file rather than its lines removed, so the file stays JSON.
+	// Dropped are the lines removed whole: once the key was cut out,
+	// nothing but a name (KEY=) was left on them.
+	Dropped []int
+	// Blanked is set when the key's values were emptied in place on some
+	// lines ("key": "" in a JSON file), the rest of the line kept.
 	Blanked bool
-	// Backup is the file's content before, beside it with its mode.
+	// Backup is the file's content before, beside it, readable by its
+	// owner only (0600): it holds the key.
 	Backup string
+}
+
+// Emptied returns the lines whose values were emptied in place.
+func (rc RemovedCopy) Emptied() []int {
+	var out []int
+	for _, l := range rc.Lines {
+		if !slices.Contains(rc.Dropped, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Holder is another process that has a file open for writing.
+type Holder struct {
+	PID  int
+	Name string // its program's name, printable
+}
+
+// errHeld is what openRewrite returns, on systems that can only tell
+// that some other process has the file open for writing.
+var errHeld = errors.New("another program has the file open for writing")
+
+// heldError says who holds the file open for writing, and what to do.
+func heldError(path string, hs []Holder, after string) *CopyError {
+	who := "Another program has"
+	if len(hs) > 0 {
+		names := make([]string, len(hs))
+		for i, h := range hs {
+			names[i] = fmt.Sprintf("%s (PID %d)", h.Name, h.PID)
+		}
+		who = plural(len(hs), "The program ", "The programs ") + strings.Join(names, ", ") + plural(len(hs), " has", " have")
+	}
+	return &CopyError{Msg: fmt.Sprintf("%s %s open for writing, so Keywarden left the file alone: what it writes while the file is rewritten would be lost. %s", who, path, after), Err: errHeld}
+}
+
+// fileHeld reports whether another process has the file open for
+// writing, and which when the system tells. On Windows it tries the open
+// the rewrite makes (openRewrite); elsewhere it does not open the file, so
+// a program watching it sees nothing.
+func fileHeld(path string) ([]Holder, bool) {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, false // RemoveCopy says why it cannot work on it
+	}
+	if hs := writersOf(fi); len(hs) > 0 {
+		return hs, true
+	}
+	if runtime.GOOS == "windows" {
+		f, err := openRewrite(path)
+		if err != nil {
+			return nil, errors.Is(err, errHeld)
+		}
+		f.Close()
+	}
+	return nil, false
+}
+
+// plural says one or many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // CanRemoveCopy reports whether RemoveCopy may work on the hit, and why
@@ -236,14 +329,22 @@ func CanRemoveCopy(h sweep.Hit) (bool, string) {
 // RemoveCopy keeps.
 const backupSuffix = ".keywarden-backup-"
 
-// RemoveCopy removes the plain-text copy of a found key from its file:
-// every line holding its API key or its private key, in any form the sweep
-// reads (in a JSON file, the values are emptied instead where they are
-// written plain, so the file stays JSON). The file as it will be is swept
-// again before it replaces the old one: no copy may remain. First it keeps the whole file beside it, as
-// FILE.keywarden-backup-<time> with the file's mode, and it refuses to
-// touch a file that changed since the sweep: the key must still be on the
-// lines the sweep saw it on, and the file must not change while it works.
+// errChanged is what rewrite returns when the file is no longer the one
+// the sweep read.
+var errChanged = errors.New("the file changed")
+
+// RemoveCopy removes the plain-text copy of a found key from its file. It
+// cuts the key's API key and private key out wherever they are written,
+// in any escaping (`\/`, `\u002b`, `%2B`), and nothing else: a JSON document
+// (told by its content) has those string values emptied and stays valid
+// JSON with every other value; in other text a line is dropped only when
+// nothing but a name (KEY=) is left on it. It refuses, leaving the file
+// alone, when it cannot do that (a .json file that is not valid JSON, a
+// line of the sweep's it cannot cut), when the file changed since the
+// sweep, or when another process has it open for writing (named, on
+// Linux). It first keeps the whole file beside it, as
+// FILE.keywarden-backup-<time>, mode 0600, and then rewrites the file in
+// place, so it stays the same file for every program that has it open.
 // A copy in a git history is never touched (*CopyError saying what to do
 // instead).
 func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, error) {
@@ -277,134 +378,151 @@ func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, e
 			lines = append(lines, f.Line)
 		}
 	}
-	slices.Sort(lines)
-	if !slices.Contains(lines, h.Line) || (h.PrivateLine != 0 && !slices.Contains(lines, h.PrivateLine)) {
+	if !slices.Contains(lines, h.Line) || (h.PrivateLine != 0 && !slices.Contains(lines, h.PrivateLine)) || !same(path, before) {
 		return RemovedCopy{}, changed
-	}
-	if !same(path, before) {
-		return RemovedCopy{}, changed
-	}
-	var kept []byte
-	blanked := false
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		kept, blanked = blankValues(data, lines, api, priv)
-	}
-	if !blanked {
-		kept = dropLines(data, lines)
-	}
-	missed := &CopyError{Msg: fmt.Sprintf("Keywarden could not tell every line of %s that holds the key, so it left the file alone. Edit it by hand.", path)}
-	if bytes.Contains(kept, []byte(strings.TrimRight(api, "="))) || bytes.Contains(kept, []byte(strings.TrimRight(priv, "="))) {
-		return RemovedCopy{}, missed
 	}
 
-	mode := before.Mode().Perm()
-	backup := path + backupSuffix + now.UTC().Format("20060102-150405")
+	rc := RemovedCopy{Path: path}
+	kept, err := cutCopy(path, data, secretForms(api, priv), &rc)
+	if err != nil {
+		return RemovedCopy{}, err
+	}
+	missed := &CopyError{Msg: fmt.Sprintf("Keywarden could not tell every line of %s that holds the key, so it left the file alone. Edit it by hand.", path)}
+	for _, l := range lines {
+		if !slices.Contains(rc.Lines, l) {
+			return RemovedCopy{}, missed
+		}
+	}
+	if leftIn(ctx, path, kept, api, priv) {
+		return RemovedCopy{}, missed
+	}
+	if hs := writersOf(before); len(hs) > 0 {
+		return RemovedCopy{}, heldError(path, hs, "Stop it first, then run again.")
+	}
+
+	stamp := now.UTC().Format("20060102-150405")
+	backup := path + backupSuffix + stamp
 	for i := 2; ; i++ {
 		if _, err := os.Lstat(backup); errors.Is(err, fs.ErrNotExist) {
 			break
 		}
-		backup = path + backupSuffix + now.UTC().Format("20060102-150405") + "-" + strconv.Itoa(i)
+		backup = path + backupSuffix + stamp + "-" + strconv.Itoa(i)
 	}
-	if err := writeNew(backup, data, mode); err != nil {
+	// The backup holds the key: its owner only may read it, whatever the
+	// file's own mode.
+	if err := writeNew(backup, data, 0o600); err != nil {
 		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("The backup %s could not be written, so %s was left alone", backup, path), Err: err}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".keywarden-*")
-	if err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be rewritten (its folder does not take a new file), so it was left alone; the backup %s is kept", path, backup), Err: err}
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(mode); err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be rewritten, so it was left alone", path), Err: err}
-	}
-	if _, err := tmp.Write(kept); err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be rewritten, so it was left alone", path), Err: err}
-	}
-	if err := tmp.Sync(); err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be rewritten, so it was left alone", path), Err: err}
-	}
-	if err := tmp.Close(); err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be rewritten, so it was left alone", path), Err: err}
-	}
-	// The file as it will be must hold no copy in any form the sweep reads.
-	again, err := sweep.Run(ctx, sweep.Options{Roots: []string{tmp.Name()}, NoGit: true,
-		Keys: []sweep.Key{{ID: "found", Name: "found", APIKey: api, PrivateKey: priv}}})
-	if err != nil || len(again.Hits) > 0 {
-		os.Remove(backup)
-		return RemovedCopy{}, missed
-	}
-	if !same(path, before) { // last look: nothing wrote to it meanwhile
+	syncDir(filepath.Dir(backup))
+	switch err := rewrite(path, before, data, kept); {
+	case err == nil:
+	case errors.Is(err, errChanged):
 		os.Remove(backup)
 		return RemovedCopy{}, changed
+	case errors.Is(err, errHeld):
+		os.Remove(backup)
+		var held *CopyError
+		if !errors.As(err, &held) {
+			held = heldError(path, nil, "Stop it first, then run again.")
+		}
+		return RemovedCopy{}, held
+	default:
+		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be rewritten. If it is damaged, copy the backup %s over it", path, backup), Err: err}
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be replaced, so it was left alone", path), Err: err}
-	}
-	done = true
-	syncDir(filepath.Dir(path))
-	return RemovedCopy{Path: path, Lines: lines, Blanked: blanked, Backup: backup}, nil
+	rc.Backup = backup
+	return rc, nil
 }
 
-// same reports whether the file at path has the size and modification time
-// it had.
+// cutCopy returns the file's content without the key, and fills in which
+// lines changed; a *CopyError when it cannot be done without damage.
+func cutCopy(path string, data []byte, secrets []secretForm, rc *RemovedCopy) ([]byte, error) {
+	switch {
+	case isJSON(data):
+		kept, lines, ok := cutJSON(data, secrets)
+		if !ok {
+			return nil, &CopyError{Msg: fmt.Sprintf("Emptying the key's values would leave %s no longer valid JSON, so Keywarden left it alone. Edit it by hand.", path)}
+		}
+		rc.Lines, rc.Blanked = lines, true
+		return kept, nil
+	case strings.EqualFold(filepath.Ext(path), ".json"):
+		return nil, &CopyError{Msg: fmt.Sprintf("%s is named as JSON but does not read as JSON (comments, or a damaged file), so Keywarden cannot be sure to keep it working, and left it alone. Edit it by hand: empty the key's values.", path)}
+	}
+	kept, lines, dropped := cutLines(data, secrets)
+	rc.Lines, rc.Dropped, rc.Blanked = lines, dropped, len(dropped) < len(lines)
+	return kept, nil
+}
+
+// leftIn reports whether the content as it will be still holds the key in
+// any form the sweep reads (or cannot be swept to tell): it is swept in a
+// folder of its own, readable by this user only.
+func leftIn(ctx context.Context, path string, kept []byte, api, priv string) bool {
+	if bytes.Contains(kept, []byte(strings.TrimRight(api, "="))) || bytes.Contains(kept, []byte(strings.TrimRight(priv, "="))) {
+		return true
+	}
+	dir, err := os.MkdirTemp("", "keywarden-clean-")
+	if err != nil {
+		return true
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, filepath.Base(path))
+	if err := writeNew(tmp, kept, 0o600); err != nil {
+		return true
+	}
+	again, err := sweep.Run(ctx, sweep.Options{Roots: []string{tmp}, NoGit: true,
+		Keys: []sweep.Key{{ID: "found", Name: "found", APIKey: api, PrivateKey: priv}}})
+	return err != nil || len(again.Hits) > 0
+}
+
+// rewrite puts kept in place of the file's content, in the same file (its
+// inode, its mode, every open handle of it), after a last look that it is
+// still the file the sweep read: the same file, size, time and content
+// (errChanged), and that no other process has it open for writing
+// (errHeld). If writing fails midway it puts the old content back.
+func rewrite(path string, before fs.FileInfo, data, kept []byte) error {
+	f, err := openRewrite(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !os.SameFile(fi, before) || fi.Size() != before.Size() || !fi.ModTime().Equal(before.ModTime()) {
+		return errChanged
+	}
+	cur, err := io.ReadAll(io.LimitReader(f, int64(len(data))+1))
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(cur, data) {
+		return errChanged
+	}
+	if hs := writersOf(fi); len(hs) > 0 {
+		return heldError(path, hs, "Stop it first, then run again.")
+	}
+	_, err = f.WriteAt(kept, 0)
+	if err == nil {
+		err = f.Truncate(int64(len(kept)))
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if err != nil {
+		if _, e := f.WriteAt(data, 0); e == nil {
+			_ = f.Truncate(int64(len(data)))
+			_ = f.Sync()
+		}
+		return err
+	}
+	return nil
+}
+
+// same reports whether the file at path has the mode, size and
+// modification time it had.
 func same(path string, was fs.FileInfo) bool {
 	now, err := os.Lstat(path)
 	return err == nil && now.Mode() == was.Mode() && now.Size() == was.Size() && now.ModTime().Equal(was.ModTime())
-}
-
-// dropLines returns data without the given lines (from 1).
-func dropLines(data []byte, lines []int) []byte {
-	out := make([]byte, 0, len(data))
-	n := 1
-	for len(data) > 0 {
-		end := bytes.IndexByte(data, '\n')
-		if end < 0 {
-			end = len(data) - 1
-		}
-		if !slices.Contains(lines, n) {
-			out = append(out, data[:end+1]...)
-		}
-		data = data[end+1:]
-		n++
-	}
-	return out
-}
-
-// blankValues empties the key's values, as written plain or with "\/",
-// on the given lines (from 1): "key": "" keeps a JSON file JSON. ok is
-// false when a line holds neither value in those forms.
-func blankValues(data []byte, lines []int, api, priv string) (out []byte, ok bool) {
-	var forms [][]byte
-	for _, v := range []string{api, priv} {
-		forms = append(forms, []byte(strings.ReplaceAll(v, "/", `\/`)), []byte(v))
-	}
-	out = make([]byte, 0, len(data))
-	n := 1
-	for len(data) > 0 {
-		end := bytes.IndexByte(data, '\n')
-		if end < 0 {
-			end = len(data) - 1
-		}
-		line := data[:end+1]
-		if slices.Contains(lines, n) {
-			was := line
-			for _, f := range forms {
-				line = bytes.ReplaceAll(line, f, nil)
-			}
-			if bytes.Equal(was, line) {
-				return nil, false
-			}
-		}
-		out = append(out, line...)
-		data = data[end+1:]
-		n++
-	}
-	return out, true
 }
 
 // writeNew writes a new file with data and mode, durably; it fails when

@@ -13,8 +13,9 @@ const childEnv = "KEYWARDEN_KEYS_CHILD"
 
 // childRoles maps a role to its body; its result is the exit code.
 var childRoles = map[string]func() int{
-	"exit":  func() int { return 0 },
-	"churn": childChurn,
+	"exit":     func() int { return 0 },
+	"churn":    childChurn,
+	"appender": childAppender,
 }
 
 func TestMain(m *testing.M) { childtest.Main(m, childEnv, childRoles) }

@@ -50,6 +50,10 @@ type sweepScreen struct {
 	// imported as; cleaned lists the files whose copy was removed.
 	imported map[int]string
 	cleaned  map[string]string // file → backup
+	// spent are Keywarden's backups this sweep shows are no longer
+	// needed (keys.SpentBackups): they hold a key, so they are offered
+	// for deletion.
+	spent []keys.Backup
 
 	// importer is the import dialog last opened, kept for tests.
 	importer *importDialog
@@ -121,6 +125,7 @@ type sweepDone struct {
 	looked  int
 	skipped []string
 	took    time.Duration
+	spent   []keys.Backup
 }
 
 // start sweeps roots (nil: the home folder) off the UI goroutine.
@@ -155,6 +160,15 @@ func (s *sweepScreen) start(roots []string) {
 			})
 		}})
 		r.took = time.Since(start)
+		if r.err == nil {
+			var ids []string
+			for _, k := range ks {
+				if k.APIKey != "" {
+					ids = append(ids, k.ID)
+				}
+			}
+			r.spent, _ = s.mw.keys.SpentBackups(r.rep, ids) // unreadable list: nothing offered
+		}
 		return func() { s.finish(r) }
 	})
 }
@@ -201,7 +215,7 @@ func (s *sweepScreen) finish(r sweepDone) {
 		s.progress.SetText("The sweep failed. " + userMessage(r.err))
 		return
 	}
-	s.rep, s.looked, s.skipped = r.rep, r.looked, r.skipped
+	s.rep, s.looked, s.skipped, s.spent = r.rep, r.looked, r.skipped, r.spent
 	s.imported, s.cleaned = map[int]string{}, map[string]string{}
 	s.progress.SetText(s.summary(r.took))
 	s.showResults()
@@ -247,6 +261,10 @@ func (s *sweepScreen) showResults() {
 		s.results.Refresh()
 		return
 	}
+	if len(s.spent) > 0 {
+		s.results.Add(s.spentBox())
+		s.results.Add(widget.NewSeparator())
+	}
 	if len(s.rep.Hits) == 0 {
 		none := newWrapped(fmt.Sprintf("Nothing found: no copy of your keys in %s, and no other Kraken key. Sweep again after you set up a new program.", countOf(s.rep.Files, "file", "files")))
 		none.Alignment = fyne.TextAlignCenter
@@ -273,6 +291,47 @@ func (s *sweepScreen) showResults() {
 		s.results.Add(s.groupBox(g))
 	}
 	s.results.Refresh()
+}
+
+// spentBox names the backups no longer needed, with a button that
+// deletes them.
+func (s *sweepScreen) spentBox() fyne.CanvasObject {
+	n := len(s.spent)
+	paths := make([]string, n)
+	for i, b := range s.spent {
+		paths[i] = s.short(b.Path) + " (of " + s.short(b.Of) + ")"
+	}
+	text := fmt.Sprintf("%s Keywarden made when it removed a key's copy: this sweep found no other copy of the key, so %s no longer needed. %s the key: delete %s.",
+		countOf(n, "backup", "backups"), pick(n, "it is", "they are"), pick(n, "It holds", "They hold"), pick(n, "it", "them"))
+	del := widget.NewButtonWithIcon(pick(n, "Delete the backup", "Delete the backups"), theme.DeleteIcon(), s.onDeleteBackups)
+	del.Importance = widget.DangerImportance
+	return container.NewVBox(newWrapped(text), newWrapped(strings.Join(paths, "\n")), container.NewHBox(del))
+}
+
+// onDeleteBackups deletes the backups no longer needed, off the UI
+// goroutine.
+func (s *sweepScreen) onDeleteBackups() {
+	spent := s.spent
+	s.mw.background("Deleting backups", func() func() {
+		err := s.mw.keys.DeleteBackups(spent)
+		return func() {
+			if err != nil {
+				s.mw.showError("Not every backup was deleted", err)
+				return
+			}
+			s.spent = nil
+			s.showResults()
+			s.mw.notice("Deleted " + countOf(len(spent), "backup", "backups") + ".")
+		}
+	})
+}
+
+// pick says one or many.
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // groupBox shows the hits of one file or commit.
@@ -514,11 +573,17 @@ func (d *importDialog) onImport() {
 			case res.Removed != nil:
 				s.cleaned[res.Removed.Path] = res.Removed.Backup
 				did := "Its lines were removed from"
-				if res.Removed.Blanked {
+				switch {
+				case len(res.Removed.Dropped) == 0:
 					did = "Its values were emptied in"
+				case res.Removed.Blanked:
+					did = "Its lines were removed from, or its values emptied in,"
 				}
-				msg += fmt.Sprintf(" %s %s; the file as it was is kept in %s (delete it once you no longer need it).",
+				msg += fmt.Sprintf(" %s %s. The file as it was is kept in %s, readable by you only: it holds the key, so delete it once you no longer need it (a later sweep that finds no other copy offers to).",
 					did, filepath.Base(res.Removed.Path), res.Removed.Backup)
+				if res.BackupErr != nil {
+					msg += " Keywarden could not note that backup in its list, so no sweep will offer to delete it: delete it yourself."
+				}
 			case res.RemoveErr != nil:
 				msg += " The copy was not removed: " + userMessage(res.RemoveErr)
 			}

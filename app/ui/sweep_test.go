@@ -143,6 +143,25 @@ func TestFindCopies(t *testing.T) {
 	if !strings.Contains(all, "Found 3 copies. Swept 3 files") || !strings.Contains(all, backups[0]) || strings.Contains(all, "Import…") {
 		t.Errorf("second sweep:\n%s", all)
 	}
+	// No copy of gridbot's key is left but in the backup: it is offered
+	// for deletion, and the button deletes it.
+	if fi, err := os.Stat(backups[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup: %v, want mode 0600", err)
+	}
+	for _, want := range []string{"1 backup Keywarden made when it removed a key's copy: this sweep found no other copy of the key, so it is no longer needed.",
+		"~/bots/gridbot/" + filepath.Base(backups[0]) + " (of ~/bots/gridbot/.env)"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, all)
+		}
+	}
+	test.Tap(button(t, s.content, "Delete the backup"))
+	f.wait()
+	if _, err := os.Lstat(backups[0]); !os.IsNotExist(err) {
+		t.Errorf("the backup is still there: %v", err)
+	}
+	if all = strings.Join(texts(s.content), "\n"); strings.Contains(all, "Delete the backup") {
+		t.Errorf("still offered:\n%s", all)
+	}
 }
 
 func TestFindCopies_NothingFound(t *testing.T) {
