@@ -68,7 +68,7 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 	imported := 0
 	for _, k := range found {
 		h, ok := k.pairHit()
-		fmt.Fprintf(w, "\nKey #%d not in Keywarden, at %s", k.n, k.hits[0].Where())
+		fmt.Fprintf(w, "\nKey #%d not in Keywarden, at %s", k.n, safe(k.hits[0].Where()))
 		if k.hits[0].Hint != "" {
 			fmt.Fprintf(w, " (API key ending %s)", k.hits[0].Hint)
 		}
@@ -151,7 +151,7 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 		switch {
 		case res.Removed != nil:
 			fmt.Fprintf(e.out, "%s of %s. The file as it was is kept in %s, readable by you only: it holds the key, so delete it once you no longer need it (a later keywarden sweep that finds no other copy offers to).\n",
-				removedWords(*res.Removed), res.Removed.Path, res.Removed.Backup)
+				removedWords(*res.Removed), safe(res.Removed.Path), safe(res.Removed.Backup))
 			if res.BackupErr != nil {
 				fmt.Fprintf(e.out, "Keywarden could not note that backup in its list (%s), so no sweep will offer to delete it: delete it yourself.\n", message(res.BackupErr))
 			}
@@ -216,7 +216,7 @@ func offerBackups(e *env, svc *keys.Service, rep *sweep.Report, stored []sweep.K
 	fmt.Fprintf(e.out, "\n%s Keywarden made when it removed a key's copy %s no longer needed: this sweep found no other copy of %s. %s the key, so delete %s:\n",
 		plural(n, "The backup", "The backups"), plural(n, "is", "are"), plural(n, "its key", "their keys"), plural(n, "It holds", "They hold"), plural(n, "it", "them"))
 	for _, b := range spent {
-		fmt.Fprintf(e.out, "  %s (of %s, holding %q)\n", b.Path, b.Of, names[b.Key])
+		fmt.Fprintf(e.out, "  %s (of %s, holding %q)\n", safe(b.Path), safe(b.Of), names[b.Key])
 	}
 	if !del {
 		if !e.interactive() {

@@ -326,8 +326,8 @@ func CanRemoveCopy(h sweep.Hit) (bool, string) {
 }
 
 // backupSuffix is put after the file's name, with the time, for the backup
-// RemoveCopy keeps.
-const backupSuffix = ".keywarden-backup-"
+// RemoveCopy keeps; the sweep knows it too, to say what such a copy is.
+const backupSuffix = sweep.BackupSuffix
 
 // errChanged is what rewrite returns when the file is no longer the one
 // the sweep read.

@@ -33,6 +33,9 @@ func NextStep(h Hit) string {
 	}
 	name := shellQuote(h.Key.Name)
 	file := h.Path
+	if orig, ok := backupOf(file); ok {
+		return fmt.Sprintf("This is the backup Keywarden kept when it took the key out of %s: delete it once the program works without that copy (a sweep that finds no other copy of the key offers to).", orig)
+	}
 	switch h.Program {
 	case ProgramFreqtrade:
 		dir, cfg := freqtradeDirs(h.Path)
@@ -56,6 +59,19 @@ func NextStep(h Hit) string {
 	}
 	return fmt.Sprintf("Remove the key from this file, and start the program that reads it with the key in its environment: keywarden exec %s -- %s (it sets %s and %s; --key-env and --secret-env pick other names).",
 		name, prog, ExecKeyEnv, ExecSecretEnv)
+}
+
+// BackupSuffix is put after a file's name, with the time, for the backup
+// Keywarden keeps when it takes a key out of that file (sweep --import).
+const BackupSuffix = ".keywarden-backup-"
+
+// backupOf returns the file a backup Keywarden kept was made of.
+func backupOf(path string) (string, bool) {
+	i := strings.LastIndex(path, BackupSuffix)
+	if i <= 0 || strings.ContainsAny(path[i:], `/\`) {
+		return "", false
+	}
+	return path[:i], true
 }
 
 // execFlags returns --key-env/--secret-env for the names a history line or

@@ -75,6 +75,8 @@ func TestNextStep(t *testing.T) {
 			[]string{"keywarden add --name trading"}},
 		{"a lone private key", Hit{Kind: KindUnknown, Part: PartPrivateKey, Path: "/x"},
 			[]string{"Only a private key is here"}},
+		{"the backup sweep --import kept", Hit{Kind: KindStored, Key: stored, Path: "/p/.env" + BackupSuffix + "20261207T010203", Place: PlaceOther},
+			[]string{"This is the backup Keywarden kept when it took the key out of /p/.env", "delete it"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
