@@ -17,7 +17,7 @@ func (mw *mainWindow) protect(reason string, action func()) {
 		action()
 		return
 	}
-	guardui.Protect(mw.win, mw.env.Guard, reason, mw.env.now, action)
+	guardui.Protect(mw.win, mw.env.Guard, mw.env.Do, reason, mw.env.now, action)
 }
 
 // codePrompt asks for a code from the authenticator of a key whose 2FA

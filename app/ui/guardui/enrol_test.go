@@ -46,7 +46,7 @@ func TestShowEnrol(t *testing.T) {
 	at := t0.Add(guard.Period)
 	f.clock.t = at
 	ran := false
-	p := protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() { ran = true })
+	p := protect(f.win, f.guard, nil, "Copy the private key of koinly-tax", f.clock.now, func() { ran = true })
 	if p == nil {
 		t.Fatal("Protect did not ask after enrolment")
 	}

@@ -100,7 +100,7 @@ type uiQueue struct {
 	done    []func()
 }
 
-func (q *uiQueue) runOff(work func() error, done func(error)) {
+func (q *uiQueue) runOff(_ func(func()), work func() error, done func(error)) {
 	q.running.Add(1)
 	go func() {
 		defer q.running.Done()

@@ -28,9 +28,11 @@ const dialogWidth = 420
 // accepts it. Wrong, replayed and locked-out codes are explained in plain
 // words in the dialog, which stays open; Cancel closes it without running
 // action. "Off" is the keyring's answer (guard.Required), asked off the UI
-// goroutine: a deleted or edited guard.json never skips the prompt.
-func Protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) {
-	protect(win, g, reason, now, action)
+// goroutine: a deleted or edited guard.json never skips the prompt. do
+// runs a function on the UI goroutine (nil: fyne.Do); the window passes its
+// own, so its tests decide when results arrive.
+func Protect(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time, action func()) {
+	protect(win, g, do, reason, now, action)
 }
 
 // errRequired stands for "ask for a code" in Protect's keyring question.
@@ -38,11 +40,11 @@ var errRequired = errors.New("app 2FA is on")
 
 // protect is Protect, returning the prompt when it was shown at once (nil
 // when the keyring is asked first, or none was needed).
-func protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) *codePrompt {
+func protect(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time, action func()) *codePrompt {
 	if g.Enabled() {
-		return askCode(win, g, reason, now, action)
+		return askCode(win, g, do, reason, now, action)
 	}
-	runOff(func() error {
+	runOff(do, func() error {
 		on, err := g.Required()
 		if on && err == nil {
 			return errRequired
@@ -50,7 +52,7 @@ func protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Tim
 		return err
 	}, func(err error) {
 		if err != nil { // on, or the keyring cannot say: the prompt's Verify explains
-			askCode(win, g, reason, now, action)
+			askCode(win, g, do, reason, now, action)
 			return
 		}
 		action()
@@ -59,7 +61,7 @@ func protect(win fyne.Window, g *guard.Guard, reason string, now func() time.Tim
 }
 
 // askCode shows the code prompt in front of action.
-func askCode(win fyne.Window, g *guard.Guard, reason string, now func() time.Time, action func()) *codePrompt {
+func askCode(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time, action func()) *codePrompt {
 	p := newCodePrompt(win, "Type your app 2FA code", dialogWidth,
 		intro(reason, "Type the 6-digit code your authenticator app shows for Keywarden."), "Continue", now,
 		g.Verify, func(ok bool) {
@@ -67,6 +69,7 @@ func askCode(win fyne.Window, g *guard.Guard, reason string, now func() time.Tim
 				action()
 			}
 		})
+	p.do = do
 	p.show()
 	return p
 }
@@ -112,6 +115,7 @@ type codePrompt struct {
 	reset   *widget.Button // only when turning off; shown when the seed is gone
 
 	now    func() time.Time
+	do     func(func())                           // runs a function on the UI goroutine; nil: fyne.Do
 	check  func(code string, now time.Time) error // may block on the keyring
 	onDone func(ok bool)
 	busy   bool
@@ -119,8 +123,9 @@ type codePrompt struct {
 }
 
 // runOff runs work off the UI goroutine and hands its error to done on the
-// UI goroutine. Tests replace it to decide when done runs.
-var runOff = func(work func() error, done func(error)) { async.Run(nil, work, done) }
+// UI goroutine, through do (nil: fyne.Do). Tests replace it to decide when
+// done runs.
+var runOff = func(do func(func()), work func() error, done func(error)) { async.Run(do, work, done) }
 
 // intro is a prompt's opening: what the code is for, in bold, and what to
 // do.
@@ -205,7 +210,7 @@ func (p *codePrompt) run(check func(string, time.Time) error) {
 	code, now := strings.TrimSpace(p.entry.Text), p.now()
 	p.setBusy(true)
 	p.say("Checking… If your system asks to unlock its keyring, unlock it.", widget.MediumImportance)
-	runOff(func() error { return check(code, now) }, p.result)
+	runOff(p.do, func() error { return check(code, now) }, p.result)
 }
 
 func (p *codePrompt) result(err error) {

@@ -17,7 +17,7 @@ import (
 func TestProtect_guardOff(t *testing.T) {
 	f := newFixture(t, false)
 	ran := 0
-	Protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() { ran++ })
+	Protect(f.win, f.guard, nil, "Copy the private key of koinly-tax", f.clock.now, func() { ran++ })
 	ui.drain() // the keyring is asked off the UI goroutine
 	if ran != 1 {
 		t.Fatalf("action ran %d times, want once", ran)
@@ -35,7 +35,7 @@ func TestProtect_seedDecides(t *testing.T) {
 	f := newFixture(t, true)
 	f.app.Preferences().SetBool(guard.EnabledFlag, false)
 	ran := false
-	Protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() { ran = true })
+	Protect(f.win, f.guard, nil, "Copy the private key of koinly-tax", f.clock.now, func() { ran = true })
 	ui.drain()
 	if ran || !f.dialogOpen() {
 		t.Fatalf("switch off, seed in the keyring: ran=%v, prompt open=%v; want the prompt", ran, f.dialogOpen())
@@ -43,7 +43,7 @@ func TestProtect_seedDecides(t *testing.T) {
 
 	f = newFixture(t, false)
 	f.mem.SetError(&vault.KeyringError{Op: "get", Err: errors.New("locked")})
-	Protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() { ran = true })
+	Protect(f.win, f.guard, nil, "Copy the private key of koinly-tax", f.clock.now, func() { ran = true })
 	ui.drain()
 	if ran || !f.dialogOpen() {
 		t.Fatalf("keyring locked: ran=%v, prompt open=%v; want the prompt", ran, f.dialogOpen())
@@ -53,7 +53,7 @@ func TestProtect_seedDecides(t *testing.T) {
 func TestProtect_rightCode(t *testing.T) {
 	f := newFixture(t, true)
 	ran := 0
-	p := protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() { ran++ })
+	p := protect(f.win, f.guard, nil, "Copy the private key of koinly-tax", f.clock.now, func() { ran++ })
 	if ran != 0 || !f.dialogOpen() {
 		t.Fatalf("ran=%d open=%v before a code was typed", ran, f.dialogOpen())
 	}
@@ -69,7 +69,7 @@ func TestProtect_rightCode(t *testing.T) {
 func TestProtect_enterKeySubmits(t *testing.T) {
 	f := newFixture(t, true)
 	ran := false
-	p := protect(f.win, f.guard, "Reveal the private key of bot", f.clock.now, func() { ran = true })
+	p := protect(f.win, f.guard, nil, "Reveal the private key of bot", f.clock.now, func() { ran = true })
 	c := code(t, testSeed, t0)
 	test.Type(p.entry, c[:3]+" "+c[3:])
 	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -82,7 +82,7 @@ func TestProtect_enterKeySubmits(t *testing.T) {
 func TestProtect_wrongCode(t *testing.T) {
 	f := newFixture(t, true)
 	ran := false
-	p := protect(f.win, f.guard, "Remove the key koinly-tax", f.clock.now, func() { ran = true })
+	p := protect(f.win, f.guard, nil, "Remove the key koinly-tax", f.clock.now, func() { ran = true })
 	p.enter(t, wrongCode(t, testSeed, t0))
 	if ran {
 		t.Fatal("a wrong code ran the action")
@@ -108,12 +108,12 @@ func TestProtect_wrongCode(t *testing.T) {
 func TestProtect_replayedCode(t *testing.T) {
 	f := newFixture(t, true)
 	c := code(t, testSeed, t0)
-	first := protect(f.win, f.guard, "Copy the API key of bot", f.clock.now, func() {})
+	first := protect(f.win, f.guard, nil, "Copy the API key of bot", f.clock.now, func() {})
 	first.enter(t, c)
 
 	f.clock.t = t0.Add(5 * time.Second)
 	ran := false
-	p := protect(f.win, f.guard, "Copy the private key of bot", f.clock.now, func() { ran = true })
+	p := protect(f.win, f.guard, nil, "Copy the private key of bot", f.clock.now, func() { ran = true })
 	p.enter(t, c)
 	if ran {
 		t.Fatal("a replayed code ran the action")
@@ -129,7 +129,7 @@ func TestProtect_replayedCode(t *testing.T) {
 func TestProtect_locked(t *testing.T) {
 	f := newFixture(t, true)
 	ran := false
-	p := protect(f.win, f.guard, "Export the key list", f.clock.now, func() { ran = true })
+	p := protect(f.win, f.guard, nil, "Export the key list", f.clock.now, func() { ran = true })
 	for range guard.MaxWrong {
 		p.enter(t, wrongCode(t, testSeed, t0))
 	}
@@ -151,7 +151,7 @@ func TestProtect_locked(t *testing.T) {
 func TestProtect_cancel(t *testing.T) {
 	f := newFixture(t, true)
 	ran := false
-	p := protect(f.win, f.guard, "Copy the private key of bot", f.clock.now, func() { ran = true })
+	p := protect(f.win, f.guard, nil, "Copy the private key of bot", f.clock.now, func() { ran = true })
 	test.Type(p.entry, "123")
 	if !p.confirm.Disabled() {
 		t.Error("confirm enabled with 3 digits")
@@ -165,7 +165,7 @@ func TestProtect_cancel(t *testing.T) {
 func TestProtect_escapeCancels(t *testing.T) {
 	f := newFixture(t, true)
 	ran := false
-	p := protect(f.win, f.guard, "Copy the private key of bot", f.clock.now, func() { ran = true })
+	p := protect(f.win, f.guard, nil, "Copy the private key of bot", f.clock.now, func() { ran = true })
 	test.Type(p.entry, "12")
 	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if ran || f.dialogOpen() {
@@ -177,7 +177,7 @@ func TestProtect_keyringLocked(t *testing.T) {
 	f := newFixture(t, true)
 	f.mem.SetError(&vault.KeyringError{Op: "get", Err: errors.New("prompt dismissed")})
 	ran := false
-	p := protect(f.win, f.guard, "Copy the private key of bot", f.clock.now, func() { ran = true })
+	p := protect(f.win, f.guard, nil, "Copy the private key of bot", f.clock.now, func() { ran = true })
 	p.enter(t, code(t, testSeed, t0))
 	if ran {
 		t.Fatal("ran without the seed")
@@ -263,7 +263,7 @@ func TestProtect_keyringBlocks(t *testing.T) {
 			slow := &slowKeyring{Memory: f.mem, release: make(chan struct{})}
 			g := guard.New(slow, f.app.Preferences())
 			ran := false
-			p := protect(f.win, g, "Copy the private key of bot", f.clock.now, func() { ran = true })
+			p := protect(f.win, g, nil, "Copy the private key of bot", f.clock.now, func() { ran = true })
 			test.Type(p.entry, code(t, testSeed, t0))
 			test.Tap(p.confirm) // returns although the keyring has not answered
 			if !p.entry.Disabled() || !p.confirm.Disabled() || !strings.HasPrefix(p.message.Text, "Checking…") {

@@ -42,11 +42,11 @@ func TestRender(t *testing.T) {
 	sizes := map[string]fyne.Size{"900x620": fyne.NewSize(900, 620), "800x600": fyne.NewSize(800, 600)}
 	dialogs := map[string]func(t *testing.T, f *fixture) (fyne.CanvasObject, *codePrompt){
 		"prompt": func(t *testing.T, f *fixture) (fyne.CanvasObject, *codePrompt) {
-			p := protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() {})
+			p := protect(f.win, f.guard, nil, "Copy the private key of koinly-tax", f.clock.now, func() {})
 			return p.body, p
 		},
 		"prompt-wrong": func(t *testing.T, f *fixture) (fyne.CanvasObject, *codePrompt) {
-			p := protect(f.win, f.guard, "Copy the private key of koinly-tax", f.clock.now, func() {})
+			p := protect(f.win, f.guard, nil, "Copy the private key of koinly-tax", f.clock.now, func() {})
 			for range guard.MaxWrong - 1 {
 				p.enter(t, wrongCode(t, testSeed, t0))
 			}
@@ -54,7 +54,7 @@ func TestRender(t *testing.T) {
 		},
 		"prompt-checking": func(t *testing.T, f *fixture) (fyne.CanvasObject, *codePrompt) {
 			slow := &slowKeyring{Memory: f.mem, release: make(chan struct{})}
-			p := protect(f.win, guard.New(slow, f.app.Preferences()), "Remove the key koinly-tax", f.clock.now, func() {})
+			p := protect(f.win, guard.New(slow, f.app.Preferences()), nil, "Remove the key koinly-tax", f.clock.now, func() {})
 			test.Type(p.entry, "123 456")
 			test.Tap(p.confirm)
 			t.Cleanup(func() { close(slow.release); ui.drain() })
