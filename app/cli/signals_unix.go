@@ -7,11 +7,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"golang.org/x/sys/unix"
+	"github.com/keywarden/keywarden/app/internal/guardian"
 )
-
-// relayed are the signals exec passes on to its program.
-var relayed = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
 
 // relaySignals catches the relayed signals, so they no longer end
 // Keywarden, and passes each to the process given to started (holding back
@@ -20,7 +17,7 @@ var relayed = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, sysca
 // not sent twice. stop ends the relay.
 func relaySignals() (started func(*os.Process), stop func()) {
 	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, relayed...)
+	signal.Notify(sigs, guardian.Relayed...)
 	procs := make(chan *os.Process, 1)
 	done := make(chan struct{})
 	finished := make(chan struct{})
@@ -37,7 +34,7 @@ func relaySignals() (started func(*os.Process), stop func()) {
 				held = nil
 			case s := <-sigs:
 				switch {
-				case (s == syscall.SIGINT || s == syscall.SIGQUIT) && foreground():
+				case (s == syscall.SIGINT || s == syscall.SIGQUIT) && guardian.Foreground():
 				case p == nil:
 					held = append(held, s)
 				default:
@@ -53,19 +50,6 @@ func relaySignals() (started func(*os.Process), stop func()) {
 		close(done)
 		<-finished
 	}
-}
-
-// foreground reports whether this process is in the foreground process
-// group of its controlling terminal, where a key typed on the terminal
-// signals every process of the group, the program exec runs included.
-func foreground() bool {
-	tty, err := os.Open("/dev/tty")
-	if err != nil {
-		return false
-	}
-	defer tty.Close()
-	pgrp, err := unix.IoctlGetInt(int(tty.Fd()), unix.TIOCGPGRP)
-	return err == nil && pgrp == unix.Getpgrp()
 }
 
 // exitCode returns the program's exit code, or 128 + the signal number

@@ -3,8 +3,6 @@
 package remind
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/keywarden/keywarden/app/internal/testfiles"
@@ -16,18 +14,10 @@ func TestStateFile_irregular(t *testing.T) {
 		t.Run(irr.Name, func(t *testing.T) {
 			f := OpenState(t.TempDir())
 			irr.Make(t, f.Path())
-			for op, fn := range map[string]func() error{
+			testfiles.RefusedAtOnce(t, map[string]func() error{
 				"Load":   func() error { _, err := f.Load(); return err },
 				"Update": func() error { return f.Update(func(st *State) {}) },
-			} {
-				err := testfiles.Within(t, op, fn)
-				if !errors.Is(err, vault.ErrNotRegular) {
-					t.Fatalf("%s: %v, want a refusal as not a regular file", op, err)
-				}
-				if !strings.Contains(err.Error(), FileName) {
-					t.Errorf("%s: %q does not name %s", op, err, FileName)
-				}
-			}
+			}, vault.ErrNotRegular, FileName)
 		})
 	}
 }

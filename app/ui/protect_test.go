@@ -16,15 +16,7 @@ import (
 func TestCopySecret_asksForTheAppCodeFirst(t *testing.T) {
 	f := newDemoFixture(t)
 	g := guard.New(f.secrets, nil)
-	k, err := g.BeginEnrolment("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	code, _ := totp.GenerateCode(k.Secret(), now)
-	if err := g.ConfirmEnrolment(k, code, now); err != nil {
-		t.Fatal(err)
-	}
+	enrol(t, g)
 	f.mw.env.Guard = g
 
 	rec := f.byName("koinly-tax-import")
@@ -39,11 +31,9 @@ func TestCopySecret_asksForTheAppCodeFirst(t *testing.T) {
 	}
 }
 
-// enrolIn turns app 2FA on for a guard over dir, as Settings would, then
-// deletes guard.json: the seed stays in the keyring.
-func enrolIn(t *testing.T, f *fixture, dir string) *guard.Guard {
+// enrol turns app 2FA on for g with a first code, as Settings does.
+func enrol(t *testing.T, g *guard.Guard) {
 	t.Helper()
-	g := guard.Open(dir, f.secrets, nil)
 	k, err := g.BeginEnrolment("test")
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +43,13 @@ func enrolIn(t *testing.T, f *fixture, dir string) *guard.Guard {
 	if err := g.ConfirmEnrolment(k, code, now); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// enrolIn turns app 2FA on for a guard over dir, as Settings would, then
+// deletes guard.json: the seed stays in the keyring.
+func enrolIn(t *testing.T, f *fixture, dir string) *guard.Guard {
+	t.Helper()
+	enrol(t, guard.Open(dir, f.secrets, nil))
 	if err := os.Remove(filepath.Join(dir, guard.StateName)); err != nil {
 		t.Fatal(err)
 	}

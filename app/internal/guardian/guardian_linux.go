@@ -22,10 +22,6 @@ import (
 // death the guardian's parent is no longer Keywarden.
 const ParentDeathSignal = syscall.SIGTERM
 
-// relayed are the signals the guardian passes on to the program, the ones
-// Keywarden passes on to the guardian.
-var relayed = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
-
 // reportFD is the guardian's file descriptor for its report to Keywarden:
 // nothing, closed once the program runs, or why it could not start it.
 const reportFD = 3
@@ -96,7 +92,7 @@ func run(args []string) int {
 	// Caught before anything starts, so that Keywarden's death from here
 	// on is seen.
 	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, relayed...)
+	signal.Notify(sigs, Relayed...)
 	if len(args) < 3 || args[0] != strconv.Itoa(os.Getppid()) {
 		// Started by hand, or Keywarden already died: start nothing, and
 		// leave the descriptors, not ours, alone.
@@ -162,25 +158,12 @@ func guard(sigs <-chan os.Signal, keywarden int, p *os.Process, died chan<- stru
 			_ = p.Kill()
 			killChildren()
 			return
-		case (s == syscall.SIGINT || s == syscall.SIGQUIT) && foreground():
+		case (s == syscall.SIGINT || s == syscall.SIGQUIT) && Foreground():
 			// The terminal sent it to the program too.
 		default:
 			_ = p.Signal(s)
 		}
 	}
-}
-
-// foreground reports whether this process is in the foreground process
-// group of its controlling terminal, where a key typed on the terminal
-// signals every process of the group, the program included.
-func foreground() bool {
-	tty, err := os.Open("/dev/tty")
-	if err != nil {
-		return false
-	}
-	defer tty.Close()
-	pgrp, err := unix.IoctlGetInt(int(tty.Fd()), unix.TIOCGPGRP)
-	return err == nil && pgrp == unix.Getpgrp()
 }
 
 // waitFor reaps the guardian's children until pid ends, and returns how it

@@ -1,6 +1,8 @@
 package testfiles
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -23,5 +25,21 @@ func Within(t testing.TB, what string, fn func() error) error {
 	case <-time.After(ReturnWithin):
 		t.Fatalf("%s did not return within %v: it waits on what is not a regular file", what, ReturnWithin)
 		return nil
+	}
+}
+
+// RefusedAtOnce runs each of ops (by name: "Load", "Update") and fails the
+// test unless every one returns at once with an error that matches want
+// (errors.Is) and names the file name.
+func RefusedAtOnce(t testing.TB, ops map[string]func() error, want error, name string) {
+	t.Helper()
+	for op, fn := range ops {
+		err := Within(t, op, fn)
+		if !errors.Is(err, want) {
+			t.Fatalf("%s: %v, want a refusal as not a regular file", op, err)
+		}
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %q does not name %s", op, err, name)
+		}
 	}
 }
