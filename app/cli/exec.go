@@ -115,6 +115,9 @@ func execKey(e *env, in execInput) (int, error) {
 	}
 	started(cmd.Process)
 	err = cmd.Wait()
+	if n := release(); n > 0 {
+		fmt.Fprint(e.rawErr, guardian.LeftNote(in.Command[0], n))
+	}
 	if cmd.ProcessState == nil {
 		return ExitError, &userError{msg: fmt.Sprintf("Lost track of %q while it ran.", in.Command[0]), err: err}
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -31,6 +33,19 @@ func init() {
 	childRoles["keywarden-exec-console"] = func() int {
 		setConsoleCtrlHandler.Call(0, 0) // SetConsoleCtrlHandler(NULL, FALSE)
 		return keywardenExec()
+	}
+	// leave-sleeper starts this binary playing sleep, prints the sleeper's
+	// PID and exits at once, leaving it running: a bot that daemonises.
+	childRoles["leave-sleeper"] = func() int {
+		exe, _ := os.Executable()
+		sleeper := exec.Command(exe, "-test.run=^$")
+		sleeper.Env = append(os.Environ(), childEnv+"=sleep")
+		if err := sleeper.Start(); err != nil {
+			fmt.Println("cannot start the sleeper:", err)
+			return 1
+		}
+		fmt.Printf("pid %d\n", sleeper.Process.Pid)
+		return 0
 	}
 	// ctrl-event is a user pressing Ctrl+C ($KW_EVENT=0) or Ctrl+Break (1)
 	// in the console the program shares with Keywarden: it sends the event
@@ -160,4 +175,34 @@ func TestExec_programDiesWithKeywarden(t *testing.T) {
 		t.Fatalf("the program (pid %d) still runs 5 s after keywarden was killed (%#x %v)", pid, ev, err)
 	}
 	t.Logf("the program ended %v after keywarden was killed", time.Since(start).Round(time.Millisecond))
+}
+
+// TestExec_leftoversEndWithProgram: a process the program left running when
+// it ended (it has the key in its environment) is ended by Keywarden, as
+// the guardian does on Linux, and Keywarden says so.
+func TestExec_leftoversEndWithProgram(t *testing.T) {
+	f := newFixture(t)
+	rec, _ := f.add("freqtrade-vps", botPerms, "--purpose", "bot")
+	kw := keywardenCommand(t, f, rec, "keywarden-exec", "leave-sleeper")
+	var out, errOut bytes.Buffer
+	kw.Stdout, kw.Stderr = &out, &errOut
+	if err := kw.Run(); err != nil {
+		t.Fatalf("keywarden exec: %v\n%s", err, errOut.String())
+	}
+	var pid uint32
+	if _, err := fmt.Sscanf(out.String(), "pid %d", &pid); err != nil {
+		t.Fatalf("the program said %q: %v", out.String(), err)
+	}
+	h, err := windows.OpenProcess(windows.SYNCHRONIZE, false, pid)
+	if err != nil {
+		return // gone, and its ID already free
+	}
+	defer windows.CloseHandle(h)
+	if ev, _ := windows.WaitForSingleObject(h, 2000); ev != windows.WAIT_OBJECT_0 {
+		windows.TerminateProcess(h, 1)
+		t.Fatalf("the sleeper the program left (PID %d) still runs 2 s after keywarden exec returned", pid)
+	}
+	if !strings.Contains(errOut.String(), "left 1 process(es) running") {
+		t.Errorf("keywarden did not say it ended what the program left: %q", errOut.String())
+	}
 }

@@ -25,11 +25,11 @@ const parentDeathSignal = syscall.SIGKILL
 // would be killed. So the calling goroutine stays locked to its thread
 // until release is called, after Wait: no other goroutine can run on it,
 // lock it and end it meanwhile.
-func bindToParent(cmd *exec.Cmd) (release func()) {
+func bindToParent(cmd *exec.Cmd) (release func() (ended int)) {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
 	cmd.SysProcAttr.Pdeathsig = parentDeathSignal
 	runtime.LockOSThread()
-	return runtime.UnlockOSThread
+	return func() int { runtime.UnlockOSThread(); return 0 }
 }

@@ -14,9 +14,12 @@ import (
 // ends a thread when a goroutine locked to it exits), the guardian would
 // end the program. Locked, no other goroutine can run on it, lock it and
 // end it meanwhile.
-func bindToParent(*exec.Cmd) (release func()) {
+//
+// release returns 0: the guardian itself ends, and names, the processes
+// the program left running.
+func bindToParent(*exec.Cmd) (release func() (ended int)) {
 	runtime.LockOSThread()
-	return runtime.UnlockOSThread
+	return func() int { runtime.UnlockOSThread(); return 0 }
 }
 
 // startBound starts cmd's program under a guardian, which ends the program

@@ -12,4 +12,4 @@ import "os/exec"
 // catch are passed on (relaySignals). The README's "Known limits" says so.
 // (A guardian polling getppid() could stop the program itself, but not the
 // processes that left its process group; that is not done.)
-func bindToParent(*exec.Cmd) (release func()) { return func() {} }
+func bindToParent(*exec.Cmd) (release func() (ended int)) { return func() int { return 0 } }

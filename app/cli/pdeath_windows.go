@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os/exec"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -30,33 +31,86 @@ import (
 // nest, so this works when Keywarden already runs in a job (a CI runner, a
 // terminal that uses one).
 //
-// release, once the program has ended, lifts the kill limit and then
-// closes the handle. Keywarden stays in the job, now harmless, and a
-// process the program left running is not killed when Keywarden exits.
-// (On Linux the guardian ends such a process, as it has the key: Windows
-// does not match that yet.) If the limit cannot be lifted the handle
+// release, once the program has ended, ends the processes the program left
+// running in the job (they have the key in their environment and nobody
+// watching them, as the guardian ends them on Linux) and returns how many
+// it ended; then it lifts the kill limit and closes the handle. Keywarden
+// stays in the job, now harmless. If the limit cannot be lifted the handle
 // is left open, as closing it would kill Keywarden itself; it closes when
-// Keywarden exits.
+// Keywarden exits. Calling release again does nothing.
 //
 // If the job cannot be made the program still runs, unbound, as on macOS.
-func bindToParent(*exec.Cmd) (release func()) {
+func bindToParent(*exec.Cmd) (release func() (ended int)) {
+	none := func() int { return 0 }
 	job, err := windows.CreateJobObject(nil, nil)
 	if err != nil {
-		return func() {}
+		return none
 	}
 	if err := setJobLimits(job, windows.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE); err != nil {
 		windows.CloseHandle(job)
-		return func() {}
+		return none
 	}
 	if err := windows.AssignProcessToJobObject(job, windows.CurrentProcess()); err != nil {
 		windows.CloseHandle(job) // empty: closing it kills nothing
-		return func() {}
+		return none
 	}
-	return func() {
-		if setJobLimits(job, 0) == nil {
-			windows.CloseHandle(job)
+	var once sync.Once
+	return func() (ended int) {
+		once.Do(func() {
+			ended = endLeftovers(job)
+			if setJobLimits(job, 0) == nil {
+				windows.CloseHandle(job)
+			}
+		})
+		return ended
+	}
+}
+
+// maxJobProcesses bounds the process list read from the job at once; a
+// job with more is read again after the first ones ended.
+const maxJobProcesses = 256
+
+// jobProcessList is JOBOBJECT_BASIC_PROCESS_ID_LIST with room for
+// maxJobProcesses IDs.
+type jobProcessList struct {
+	assigned, listed uint32
+	ids              [maxJobProcesses]uintptr
+}
+
+// endLeftovers ends every process in job but Keywarden itself, and returns
+// how many it ended. A process that starts another while it is ended cannot
+// leave the job, so the list is read again until only Keywarden is left (a
+// few rounds at most).
+func endLeftovers(job windows.Handle) int {
+	self := uintptr(windows.GetCurrentProcessId())
+	ended := map[uintptr]bool{}
+	for round := 0; round < 10; round++ {
+		var list jobProcessList
+		if err := windows.QueryInformationJobObject(job, windows.JobObjectBasicProcessIdList,
+			uintptr(unsafe.Pointer(&list)), uint32(unsafe.Sizeof(list)), nil); err != nil && err != windows.ERROR_MORE_DATA {
+			break // ERROR_MORE_DATA: the first maxJobProcesses are listed; the rest next round
+		}
+		others := 0
+		for _, id := range list.ids[:min(list.listed, maxJobProcesses)] {
+			if id == self {
+				continue
+			}
+			others++
+			h, err := windows.OpenProcess(windows.PROCESS_TERMINATE|windows.SYNCHRONIZE, false, uint32(id))
+			if err != nil {
+				continue // gone meanwhile
+			}
+			if windows.TerminateProcess(h, 1) == nil {
+				ended[id] = true
+				windows.WaitForSingleObject(h, 1000)
+			}
+			windows.CloseHandle(h)
+		}
+		if others == 0 {
+			break
 		}
 	}
+	return len(ended)
 }
 
 // setJobLimits sets the job's limit flags, and no other limit.

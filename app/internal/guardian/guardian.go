@@ -23,7 +23,10 @@
 // Linux-only; Windows has its own answer, a job object (app/cli).
 package guardian
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Arg, as the first argument of Keywarden's binary, makes it a guardian.
 const Arg = "_exec-guardian"
@@ -36,3 +39,11 @@ var ErrNoSubreaper = errors.New("cannot become a child subreaper")
 // ErrNoGuardian means the guardian itself could not be started (Keywarden's
 // binary, through /proc/self/exe): the program was not started.
 var ErrNoGuardian = errors.New("cannot start the guardian")
+
+// LeftNote is what Keywarden says when the program ended but left n of its
+// processes running, which it then ended: they had the key in their
+// environment and nobody watching them (Linux: the guardian; Windows: the
+// job object).
+func LeftNote(program string, n int) string {
+	return fmt.Sprintf("keywarden: %q ended and left %d process(es) running with the key in their environment; Keywarden ended them. Run the program so that it stays in the foreground under \"keywarden exec\".\n", program, n)
+}

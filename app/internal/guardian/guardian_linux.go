@@ -128,7 +128,7 @@ func run(args []string) int {
 	case <-died:
 	default:
 		if n > 0 {
-			fmt.Fprintf(os.Stderr, "keywarden: %q ended and left %d process(es) running with the key in their environment; Keywarden ended them. Run the program so that it stays in the foreground under \"keywarden exec\".\n", args[2], n)
+			fmt.Fprint(os.Stderr, LeftNote(args[2], n))
 		}
 	}
 	if status.Signaled() {
