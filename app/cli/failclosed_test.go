@@ -74,10 +74,10 @@ func appTampers() []appTamper {
 			f.env[cli.EnvDir] = other
 			return func(io *cli.IO) { io.Dir = "" }
 		}, true},
-		{"another folder through XDG_CONFIG_HOME", func(t *testing.T, f *fixture) func(*cli.IO) {
+		{"another folder through " + configHomeVar(), func(t *testing.T, f *fixture) func(*cli.IO) {
 			xdg := t.TempDir()
 			elsewhere(t, f, filepath.Join(xdg, "keywarden"))
-			t.Setenv("XDG_CONFIG_HOME", xdg)
+			t.Setenv(configHomeVar(), xdg)
 			return func(io *cli.IO) { io.Dir = "" }
 		}, true},
 		{"startsWithoutAppCode typed into keys.json", func(t *testing.T, f *fixture) func(*cli.IO) {
@@ -242,4 +242,13 @@ func hasResetEvent(f *fixture, id string) bool {
 		}
 	}
 	return false
+}
+
+// configHomeVar names the variable that moves the user's config folder
+// (os.UserConfigDir): Windows ignores XDG_CONFIG_HOME and reads APPDATA.
+func configHomeVar() string {
+	if runtime.GOOS == "windows" {
+		return "APPDATA"
+	}
+	return "XDG_CONFIG_HOME"
 }

@@ -17,7 +17,11 @@ import (
 	"github.com/keywarden/keywarden/kraken/krakentest"
 )
 
-func init() { childRoles["add-same"] = childAddSame }
+func init() {
+	childRoles["add-same"] = childAddSame
+	// wait-stdin runs until its standard input closes.
+	childRoles["wait-stdin"] = func() int { io.Copy(io.Discard, os.Stdin); return 0 }
+}
 
 // TestAdd_parallelSameKey runs six processes that add the same key at the
 // same moment, on the real keyring, as six `keywarden add` of one key
@@ -145,13 +149,24 @@ func TestAdd_duplicateOfUnfinishedAdd(t *testing.T) {
 	if err := gone.Run(); err != nil {
 		t.Fatal(err)
 	}
+	// A process of this test's own that runs until the test ends (the
+	// test's parent may not be one Windows, or Wine, lets it look at).
+	runs := childCommand(t, "wait-stdin")
+	stdin, err := runs.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runs.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); runs.Wait() })
 	for _, tt := range []struct {
 		name       string
 		pid        int
 		inProgress bool
 		want       string
 	}{
-		{"its process still runs", os.Getppid(), true, "in progress"},
+		{"its process still runs", runs.Process.Pid, true, "in progress"},
 		{"its process is gone", gone.Process.Pid, false, "did not finish"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
