@@ -14,6 +14,23 @@
 //	KEYWARDEN_DEBUG=1     also print the technical detail behind an error (never a secret)
 //	KEYWARDEN_OTP         a key's current 2FA code, for add, check and revoke (instead of --otp)
 //	KEYWARDEN_APP_CODE    the app 2FA code, for exec, revoke, remove and 2fa when no terminal can ask
+//
+// On Windows keywarden.exe is a GUI program (no console window opens for
+// the window or the tray part) that attaches to the console it was started
+// from, so commands work from cmd.exe and PowerShell. cmd.exe does not wait
+// for a GUI program, so the prompt may come back before its output;
+// `start /wait /b keywarden.exe list` in cmd.exe, or
+// `keywarden.exe list | Out-Host` in PowerShell, waits and keeps the exit
+// code. exec waits for its program and returns the program's exit code
+// (all 32 bits: a program Ctrl+C ended returns 0xC000013A, as without
+// Keywarden). Ctrl+C and Ctrl+Break in the console reach the program by
+// themselves, and Keywarden does not end at them but waits, so the program
+// decides when to stop; when the console window is closed it waits too,
+// until Windows ends the console's programs. The program runs in a job
+// object that ends it, and whatever it started, if keywarden.exe is killed
+// (taskkill /F, Task Manager). Microsoft documents that `start /b` starts a
+// program with Ctrl+C turned off, and a program started from it inherits
+// that: there, Ctrl+Break still reaches the program.
 package cli
 
 import (
