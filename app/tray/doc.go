@@ -41,7 +41,8 @@
 // fails too, the reminder is offered again later. Clicking a balloon opens
 // the key's review; a click on a balloon already gone to the notification
 // centre opens the window's list, since Windows does not say which balloon
-// it was. What of this is proven under Wine, and what is not: .ci/README.md.
+// it was. A balloon has no buttons: its key is snoozed in the window. What
+// of this is proven under Wine, and what is not: .ci/README.md.
 //
 // The window is another process of the same program. The tray starts it
 // ("keywarden" or "keywarden open <recordID>") or, when it already runs,
