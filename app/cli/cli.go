@@ -14,6 +14,72 @@
 //	KEYWARDEN_DEBUG=1     also print the technical detail behind an error (never a secret)
 //	KEYWARDEN_OTP         a key's current 2FA code, for add, check and revoke (instead of --otp)
 //	KEYWARDEN_APP_CODE    the app 2FA code, for exec, revoke, remove and 2fa when no terminal can ask
+//
+// On Windows keywarden.exe is a GUI program (no console window opens for
+// the window or the tray part) that attaches to the console it was started
+// from, so commands work from cmd.exe and PowerShell. cmd.exe does not wait
+// for a GUI program, so the prompt may come back before its output;
+// `start /wait /b keywarden.exe list` in cmd.exe, or
+// `keywarden.exe list | Out-Host` in PowerShell, waits and keeps the exit
+// code. exec waits for its program and returns the program's exit code
+// (all 32 bits: a program Ctrl+C ended returns 0xC000013A, as without
+// Keywarden). Ctrl+C and Ctrl+Break in the console reach the program by
+// themselves, and Keywarden does not end at them but waits, so the program
+// decides when to stop; when the console window is closed it waits too,
+// until Windows ends the console's programs. The program runs in a job
+// object that ends it, and whatever it started, if keywarden.exe is killed
+// (taskkill /F, Task Manager). Microsoft documents that `start /b` starts a
+// program with Ctrl+C turned off, and a program started from it inherits
+// that: there, Ctrl+Break still reaches the program.
+//
+// # sweep
+//
+// `keywarden sweep [PATH...]` (default: the home folder) runs app/sweep and
+// prints each file's copies with the next step, as text or --json, never a
+// secret. Exit codes: 0 nothing found, 3 something found, 1 an error (also
+// when nothing was found but the keyring could not be read). The stored keys
+// are read from the keyring once each; if it is locked the sweep says so,
+// still looks for keys Keywarden does not hold, and says which found key is
+// probably one of the person's. --no-git leaves out the histories,
+// --all-folders sweeps the caches too; progress goes to stderr when it is a
+// terminal. For example:
+//
+//	$ keywarden sweep
+//	Found 3 copies of 1 of your keys and 1 key not in Keywarden.
+//
+//	/home/alice/.bash_history (shell history)
+//	  line 2: private key of "freqtrade-bot" (as KRAKEN_API_SECRET)
+//	  Next: Delete line 2 of /home/alice/.bash_history (it holds the key), and next time run: keywarden exec freqtrade-bot -- YOUR-PROGRAM
+//
+//	/home/alice/ft/user_data/config.json (freqtrade)
+//	  line 1: API key of "freqtrade-bot" (as key, JSON-escaped)
+//	  line 1: private key of "freqtrade-bot" (as secret, JSON-escaped)
+//	  Next: Empty the key and secret values in this file and start freqtrade with the key in its environment instead (it reads FREQTRADE__EXCHANGE__KEY and FREQTRADE__EXCHANGE__SECRET over its config): cd /home/alice/ft && keywarden exec freqtrade-bot --key-env FREQTRADE__EXCHANGE__KEY --secret-env FREQTRADE__EXCHANGE__SECRET -- freqtrade trade --config user_data/config.json
+//
+//	/home/alice/scripts/dca/.env (env file)
+//	  line 1: key #1 not in Keywarden (API key and private key, API key ending pkOb) (as KRAKEN_API_KEY, private key on line 2)
+//	  Next: This key is not in Keywarden: add it so Keywarden can check what it may do: keywarden add --name dca (it asks for the API key and the private key). Then replace this copy with keywarden exec, as for your other keys.
+//
+//	Swept 3 files (528 bytes) under /home/alice, in 0.0 s.
+//
+// `sweep --import` then asks, on a terminal, about each key found that
+// Keywarden does not hold: import it? [Y/n], its name (suggested from where
+// it was found, made unique: keys.ImportName), who uses it, its purpose
+// (suggested from what Kraken reports: a key that only reads is a tax
+// import or a dashboard, one that trades is a trading bot, else custom),
+// and "Remove the copy from FILE? (a backup is kept) [y/N]". Each key is
+// verified with one GetApiKeyInfo call, its intended permissions are the
+// ones Kraken reports, and it is saved by keys.Service.Import (see
+// keys.RemoveCopy for how a copy is cut out). Without a terminal it refuses
+// and imports nothing. A file that changed since the sweep, or that another
+// program has open for writing (Linux names it: "The program bot.py (PID
+// 1234) has … open for writing"; Windows refuses while another program
+// writes to it), is left alone and nothing is saved, so the person can stop
+// the program and run again. A later sweep that finds no other copy of the
+// key lists the backups no longer needed and offers to delete them (on a
+// terminal; `sweep --delete-backups` without one). The window's Find copies
+// (app/ui) does the same with a folder picker, a count as it goes, a
+// Cancel, an Import… dialog, and the exec command with a Copy button.
 package cli
 
 import (

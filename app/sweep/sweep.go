@@ -6,6 +6,58 @@
 // there, reads each file once, matches every key in one pass, and reports
 // where each copy is, never the secret itself, with the next step in plain
 // words. It imports no GUI code: the command line and the window share it.
+//
+// # What it looks for
+//
+// Copies of the keys Keywarden holds, exactly: each API key and private key
+// itself, in the forms programs write them: as is, quoted, in KEY=value
+// lines, JSON-escaped (\/, \u002f) and URL-encoded (%2F, %2B, %3D). No
+// guessing, so no false alarms; each hit says which key and which part.
+// Kraken keys it does not hold: a 56-character API key and an 88-character
+// private key of 64 bytes at most five lines apart, or under names like
+// KRAKEN_API_KEY or secret in a file that mentions Kraken; each gets a
+// number and its API key's last four characters, nothing more.
+//
+// # Where
+//
+// Every file under the roots (shell histories of bash, zsh and fish,
+// dotfiles and ~/.config, .env files, freqtrade user_data/config*.json,
+// Hummingbot conf/, OctoBot), and the whole history of every git repository
+// there, bare ones too, read with git cat-file --batch-all-objects: every
+// version of every file, commit messages, and objects no commit reaches any
+// more. A hit in a history names the commit that added it and the file, and
+// whether a remote-tracking branch contains it (it was pushed). Git reads a
+// private view of the repository's refs and objects with a config this
+// package writes (gitview.go), so nothing the repository or GIT_* names
+// runs. It skips binary files (a NUL in the first 8 KiB), files over
+// 16 MiB, sockets, FIFOs and devices (without opening them, so a FIFO
+// cannot block it), /proc, /sys and the kernel's other mounts, and caches
+// (node_modules, .cache, .venv, …) unless Options.AllFolders is set.
+// Symbolic links are not followed (a folder reached twice is swept once),
+// and the Report counts the files it could not read.
+//
+// # How it matches, and why it is fast
+//
+// It reads each file once, with four system calls, on a few workers, and
+// matches every key in one pass: it cuts the text into base64 runs (undoing
+// \/ and %2F on the way), looks each run up in one map of every stored
+// value, and keeps runs of exactly a key's length as candidates for keys it
+// does not hold. Git histories are read while the walk goes on. The matcher
+// alone scans about 1.1 GB/s (BenchmarkScan); the timings against grep are
+// in .ci/README.md.
+//
+// # The API
+//
+// Run(ctx, Options{Roots, Keys, …}) returns a Report whose Hits carry where
+// (Where), what (What), the next step (Next) and, for a key not in
+// Keywarden, its values for an import (Pair, never printed); SuggestName
+// names it. The next step fits the place: the exact keywarden exec command
+// for the program found (with --key-env/--secret-env when a .env or a
+// history line used other names); for a copy in a pushed git history, treat
+// the key as leaked, since rewriting the history does not take it back; for
+// an unpushed one, rewrite the history before pushing; for a key Keywarden
+// does not hold, keywarden add with a name suggested from where it was
+// found.
 package sweep
 
 import (

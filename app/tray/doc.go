@@ -14,6 +14,36 @@
 // which hands them to this one (link.go, followlink.go); balloons on the
 // tray icon where toasts cannot be made.
 //
+// # Notifications on Windows
+//
+// At every start the tray part registers, for the user only, what Windows
+// needs before it shows the toasts of an exe that is not packaged, and
+// starts their buttons:
+//   - HKCU\Software\Classes\AppUserModelId\io.github.keywarden.Keywarden:
+//     the name (Keywarden) and the icon (keywarden-icon.png, written beside
+//     keys.json) the toasts show;
+//   - HKCU\Software\Classes\keywarden: the keywarden: link protocol, whose
+//     shell\open\command is "<path of keywarden.exe>" "%1".
+//
+// It then makes its toasts through WinRT (Windows.UI.Notifications, called
+// from Go through combase.dll; no PowerShell), with the texts and buttons
+// the reminders have on Linux (Open, Snooze 1 day, Snooze 1 week). A
+// packaged app or a COM server would be told of a pressed button directly;
+// an exe on its own is not, so each button is a keywarden: link that
+// Windows starts: `keywarden.exe "keywarden:snooze-day?id=…&token=…"` hands
+// the request to the running tray part (starting one if none runs) and
+// exits. Clicking the toast itself opens the key. A snooze must carry this
+// run's link token (128 random bits made at each start, written only into
+// the toasts it shows); links are read only in the exact form they are
+// written (ParseLink). The tray part logs, once, which way it shows
+// reminders (toasts, or balloons and why). A toast Windows refuses is not
+// counted as shown: it becomes a balloon on the tray icon, and if that
+// fails too, the reminder is offered again later. Clicking a balloon opens
+// the key's review; a click on a balloon already gone to the notification
+// centre opens the window's list, since Windows does not say which balloon
+// it was. A balloon has no buttons: its key is snoozed in the window. What
+// of this is proven under Wine, and what is not: .ci/README.md.
+//
 // The window is another process of the same program. The tray starts it
 // ("keywarden" or "keywarden open <recordID>") or, when it already runs,
 // hands it the request through app/instance ("show", "open <recordID>");
