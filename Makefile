@@ -16,7 +16,7 @@ build: deps
 ## Windows too) and staticcheck, the session script's own test, then every
 ## test with the race detector inside a private D-Bus, keyring and Xvfb
 ## session; a keyring or display that cannot start fails the run
-test: deps-test fmt vet staticcheck session-test
+test: deps-test fmt vet staticcheck session-test readme-check
 	KEYWARDEN_SESSION_STRICT=1 .ci/session.sh $(GO) test -race -count=1 ./...
 
 ## fmt: fail if gofmt would change a file
@@ -27,6 +27,11 @@ fmt:
 
 staticcheck:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+## readme-check: the README stays under 250 lines, and every test it cites exists
+.PHONY: readme-check
+readme-check:
+	.ci/readme-check.sh
 
 ## session-test: .ci/session.sh fails in CI when it cannot start a display
 session-test:
