@@ -13,9 +13,9 @@ build: deps
 	$(GO) build -o keywarden .
 
 ## test: install what the tests need (if missing), gofmt, vet (for macOS and
-## Windows too) and staticcheck, the session script's own test, then every
-## test with the race detector inside a private D-Bus, keyring and Xvfb
-## session; a keyring or display that cannot start fails the run
+## Windows too) and staticcheck, the session script's own test, the README check,
+## then every test with the race detector inside a private D-Bus, keyring and
+## Xvfb session; a keyring or display that cannot start fails the run
 test: deps-test fmt vet staticcheck session-test readme-check
 	KEYWARDEN_SESSION_STRICT=1 .ci/session.sh $(GO) test -race -count=1 ./...
 
