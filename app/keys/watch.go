@@ -22,8 +22,8 @@ type Change struct {
 // Any reports whether anything changed.
 func (c Change) Any() bool { return c.Keys || c.Settings || c.Reminders || c.Guard }
 
-// merge adds o's changes to c.
-func (c Change) merge(o Change) Change {
+// Merge returns c with o's changes added.
+func (c Change) Merge(o Change) Change {
 	return Change{Keys: c.Keys || o.Keys, Settings: c.Settings || o.Settings,
 		Reminders: c.Reminders || o.Reminders, Guard: c.Guard || o.Guard}
 }
@@ -144,7 +144,7 @@ func (wt *watch) note(ev fsnotify.Event) {
 func (wt *watch) add(c Change) {
 	wt.mu.Lock()
 	defer wt.mu.Unlock()
-	wt.pending = wt.pending.merge(c)
+	wt.pending = wt.pending.Merge(c)
 	if wt.timer != nil {
 		if time.Since(wt.first) < watchMaxDelay {
 			wt.timer.Reset(WatchSettle)
