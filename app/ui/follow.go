@@ -14,8 +14,8 @@ import (
 // settings): keys.Service.Watch reports a changed file, the list is read
 // again off the UI goroutine, and the screen shown is drawn again on it,
 // keeping its scroll position. What the person is in the middle of is left
-// alone: the wizard, Find copies, an open dialog, a review or revocation
-// under way, or a setting being typed. The window keeps the fresh list for
+// alone: the wizard, Find copies, a review or revocation under way, or a
+// setting being typed; an open dialog stays open. The window keeps the fresh list for
 // when they are done (the idle closer reads the new settings at once) and
 // says in the status line what changed.
 
@@ -60,6 +60,9 @@ func (mw *mainWindow) followed(c keys.Change, snap listSnapshot) {
 		again.ScrollToOffset(offset)
 	}
 	mw.idle.last = last
+	if text := changedText(c); text != "" && mw.dialogOpen() {
+		mw.notice(text + ".") // the dialog may show what is no longer so
+	}
 }
 
 // lookAgainIfStale reads the list again for changes that came while the
@@ -88,21 +91,27 @@ func (mw *mainWindow) sameAs(snap listSnapshot) bool {
 
 // midway says what the person is in the middle of that a redraw would
 // throw away ("" for nothing), as the end of the status line's sentence.
+// A dialog over the list or a key's detail is not: it keeps what it holds
+// (a copy of the record), and the screen behind it is drawn again.
 func (mw *mainWindow) midway() string {
 	switch {
-	case mw.win.Canvas().Overlays().Top() != nil:
-		return "this window shows it once you close the dialog."
 	case mw.view == viewWizard:
 		return "the key list shows it once you are done adding this key."
 	case mw.view == viewSweep:
 		return "the key list shows it once you close Find copies."
 	case mw.view == viewReview, mw.view == viewRevoke:
 		return "this screen shows it once you go back."
+	case mw.view == viewSettings && mw.dialogOpen():
+		return "the settings screen shows it once you close the dialog and open it again."
 	case mw.view == viewSettings && mw.settings != nil && mw.settings.typing(mw.snap.Settings):
 		return "the settings screen shows it once you save or leave what you are typing."
 	}
 	return ""
 }
+
+// dialogOpen reports whether a dialog (or another pop-up) is over the
+// window.
+func (mw *mainWindow) dialogOpen() bool { return mw.win.Canvas().Overlays().Top() != nil }
 
 // changedText says what changed elsewhere, or "" for what no screen the
 // person is busy with shows (the reminders' marks, app 2FA's counters).

@@ -149,3 +149,24 @@ func TestMainWindow_followIgnoresItsOwnSaves(t *testing.T) {
 		t.Errorf("the window's own save redrew the settings (%v) or said %q", f.mw.settings != screen, f.mw.status.Text)
 	}
 }
+
+// A dialog open over the list stays open while the list behind it follows
+// a key added elsewhere, and the status line says the list changed.
+func TestMainWindow_followKeepsAnOpenDialog(t *testing.T) {
+	f := newFollowFixture(t)
+	f.mw.showMessage("A message", "Still here.")
+	top := f.mw.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog open")
+	}
+	f.otherProcess("add-key")
+	if !f.within(2*time.Second, func() bool { return strings.HasPrefix(f.mw.list.count.Text, "2 keys") }) {
+		t.Fatalf("2 s after another process added a key, the list behind the dialog says %q, want 2 keys", f.mw.list.count.Text)
+	}
+	if got := f.mw.win.Canvas().Overlays().Top(); got != top {
+		t.Error("the open dialog was closed or replaced")
+	}
+	if got, want := f.mw.status.Text, "The key list changed in another window, the tray or a terminal."; got != want {
+		t.Errorf("status line %q, want %q", got, want)
+	}
+}
