@@ -4,7 +4,9 @@
 // shows (which keys need attention, how many, why). The window (app/ui),
 // the tray part (app/tray), the command line (app/cli) and the scheduler
 // (app/remind, through the tray) call it; none of them writes records or
-// secrets itself. It also owns the app's settings (settings.json).
+// secrets itself. It also owns the app's settings (settings.json), and
+// the one watch on the files every face shows (Service.Watch), through
+// which the faces follow what other processes change.
 //
 // The invariants live here:
 //   - one record per API key (vault.Record.KeyPrint);

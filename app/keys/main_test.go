@@ -16,6 +16,7 @@ var childRoles = map[string]func() int{
 	"exit":     func() int { return 0 },
 	"churn":    childChurn,
 	"appender": childAppender,
+	"save":     childSave,
 }
 
 func TestMain(m *testing.M) { childtest.Main(m, childEnv, childRoles) }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"slices"
 	"sync"
 	"testing"
@@ -278,5 +280,49 @@ func BenchmarkBuildModel10k(b *testing.B) {
 	// the build costs, apart from the time it waited for a core.
 	if cpu1, ok := cputime.Used(); cpuOK && ok {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	}
+}
+
+// childAddKey adds a key due for review to the key list in dir, as
+// `keywarden add` in a terminal would, without telling the tray part.
+func childAddKey(dir string) int {
+	store, err := vault.Open(dir)
+	if err == nil {
+		err = store.Update(func(d *vault.Data) error {
+			d.Records = append(d.Records, taxKey(named("k9", "from a terminal"), reviewDueAt(t0.Add(-day))))
+			return nil
+		})
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// The menu follows a key another process adds, within 2 s, with nobody
+// poking the tray and the menu closed.
+func TestTray_followsOtherProcesses(t *testing.T) {
+	h := newTrayHarness(t, botKey())
+	h.start()
+	if m := h.tray.Model(); len(m.Keys) != 0 {
+		t.Fatalf("model %+v, want nothing listed", m)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), envChildAddKey+"="+h.dir)
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the other process failed: %v\n%s", err, out)
+	}
+	h.rec.waitFor(t, "the menu lists the key another process added", func() bool {
+		m := h.rec.lastModel()
+		return len(m.Keys) == 1 && m.Keys[0].RecordID == "k9"
+	})
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the menu followed after %v, want within 2 s", took)
 	}
 }

@@ -131,6 +131,12 @@ func (t *Tray) Run(ctx context.Context) error {
 	t.ctx = ctx
 	t.mu.Unlock()
 	t.repair()
+	// Another process's change (`keywarden add`, the window, a second
+	// user's terminal) reaches the menu and the reminders within a moment,
+	// without a timer: the watch wakes the process only when a file changes.
+	if err := t.cfg.Keys.Watch(ctx, func(keys.Change) { t.Poke() }); err != nil {
+		t.report(fmt.Errorf("%w; the menu follows other processes only when one of them tells it, or when it is opened", err))
+	}
 
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -79,6 +79,7 @@ type mainWindow struct {
 	activity *widget.Activity
 	status   *widget.Label
 	jobs     int          // background jobs running, on the UI goroutine
+	stale    keys.Change  // what other processes changed while jobs ran (follow.go)
 	pending  atomic.Int32 // the same, readable from any goroutine (tests)
 }
 
@@ -122,6 +123,7 @@ func newMainWindow(env Env) *mainWindow {
 	}
 	mw.win.Resize(size)
 	mw.reload()
+	mw.follow()
 	return mw
 }
 
@@ -192,6 +194,7 @@ func (mw *mainWindow) background(what string, work func() func()) {
 				if strings.HasSuffix(mw.status.Text, "…") {
 					mw.notice("") // a job's own line; a result's stays
 				}
+				defer mw.lookAgainIfStale() // after done has drawn the job's result
 			}
 			if done != nil {
 				done()
