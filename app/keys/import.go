@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/sweep"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -410,10 +411,10 @@ func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, e
 	}
 	// The backup holds the key: its owner only may read it, whatever the
 	// file's own mode.
-	if err := writeNew(backup, data, 0o600); err != nil {
+	if err := atomicfile.WriteNew(backup, data, 0o600); err != nil {
 		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("The backup %s could not be written, so %s was left alone", backup, path), Err: err}
 	}
-	syncDir(filepath.Dir(backup))
+	_ = atomicfile.SyncDir(filepath.Dir(backup)) // best effort: the backup is written and flushed
 	switch err := rewrite(path, before, data, kept); {
 	case err == nil:
 	case errors.Is(err, errChanged):
@@ -465,7 +466,7 @@ func leftIn(ctx context.Context, path string, kept []byte, api, priv string) boo
 	}
 	defer os.RemoveAll(dir)
 	tmp := filepath.Join(dir, filepath.Base(path))
-	if err := writeNew(tmp, kept, 0o600); err != nil {
+	if err := atomicfile.WriteNew(tmp, kept, 0o600); err != nil {
 		return true
 	}
 	again, err := sweep.Run(ctx, sweep.Options{Roots: []string{tmp}, NoGit: true,
@@ -523,36 +524,4 @@ func rewrite(path string, before fs.FileInfo, data, kept []byte) error {
 func same(path string, was fs.FileInfo) bool {
 	now, err := os.Lstat(path)
 	return err == nil && now.Mode() == was.Mode() && now.Size() == was.Size() && now.ModTime().Equal(was.ModTime())
-}
-
-// writeNew writes a new file with data and mode, durably; it fails when
-// the file exists.
-func writeNew(path string, data []byte, mode fs.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	err = f.Chmod(mode) // the umask may have narrowed it
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
-}
-
-// syncDir makes a rename in dir durable, where the system allows.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }
