@@ -17,8 +17,9 @@ import (
 // with the lid closed every reminder would be days late. Recomputing from
 // the wall clock at least once an hour bounds that delay to an hour after
 // waking, which is fine for reminders counted in days. It costs 24 wake-ups
-// a day, against the Go runtime's own ~1440 (sysmon, once a minute; see
-// BUILD.md), so it does not show in the idle budget. A desktop that reports
+// a day, against the Go runtime's own ~1440 (sysmon wakes an idle process
+// once a minute, as measured on the tray part), so it does not show in the
+// idle budget (`make bench-idle`, .ci/bench-idle.sh). A desktop that reports
 // resuming (logind's PrepareForSleep on D-Bus) can call Poke for an
 // immediate recomputation; the cap is what works everywhere without one.
 const MaxSleep = time.Hour
