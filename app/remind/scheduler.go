@@ -171,6 +171,34 @@ func slept(armed, now time.Time, wait time.Duration, fired bool) bool {
 	return wall-mono >= sleepGap
 }
 
+// saveShown marks the reminders shown (and those a failed save left
+// unsaved) as sent in the state file, pruned, and returns the state as
+// saved. When the save fails it keeps them in s.unsaved for the next
+// evaluation, and returns st with them marked, so they are not shown again
+// meanwhile.
+func (s *Scheduler) saveShown(records []vault.Record, st State, shown []string, now time.Time) State {
+	ran := false
+	err := s.cfg.State.Update(func(fs *State) {
+		ran = true
+		fs.markSent(s.unsaved, now)
+		fs.markSent(shown, now)
+		fs.Prune(records, now)
+		st = *fs
+	})
+	if err == nil {
+		s.unsaved = nil
+		return st
+	}
+	s.report(err)
+	if !ran {
+		st.markSent(shown, now)
+	}
+	s.unsaved = append(s.unsaved, shown...)
+	slices.Sort(s.unsaved)
+	s.unsaved = slices.Compact(s.unsaved)
+	return st
+}
+
 // evaluate does what is due at the current time and returns when to look
 // again; ok is false when nothing is ahead.
 func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
@@ -219,25 +247,7 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 	shown := s.deliver(due)
 	// The marks are saved even when ctx ended during Deliver: what was
 	// shown must not be shown again.
-	ran := false
-	err = s.cfg.State.Update(func(fs *State) {
-		ran = true
-		fs.markSent(s.unsaved, now)
-		fs.markSent(shown, now)
-		fs.Prune(records, now)
-		st = *fs
-	})
-	if err != nil {
-		s.report(err)
-		if !ran {
-			st.markSent(shown, now)
-		}
-		s.unsaved = append(s.unsaved, shown...)
-		slices.Sort(s.unsaved)
-		s.unsaved = slices.Compact(s.unsaved)
-	} else {
-		s.unsaved = nil
-	}
+	st = s.saveShown(records, st, shown, now)
 
 	next, ok = nextReminder(records, st, now)
 	consider := func(t time.Time) {
