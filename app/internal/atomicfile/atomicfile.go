@@ -59,8 +59,29 @@ func WriteTemp(path string, data []byte, perm os.FileMode) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name := f.Name()
-	if perm != 0o600 { // the mode CreateTemp gives
+	if err := fill(f, data, perm, perm != 0o600); err != nil { // 0600 is the mode CreateTemp gives
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// WriteNew writes data to a new file at path with mode perm, and flushes
+// it to disk; it fails, and touches nothing, when path exists. On failure
+// after creating the file it removes it. The caller flushes the folder
+// (SyncDir) when the name itself must survive a crash.
+func WriteNew(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	return fill(f, data, perm, true) // the umask may have narrowed the mode
+}
+
+// fill sets the new file f's mode to perm (when chmod), writes data, flushes
+// it to disk and closes it; on failure it removes the file.
+func fill(f *os.File, data []byte, perm os.FileMode, chmod bool) error {
+	var err error
+	if chmod {
 		err = f.Chmod(perm)
 	}
 	if err == nil {
@@ -73,36 +94,9 @@ func WriteTemp(path string, data []byte, perm os.FileMode) (string, error) {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(name)
-		return "", err
+		os.Remove(f.Name())
 	}
-	return name, nil
-}
-
-// WriteNew writes data to a new file at path with mode perm, and flushes
-// it to disk; it fails, and touches nothing, when path exists. On failure
-// after creating the file it removes it. The caller flushes the folder
-// (SyncDir) when the name itself must survive a crash.
-func WriteNew(path string, data []byte, perm os.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
-		return err
-	}
-	err = f.Chmod(perm) // the umask may have narrowed it
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return err
-	}
-	return nil
+	return err
 }
 
 // RemoveStaleTemps deletes the temporary files that Write(path, …) leaves
