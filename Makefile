@@ -13,14 +13,15 @@ build: deps
 	$(GO) build -o keywarden .
 
 ## test: install what the tests need (if missing), gofmt, vet (for macOS and
-## Windows too) and staticcheck, the session script's own test, the README check,
+## Windows too), staticcheck, the complexity gate (no function over
+## cyclomatic complexity 20), the README check, the session script's own test,
 ## then every test with the race detector inside a private D-Bus, keyring and
 ## Xvfb session; a keyring or display that cannot start fails the run
-test: deps-test fmt vet staticcheck session-test readme-check
+test: deps-test fmt vet staticcheck cyclo readme-check session-test
 	KEYWARDEN_SESSION_STRICT=1 .ci/session.sh $(GO) test -race -count=1 ./...
 
 ## fmt: fail if gofmt would change a file
-.PHONY: fmt staticcheck session-test
+.PHONY: fmt staticcheck cyclo session-test
 fmt:
 	@out=$$(gofmt -l .); \
 	if [ -n "$$out" ]; then echo "keywarden: gofmt would change these files; run gofmt -w on them:" >&2; echo "$$out" >&2; exit 1; fi
@@ -33,6 +34,11 @@ staticcheck:
 readme-check:
 	.ci/readme-check.sh
 
+## cyclo: no function outside the tests over cyclomatic complexity 20
+## (gocyclo; .ci/cyclo.sh says why tests are left out)
+cyclo:
+	GO=$(GO) .ci/cyclo.sh
+
 ## session-test: .ci/session.sh fails in CI when it cannot start a display
 session-test:
 	.ci/session-test.sh
@@ -41,8 +47,8 @@ session-test:
 PORTABLE = ./kraken/... ./app/vault/... ./app/review/... ./app/remind/... ./app/check/... \
 	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/... ./app/keys/... ./app/quietlocale/...
 
-## lint: gofmt, go vet for three OSes, and staticcheck
-lint: fmt vet staticcheck
+## lint: gofmt, go vet for three OSes, staticcheck and the complexity gate
+lint: fmt vet staticcheck cyclo
 
 vet:
 	$(GO) vet ./...

@@ -42,8 +42,9 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-# Wine is installed with its recommended packages, as it was measured
-# (BUILD.md); the rest without.
+# Wine is installed with its recommended packages, the way the Windows
+# tests (.ci/test-windows.sh, .ci/wine/) were measured to work; the rest
+# without.
 opts=(-y -q --no-install-recommends)
 [ "${1:-run}" = windows ] && opts=(-y -q)
 if ! "${sudo[@]}" apt-get install "${opts[@]}" "${missing[@]}"; then

@@ -174,9 +174,17 @@ func add(ctx context.Context, e *env, in addInput) error {
 	}
 
 	fmt.Fprintf(e.out, "Saved %q (ID %s, API key %s). Its secrets are in the system keyring.\n", saved.Name, saved.ID, hint(saved))
-	snap, err = e.snapshot(svc)
+	e.adviseNew(svc, saved)
+	return nil
+}
+
+// adviseNew writes what is worth fixing on a key just saved, and when it
+// is next due for review. The key is saved whatever happens here: when the
+// list cannot be read again, the advice is left out.
+func (e *env) adviseNew(svc *keys.Service, saved vault.Record) {
+	snap, err := e.snapshot(svc)
 	if err != nil {
-		return nil // saved; only the advice below is missing
+		return
 	}
 	var worth []review.Finding
 	for _, f := range snap.Findings(saved.ID) {
@@ -191,7 +199,6 @@ func add(ctx context.Context, e *env, in addInput) error {
 	if next := nextReview(snap, saved.ID); next != nil {
 		fmt.Fprintf(e.out, "Next review: %s.\n", day(*next))
 	}
-	return nil
 }
 
 // addFailed says what a failed add left: nothing (the usual case), or a

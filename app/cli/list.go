@@ -195,25 +195,51 @@ func show(e *env, in showInput) error {
 		return err
 	}
 	findings := snap.Findings(r.ID)
-	var extra, missing []kraken.Permission
-	hasDrift := r.LastCheck != nil && r.LastCheck.Outcome == vault.OutcomeOK
-	if hasDrift {
-		extra, missing = drift(r.Intended, *r.LastCheck)
-	}
 	if in.JSON {
-		out := jsonShow{Record: *r, State: snap.State(r.ID), Attention: snap.NeedsAttention(r.ID), ReviewDue: snap.ReviewDue(r.ID),
-			NextReview: nextReview(snap, r.ID), ReviewDays: reviewDays(snap, r.ID), Leaked: r.Leaked(), Findings: jsonFindings(findings)}
-		if exp := review.ExpiresAt(*r); !exp.IsZero() {
-			out.Expires = &exp
-		}
-		if hasDrift {
-			out.Drift = newJSONDrift(extra, missing)
-		}
-		return writeJSON(e.rawOut, out)
+		return showJSON(e, snap, r, findings)
 	}
-
 	w := e.out
 	fmt.Fprintf(w, "%s  (ID %s)\n", safe(r.Name), safe(r.ID))
+	writeRecord(w, snap, r)
+	writeLastCheck(w, r)
+	if len(findings) == 0 {
+		fmt.Fprintln(w, "Findings: none.")
+	} else {
+		fmt.Fprintln(w, "Findings:")
+		writeFindings(w, "  ", findings)
+	}
+	if r.Leaked() {
+		writeLeakSteps(w, *r)
+	}
+	writeHistory(w, r)
+	return nil
+}
+
+// recordDrift returns the permissions the key has beyond and short of what
+// was intended; ok is false when its last check did not read them.
+func recordDrift(r *vault.Record) (extra, missing []kraken.Permission, ok bool) {
+	if r.LastCheck == nil || r.LastCheck.Outcome != vault.OutcomeOK {
+		return nil, nil, false
+	}
+	extra, missing = drift(r.Intended, *r.LastCheck)
+	return extra, missing, true
+}
+
+// showJSON writes what show prints, as one JSON document.
+func showJSON(e *env, snap *keys.Snapshot, r *vault.Record, findings []review.Finding) error {
+	out := jsonShow{Record: *r, State: snap.State(r.ID), Attention: snap.NeedsAttention(r.ID), ReviewDue: snap.ReviewDue(r.ID),
+		NextReview: nextReview(snap, r.ID), ReviewDays: reviewDays(snap, r.ID), Leaked: r.Leaked(), Findings: jsonFindings(findings)}
+	if exp := review.ExpiresAt(*r); !exp.IsZero() {
+		out.Expires = &exp
+	}
+	if extra, missing, ok := recordDrift(r); ok {
+		out.Drift = newJSONDrift(extra, missing)
+	}
+	return writeJSON(e.rawOut, out)
+}
+
+// writeRecord writes the record's fields as an aligned table.
+func writeRecord(w io.Writer, snap *keys.Snapshot, r *vault.Record) {
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
 	row := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, safe(value)) }
 	row("State", fmt.Sprintf("%s (%s)", snap.State(r.ID), keys.StatusWords(*r)))
@@ -235,75 +261,79 @@ func show(e *env, in showInput) error {
 	if next := nextReview(snap, r.ID); next == nil {
 		row("Last reviewed", day(r.LastReviewed))
 	} else {
-		last := "never reviewed"
-		if !r.LastReviewed.IsZero() {
-			last = "last reviewed " + day(r.LastReviewed)
-		}
-		due := ""
-		if snap.ReviewDue(r.ID) {
-			due = ", due now"
-		}
-		row("Review", fmt.Sprintf("%s; next %s%s (every %d days)", last, day(*next), due, reviewDays(snap, r.ID)))
+		row("Review", reviewWords(snap, r, *next))
 	}
 	if r.Notes != "" {
 		row("Notes", r.Notes)
 	}
 	tw.Flush()
+}
 
-	if rb := r.LastCheck; rb == nil {
+// reviewWords says when the key was last reviewed and when it is next due.
+func reviewWords(snap *keys.Snapshot, r *vault.Record, next time.Time) string {
+	last := "never reviewed"
+	if !r.LastReviewed.IsZero() {
+		last = "last reviewed " + day(r.LastReviewed)
+	}
+	due := ""
+	if snap.ReviewDue(r.ID) {
+		due = ", due now"
+	}
+	return fmt.Sprintf("%s; next %s%s (every %d days)", last, day(next), due, reviewDays(snap, r.ID))
+}
+
+// writeLastCheck writes what the last check read, and how it differs from
+// what was intended.
+func writeLastCheck(w io.Writer, r *vault.Record) {
+	rb := r.LastCheck
+	if rb == nil {
 		fmt.Fprintln(w, "Last check: never. Run \"keywarden check "+safe(r.Name)+"\".")
-	} else {
-		fmt.Fprintf(w, "Last check: %s, %s\n", moment(rb.At), outcomeWords(rb))
-		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-		row := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, safe(value)) }
-		switch rb.Outcome {
-		case vault.OutcomeOK:
-			if rb.Name != "" {
-				row("Name on Kraken", rb.Name)
-			}
-			row("Permissions", fmt.Sprintf("%s  [%s]", permWords(rb.Permissions), kraken.MaxRisk(rb.Permissions)))
-			if rb.Probed {
-				row("Found by", "safe test calls (GetApiKeyInfo is not offered); untested: "+listOr(permStrings(rb.Unknown), "none"))
-			} else {
-				row("IP allow-list", listOr(rb.IPAllowlist, "any IP address"))
-				row("Valid until", dayOr(rb.ValidUntil, "no expiry date"))
-				row("Nonce window", nonceWords(rb.NonceWindow))
-				row("Last used", day(rb.LastUsed))
-			}
-		default:
-			row("Problem", rb.Problem)
-		}
-		tw.Flush()
-		if hasDrift && (len(extra)+len(missing) > 0) {
-			fmt.Fprintln(w, "  Differences from what was intended:")
-			writeDrift(w, "    ", extra, missing)
-		}
+		return
 	}
+	fmt.Fprintf(w, "Last check: %s, %s\n", moment(rb.At), outcomeWords(rb))
+	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
+	row := func(label, value string) { fmt.Fprintf(tw, "  %s:\t%s\n", label, safe(value)) }
+	switch rb.Outcome {
+	case vault.OutcomeOK:
+		if rb.Name != "" {
+			row("Name on Kraken", rb.Name)
+		}
+		row("Permissions", fmt.Sprintf("%s  [%s]", permWords(rb.Permissions), kraken.MaxRisk(rb.Permissions)))
+		if rb.Probed {
+			row("Found by", "safe test calls (GetApiKeyInfo is not offered); untested: "+listOr(permStrings(rb.Unknown), "none"))
+		} else {
+			row("IP allow-list", listOr(rb.IPAllowlist, "any IP address"))
+			row("Valid until", dayOr(rb.ValidUntil, "no expiry date"))
+			row("Nonce window", nonceWords(rb.NonceWindow))
+			row("Last used", day(rb.LastUsed))
+		}
+	default:
+		row("Problem", rb.Problem)
+	}
+	tw.Flush()
+	if extra, missing, ok := recordDrift(r); ok && len(extra)+len(missing) > 0 {
+		fmt.Fprintln(w, "  Differences from what was intended:")
+		writeDrift(w, "    ", extra, missing)
+	}
+}
 
-	if len(findings) == 0 {
-		fmt.Fprintln(w, "Findings: none.")
-	} else {
-		fmt.Fprintln(w, "Findings:")
-		writeFindings(w, "  ", findings)
+// writeHistory writes the key's last ten events.
+func writeHistory(w io.Writer, r *vault.Record) {
+	if len(r.History) == 0 {
+		return
 	}
-	if r.Leaked() {
-		writeLeakSteps(w, *r)
+	fmt.Fprintln(w, "History:")
+	hist := r.History
+	if len(hist) > 10 {
+		hist = hist[len(hist)-10:]
 	}
-	if len(r.History) > 0 {
-		fmt.Fprintln(w, "History:")
-		hist := r.History
-		if len(hist) > 10 {
-			hist = hist[len(hist)-10:]
+	for _, ev := range hist {
+		line := fmt.Sprintf("  %s  %s", moment(ev.At), safe(string(ev.Kind)))
+		if ev.Note != "" {
+			line += ": " + safe(ev.Note)
 		}
-		for _, ev := range hist {
-			line := fmt.Sprintf("  %s  %s", moment(ev.At), safe(string(ev.Kind)))
-			if ev.Note != "" {
-				line += ": " + safe(ev.Note)
-			}
-			fmt.Fprintln(w, line)
-		}
+		fmt.Fprintln(w, line)
 	}
-	return nil
 }
 
 // leakSteps words the after-a-leak steps (keys.LeakStepCodes).

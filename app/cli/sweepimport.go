@@ -8,6 +8,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/sweep"
+	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 )
 
@@ -118,20 +119,8 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 			return imported, err
 		}
 		in.UsedBy = splitList(usedBy)
-		def := keys.PurposeFor(rb.Permissions)
-		for {
-			p, err := e.ask(fmt.Sprintf("  Purpose (tax-import, read-only-dashboard, trading-bot, custom) [%s]: ", def))
-			if err != nil {
-				return imported, err
-			}
-			if p == "" {
-				in.Purpose = def
-				break
-			}
-			if in.Purpose, err = parsePurpose(p); err == nil {
-				break
-			}
-			fmt.Fprintf(w, "  %s\n", message(err))
+		if in.Purpose, err = e.askPurpose(keys.PurposeFor(rb.Permissions)); err != nil {
+			return imported, err
 		}
 		if can, why := keys.CanRemoveCopy(h); can {
 			if in.RemoveCopy, err = e.askYesNo(fmt.Sprintf("  Remove the copy from %s? (a backup is kept) [y/N] ", h.Path), false); err != nil {
@@ -147,31 +136,57 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 			continue
 		}
 		imported++
-		fmt.Fprintf(e.out, "Saved %q (ID %s, API key %s). Its secrets are in the system keyring.\n", res.Record.Name, res.Record.ID, hint(res.Record))
-		switch {
-		case res.Removed != nil:
-			fmt.Fprintf(e.out, "%s of %s. The file as it was is kept in %s, readable by you only: it holds the key, so delete it once you no longer need it (a later keywarden sweep that finds no other copy offers to).\n",
-				removedWords(*res.Removed), safe(res.Removed.Path), safe(res.Removed.Backup))
-			if res.BackupErr != nil {
-				fmt.Fprintf(e.out, "Keywarden could not note that backup in its list (%s), so no sweep will offer to delete it: delete it yourself.\n", message(res.BackupErr))
-			}
-		case res.RemoveErr != nil:
-			fmt.Fprintf(e.out, "The copy was not removed: %s\n", message(res.RemoveErr))
-		}
-		left := 0
-		for _, o := range k.hits {
-			if res.Removed != nil && o.Git == nil && o.Path == res.Removed.Path {
-				continue
-			}
-			left++
-		}
-		if left > 0 {
-			fmt.Fprintf(e.out, "%s of it %s in plain text: run keywarden sweep again to see %s as %s of %q, with the next steps.\n",
-				count(left, "copy", "copies"), plural(left, "remains", "remain"), plural(left, "it", "them"), plural(left, "a copy", "copies"), res.Record.Name)
-		}
-		fmt.Fprintf(e.out, "Give the key to the program that used the copy with: keywarden exec %s -- PROGRAM\n", shellWord(res.Record.Name))
+		e.reportImported(res, k.hits)
 	}
 	return imported, nil
+}
+
+// askPurpose asks for the imported key's purpose until the answer is one,
+// with def for an empty answer.
+func (e *env) askPurpose(def vault.Purpose) (vault.Purpose, error) {
+	for {
+		p, err := e.ask(fmt.Sprintf("  Purpose (tax-import, read-only-dashboard, trading-bot, custom) [%s]: ", def))
+		if err != nil {
+			return "", err
+		}
+		if p == "" {
+			return def, nil
+		}
+		purpose, err := parsePurpose(p)
+		if err == nil {
+			return purpose, nil
+		}
+		fmt.Fprintf(e.errw, "  %s\n", message(err))
+	}
+}
+
+// reportImported says what an import kept and removed, how many of the
+// key's copies (hits) remain in plain text, and how to hand the key to the
+// program that used the copy.
+func (e *env) reportImported(res keys.Imported, hits []sweep.Hit) {
+	fmt.Fprintf(e.out, "Saved %q (ID %s, API key %s). Its secrets are in the system keyring.\n", res.Record.Name, res.Record.ID, hint(res.Record))
+	switch {
+	case res.Removed != nil:
+		fmt.Fprintf(e.out, "%s of %s. The file as it was is kept in %s, readable by you only: it holds the key, so delete it once you no longer need it (a later keywarden sweep that finds no other copy offers to).\n",
+			removedWords(*res.Removed), safe(res.Removed.Path), safe(res.Removed.Backup))
+		if res.BackupErr != nil {
+			fmt.Fprintf(e.out, "Keywarden could not note that backup in its list (%s), so no sweep will offer to delete it: delete it yourself.\n", message(res.BackupErr))
+		}
+	case res.RemoveErr != nil:
+		fmt.Fprintf(e.out, "The copy was not removed: %s\n", message(res.RemoveErr))
+	}
+	left := 0
+	for _, o := range hits {
+		if res.Removed != nil && o.Git == nil && o.Path == res.Removed.Path {
+			continue
+		}
+		left++
+	}
+	if left > 0 {
+		fmt.Fprintf(e.out, "%s of it %s in plain text: run keywarden sweep again to see %s as %s of %q, with the next steps.\n",
+			count(left, "copy", "copies"), plural(left, "remains", "remain"), plural(left, "it", "them"), plural(left, "a copy", "copies"), res.Record.Name)
+	}
+	fmt.Fprintf(e.out, "Give the key to the program that used the copy with: keywarden exec %s -- PROGRAM\n", shellWord(res.Record.Name))
 }
 
 // removedWords says what left the file: "Removed lines 1, 2", "Emptied

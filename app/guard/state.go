@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -94,7 +95,7 @@ func (m *MemoryState) Update(fn func(*State) error) error {
 // count the same wrong codes, honour the same lock and refuse the same used
 // codes, also after a restart. Every Update holds an exclusive lock on
 // guard.lock and replaces the file in one rename (vault.LockFile,
-// vault.WriteFileAtomic).
+// atomicfile.Write).
 //
 // Whoever can write in the folder can delete, empty or replace the file.
 // That never turns app 2FA off: the seed in the keyring says whether it is
@@ -141,8 +142,8 @@ func (f *FileState) Update(fn func(*State) error) error {
 	if err != nil {
 		return fmt.Errorf("guard: encode the state: %w", err)
 	}
-	vault.RemoveStaleTemps(f.Path())
-	if err := vault.WriteFileAtomic(f.Path(), append(b, '\n'), 0o600); err != nil {
+	atomicfile.RemoveStaleTemps(f.Path())
+	if err := atomicfile.Write(f.Path(), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("guard: save the state: %w", err)
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sys/windows"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -69,8 +70,8 @@ func listenPlatform(name string) (net.Listener, func() error, error) {
 	// Atomic, so a sender never reads half a port file; vault's file
 	// helpers wait out a sender that has the old one open. The lock is
 	// held, so temporary files left are a killed copy's.
-	vault.RemoveStaleTemps(portFile)
-	if err := vault.WriteFileAtomic(portFile, []byte(ln.Addr().String()+" "+token+"\n"), 0o600); err != nil {
+	atomicfile.RemoveStaleTemps(portFile)
+	if err := atomicfile.Write(portFile, []byte(ln.Addr().String()+" "+token+"\n"), 0o600); err != nil {
 		ln.Close()
 		release()
 		return nil, nil, fmt.Errorf("instance: %w", err)

@@ -80,37 +80,51 @@ func (s *Service) Add(ctx context.Context, k NewKey) (vault.Record, error) {
 	if err != nil {
 		return vault.Record{}, err
 	}
-	if err := s.secrets.Set(rec.ID, k.Secret); err != nil {
-		if errors.Is(err, vault.ErrKeyringTimeout) {
-			// The keyring may still store the secret later: keep the
-			// record pending, and let Repair see what arrived.
-			return vault.Record{}, err
-		}
-		if uerr := s.update(func(d *vault.Data) error { return d.Remove(rec.ID) }); uerr != nil {
-			err = errors.Join(err, uerr) // Repair removes the pending record later
-		}
+	if err := s.storeSecret(rec.ID, k.Secret); err != nil {
 		return vault.Record{}, err
 	}
+	return s.finishAdd(rec.ID)
+}
+
+// storeSecret puts the new key's secret in the keyring. If that fails it
+// removes the pending record again, except after a keyring timeout: the
+// keyring may still store the secret later, so the record stays pending
+// and Repair sees what arrived.
+func (s *Service) storeSecret(id string, secret vault.Secret) error {
+	err := s.secrets.Set(id, secret)
+	if err == nil || errors.Is(err, vault.ErrKeyringTimeout) {
+		return err
+	}
+	if uerr := s.update(func(d *vault.Data) error { return d.Remove(id) }); uerr != nil {
+		err = errors.Join(err, uerr) // Repair removes the pending record later
+	}
+	return err
+}
+
+// finishAdd clears the pending mark of a record whose secret is stored,
+// and returns the record as saved. If the record was repaired away by
+// another process meanwhile, it takes the secret back (ErrChanged); on any
+// other failure the record stays pending, and Repair completes it.
+func (s *Service) finishAdd(id string) (vault.Record, error) {
 	var saved vault.Record
-	err = s.update(func(d *vault.Data) error {
-		r, err := complete(d, rec.ID)
+	err := s.update(func(d *vault.Data) error {
+		r, err := complete(d, id)
 		if err != nil {
 			return err
 		}
 		saved = *r
 		return nil
 	})
-	if err != nil {
-		if errors.Is(err, vault.ErrNotFound) {
-			// Repaired away by another process meanwhile: take the secret back.
-			if derr := s.secrets.Delete(rec.ID); derr != nil && !errors.Is(derr, vault.ErrSecretNotFound) {
-				err = errors.Join(err, derr)
-			}
-			return vault.Record{}, fmt.Errorf("%w: %w", ErrChanged, err)
-		}
-		return vault.Record{}, err // the record stays pending; Repair completes it
+	if err == nil {
+		return saved, nil
 	}
-	return saved, nil
+	if errors.Is(err, vault.ErrNotFound) {
+		if derr := s.secrets.Delete(id); derr != nil && !errors.Is(derr, vault.ErrSecretNotFound) {
+			err = errors.Join(err, derr)
+		}
+		return vault.Record{}, fmt.Errorf("%w: %w", ErrChanged, err)
+	}
+	return vault.Record{}, err
 }
 
 // complete clears a pending add and links a rotation's old record to the

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/sweep"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -355,28 +356,13 @@ func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, e
 	path := h.Path
 	changed := &CopyError{Msg: fmt.Sprintf("%s changed since the sweep, so Keywarden left it alone. Sweep again, then remove the copy.", path)}
 
-	before, err := os.Lstat(path)
+	before, data, err := readPlain(path)
 	if err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s cannot be read, so the copy was not removed", path), Err: err}
+		return RemovedCopy{}, err
 	}
-	if !before.Mode().IsRegular() {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s is not a plain file (a link or a device), so Keywarden left it alone. Edit it by hand.", path)}
-	}
-	data, err := os.ReadFile(path)
+	lines, err := storedLines(ctx, path, api, priv)
 	if err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s cannot be read, so the copy was not removed", path), Err: err}
-	}
-	// Find the key again, the way the sweep did, in this one file.
-	rep, err := sweep.Run(ctx, sweep.Options{Roots: []string{path}, NoGit: true,
-		Keys: []sweep.Key{{ID: "found", Name: "found", APIKey: api, PrivateKey: priv}}})
-	if err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be read again, so the copy was not removed", path), Err: err}
-	}
-	var lines []int
-	for _, f := range rep.Hits {
-		if f.Git == nil && f.Kind == sweep.KindStored && !slices.Contains(lines, f.Line) {
-			lines = append(lines, f.Line)
-		}
+		return RemovedCopy{}, err
 	}
 	if !slices.Contains(lines, h.Line) || (h.PrivateLine != 0 && !slices.Contains(lines, h.PrivateLine)) || !same(path, before) {
 		return RemovedCopy{}, changed
@@ -400,6 +386,55 @@ func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, e
 		return RemovedCopy{}, heldError(path, hs, "Stop it first, then run again.")
 	}
 
+	backup, err := writeBackup(path, data, now)
+	if err != nil {
+		return RemovedCopy{}, err
+	}
+	if err := rewriteKeepingBackup(path, before, data, kept, backup, changed); err != nil {
+		return RemovedCopy{}, err
+	}
+	rc.Backup = backup
+	return rc, nil
+}
+
+// readPlain returns the file's information and content, or a *CopyError
+// when it cannot be read or is not a plain file (a link, a device).
+func readPlain(path string) (fs.FileInfo, []byte, error) {
+	before, err := os.Lstat(path)
+	if err != nil {
+		return nil, nil, &CopyError{Msg: fmt.Sprintf("%s cannot be read, so the copy was not removed", path), Err: err}
+	}
+	if !before.Mode().IsRegular() {
+		return nil, nil, &CopyError{Msg: fmt.Sprintf("%s is not a plain file (a link or a device), so Keywarden left it alone. Edit it by hand.", path)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, &CopyError{Msg: fmt.Sprintf("%s cannot be read, so the copy was not removed", path), Err: err}
+	}
+	return before, data, nil
+}
+
+// storedLines finds the key again, the way the sweep did, in this one file,
+// and returns the lines that hold it (outside any git history).
+func storedLines(ctx context.Context, path, api, priv string) ([]int, error) {
+	rep, err := sweep.Run(ctx, sweep.Options{Roots: []string{path}, NoGit: true,
+		Keys: []sweep.Key{{ID: "found", Name: "found", APIKey: api, PrivateKey: priv}}})
+	if err != nil {
+		return nil, &CopyError{Msg: fmt.Sprintf("%s could not be read again, so the copy was not removed", path), Err: err}
+	}
+	var lines []int
+	for _, f := range rep.Hits {
+		if f.Git == nil && f.Kind == sweep.KindStored && !slices.Contains(lines, f.Line) {
+			lines = append(lines, f.Line)
+		}
+	}
+	return lines, nil
+}
+
+// writeBackup keeps data beside path as FILE.keywarden-backup-<time> (with
+// -2, -3… when that name is taken), mode 0600 whatever the file's own
+// mode, since it holds the key; it returns the backup's name.
+func writeBackup(path string, data []byte, now time.Time) (string, error) {
 	stamp := now.UTC().Format("20060102-150405")
 	backup := path + backupSuffix + stamp
 	for i := 2; ; i++ {
@@ -408,29 +443,34 @@ func RemoveCopy(ctx context.Context, h sweep.Hit, now time.Time) (RemovedCopy, e
 		}
 		backup = path + backupSuffix + stamp + "-" + strconv.Itoa(i)
 	}
-	// The backup holds the key: its owner only may read it, whatever the
-	// file's own mode.
-	if err := writeNew(backup, data, 0o600); err != nil {
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("The backup %s could not be written, so %s was left alone", backup, path), Err: err}
+	if err := atomicfile.WriteNew(backup, data, 0o600); err != nil {
+		return "", &CopyError{Msg: fmt.Sprintf("The backup %s could not be written, so %s was left alone", backup, path), Err: err}
 	}
-	syncDir(filepath.Dir(backup))
+	_ = atomicfile.SyncDir(filepath.Dir(backup)) // best effort: the backup is written and flushed
+	return backup, nil
+}
+
+// rewriteKeepingBackup rewrites the file in place (rewrite); when the file
+// changed or is held meanwhile it removes the backup, which is then not
+// needed, and returns changed or the *CopyError naming who holds it; when
+// the rewrite itself fails it keeps the backup and says so.
+func rewriteKeepingBackup(path string, before fs.FileInfo, data, kept []byte, backup string, changed *CopyError) error {
 	switch err := rewrite(path, before, data, kept); {
 	case err == nil:
+		return nil
 	case errors.Is(err, errChanged):
 		os.Remove(backup)
-		return RemovedCopy{}, changed
+		return changed
 	case errors.Is(err, errHeld):
 		os.Remove(backup)
 		var held *CopyError
 		if !errors.As(err, &held) {
 			held = heldError(path, nil, "Stop it first, then run again.")
 		}
-		return RemovedCopy{}, held
+		return held
 	default:
-		return RemovedCopy{}, &CopyError{Msg: fmt.Sprintf("%s could not be rewritten. If it is damaged, copy the backup %s over it", path, backup), Err: err}
+		return &CopyError{Msg: fmt.Sprintf("%s could not be rewritten. If it is damaged, copy the backup %s over it", path, backup), Err: err}
 	}
-	rc.Backup = backup
-	return rc, nil
 }
 
 // cutCopy returns the file's content without the key, and fills in which
@@ -465,7 +505,7 @@ func leftIn(ctx context.Context, path string, kept []byte, api, priv string) boo
 	}
 	defer os.RemoveAll(dir)
 	tmp := filepath.Join(dir, filepath.Base(path))
-	if err := writeNew(tmp, kept, 0o600); err != nil {
+	if err := atomicfile.WriteNew(tmp, kept, 0o600); err != nil {
 		return true
 	}
 	again, err := sweep.Run(ctx, sweep.Options{Roots: []string{tmp}, NoGit: true,
@@ -523,36 +563,4 @@ func rewrite(path string, before fs.FileInfo, data, kept []byte) error {
 func same(path string, was fs.FileInfo) bool {
 	now, err := os.Lstat(path)
 	return err == nil && now.Mode() == was.Mode() && now.Size() == was.Size() && now.ModTime().Equal(was.ModTime())
-}
-
-// writeNew writes a new file with data and mode, durably; it fails when
-// the file exists.
-func writeNew(path string, data []byte, mode fs.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	err = f.Chmod(mode) // the umask may have narrowed it
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
-}
-
-// syncDir makes a rename in dir durable, where the system allows.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/sweep"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -89,7 +90,7 @@ func (s *Service) updateBackups(fn func([]Backup) []Backup) error {
 	if err != nil {
 		return err
 	}
-	return vault.WriteFileAtomic(s.backupsPath(), append(b, '\n'), 0o600)
+	return atomicfile.Write(s.backupsPath(), append(b, '\n'), 0o600)
 }
 
 // noteBackup adds a backup to the list.

@@ -63,21 +63,13 @@ func (s *Service) repairOne(id string, op vault.PendingOp, rep *RepairReport) er
 		switch {
 		case err == nil:
 			rep.Completed++
-			return s.update(func(d *vault.Data) error {
-				if r, err := d.ByID(id); err != nil || r.Pending == nil || r.Pending.Op != op {
-					return nil // mended meanwhile
-				}
+			return s.stillPending(id, op, func(d *vault.Data, _ *vault.Record) error {
 				_, err := complete(d, id)
 				return err
 			})
 		case errors.Is(err, vault.ErrSecretNotFound):
 			rep.Undone++
-			return s.update(func(d *vault.Data) error {
-				if r, err := d.ByID(id); err != nil || r.Pending == nil || r.Pending.Op != op {
-					return nil
-				}
-				return d.Remove(id)
-			})
+			return s.stillPending(id, op, func(d *vault.Data, _ *vault.Record) error { return d.Remove(id) })
 		}
 		return err
 	case vault.PendingRemove:
@@ -85,25 +77,31 @@ func (s *Service) repairOne(id string, op vault.PendingOp, rep *RepairReport) er
 			return err
 		}
 		rep.Removed++
-		return s.update(func(d *vault.Data) error {
-			if r, err := d.ByID(id); err != nil || r.Pending == nil || r.Pending.Op != op {
-				return nil
-			}
-			return removeRecord(d, id)
-		})
+		return s.stillPending(id, op, func(d *vault.Data, _ *vault.Record) error { return removeRecord(d, id) })
 	case vault.PendingRevoke:
 		if err := s.secrets.Delete(id); err != nil && !errors.Is(err, vault.ErrSecretNotFound) {
 			return err
 		}
 		rep.Revoked++
-		return s.update(func(d *vault.Data) error {
-			if r, err := d.ByID(id); err == nil && r.Pending != nil && r.Pending.Op == op {
-				r.Pending = nil
-			}
+		return s.stillPending(id, op, func(_ *vault.Data, r *vault.Record) error {
+			r.Pending = nil
 			return nil
 		})
 	}
 	return nil
+}
+
+// stillPending runs finish on the record, in one update of the vault, if
+// it still has the unfinished change op; if it is gone or was mended
+// meanwhile it does nothing.
+func (s *Service) stillPending(id string, op vault.PendingOp, finish func(d *vault.Data, r *vault.Record) error) error {
+	return s.update(func(d *vault.Data) error {
+		r, err := d.ByID(id)
+		if err != nil || r.Pending == nil || r.Pending.Op != op {
+			return nil // mended meanwhile
+		}
+		return finish(d, r)
+	})
 }
 
 // ownerRuns reports whether the process that started an unfinished change

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -219,7 +220,7 @@ func (s Settings) Effective(r vault.Record) vault.Record {
 }
 
 // SettingsFile is settings.json beside keys.json: read by every face,
-// written atomically under a lock (vault.WriteFileAtomic, vault.LockFile).
+// written atomically under a lock (atomicfile.Write, vault.LockFile).
 // A missing file is taken once from the settings older versions kept in
 // the toolkit's preferences (LegacyPath), then written. It is safe for
 // concurrent use.
@@ -285,7 +286,7 @@ func (f *SettingsFile) Update(fn func(*Settings) error) error {
 	if bytes.Equal(b, old) {
 		return nil
 	}
-	if err := vault.WriteFileAtomic(f.Path(), b, 0o600); err != nil {
+	if err := atomicfile.Write(f.Path(), b, 0o600); err != nil {
 		return fmt.Errorf("keys: save the settings: %w", err)
 	}
 	return nil

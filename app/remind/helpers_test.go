@@ -8,83 +8,25 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/internal/testkit"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
-// t0 is the moment the tests start from.
-var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+// The shared fixtures (app/internal/testkit), under the short names these
+// tests use.
+var (
+	t0          = testkit.T0
+	taxKey      = testkit.TaxKey
+	botKey      = testkit.BotKey
+	expiring    = testkit.Expiring
+	reviewDueAt = testkit.ReviewDueAt
+)
 
-const day = 24 * time.Hour
-
-// taxKey returns a healthy read-only key (reviewed every 90 days), created
-// 10 days before t0 and checked an hour before; tests change what they need.
-func taxKey(change ...func(r *vault.Record)) vault.Record {
-	perms := vault.PurposeTaxImport.LeastPermissions()
-	r := vault.Record{
-		ID:       "k1",
-		Name:     "koinly-tax",
-		Purpose:  vault.PurposeTaxImport,
-		UsedBy:   []string{"Koinly"},
-		Intended: perms,
-		TwoFA:    vault.TwoFANone,
-		Created:  t0.Add(-10 * day),
-		Status:   vault.StatusActive,
-		LastCheck: &vault.Readback{
-			At: t0.Add(-time.Hour), Outcome: vault.OutcomeOK, Name: "koinly-tax",
-			Permissions: perms, Created: t0.Add(-10 * day), LastUsed: t0.Add(-2 * time.Hour),
-		},
-	}
-	r.AddEvent(r.Created, vault.EventAdded, "")
-	r.AddEvent(r.LastCheck.At, vault.EventChecked, "")
-	for _, c := range change {
-		c(&r)
-	}
-	return r
-}
-
-// botKey returns a healthy trading-bot key (reviewed every 30 days) with
-// an IP allow-list and no expiry.
-func botKey(change ...func(r *vault.Record)) vault.Record {
-	perms := vault.PurposeTradingBot.LeastPermissions()
-	r := taxKey(func(r *vault.Record) {
-		r.ID, r.Name = "k2", "freqtrade-bot"
-		r.Purpose = vault.PurposeTradingBot
-		r.UsedBy = []string{"freqtrade"}
-		r.Intended = perms
-		r.Restrictions.IPAllowlist = []string{"203.0.113.7"}
-		r.LastCheck.Name = r.Name
-		r.LastCheck.Permissions = perms
-		r.LastCheck.IPAllowlist = r.Restrictions.IPAllowlist
-	})
-	for _, c := range change {
-		c(&r)
-	}
-	return r
-}
-
-// expiring sets the key's expiry, as intended and as the exchange says.
-func expiring(at time.Time) func(r *vault.Record) {
-	return func(r *vault.Record) {
-		r.Restrictions.Expires = at
-		if r.LastCheck != nil {
-			r.LastCheck.ValidUntil = at
-		}
-	}
-}
+const day = testkit.Day
 
 // noChecks makes the key's 2FA code typed, so it is never checked in the
 // background and only its reminders decide the next wake-up.
 func noChecks(r *vault.Record) { r.TwoFA = vault.TwoFATyped }
-
-// reviewDueAt moves the key's creation so its review falls due at at.
-func reviewDueAt(at time.Time) func(r *vault.Record) {
-	return func(r *vault.Record) {
-		r.Created = at.Add(-90 * day)
-		if r.Purpose == vault.PurposeTradingBot {
-			r.Created = at.Add(-30 * day)
-		}
-	}
-}
 
 func ids(rems []Reminder) []string {
 	out := make([]string, len(rems))

@@ -17,8 +17,9 @@ import (
 // with the lid closed every reminder would be days late. Recomputing from
 // the wall clock at least once an hour bounds that delay to an hour after
 // waking, which is fine for reminders counted in days. It costs 24 wake-ups
-// a day, against the Go runtime's own ~1440 (sysmon, once a minute; see
-// BUILD.md), so it does not show in the idle budget. A desktop that reports
+// a day, against the Go runtime's own ~1440 (sysmon wakes an idle process
+// once a minute, as measured on the tray part), so it does not show in the
+// idle budget (`make bench-idle`, .ci/bench-idle.sh). A desktop that reports
 // resuming (logind's PrepareForSleep on D-Bus) can call Poke for an
 // immediate recomputation; the cap is what works everywhere without one.
 const MaxSleep = time.Hour
@@ -170,6 +171,34 @@ func slept(armed, now time.Time, wait time.Duration, fired bool) bool {
 	return wall-mono >= sleepGap
 }
 
+// saveShown marks the reminders shown (and those a failed save left
+// unsaved) as sent in the state file, pruned, and returns the state as
+// saved. When the save fails it keeps them in s.unsaved for the next
+// evaluation, and returns st with them marked, so they are not shown again
+// meanwhile.
+func (s *Scheduler) saveShown(records []vault.Record, st State, shown []string, now time.Time) State {
+	ran := false
+	err := s.cfg.State.Update(func(fs *State) {
+		ran = true
+		fs.markSent(s.unsaved, now)
+		fs.markSent(shown, now)
+		fs.Prune(records, now)
+		st = *fs
+	})
+	if err == nil {
+		s.unsaved = nil
+		return st
+	}
+	s.report(err)
+	if !ran {
+		st.markSent(shown, now)
+	}
+	s.unsaved = append(s.unsaved, shown...)
+	slices.Sort(s.unsaved)
+	s.unsaved = slices.Compact(s.unsaved)
+	return st
+}
+
 // evaluate does what is due at the current time and returns when to look
 // again; ok is false when nothing is ahead.
 func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
@@ -218,25 +247,7 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 	shown := s.deliver(due)
 	// The marks are saved even when ctx ended during Deliver: what was
 	// shown must not be shown again.
-	ran := false
-	err = s.cfg.State.Update(func(fs *State) {
-		ran = true
-		fs.markSent(s.unsaved, now)
-		fs.markSent(shown, now)
-		fs.Prune(records, now)
-		st = *fs
-	})
-	if err != nil {
-		s.report(err)
-		if !ran {
-			st.markSent(shown, now)
-		}
-		s.unsaved = append(s.unsaved, shown...)
-		slices.Sort(s.unsaved)
-		s.unsaved = slices.Compact(s.unsaved)
-	} else {
-		s.unsaved = nil
-	}
+	st = s.saveShown(records, st, shown, now)
 
 	next, ok = nextReminder(records, st, now)
 	consider := func(t time.Time) {

@@ -146,6 +146,30 @@ func (s *State) Prune(records []vault.Record, now time.Time) {
 			live[rem.ID] = true
 		}
 	}
+	s.pruneSent(byID, live)
+	for id, z := range s.Snoozes {
+		if byID[id] == nil || !now.Before(z.Until) {
+			delete(s.Snoozes, id)
+		}
+	}
+	forgetGone(s.AutoCheck, byID)
+	forgetGone(s.InUse, byID)
+	for id, at := range s.Checked {
+		if byID[id] == nil || now.Sub(at) >= CheckInterval {
+			delete(s.Checked, id)
+		}
+	}
+	for id, at := range s.Unreached {
+		if r := byID[id]; r == nil || r.LastCheck != nil && r.LastCheck.At.After(at) || now.Sub(at) >= CheckInterval {
+			delete(s.Unreached, id) // gone, checked since, or retried by now
+		}
+	}
+}
+
+// pruneSent forgets the shown marks of reminders that are not live, but
+// keeps those of problems found by checks while the key's last check
+// failed.
+func (s *State) pruneSent(byID map[string]*vault.Record, live map[string]bool) {
 	for id := range s.Sent {
 		if live[id] {
 			continue
@@ -157,29 +181,13 @@ func (s *State) Prune(records []vault.Record, now time.Time) {
 		}
 		delete(s.Sent, id)
 	}
-	for id, z := range s.Snoozes {
-		if byID[id] == nil || !now.Before(z.Until) {
-			delete(s.Snoozes, id)
-		}
-	}
-	for id := range s.AutoCheck {
+}
+
+// forgetGone deletes from m what it holds about records no longer in byID.
+func forgetGone[V any](m map[string]V, byID map[string]*vault.Record) {
+	for id := range m {
 		if byID[id] == nil {
-			delete(s.AutoCheck, id)
-		}
-	}
-	for id := range s.InUse {
-		if byID[id] == nil {
-			delete(s.InUse, id)
-		}
-	}
-	for id, at := range s.Checked {
-		if byID[id] == nil || now.Sub(at) >= CheckInterval {
-			delete(s.Checked, id)
-		}
-	}
-	for id, at := range s.Unreached {
-		if r := byID[id]; r == nil || r.LastCheck != nil && r.LastCheck.At.After(at) || now.Sub(at) >= CheckInterval {
-			delete(s.Unreached, id) // gone, checked since, or retried by now
+			delete(m, id)
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // tmpPrefix begins the names of the temporary files that
-// vault.WriteFileAtomic writes reminders.json through.
+// atomicfile.Write writes reminders.json through.
 const tmpPrefix = "." + FileName + ".tmp-"
 
 func TestState_Snooze(t *testing.T) {

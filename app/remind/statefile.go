@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -45,7 +46,7 @@ func (e *DamagedError) Error() string {
 func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
 
 // StateFile is the reminders' state on disk: reminders.json, in the vault's
-// folder. Every write replaces the file in one rename (vault.WriteFileAtomic)
+// folder. Every write replaces the file in one rename (atomicfile.Write)
 // under an exclusive lock on reminders.lock (vault.LockFile), so the tray
 // part and the window can both change it.
 // A StateFile is safe for concurrent use.
@@ -100,8 +101,8 @@ func (f *StateFile) Update(fn func(*State)) error {
 	if old != nil && bytes.Equal(b, old) {
 		return nil
 	}
-	vault.RemoveStaleTemps(f.Path()) // left by a writer that was killed
-	if err := vault.WriteFileAtomic(f.Path(), b, 0o600); err != nil {
+	atomicfile.RemoveStaleTemps(f.Path()) // left by a writer that was killed
+	if err := atomicfile.Write(f.Path(), b, 0o600); err != nil {
 		return fmt.Errorf("remind: save the reminders: %w", err)
 	}
 	return nil

@@ -131,57 +131,7 @@ func (s *sweeper) readRepo(ctx context.Context, git string, r repo) error {
 		return err
 	}
 	br := bufio.NewReaderSize(out, 64<<10)
-	sc := scanner{m: s.m}
-	var buf []byte
-	var found []objectHits
-	objects := 0
-	readErr := func() error {
-		for {
-			header, err := br.ReadString('\n')
-			if err == io.EOF && header == "" {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			f := strings.Fields(header)
-			if len(f) != 3 {
-				continue // "<name> missing" and the like: nothing follows
-			}
-			size, err := strconv.ParseInt(f[2], 10, 64)
-			if err != nil {
-				return fmt.Errorf("git cat-file said %q", strings.TrimSpace(header))
-			}
-			objects++
-			if (f[1] != "blob" && f[1] != "commit" && f[1] != "tag") || size > s.opt.MaxFileSize {
-				if _, err := br.Discard(int(size) + 1); err != nil {
-					return err
-				}
-				continue
-			}
-			if int64(cap(buf)) < size {
-				buf = make([]byte, size+size/4)
-			}
-			doc := buf[:size]
-			if _, err := io.ReadFull(br, doc); err != nil {
-				return err
-			}
-			if _, err := br.Discard(1); err != nil {
-				return err
-			}
-			s.files.Add(1)
-			if bytes.IndexByte(doc[:min(len(doc), binaryProbe)], 0) >= 0 {
-				continue
-			}
-			finds := sc.scan(doc)
-			if len(finds) == 0 {
-				continue
-			}
-			if hits := docHits(doc, finds, s.keys); len(hits) > 0 {
-				found = append(found, objectHits{id: f[0], typ: f[1], hits: hits, doc: bytes.Clone(doc)})
-			}
-		}
-	}()
+	found, objects, readErr := s.readObjects(br)
 	if readErr != nil {
 		_, _ = io.Copy(io.Discard, br)
 	}
@@ -193,7 +143,80 @@ func (s *sweeper) readRepo(ctx context.Context, git string, r repo) error {
 		return err
 	}
 
-	loc := locator{ctx: ctx, git: git, view: view, repo: r.dir, remotes: map[string][]string{}}
+	hits := placeHits(locator{ctx: ctx, git: git, view: view, repo: r.dir, remotes: map[string][]string{}}, r, found)
+	s.count(func(rep *Report) { rep.Repos++; rep.GitObjects += objects })
+	s.addHits(hits)
+	return nil
+}
+
+// readObjects reads `git cat-file --batch` output, object by object, and
+// scans the blobs, commits and tags up to the size limit; it returns the
+// objects with hits and how many objects it read.
+func (s *sweeper) readObjects(br *bufio.Reader) (found []objectHits, objects int, err error) {
+	sc := scanner{m: s.m}
+	var buf []byte
+	for {
+		header, err := br.ReadString('\n')
+		if err == io.EOF && header == "" {
+			return found, objects, nil
+		}
+		if err != nil {
+			return found, objects, err
+		}
+		f := strings.Fields(header)
+		if len(f) != 3 {
+			continue // "<name> missing" and the like: nothing follows
+		}
+		size, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil {
+			return found, objects, fmt.Errorf("git cat-file said %q", strings.TrimSpace(header))
+		}
+		objects++
+		if (f[1] != "blob" && f[1] != "commit" && f[1] != "tag") || size > s.opt.MaxFileSize {
+			if _, err := br.Discard(int(size) + 1); err != nil {
+				return found, objects, err
+			}
+			continue
+		}
+		if int64(cap(buf)) < size {
+			buf = make([]byte, size+size/4)
+		}
+		doc := buf[:size]
+		if err := readObject(br, doc); err != nil {
+			return found, objects, err
+		}
+		s.files.Add(1)
+		if hits := s.objectHits(&sc, doc); len(hits) > 0 {
+			found = append(found, objectHits{id: f[0], typ: f[1], hits: hits, doc: bytes.Clone(doc)})
+		}
+	}
+}
+
+// readObject reads one object's content into doc, and the newline after it.
+func readObject(br *bufio.Reader, doc []byte) error {
+	if _, err := io.ReadFull(br, doc); err != nil {
+		return err
+	}
+	_, err := br.Discard(1)
+	return err
+}
+
+// objectHits scans one object's content (none when it looks binary).
+func (s *sweeper) objectHits(sc *scanner, doc []byte) []Hit {
+	if bytes.IndexByte(doc[:min(len(doc), binaryProbe)], 0) >= 0 {
+		return nil
+	}
+	finds := sc.scan(doc)
+	if len(finds) == 0 {
+		return nil
+	}
+	return docHits(doc, finds, s.keys)
+}
+
+// placeHits gives the hits found in the repository's objects their place:
+// the repository, the commit and path each came from, and the program the
+// file belongs to.
+func placeHits(loc locator, r repo, found []objectHits) []Hit {
 	var hits []Hit
 	for _, o := range found {
 		origin := loc.origin(o.id, o.typ)
@@ -204,9 +227,7 @@ func (s *sweeper) readRepo(ctx context.Context, git string, r repo) error {
 			hits = append(hits, h)
 		}
 	}
-	s.count(func(rep *Report) { rep.Repos++; rep.GitObjects += objects })
-	s.addHits(hits)
-	return nil
+	return hits
 }
 
 // locator finds which commit brought an object in and where it was pushed.

@@ -134,37 +134,7 @@ func (s *scanner) scan(doc []byte) []found {
 		var run []byte
 		frm := FormPlain
 		if j < n && class[doc[j]] == clsEscape && escaped(doc, j) != 0 {
-			// The slow path: copy, undoing escapes.
-			run = append(s.run[:0], doc[i:j]...)
-			for j < n {
-				if class[doc[j]] == clsB64 {
-					run = append(run, doc[j])
-					j++
-					continue
-				}
-				c, w, f := unescape(doc, j)
-				if w == 0 || c == '=' {
-					break
-				}
-				run = append(run, c)
-				j += w
-				frm = f
-			}
-			for pad := 0; pad < 2 && j < n; pad++ {
-				if doc[j] == '=' {
-					run = append(run, '=')
-					j++
-					continue
-				}
-				if c, w, f := unescape(doc, j); w > 0 && c == '=' {
-					run = append(run, '=')
-					j += w
-					frm = f
-					continue
-				}
-				break
-			}
-			s.run = run
+			run, j, frm = s.unescapedRun(doc, i, j)
 		} else {
 			for pad := 0; pad < 2 && j < n && doc[j] == '='; pad++ {
 				j++
@@ -182,6 +152,46 @@ func (s *scanner) scan(doc []byte) []found {
 		}
 	}
 	return out
+}
+
+// unescapedRun is scan's slow path, for a run (doc[i:j] so far) that goes
+// on through an escape: it copies the run into the scanner's buffer with
+// the escapes undone, up to two padding characters included, and returns
+// it, where it ends in doc and the last escape's form.
+func (s *scanner) unescapedRun(doc []byte, i, j int) (run []byte, end int, frm Form) {
+	n := len(doc)
+	frm = FormPlain
+	run = append(s.run[:0], doc[i:j]...)
+	for j < n {
+		if class[doc[j]] == clsB64 {
+			run = append(run, doc[j])
+			j++
+			continue
+		}
+		c, w, f := unescape(doc, j)
+		if w == 0 || c == '=' {
+			break
+		}
+		run = append(run, c)
+		j += w
+		frm = f
+	}
+	for pad := 0; pad < 2 && j < n; pad++ {
+		if doc[j] == '=' {
+			run = append(run, '=')
+			j++
+			continue
+		}
+		if c, w, f := unescape(doc, j); w > 0 && c == '=' {
+			run = append(run, '=')
+			j += w
+			frm = f
+			continue
+		}
+		break
+	}
+	s.run = run
+	return run, j, frm
 }
 
 // runFinds adds what one run holds.

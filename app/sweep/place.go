@@ -48,19 +48,46 @@ func programOf(p string, doc []byte) string {
 	base := path.Base(p)
 	dir := "/" + path.Dir(p) + "/"
 	switch {
-	case strings.Contains(dir, "/user_data/") && strings.HasPrefix(base, "config") && strings.HasSuffix(base, ".json"):
+	case freqtradeConfig(dir, base, doc):
 		return ProgramFreqtrade
-	case strings.HasSuffix(base, ".json") && strings.HasPrefix(base, "config") && doc != nil && bytes.Contains(doc, []byte(`"exchange"`)) && bytes.Contains(doc, []byte("stake_currency")):
-		return ProgramFreqtrade // a freqtrade config outside user_data
-	case strings.Contains(dir, "/conf/") && (strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")) &&
-		(strings.Contains(dir, "/connectors/") || strings.Contains(strings.ToLower(p), "hummingbot")):
+	case hummingbotConfig(p, dir, base):
 		return ProgramHummingbot
-	case strings.Contains(strings.ToLower(dir), "octobot") && strings.HasSuffix(base, ".json"):
-		return ProgramOctoBot
-	case strings.Contains(dir, "/user/") && base == "config.json" && doc != nil && bytes.Contains(doc, []byte("octobot")):
+	case octoBotConfig(dir, base, doc):
 		return ProgramOctoBot
 	case base == ".env" && doc != nil && bytes.Contains(doc, []byte("jesse")):
 		return ProgramJesse
 	}
 	return ""
+}
+
+// contains reports whether doc is given and holds s.
+func contains(doc []byte, s string) bool {
+	return doc != nil && bytes.Contains(doc, []byte(s))
+}
+
+// freqtradeConfig: config*.json in user_data, or one elsewhere whose
+// content names an exchange and a stake currency.
+func freqtradeConfig(dir, base string, doc []byte) bool {
+	if !strings.HasPrefix(base, "config") || !strings.HasSuffix(base, ".json") {
+		return false
+	}
+	return strings.Contains(dir, "/user_data/") || contains(doc, `"exchange"`) && contains(doc, "stake_currency")
+}
+
+// hummingbotConfig: a YAML file in a conf folder, under connectors or a
+// path naming hummingbot.
+func hummingbotConfig(p, dir, base string) bool {
+	if !strings.Contains(dir, "/conf/") || !strings.HasSuffix(base, ".yml") && !strings.HasSuffix(base, ".yaml") {
+		return false
+	}
+	return strings.Contains(dir, "/connectors/") || strings.Contains(strings.ToLower(p), "hummingbot")
+}
+
+// octoBotConfig: a JSON file in a folder naming octobot, or a
+// user/config.json whose content does.
+func octoBotConfig(dir, base string, doc []byte) bool {
+	if strings.Contains(strings.ToLower(dir), "octobot") && strings.HasSuffix(base, ".json") {
+		return true
+	}
+	return strings.Contains(dir, "/user/") && base == "config.json" && contains(doc, "octobot")
 }

@@ -99,53 +99,68 @@ func (s *sweeper) walk(ctx context.Context, r root, jobs chan<- job, seen map[fi
 			s.addRepo(d.path, d.path) // its history is read through git, not as files
 			continue
 		}
-		for _, e := range entries {
-			p := filepath.Join(d.path, e.Name())
-			t := e.Type()
-			switch {
-			case t&fs.ModeSymlink != 0:
-				s.count(func(rep *Report) { rep.Symlinks++ })
-			case t.IsDir():
-				if e.Name() == ".git" {
-					s.addRepo(d.path, p)
-					continue
-				}
-				if !s.opt.AllFolders && slices.Contains(SkippedFolders, e.Name()) {
-					s.count(func(rep *Report) { rep.SkippedFolders++ })
-					continue
-				}
-				fi, err := os.Lstat(p)
-				if err != nil {
-					s.unreadable(p)
-					continue
-				}
-				if !fi.IsDir() {
-					continue // replaced meanwhile
-				}
-				id, ok := idOf(fi)
-				if ok && seen[id] {
-					s.count(func(rep *Report) { rep.SkippedFolders++ })
-					continue
-				}
-				if ok {
-					seen[id] = true
-				}
-				if ok && id.dev != d.dev && pseudoFS(p) {
-					s.count(func(rep *Report) { rep.SkippedFolders++ })
-					continue
-				}
-				stack = append(stack, dirItem{p, id.dev})
-			case t.IsRegular():
-				if e.Name() == ".git" { // a worktree's or submodule's link to its repository
-					s.addRepo(d.path, p)
-					continue
-				}
-				jobs <- job{path: p, root: r.path}
-			default:
-				s.count(func(rep *Report) { rep.Special++ })
+		stack = append(stack, s.visit(d, entries, r.path, jobs, seen)...)
+	}
+}
+
+// visit handles one folder's entries: files go to the workers, git
+// repositories to the history readers, and the subfolders to walk on are
+// returned.
+func (s *sweeper) visit(d dirItem, entries []fs.DirEntry, root string, jobs chan<- job, seen map[fileID]bool) []dirItem {
+	var sub []dirItem
+	for _, e := range entries {
+		p := filepath.Join(d.path, e.Name())
+		t := e.Type()
+		switch {
+		case t&fs.ModeSymlink != 0:
+			s.count(func(rep *Report) { rep.Symlinks++ })
+		case t.IsDir() && e.Name() == ".git":
+			s.addRepo(d.path, p)
+		case t.IsDir():
+			if next, ok := s.subfolder(d, e.Name(), p, seen); ok {
+				sub = append(sub, next)
 			}
+		case t.IsRegular() && e.Name() == ".git": // a worktree's or submodule's link to its repository
+			s.addRepo(d.path, p)
+		case t.IsRegular():
+			jobs <- job{path: p, root: root}
+		default:
+			s.count(func(rep *Report) { rep.Special++ })
 		}
 	}
+	return sub
+}
+
+// subfolder returns the folder p (named name, inside d) to walk on; ok is
+// false, and it is counted as skipped or unreadable, when it is a
+// default-skipped folder, was seen before, or is a system mount.
+func (s *sweeper) subfolder(d dirItem, name, p string, seen map[fileID]bool) (next dirItem, ok bool) {
+	skip := func() (dirItem, bool) {
+		s.count(func(rep *Report) { rep.SkippedFolders++ })
+		return dirItem{}, false
+	}
+	if !s.opt.AllFolders && slices.Contains(SkippedFolders, name) {
+		return skip()
+	}
+	fi, err := os.Lstat(p)
+	if err != nil {
+		s.unreadable(p)
+		return dirItem{}, false
+	}
+	if !fi.IsDir() {
+		return dirItem{}, false // replaced meanwhile
+	}
+	id, known := idOf(fi)
+	if known && seen[id] {
+		return skip()
+	}
+	if known {
+		seen[id] = true
+	}
+	if known && id.dev != d.dev && pseudoFS(p) {
+		return skip()
+	}
+	return dirItem{p, id.dev}, true
 }
 
 // bareRepo reports whether a folder's entries are a bare git repository's:

@@ -3,9 +3,12 @@
 // due reminders, and background checks, all driven by one remind.Scheduler.
 //
 // It runs in a process of its own without a Fyne window. Fyne's event loop
-// ticks 60 times a second even while its window is hidden (BUILD.md), which
-// a program that sits in the tray all day cannot afford; this part talks to
-// the desktop over D-Bus instead (fyne.io/systray for the StatusNotifierItem
+// ticks 60 times a second even while its window is hidden (fyne's
+// internal/driver/glfw/loop.go, fyne-io/fyne issue #2506; measured: a bare
+// Fyne window under Xvfb makes about 13 000 context switches in 30 s, see
+// .ci/bench-idle.sh and .ci/bench/bare), which a program that sits in the
+// tray all day cannot afford; this part talks to the desktop over D-Bus
+// instead (fyne.io/systray for the StatusNotifierItem
 // and its menu, org.freedesktop.Notifications for notifications) and sleeps
 // on the scheduler's single timer between events. It never imports Fyne's
 // GL driver: `go list -deps ./app/tray` holds no go-gl or glfw package. On

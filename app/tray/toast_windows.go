@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/sys/windows/registry"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/remind"
-	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/assets"
 )
 
@@ -109,7 +109,7 @@ func writeToastIcon(dir string) (string, error) {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, png) {
 		return path, nil
 	}
-	if err := vault.WriteFileAtomic(path, png, 0o600); err != nil {
+	if err := atomicfile.Write(path, png, 0o600); err != nil {
 		return "", fmt.Errorf("write the notification icon: %w", err)
 	}
 	return path, nil

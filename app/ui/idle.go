@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -209,7 +210,7 @@ func (mw *mainWindow) saveWindowState() {
 	}
 	b, err := json.Marshal(st)
 	if err == nil {
-		err = os.WriteFile(mw.windowStatePath(), b, 0o600)
+		err = atomicfile.Write(mw.windowStatePath(), b, 0o600)
 	}
 	if err != nil {
 		fyne.LogError("could not keep the screen for the next start", err)

@@ -101,30 +101,33 @@ func (e *StoreError) Unwrap() error { return e.Err }
 // what happened and what to do next, for the GUI and the command line. The
 // full error belongs in the log. It never includes a secret.
 func UserMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, words := range []func(error) string{fileMessage, keyringMessage, recordMessage} {
+		if msg := words(err); msg != "" {
+			return msg
+		}
+	}
+	return "Keywarden could not read or save its key list. Check that its folder exists and that you may write to it; the log has details."
+}
+
+// fileMessage is UserMessage for an error about the key list's file (and
+// its backup), or "" for any other error.
+func fileMessage(err error) string {
 	var (
 		damaged  *DamagedError
-		notFnd   *NotFoundError
-		amb      *AmbiguousError
-		dup      *DuplicateNameError
 		storeErr *StoreError
 		link     *SymlinkError
 		irreg    *NotRegularError
 	)
 	switch {
-	case err == nil:
-		return ""
 	case errors.As(err, &irreg):
 		return fmt.Sprintf("%s is not a regular file (it is %s), so Keywarden did not read it. Move it away (or put the real file in its place), then try again.", irreg.Path, Kind(irreg.Mode))
 	case errors.As(err, &link):
 		return fmt.Sprintf("Your key list (%s) is a symbolic link to %s. Keywarden does not read or write its key list through a link, so that a link put in its folder cannot make it overwrite another file. If you made the link yourself, put the file itself in its place (move %s to %s), then try again.", link.Path, link.Target, link.Target, link.Path)
-	case errors.As(err, &damaged) && strings.HasSuffix(damaged.Path, BackupName):
-		return fmt.Sprintf("The backup (%s) cannot be used either (%s), so it was not restored. Repair the key list by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
-	case errors.As(err, &damaged) && damaged.Newer:
-		return fmt.Sprintf("Your key list (%s) was written by a newer version of Keywarden. Update Keywarden to use it; this version will not change the file.", damaged.Path)
-	case errors.As(err, &damaged) && damaged.Backup != "":
-		return fmt.Sprintf("Your key list (%s) is damaged (%s), so Keywarden will not write over it. The previous version is kept as a backup: restore it to carry on (the damaged file is kept beside it), or repair the file by hand.", damaged.Path, damaged.Reason)
 	case errors.As(err, &damaged):
-		return fmt.Sprintf("Your key list (%s) is damaged (%s), and there is no backup. Keywarden will not write over it: repair the file by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
+		return damagedMessage(damaged)
 	case errors.As(err, &storeErr) && storeErr.Op == "read":
 		return fmt.Sprintf("Keywarden could not read its key list (%s). Check that the file and its folder may be read by you, then try again.", storeErr.Path)
 	case errors.As(err, &storeErr):
@@ -133,6 +136,27 @@ func UserMessage(err error) string {
 		return "There is no backup of the key list to restore."
 	case errors.Is(err, ErrNotDamaged):
 		return "The key list reads fine now (perhaps another Keywarden window fixed it); nothing was restored."
+	}
+	return ""
+}
+
+// damagedMessage is UserMessage for a damaged key list or backup.
+func damagedMessage(damaged *DamagedError) string {
+	switch {
+	case strings.HasSuffix(damaged.Path, BackupName):
+		return fmt.Sprintf("The backup (%s) cannot be used either (%s), so it was not restored. Repair the key list by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
+	case damaged.Newer:
+		return fmt.Sprintf("Your key list (%s) was written by a newer version of Keywarden. Update Keywarden to use it; this version will not change the file.", damaged.Path)
+	case damaged.Backup != "":
+		return fmt.Sprintf("Your key list (%s) is damaged (%s), so Keywarden will not write over it. The previous version is kept as a backup: restore it to carry on (the damaged file is kept beside it), or repair the file by hand.", damaged.Path, damaged.Reason)
+	}
+	return fmt.Sprintf("Your key list (%s) is damaged (%s), and there is no backup. Keywarden will not write over it: repair the file by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
+}
+
+// keyringMessage is UserMessage for an error of the system keyring, or ""
+// for any other error.
+func keyringMessage(err error) string {
+	switch {
 	case errors.Is(err, ErrKeyringUnavailable):
 		return keyringHelp
 	case errors.Is(err, ErrSecretNotFound):
@@ -141,6 +165,19 @@ func UserMessage(err error) string {
 		return "The system keyring refused the secret because it is too large. Check that you pasted only the API key and the private key."
 	case errors.Is(err, ErrSecretDamaged):
 		return "The system keyring's entry for this key is not in Keywarden's format. Paste the key again to replace it."
+	}
+	return ""
+}
+
+// recordMessage is UserMessage for an error about finding, naming or
+// saving a record, or "" for any other error.
+func recordMessage(err error) string {
+	var (
+		notFnd *NotFoundError
+		amb    *AmbiguousError
+		dup    *DuplicateNameError
+	)
+	switch {
 	case errors.As(err, &notFnd):
 		if len(notFnd.Near) > 0 {
 			return fmt.Sprintf("There is no key named %q. Did you mean %s?", notFnd.Ref, quoteList(notFnd.Near, "or"))
@@ -157,7 +194,7 @@ func UserMessage(err error) string {
 	case errors.Is(err, ErrInvalidRecord):
 		return "The key could not be saved: " + strings.TrimPrefix(err.Error(), ErrInvalidRecord.Error()+": ") + "."
 	}
-	return "Keywarden could not read or save its key list. Check that its folder exists and that you may write to it; the log has details."
+	return ""
 }
 
 // Explain returns UserMessage for an error of this package, and false for

@@ -6,8 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 )
 
 // LockFile takes an exclusive lock on the file at path, creating it (mode
@@ -40,92 +38,6 @@ func LockFile(path string) (unlock func(), err error) {
 		_ = unlockFile(f)
 		f.Close()
 	}, nil
-}
-
-// WriteFileAtomic replaces the file at path with data, so that readers,
-// even after a crash, find either the old content or the new and never a
-// mix: it writes data to a temporary file in the same folder, flushes it
-// to disk, renames it over path and flushes the folder. The new file has
-// mode perm.
-//
-// If it fails before the rename, path is left as it was and the temporary
-// file is removed. A writer killed midway leaves its temporary file behind,
-// which RemoveStaleTemps deletes. Writers of the same path that may run at
-// once should hold a LockFile lock, or the last rename wins.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	return writeFileAtomic(path, data, perm, nil)
-}
-
-// RemoveStaleTemps deletes the temporary files that WriteFileAtomic(path,
-// …) leaves behind when the writer is killed before its rename. Call it
-// with the lock the writers of path hold, so that no live writer owns
-// them. It does its best and reports nothing.
-func RemoveStaleTemps(path string) {
-	dir, prefix := filepath.Dir(path), tempPrefix(path)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), prefix) {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
-}
-
-// writeFileAtomic is WriteFileAtomic with a step between writing the
-// temporary file and renaming it over path: if beforeRename (which may be
-// nil) fails, path is left as it was and its error is returned.
-func writeFileAtomic(path string, data []byte, perm os.FileMode, beforeRename func() error) error {
-	tmp, err := writeTemp(path, data, perm)
-	if err != nil {
-		return err
-	}
-	if beforeRename != nil {
-		err = beforeRename()
-	}
-	if err == nil {
-		err = rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-// writeTemp writes data to a new file beside path, named tempPrefix(path)
-// and a random suffix, with mode perm, and flushes it to disk. It returns
-// the new file's name.
-func writeTemp(path string, data []byte, perm os.FileMode) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
-	if err != nil {
-		return "", err
-	}
-	name := f.Name()
-	if perm != 0o600 { // the mode CreateTemp gives
-		err = f.Chmod(perm)
-	}
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(name)
-		return "", err
-	}
-	return name, nil
-}
-
-// tempPrefix begins the names of the temporary files path is written
-// through: ".keys.json.tmp-" for keys.json. The leading dot hides them.
-func tempPrefix(path string) string {
-	return "." + filepath.Base(path) + ".tmp-"
 }
 
 // MaxFileSize is the most Keywarden reads of keys.json or reminders.json:

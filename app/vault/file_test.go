@@ -1,75 +1,22 @@
 package vault
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 )
 
-func TestWriteFileAtomic(t *testing.T) {
+// TestTempNames: the store's temporary files are named as atomicfile
+// names them, so that atomicfile.RemoveStaleTemps deletes what a killed
+// save left.
+func TestTempNames(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "state.json")
-	for _, tc := range []struct {
-		data string
-		perm os.FileMode
-	}{{"first", 0o600}, {"second, replacing the first", 0o644}} {
-		if err := WriteFileAtomic(path, []byte(tc.data), tc.perm); err != nil {
-			t.Fatal(err)
-		}
-		if got := string(readFile(t, path)); got != tc.data {
-			t.Errorf("content %q, want %q", got, tc.data)
-		}
-		if st, _ := os.Stat(path); runtime.GOOS != "windows" && st.Mode().Perm() != tc.perm {
-			t.Errorf("mode %v, want %v", st.Mode().Perm(), tc.perm)
-		}
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Errorf("the folder holds %d files, want only state.json", len(ents))
-	}
-
-	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x.json"), nil, 0o600); err == nil {
-		t.Error("writing into a missing folder did not fail")
-	}
-}
-
-func TestWriteFileAtomic_failsBeforeRename(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "state.json")
-	os.WriteFile(path, []byte("old"), 0o600)
-	refuse := errors.New("refused")
-	if err := writeFileAtomic(path, []byte("new"), 0o600, func() error { return refuse }); err != refuse {
-		t.Fatalf("got %v, want the step's error", err)
-	}
-	if got := string(readFile(t, path)); got != "old" {
-		t.Errorf("content %q, want the old one", got)
-	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
-		t.Errorf("the folder holds %d files: the temporary file was left", len(ents))
-	}
-}
-
-func TestRemoveStaleTemps(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "state.json")
-	stale := filepath.Join(dir, tempPrefix(path)+"123")
-	other := filepath.Join(dir, tempPrefix(filepath.Join(dir, "other.json"))+"456")
-	for _, p := range []string{path, stale, other} {
-		os.WriteFile(p, nil, 0o600)
-	}
-	RemoveStaleTemps(path)
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Error("the stale temporary file is still there")
-	}
-	for _, p := range []string{path, other} {
-		if _, err := os.Stat(p); err != nil {
-			t.Errorf("%s was removed", filepath.Base(p))
-		}
-	}
-	if tempPrefix(filepath.Join(dir, FileName)) != tmpPrefix || tempPrefix(filepath.Join(dir, BackupName)) != bakTmpPrefix {
-		t.Error("the store's temporary names do not follow tempPrefix")
+	if atomicfile.TempPrefix(filepath.Join(dir, FileName)) != tmpPrefix || atomicfile.TempPrefix(filepath.Join(dir, BackupName)) != bakTmpPrefix {
+		t.Error("the store's temporary names do not follow atomicfile.TempPrefix")
 	}
 }
 

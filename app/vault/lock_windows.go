@@ -19,7 +19,3 @@ func unlockFile(f *os.File) error {
 	var ol windows.Overlapped
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, &ol)
 }
-
-// syncDir does nothing: Windows cannot flush a folder, and MoveFileEx with
-// MOVEFILE_REPLACE_EXISTING (os.Rename) is as durable as it gets there.
-func syncDir(string) error { return nil }

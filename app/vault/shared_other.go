@@ -10,6 +10,3 @@ import "os"
 func openShared(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 }
-
-// rename is os.Rename (on Windows, tried again while the file is busy).
-func rename(from, to string) error { return os.Rename(from, to) }

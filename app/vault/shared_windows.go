@@ -15,8 +15,8 @@ import (
 // so a reader holding keys.json would make the next save fail. While
 // another process renames a new version over the file, Windows (and Wine)
 // may refuse the open for a moment (a sharing violation, or access denied
-// to a file about to go): it is tried again for up to a second, as rename
-// is.
+// to a file about to go): it is tried again for up to a second, as
+// atomicfile.Rename is.
 func openShared(path string) (*os.File, error) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
@@ -45,19 +45,4 @@ func openShared(path string) (*os.File, error) {
 // process holds or replaces the file.
 func replacing(err error) bool {
 	return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_ACCESS_DENIED)
-}
-
-// rename is os.Rename, tried again for up to a second while another
-// program (a virus scanner, a backup or search indexer) holds the file open
-// without sharing delete access.
-func rename(from, to string) error {
-	var err error
-	for delay := 10 * time.Millisecond; delay < time.Second; delay *= 2 {
-		err = os.Rename(from, to)
-		if !replacing(err) {
-			return err
-		}
-		time.Sleep(delay)
-	}
-	return err
 }

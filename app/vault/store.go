@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/keywarden/keywarden/app/internal/atomicfile"
 )
 
 // File names inside the store folder.
@@ -18,7 +20,7 @@ const (
 	BackupName = FileName + ".bak"
 	LockName   = "keys.lock"
 
-	// Temporary files, as tempPrefix names them: a new keys.json being
+	// Temporary files, as atomicfile.TempPrefix names them: a new keys.json being
 	// written, and a new keys.json.bak being linked.
 	tmpPrefix    = "." + FileName + ".tmp-"
 	bakTmpPrefix = "." + BackupName + ".tmp-"
@@ -170,7 +172,7 @@ func (s *Store) RestoreBackup() (string, error) {
 	// file under a new name (a link, or a copy), so that keys.json never
 	// goes missing: a reader would take that for an empty vault.
 	var aside string
-	err = writeFileAtomic(s.Path(), bak, 0o600, func() error {
+	err = atomicfile.WriteThen(s.Path(), bak, 0o600, func() error {
 		name := s.asideName(time.Now())
 		if err := linkFile(s.Path(), name); err != nil {
 			if err := s.copyFile(s.Path(), name); err != nil {
@@ -193,11 +195,11 @@ func (s *Store) copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := writeTemp(s.Path(), b, 0o600)
+	tmp, err := atomicfile.WriteTemp(s.Path(), b, 0o600)
 	if err != nil {
 		return err
 	}
-	if err := rename(tmp, dst); err != nil {
+	if err := atomicfile.Rename(tmp, dst); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -240,7 +242,7 @@ func (s *Store) read() (*Data, []byte, error) {
 	return d, b, nil
 }
 
-// write saves b as keys.json with WriteFileAtomic's steps (temp file,
+// write saves b as keys.json with atomicfile.WriteThen's steps (temp file,
 // fsync, rename, fsync of the folder), and before the rename makes the
 // previous version keys.json.bak. Called with the lock held.
 func (s *Store) write(b []byte, hadFile bool) error {
@@ -248,7 +250,7 @@ func (s *Store) write(b []byte, hadFile bool) error {
 	if hadFile {
 		backup = s.backup
 	}
-	if err := writeFileAtomic(s.Path(), b, 0o600, backup); err != nil {
+	if err := atomicfile.WriteThen(s.Path(), b, 0o600, backup); err != nil {
 		return fmt.Errorf("vault: save the key list: %w", err)
 	}
 	return nil
@@ -273,7 +275,7 @@ func (s *Store) backup() error {
 		}
 		return nil
 	}
-	if err := rename(tmp, s.BackupPath()); err != nil {
+	if err := atomicfile.Rename(tmp, s.BackupPath()); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("keep the backup: %w", err)
 	}
@@ -284,8 +286,8 @@ func (s *Store) backup() error {
 // those of keys.json and of keys.json.bak. Called with the lock held, so no
 // live writer owns them.
 func (s *Store) removeStale() {
-	RemoveStaleTemps(s.Path())
-	RemoveStaleTemps(s.BackupPath())
+	atomicfile.RemoveStaleTemps(s.Path())
+	atomicfile.RemoveStaleTemps(s.BackupPath())
 }
 
 func (s *Store) asideName(now time.Time) string {

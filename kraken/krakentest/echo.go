@@ -136,6 +136,23 @@ func leakOf(text, secret string, pieces bool) string {
 // leak is Leak with the secret's forms worked out (hexadecimal ones in
 // lower case) and a limit on how many encodings deep runs are decoded.
 func leak(text, secret string, forms []string, pieces bool, depth int) string {
+	if how := leakWhole(text, forms); how != "" {
+		return how
+	}
+	if pieces {
+		if how := leakPiece(text, secret); how != "" {
+			return how
+		}
+	}
+	if depth == 0 {
+		return ""
+	}
+	return leakDecoded(text, secret, forms, pieces, depth)
+}
+
+// leakWhole returns the name of the encoding whose form of the secret text
+// holds (hexadecimal ones in any case), or "".
+func leakWhole(text string, forms []string) string {
 	lower := strings.ToLower(text)
 	for i, e := range Encodings {
 		hay := text
@@ -146,20 +163,30 @@ func leak(text, secret string, forms []string, pieces bool, depth int) string {
 			return e.Name
 		}
 	}
-	if pieces && len(secret) >= 32 {
-		plain := text
-		for range 3 {
-			plain = unescape(plain)
-		}
-		for i := 0; i+16 <= len(secret); i++ {
-			if strings.Contains(text, secret[i:i+16]) || strings.Contains(plain, secret[i:i+16]) {
-				return fmt.Sprintf("16 characters of it (from %d)", i)
-			}
-		}
-	}
-	if depth == 0 {
+	return ""
+}
+
+// leakPiece says where text (as it is, or with up to three levels of
+// escapes undone) holds 16 characters of a secret of 32 or more, or "".
+func leakPiece(text, secret string) string {
+	if len(secret) < 32 {
 		return ""
 	}
+	plain := text
+	for range 3 {
+		plain = unescape(plain)
+	}
+	for i := 0; i+16 <= len(secret); i++ {
+		if strings.Contains(text, secret[i:i+16]) || strings.Contains(plain, secret[i:i+16]) {
+			return fmt.Sprintf("16 characters of it (from %d)", i)
+		}
+	}
+	return ""
+}
+
+// leakDecoded decodes the base64 and hexadecimal runs of text (at every
+// alignment) and looks for the secret in them, one level less deep.
+func leakDecoded(text, secret string, forms []string, pieces bool, depth int) string {
 	for _, run := range base64Run.FindAllString(text, -1) {
 		run = strings.NewReplacer("-", "+", "_", "/").Replace(strings.TrimRight(run, "="))
 		for align := 0; align < 4 && align < len(run); align++ {

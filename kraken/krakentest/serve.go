@@ -94,28 +94,15 @@ func (e *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // before looking at the key, and the signature before the nonce, means no
 // one without the private key can use up a key's nonces.
 func (e *Exchange) answer(r *http.Request, now time.Time, call *Call) (int, envelope) {
-	path, ok := strings.CutPrefix(r.URL.Path, e.cfg.prefix)
-	name, private := strings.CutPrefix(path, privatePath)
-	if !ok || !private {
-		call.Method = r.URL.Path
-		return http.StatusNotFound, failure(errUnknownMethod)
+	name, status, ok := e.route(r, call)
+	if !ok {
+		return status, failure(errUnknownMethod)
 	}
-	call.Method = name
-	if r.Method != http.MethodPost {
-		// Undocumented; private calls are POST only ([AUTH]).
-		return http.StatusMethodNotAllowed, failure(errUnknownMethod)
-	}
-
-	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	req, parseErr := parseBody(r.Header.Get("Content-Type"), body)
-	if readErr == nil && len(body) > maxBody {
-		readErr = errors.New("body too large")
-	}
+	body, req, readErr, parseErr := readRequest(r)
 	if parseErr == nil {
 		call.Params = req.params
 		call.Nonce = req.nonce
 	}
-
 	m, known := methods[name]
 	if known && parseErr == nil && m.unsafe != nil {
 		call.Unsafe = m.unsafe(req.params)
@@ -148,30 +135,9 @@ func (e *Exchange) answer(r *http.Request, now time.Time, call *Call) (int, enve
 	if readErr != nil || parseErr != nil {
 		return http.StatusOK, failure(errInvalidArguments)
 	}
-	fail := func(msg string) (int, envelope) {
+	if msg := s.authenticate(name, req, body, r.Header.Get("API-Sign"), now); msg != "" {
 		s.fail(now, e.cfg.lockoutAfter)
 		return http.StatusOK, failure(msg)
-	}
-	if req.nonce == 0 {
-		return fail(errInvalidNonce)
-	}
-	if !validSignature(s.secret, privatePath+name, req.nonceText, body, r.Header.Get("API-Sign")) {
-		return fail(errInvalidSignature)
-	}
-	if !s.nonceOK(req.nonce) {
-		return fail(errInvalidNonce)
-	}
-	if s.has2FA() {
-		// KRAKEN.md, Errors: a 2FA key called without otp answers
-		// "Permission denied"; with a wrong one, "Invalid signature".
-		// Both count towards a lockout here: the exchange's list
-		// (invalid key/nonce/signature) is not said to be complete.
-		if !req.hasOTP {
-			return fail(errPermission)
-		}
-		if !s.checkOTP(req.otp, now) {
-			return fail(errInvalidSignature)
-		}
 	}
 
 	// Authenticated: the nonce is used and the key counts as used (the
@@ -188,6 +154,65 @@ func (e *Exchange) answer(r *http.Request, now time.Time, call *Call) (int, enve
 		return http.StatusOK, failure(errMsg)
 	}
 	return http.StatusOK, envelope{Error: []string{}, Result: result}
+}
+
+// route returns the private method the request's path names, filling in
+// call.Method; ok is false, with the HTTP status to answer, for a path
+// outside the private API or a method other than POST.
+func (e *Exchange) route(r *http.Request, call *Call) (name string, status int, ok bool) {
+	path, ok := strings.CutPrefix(r.URL.Path, e.cfg.prefix)
+	name, private := strings.CutPrefix(path, privatePath)
+	if !ok || !private {
+		call.Method = r.URL.Path
+		return "", http.StatusNotFound, false
+	}
+	call.Method = name
+	if r.Method != http.MethodPost {
+		// Undocumented; private calls are POST only ([AUTH]).
+		return name, http.StatusMethodNotAllowed, false
+	}
+	return name, http.StatusOK, true
+}
+
+// readRequest reads at most maxBody bytes of the request's body and parses
+// them; readErr says the body could not be read whole, parseErr that it
+// did not parse.
+func readRequest(r *http.Request) (body []byte, req request, readErr, parseErr error) {
+	body, readErr = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	req, parseErr = parseBody(r.Header.Get("Content-Type"), body)
+	if readErr == nil && len(body) > maxBody {
+		readErr = errors.New("body too large")
+	}
+	return body, req, readErr, parseErr
+}
+
+// authenticate checks the request's nonce, signature (sign, the API-Sign
+// header) and, on a 2FA key, its otp, in that order; it returns the
+// exchange's error for the first that fails, or "" when all pass. Each
+// failure counts towards a lockout (the caller's s.fail).
+func (s *keyState) authenticate(name string, req request, body []byte, sign string, now time.Time) string {
+	if req.nonce == 0 {
+		return errInvalidNonce
+	}
+	if !validSignature(s.secret, privatePath+name, req.nonceText, body, sign) {
+		return errInvalidSignature
+	}
+	if !s.nonceOK(req.nonce) {
+		return errInvalidNonce
+	}
+	if s.has2FA() {
+		// KRAKEN.md, Errors: a 2FA key called without otp answers
+		// "Permission denied"; with a wrong one, "Invalid signature".
+		// Both count towards a lockout here: the exchange's list
+		// (invalid key/nonce/signature) is not said to be complete.
+		if !req.hasOTP {
+			return errPermission
+		}
+		if !s.checkOTP(req.otp, now) {
+			return errInvalidSignature
+		}
+	}
+	return ""
 }
 
 func failure(msg string) envelope {
