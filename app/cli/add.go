@@ -116,8 +116,8 @@ func add(ctx context.Context, e *env, in addInput) error {
 	if err != nil {
 		return err
 	}
-	if other := liveNamed(snap.Records, in.Name); other != nil {
-		return &userError{msg: fmt.Sprintf("Another key in use is already named %q (ID %s). Choose a different name, so each key can be told apart.", other.Name, other.ID)}
+	if err := keys.CheckName(snap.Records, in.Name, ""); err != nil {
+		return err
 	}
 
 	if in.TwoFA == vault.TwoFATyped && in.OTP == "" {
@@ -283,16 +283,4 @@ func normalizeSeed(seed string) (string, error) {
 		return "", &userError{msg: "That does not look like an authenticator seed: it is the code of letters A–Z and digits 2–7 shown under the QR code when you set up 2FA on the key. Nothing was saved."}
 	}
 	return s, nil
-}
-
-// liveNamed returns the record in use (not retired) named name, compared
-// without case, or nil.
-func liveNamed(recs []vault.Record, name string) *vault.Record {
-	for i := range recs {
-		r := &recs[i]
-		if !r.Retired() && strings.EqualFold(strings.TrimSpace(r.Name), strings.TrimSpace(name)) {
-			return r
-		}
-	}
-	return nil
 }

@@ -106,6 +106,8 @@ func explain(err error) (string, bool) {
 		return upperFirst(serr.Msg) + ".", true
 	case errors.Is(err, ErrSettingsDamaged):
 		return "The settings file is damaged, so the defaults are used. Change a setting to write a good file again.", true
+	case errors.Is(err, ErrNoName):
+		return "Give the key a name: say where it is used (koinly-tax, freqtrade-vps), so you can tell it apart here and on the website.", true
 	case errors.Is(err, ErrChanged):
 		return "The key was changed meanwhile, perhaps in another Keywarden window. Look at it again, then try once more.", true
 	case errors.Is(err, kraken.ErrInvalidKey):

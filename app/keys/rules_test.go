@@ -3,12 +3,14 @@ package keys_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken/krakentest"
 )
 
 // TestService_ExecSecret: the service itself refuses to hand a revoked or
@@ -150,4 +152,57 @@ func TestService_SweepKeys(t *testing.T) {
 			t.Errorf("got %d keys, %d by value, skipped %v, keyring error %v", len(l.Keys), l.Looked, l.Skipped, l.KeyringErr)
 		}
 	})
+}
+
+// TestCheckName: one duplicate-name rule for the command line's add, the
+// sweep's import and the wizard, which agrees with what the save itself
+// refuses: a name only a retired key has is free, the key being renamed
+// does not clash with itself, case and outer spaces do not make a name new.
+func TestCheckName(t *testing.T) {
+	f := newFixture(t)
+	tax, _ := f.add(t, "koinly-tax")
+	old, _ := f.add(t, "old-bot")
+	if _, err := f.svc.Revoke(context.Background(), old.ID, "", true); err != nil {
+		t.Fatal(err)
+	}
+	recs := f.records(t)
+	tests := []struct {
+		name, except string
+		want         error // nil, keys.ErrNoName or vault.ErrDuplicateName
+	}{
+		{"", "", keys.ErrNoName},
+		{"   ", "", keys.ErrNoName},
+		{"koinly-tax", "", vault.ErrDuplicateName},
+		{"  Koinly-TAX ", "", vault.ErrDuplicateName},
+		{"koinly-tax", tax.ID, nil},
+		{"old-bot", "", nil},
+		{"freqtrade-vps", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%q except %q", tt.name, tt.except), func(t *testing.T) {
+			err := keys.CheckName(recs, tt.name, tt.except)
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Fatalf("CheckName = %v, want %v", err, tt.want)
+			}
+			var dup *vault.DuplicateNameError
+			if errors.As(err, &dup) {
+				if dup.OtherID != tax.ID {
+					t.Errorf("names %s as the holder, want %s", dup.OtherID, tax.ID)
+				}
+				if msg := keys.UserMessage(err); !strings.Contains(msg, "already named “koinly-tax”") && !strings.Contains(msg, `already named "koinly-tax"`) {
+					t.Errorf("UserMessage = %q, want it to name the other key", msg)
+				}
+			}
+			if tt.except != "" || tt.want == keys.ErrNoName {
+				return
+			}
+			// The save agrees: what the check lets through is saved, what
+			// it refuses is refused for the same reason.
+			_, sec := f.exchangeKey(krakentest.Key{Name: tt.name})
+			_, addErr := f.svc.Add(context.Background(), newKey(tt.name, sec))
+			if (err == nil) != (addErr == nil) || (err != nil && !errors.Is(addErr, vault.ErrDuplicateName)) {
+				t.Errorf("CheckName says %v, the save says %v", err, addErr)
+			}
+		})
+	}
 }
