@@ -10,6 +10,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
 )
 
@@ -202,6 +203,32 @@ func TestCheckName(t *testing.T) {
 			_, addErr := f.svc.Add(context.Background(), newKey(tt.name, sec))
 			if (err == nil) != (addErr == nil) || (err != nil && !errors.Is(addErr, vault.ErrDuplicateName)) {
 				t.Errorf("CheckName says %v, the save says %v", err, addErr)
+			}
+		})
+	}
+}
+
+// TestRecommendedExpiryDays: the 90/30/7-day expiry advice is the
+// service's (it lived only in the wizard): the more a key can do, the
+// shorter it lives, a risk not known gets the shortest, and the words name
+// the very number recommended.
+func TestRecommendedExpiryDays(t *testing.T) {
+	tests := []struct {
+		risk kraken.Risk
+		want int
+	}{
+		{kraken.RiskRead, 90},
+		{kraken.RiskTrade, 30},
+		{kraken.RiskMoveOut, 7},
+		{kraken.Risk(99), 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.risk.String(), func(t *testing.T) {
+			if got := keys.RecommendedExpiryDays(tt.risk); got != tt.want {
+				t.Errorf("RecommendedExpiryDays = %d, want %d", got, tt.want)
+			}
+			if advice := keys.ExpiryAdvice(tt.risk); !strings.HasPrefix(advice, fmt.Sprintf("Recommended: %d days, because", tt.want)) {
+				t.Errorf("ExpiryAdvice = %q, want it to recommend %d days", advice, tt.want)
 			}
 		})
 	}
