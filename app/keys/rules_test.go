@@ -233,3 +233,27 @@ func TestRecommendedExpiryDays(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoFAWords: one wording of a key's own 2FA for the window and the
+// command line (they said "static password kept in the keyring" and "2FA
+// password kept in the system keyring"), each kind its own words, and a
+// kind this version does not know is never shown as "none".
+func TestTwoFAWords(t *testing.T) {
+	seen := map[string]vault.TwoFA{}
+	for _, k := range []vault.TwoFA{vault.TwoFANone, vault.TwoFATyped, vault.TwoFASeed, vault.TwoFAPassword, "hardware-token"} {
+		w := keys.TwoFAWords(k)
+		if w == "" {
+			t.Errorf("%q has no words", k)
+		}
+		if other, dup := seen[w]; dup {
+			t.Errorf("%q and %q are both worded %q", k, other, w)
+		}
+		seen[w] = k
+	}
+	if got := keys.TwoFAWords("hardware-token"); got == "none" {
+		t.Error("an unknown 2FA kind is shown as none")
+	}
+	if got := keys.TwoFAWords(vault.TwoFAPassword); !strings.Contains(got, "system keyring") {
+		t.Errorf("password 2FA is worded %q, want where it is kept", got)
+	}
+}
