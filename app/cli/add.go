@@ -148,27 +148,17 @@ func add(ctx context.Context, e *env, in addInput) error {
 	if !in.PermsGiven {
 		in.Intended = rb.Permissions
 	}
-	rec := vault.Record{
-		ID:         vault.NewID(),
-		Name:       in.Name,
-		Account:    in.Account,
-		Purpose:    in.Purpose,
-		UsedBy:     in.UsedBy,
-		KeyHint:    vault.KeyHintOf(secret.APIKey),
-		Intended:   kraken.SortPermissions(in.Intended),
-		TwoFA:      in.TwoFA,
-		ReviewDays: in.ReviewDays,
-		Status:     vault.StatusActive,
-		Restrictions: vault.Restrictions{
-			IPAllowlist: rb.IPAllowlist,
-			Expires:     rb.ValidUntil,
-			NonceWindow: rb.NonceWindow,
-		},
-	}
+	nk := keys.NewKeyOf(keys.Draft{
+		Name: in.Name, Account: in.Account, Purpose: in.Purpose, UsedBy: in.UsedBy,
+		Intended: in.Intended, TwoFA: in.TwoFA, ReviewDays: in.ReviewDays,
+		// No restriction is asked for here: what Kraken answered is what was meant.
+		Restrictions: vault.Restrictions{IPAllowlist: rb.IPAllowlist, Expires: rb.ValidUntil, NonceWindow: rb.NonceWindow},
+	}, secret, &rb, "added from the command line")
+	rec := nk.Record
 
 	e.reportVerified(in, rec, rb)
 
-	saved, err := svc.Add(ctx, keys.NewKey{Record: rec, Secret: secret, Readback: &rb, Note: "added from the command line"})
+	saved, err := svc.Add(ctx, nk)
 	if err != nil {
 		return addFailed(svc, rec.ID, err)
 	}

@@ -257,3 +257,50 @@ func TestTwoFAWords(t *testing.T) {
 		t.Errorf("password 2FA is worded %q, want where it is kept", got)
 	}
 }
+
+// TestNewKeyOf: the wizard and the command line assemble a new key's
+// record with one constructor, which tidies what the person typed as Edit
+// does (the command line kept "Koinly, koinly" as two services), and the
+// service saves it as it is, a rotation linked to the key it replaces.
+func TestNewKeyOf(t *testing.T) {
+	f := newFixture(t)
+	old, _ := f.add(t, "koinly-tax")
+	_, sec := f.exchangeKey(krakentest.Key{Name: "koinly-tax-2"})
+	rb := f.svc.Verify(context.Background(), sec, vault.TwoFANone, "")
+	d := keys.Draft{
+		Name: "  koinly-tax-2 ", Account: " main ", UsedBy: []string{"Koinly", " koinly ", "", "CoinTracker"},
+		Intended: []kraken.Permission{kraken.QueryLedger, kraken.QueryFunds, kraken.QueryLedger},
+		Replaces: &old,
+	}
+	nk := keys.NewKeyOf(d, sec, &rb, "added from the command line")
+	rec := nk.Record
+	if rec.ID == "" || rec.ID == keys.NewKeyOf(d, sec, &rb, "").Record.ID {
+		t.Errorf("ID %q: want a fresh one each time", rec.ID)
+	}
+	if rec.Name != "koinly-tax-2" || rec.Account != "main" {
+		t.Errorf("name %q, account %q: want them trimmed", rec.Name, rec.Account)
+	}
+	if want := []string{"Koinly", "CoinTracker"}; !slices.Equal(rec.UsedBy, want) {
+		t.Errorf("used by %q, want %q", rec.UsedBy, want)
+	}
+	if want := []kraken.Permission{kraken.QueryFunds, kraken.QueryLedger}; !slices.Equal(rec.Intended, want) {
+		t.Errorf("intended %v, want %v (sorted, once each)", rec.Intended, want)
+	}
+	if rec.Status != vault.StatusActive || rec.TwoFA != vault.TwoFANone || rec.Purpose != vault.PurposeCustom {
+		t.Errorf("status %q, 2FA %q, purpose %q: want active, none, custom", rec.Status, rec.TwoFA, rec.Purpose)
+	}
+	if rec.KeyHint != vault.KeyHintOf(sec.APIKey) || rec.Replaces != old.ID {
+		t.Errorf("hint %q, replaces %q: want %q and %q", rec.KeyHint, rec.Replaces, vault.KeyHintOf(sec.APIKey), old.ID)
+	}
+	if nk.Note != "replaces “koinly-tax” added from the command line" || nk.Readback != &rb {
+		t.Errorf("note %q: want the rotation named, then the face's note", nk.Note)
+	}
+
+	saved, err := f.svc.Add(context.Background(), nk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(saved.UsedBy, rec.UsedBy) || saved.Name != rec.Name || f.record(t, old.ID).ReplacedBy != saved.ID {
+		t.Errorf("saved %+v; the old key is replaced by %q", saved, f.record(t, old.ID).ReplacedBy)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -70,27 +71,12 @@ func (s *verifyStep) result() Result {
 	now := w.now()
 	p := w.plan()
 	in := s.input()
-	rec := vault.Record{
-		ID:       vault.NewID(),
-		Name:     p.Name,
-		Purpose:  w.names.purposeValue(),
-		UsedBy:   w.names.services(),
-		KeyHint:  vault.KeyHintOf(in.secret.APIKey),
-		Intended: p.Perms,
-		Restrictions: vault.Restrictions{
-			IPAllowlist: p.IPs,
-			Expires:     p.Expires,
-			NonceWindow: p.NonceWindow,
-		},
-		TwoFA:   in.mode,
-		Created: now,
-		Status:  vault.StatusActive,
-	}
-	note := ""
-	if w.replaces != nil {
-		rec.Replaces = w.replaces.ID
-		note = fmt.Sprintf("replaces %q", w.replaces.Name)
-	}
 	rb := *s.readback
-	return Result{Record: rec, Secret: in.secret, Readback: &rb, Note: note}
+	nk := keys.NewKeyOf(keys.Draft{
+		Name: p.Name, Purpose: w.names.purposeValue(), UsedBy: w.names.services(),
+		Intended:     p.Perms,
+		Restrictions: vault.Restrictions{IPAllowlist: p.IPs, Expires: p.Expires, NonceWindow: p.NonceWindow},
+		TwoFA:        in.mode, Created: now, Replaces: w.replaces,
+	}, in.secret, &rb, "")
+	return Result{Record: nk.Record, Secret: nk.Secret, Readback: nk.Readback, Note: nk.Note}
 }
