@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -111,43 +110,21 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 			skips = append(skips, skipOf(sk.Record, sk.Reason))
 		}
 	} else {
-		seen := map[string]bool{}
-		var recs []vault.Record
+		var ids []string
 		for _, ref := range in.Refs {
 			r, err := find(snap, ref)
 			if err != nil {
 				return ExitError, err
 			}
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				recs = append(recs, *r)
-			}
+			ids = append(ids, r.ID)
 		}
-		for _, r := range recs {
-			if ok, why := keys.Can(r, keys.ActCheck); !ok {
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: clause(why)})
-				continue
-			}
-			code := e.codeFor(r, in)
-			if r.TwoFA == vault.TwoFATyped && code == "" {
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: typedReason})
-				continue
-			}
-			rec, rb, err := svc.Check(ctx, r.ID, code)
-			var notAllowed *keys.NotAllowedError
-			switch {
-			case errors.As(err, &notAllowed):
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: clause(notAllowed.Why)})
-				continue
-			case errors.Is(err, vault.ErrNotFound):
-				gone++
-				continue
-			case err != nil && rb.At.IsZero():
-				return ExitError, err
-			case err != nil:
-				saveErr = err
-			}
-			results = append(results, check.Result{Record: rec, Readback: rb})
+		rep, err := svc.CheckNamed(ctx, ids, func(r vault.Record) string { return e.codeFor(r, in) })
+		if err != nil && len(rep.Results)+len(rep.Skipped)+rep.Gone == 0 {
+			return ExitError, err
+		}
+		saveErr, results, gone = err, rep.Results, rep.Gone
+		for _, sk := range rep.Skipped {
+			skips = append(skips, namedSkip(sk))
 		}
 	}
 
@@ -228,6 +205,16 @@ func skipOf(r vault.Record, reason string) skipped {
 		s.Reason = fmt.Sprintf("it is marked as leaked: delete it on the Kraken website (Settings → API), then run \"keywarden revoke %s\" to confirm", r.Name)
 	case r.TwoFA == vault.TwoFATyped:
 		s.Reason = typedReason
+	}
+	return s
+}
+
+// namedSkip words a key named that was not checked: not checking it is an
+// error.
+func namedSkip(sk keys.Skipped) skipped {
+	s := skipped{ID: sk.Record.ID, Name: sk.Record.Name, Reason: clause(sk.Reason), named: true}
+	if ok, _ := keys.Can(sk.Record, keys.ActCheck); ok && sk.Record.TwoFA == vault.TwoFATyped {
+		s.Reason = typedReason // with how to give the code here
 	}
 	return s
 }

@@ -304,3 +304,72 @@ func TestNewKeyOf(t *testing.T) {
 		t.Errorf("saved %+v; the old key is replaced by %q", saved, f.record(t, old.ID).ReplacedBy)
 	}
 }
+
+// TestService_CheckNamed: checking the keys a person named is the
+// service's (it was written in the command line): a key named twice is
+// checked once, a key that cannot be checked and a key whose typed 2FA
+// code was not given are skipped with why, the code is asked only for a
+// key then checked, a key removed meanwhile is counted, not an error.
+func TestService_CheckNamed(t *testing.T) {
+	f := newFixture(t)
+	tax, _ := f.add(t, "koinly-tax")
+	old, _ := f.add(t, "old-bot")
+	if _, err := f.svc.Revoke(context.Background(), old.ID, "", true); err != nil {
+		t.Fatal(err)
+	}
+	typed := f.addTyped(t, "typed-bot", "hunter2")
+	bare := f.addTyped(t, "typed-no-code", "s3cret")
+	gone, _ := f.add(t, "gone-soon")
+	if err := f.svc.Remove(gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.ex.ResetCalls()
+	var asked []string
+	codes := func(r vault.Record) string {
+		asked = append(asked, r.Name)
+		if r.ID == typed.ID {
+			return "hunter2"
+		}
+		return ""
+	}
+
+	rep, err := f.svc.CheckNamed(context.Background(), []string{tax.ID, old.ID, typed.ID, tax.ID, bare.ID, gone.ID}, codes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checked []string
+	for _, res := range rep.Results {
+		checked = append(checked, res.Record.Name)
+		if res.Readback.Outcome != vault.OutcomeOK || res.Record.LastCheck == nil {
+			t.Errorf("%q: outcome %q (%s), last check %v: want saved OK", res.Record.Name, res.Readback.Outcome, res.Readback.Problem, res.Record.LastCheck)
+		}
+	}
+	if want := []string{"koinly-tax", "typed-bot"}; !slices.Equal(checked, want) {
+		t.Errorf("checked %v, want %v", checked, want)
+	}
+	if n := len(f.ex.Calls()); n != 2 {
+		t.Errorf("%d calls to the exchange, want 2 (a key named twice is checked once)", n)
+	}
+	why := map[string]string{}
+	for _, sk := range rep.Skipped {
+		why[sk.Record.Name] = sk.Reason
+	}
+	if _, can := keys.Can(f.record(t, old.ID), keys.ActCheck); len(why) != 2 || why["old-bot"] != can || !strings.Contains(why["typed-no-code"], "typed") {
+		t.Errorf("skipped %v: want old-bot with Can's words and typed-no-code for its code", why)
+	}
+	if want := []string{"typed-bot", "typed-no-code"}; !slices.Equal(asked, want) {
+		t.Errorf("codes asked for %v, want %v (only for keys with a typed code that can be checked)", asked, want)
+	}
+	if rep.Gone != 1 {
+		t.Errorf("gone %d, want 1", rep.Gone)
+	}
+
+	t.Run("a locked keyring ends the run with its own error", func(t *testing.T) {
+		f.secrets.SetError(lockedKeyring)
+		defer f.secrets.SetError(nil)
+		rep, err := f.svc.CheckNamed(context.Background(), []string{tax.ID}, nil)
+		if !errors.Is(err, vault.ErrKeyringUnavailable) || len(rep.Results)+len(rep.Skipped) != 0 {
+			t.Errorf("got %+v, %v; want the keyring's error and nothing else", rep, err)
+		}
+	})
+}
