@@ -240,7 +240,7 @@ func (e *env) readKeyPair(twoFA vault.TwoFA) (vault.Secret, error) {
 	}
 	if err := kraken.CheckKeyShape(s.APIKey, s.PrivateKey); err != nil {
 		detail := strings.TrimPrefix(err.Error(), kraken.ErrMalformedKey.Error()+": ")
-		return s, &userError{msg: fmt.Sprintf("%s (%s.) Nothing was saved.", kraken.UserMessage(err), detail), err: err}
+		return s, &userError{msg: fmt.Sprintf("%s (%s.) Nothing was saved.", keys.UserMessage(err), detail), err: err}
 	}
 	switch twoFA {
 	case vault.TwoFASeed:

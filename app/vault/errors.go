@@ -109,6 +109,7 @@ func UserMessage(err error) string {
 		storeErr *StoreError
 		link     *SymlinkError
 		irreg    *NotRegularError
+		large    *TooLargeError
 	)
 	switch {
 	case err == nil:
@@ -125,6 +126,8 @@ func UserMessage(err error) string {
 		return fmt.Sprintf("Your key list (%s) is damaged (%s), so Keywarden will not write over it. The previous version is kept as a backup: restore it to carry on (the damaged file is kept beside it), or repair the file by hand.", damaged.Path, damaged.Reason)
 	case errors.As(err, &damaged):
 		return fmt.Sprintf("Your key list (%s) is damaged (%s), and there is no backup. Keywarden will not write over it: repair the file by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
+	case errors.As(err, &large): // a file read alone; the key list's own is a DamagedError, above
+		return fmt.Sprintf("%s is larger than %d MiB, far more than Keywarden ever writes, so it was not read. Move it away (look at what it holds first), then try again.", large.Path, large.Max>>20)
 	case errors.As(err, &storeErr) && storeErr.Op == "read":
 		return fmt.Sprintf("Keywarden could not read its key list (%s). Check that the file and its folder may be read by you, then try again.", storeErr.Path)
 	case errors.As(err, &storeErr):
@@ -133,6 +136,8 @@ func UserMessage(err error) string {
 		return "There is no backup of the key list to restore."
 	case errors.Is(err, ErrNotDamaged):
 		return "The key list reads fine now (perhaps another Keywarden window fixed it); nothing was restored."
+	case errors.Is(err, ErrKeyringTimeout):
+		return "The system keyring did not answer in time: it may be waiting for you to unlock it (look for its prompt, perhaps behind other windows). Unlock it, then try again. A key it was saving meanwhile is finished or undone the next time Keywarden starts."
 	case errors.Is(err, ErrKeyringUnavailable):
 		return keyringHelp
 	case errors.Is(err, ErrSecretNotFound):
@@ -155,7 +160,11 @@ func UserMessage(err error) string {
 	case errors.As(err, &dup):
 		return fmt.Sprintf("Another key in use is already named %q. Choose a different name, so each key can be told apart.", dup.Name)
 	case errors.Is(err, ErrInvalidRecord):
-		return "The key could not be saved: " + strings.TrimPrefix(err.Error(), ErrInvalidRecord.Error()+": ") + "."
+		// What is wrong follows the sentinel's own text, however wrapped.
+		if _, what, ok := strings.Cut(err.Error(), ErrInvalidRecord.Error()+": "); ok {
+			return "The key could not be saved: " + what + "."
+		}
+		return "The key could not be saved: one of its fields is not valid. Check what you typed, then try again."
 	}
 	return "Keywarden could not read or save its key list. Check that its folder exists and that you may write to it; the log has details."
 }
@@ -163,21 +172,14 @@ func UserMessage(err error) string {
 // Explain returns UserMessage for an error of this package, and false for
 // any other error, so an application can ask each package in turn.
 func Explain(err error) (string, bool) {
-	var (
-		damaged *DamagedError
-		notFnd  *NotFoundError
-		amb     *AmbiguousError
-		dup     *DuplicateNameError
-	)
-	var (
-		storeErr *StoreError
-		irreg    *NotRegularError
-	)
-	if errors.As(err, &damaged) || errors.As(err, &notFnd) || errors.As(err, &amb) || errors.As(err, &dup) || errors.As(err, &storeErr) || errors.As(err, &irreg) {
+	var storeErr *StoreError
+	if errors.As(err, &storeErr) {
 		return UserMessage(err), true
 	}
-	for _, e := range []error{ErrNoBackup, ErrNotDamaged, ErrKeyringUnavailable, ErrSecretNotFound,
-		ErrSecretTooBig, ErrSecretDamaged, ErrInvalidRecord, ErrNotFound, ErrAmbiguous, ErrDuplicateName} {
+	// Each typed error of this package matches its sentinel (Is).
+	for _, e := range []error{ErrDamaged, ErrSymlink, ErrNotRegular, ErrTooLarge, ErrNoBackup, ErrNotDamaged,
+		ErrKeyringUnavailable, ErrSecretNotFound, ErrSecretTooBig, ErrSecretDamaged, ErrInvalidRecord,
+		ErrNotFound, ErrAmbiguous, ErrDuplicateName} {
 		if errors.Is(err, e) {
 			return UserMessage(err), true
 		}

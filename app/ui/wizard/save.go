@@ -55,7 +55,8 @@ func (s *verifyStep) doSave() {
 		s.saving = false
 		if err != nil {
 			fyne.LogError("saving the new key failed", err)
-			message(s.saveMsg, "The key was not saved. "+vault.UserMessage(err)+" Everything you entered is kept: try Save again.", widget.DangerImportance)
+			// The service's words say what to do (try again, or paste another key).
+			message(s.saveMsg, "The key was not saved. "+keys.UserMessage(err)+" Everything you entered is kept.", widget.DangerImportance)
 		} else {
 			s.saved = true
 			message(s.saveMsg, fmt.Sprintf("Saved %q.", res.Record.Name), widget.SuccessImportance)
