@@ -80,7 +80,6 @@ func explain(err error) (string, bool) {
 		dup  *DuplicateKeyError
 		not  *NotAllowedError
 		unc  *NotConfirmedError
-		serr *SettingError
 		ierr *ImportError
 		cerr *CopyError
 	)
@@ -104,6 +103,17 @@ func explain(err error) (string, bool) {
 		return fmt.Sprintf("Kraken still accepts “%s”: it has not been deleted, and whoever has it can use it. Delete it on the Kraken website (Settings → API), then confirm again. Nothing was changed.", unc.Record.Name), true
 	case errors.As(err, &unc):
 		return fmt.Sprintf("Keywarden could not confirm that Kraken no longer knows “%s”: %s Nothing was changed. Try again in a moment; if you are sure it is deleted on the website, record it revoked anyway.", unc.Record.Name, unc.Readback.Problem), true
+	}
+	return "", false
+}
+
+// explainRun puts in plain words what stopped a workflow from outside
+// this package's own errors: the settings, a change meanwhile, the
+// exchange's answers that need advice only the service can give, the
+// test-exchange address, a stopped or timed-out run.
+func explainRun(err error) (string, bool) {
+	var serr *SettingError
+	switch {
 	case errors.As(err, &serr):
 		return upperFirst(serr.Msg) + ".", true
 	case errors.Is(err, ErrSettingsDamaged):
@@ -136,7 +146,7 @@ func explain(err error) (string, bool) {
 // before vault: its errors wrap the keyring's ("the app 2FA seed is
 // missing" wraps "no secret for this key"), and the outer one says what
 // happened.
-var explainers = []func(error) (string, bool){explain, guard.Explain, vault.Explain, kraken.Explain, remindExplain}
+var explainers = []func(error) (string, bool){explain, explainRun, guard.Explain, vault.Explain, kraken.Explain, remindExplain}
 
 // UserMessage turns any error a workflow returns into plain words that
 // say what happened and what to do next: each package explains its own

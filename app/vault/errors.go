@@ -111,6 +111,9 @@ func UserMessage(err error) string {
 		irreg    *NotRegularError
 		large    *TooLargeError
 	)
+	if msg, ok := secretMessage(err); ok {
+		return msg
+	}
 	switch {
 	case err == nil:
 		return ""
@@ -136,16 +139,6 @@ func UserMessage(err error) string {
 		return "There is no backup of the key list to restore."
 	case errors.Is(err, ErrNotDamaged):
 		return "The key list reads fine now (perhaps another Keywarden window fixed it); nothing was restored."
-	case errors.Is(err, ErrKeyringTimeout):
-		return "The system keyring did not answer in time: it may be waiting for you to unlock it (look for its prompt, perhaps behind other windows). Unlock it, then try again. A key it was saving meanwhile is finished or undone the next time Keywarden starts."
-	case errors.Is(err, ErrKeyringUnavailable):
-		return keyringHelp
-	case errors.Is(err, ErrSecretNotFound):
-		return "The system keyring holds no secret for this key: it was removed from the keyring, or saved under another login. Paste the key again, or remove it from Keywarden."
-	case errors.Is(err, ErrSecretTooBig):
-		return "The system keyring refused the secret because it is too large. Check that you pasted only the API key and the private key."
-	case errors.Is(err, ErrSecretDamaged):
-		return "The system keyring's entry for this key is not in Keywarden's format. Paste the key again to replace it."
 	case errors.As(err, &notFnd):
 		if len(notFnd.Near) > 0 {
 			return fmt.Sprintf("There is no key named %q. Did you mean %s?", notFnd.Ref, quoteList(notFnd.Near, "or"))
@@ -167,6 +160,24 @@ func UserMessage(err error) string {
 		return "The key could not be saved: one of its fields is not valid. Check what you typed, then try again."
 	}
 	return "Keywarden could not read or save its key list. Check that its folder exists and that you may write to it; the log has details."
+}
+
+// secretMessage words the secret stores' errors: the keyring and what it
+// holds.
+func secretMessage(err error) (string, bool) {
+	switch {
+	case errors.Is(err, ErrKeyringTimeout):
+		return "The system keyring did not answer in time: it may be waiting for you to unlock it (look for its prompt, perhaps behind other windows). Unlock it, then try again. A key it was saving meanwhile is finished or undone the next time Keywarden starts.", true
+	case errors.Is(err, ErrKeyringUnavailable):
+		return keyringHelp, true
+	case errors.Is(err, ErrSecretNotFound):
+		return "The system keyring holds no secret for this key: it was removed from the keyring, or saved under another login. Paste the key again, or remove it from Keywarden.", true
+	case errors.Is(err, ErrSecretTooBig):
+		return "The system keyring refused the secret because it is too large. Check that you pasted only the API key and the private key.", true
+	case errors.Is(err, ErrSecretDamaged):
+		return "The system keyring's entry for this key is not in Keywarden's format. Paste the key again to replace it.", true
+	}
+	return "", false
 }
 
 // Explain returns UserMessage for an error of this package, and false for
