@@ -86,47 +86,11 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 		return ExitError, err
 	}
 
-	var (
-		results []check.Result
-		skips   []skipped
-		saveErr error
-		gone    int
-	)
-	if in.All {
-		take, _ := snap.CheckAllTargets(func(vault.Record) bool { return true })
-		codes := map[string]string{}
-		for _, r := range take {
-			if code := e.codeFor(r, in); code != "" {
-				codes[r.ID] = code
-			}
-		}
-		rep, err := svc.CheckAll(ctx, func(r vault.Record) string { return codes[r.ID] })
-		if err != nil && len(rep.Results) == 0 {
-			return ExitError, err
-		}
-		saveErr = err
-		results = rep.Results
-		for _, sk := range rep.Skipped {
-			skips = append(skips, skipOf(sk.Record, sk.Reason))
-		}
-	} else {
-		var ids []string
-		for _, ref := range in.Refs {
-			r, err := find(snap, ref)
-			if err != nil {
-				return ExitError, err
-			}
-			ids = append(ids, r.ID)
-		}
-		rep, err := svc.CheckNamed(ctx, ids, func(r vault.Record) string { return e.codeFor(r, in) })
-		if err != nil && len(rep.Results)+len(rep.Skipped)+rep.Gone == 0 {
-			return ExitError, err
-		}
-		saveErr, results, gone = err, rep.Results, rep.Gone
-		for _, sk := range rep.Skipped {
-			skips = append(skips, namedSkip(sk))
-		}
+	run, err := runChecks(ctx, e, svc, snap, in)
+	if err != nil {
+		return ExitError, err
 	}
+	results, skips, gone, saveErr := run.results, run.skips, run.gone, run.saveErr
 
 	after, err := svc.Snapshot()
 	if err != nil {
@@ -177,6 +141,55 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 		e.say("keywarden: the results above could not be saved. %s", message(saveErr))
 	}
 	return code, nil
+}
+
+// checkRun is what the service did for check.
+type checkRun struct {
+	results []check.Result
+	skips   []skipped
+	gone    int   // keys named that were removed meanwhile
+	saveErr error // the answers could not be saved
+}
+
+// runChecks has the service check all keys ("Check all") or the keys
+// named; the error is one that ended the run before anything was done.
+func runChecks(ctx context.Context, e *env, svc *keys.Service, snap *keys.Snapshot, in checkInput) (checkRun, error) {
+	var run checkRun
+	if in.All {
+		take, _ := snap.CheckAllTargets(func(vault.Record) bool { return true })
+		codes := map[string]string{}
+		for _, r := range take {
+			if code := e.codeFor(r, in); code != "" {
+				codes[r.ID] = code
+			}
+		}
+		rep, err := svc.CheckAll(ctx, func(r vault.Record) string { return codes[r.ID] })
+		if err != nil && len(rep.Results) == 0 {
+			return run, err
+		}
+		run.saveErr, run.results = err, rep.Results
+		for _, sk := range rep.Skipped {
+			run.skips = append(run.skips, skipOf(sk.Record, sk.Reason))
+		}
+		return run, nil
+	}
+	var ids []string
+	for _, ref := range in.Refs {
+		r, err := find(snap, ref)
+		if err != nil {
+			return run, err
+		}
+		ids = append(ids, r.ID)
+	}
+	rep, err := svc.CheckNamed(ctx, ids, func(r vault.Record) string { return e.codeFor(r, in) })
+	if err != nil && len(rep.Results)+len(rep.Skipped)+rep.Gone == 0 {
+		return run, err
+	}
+	run.saveErr, run.results, run.gone = err, rep.Results, rep.Gone
+	for _, sk := range rep.Skipped {
+		run.skips = append(run.skips, namedSkip(sk))
+	}
+	return run, nil
 }
 
 // typedReason is why a key whose 2FA code is typed was not checked.
