@@ -216,10 +216,10 @@ var userMessages = []userMessage{
 	{ErrFeatureDisabled, says("Kraken answered \"feature disabled\": this call is switched off for the account or the key right now. Nothing was learnt about the key; check again later.")},
 	{ErrBadRequest, says("Kraken could not read Keywarden's request, so nothing was learnt about the key. Keywarden may need an update.")},
 	{ErrMarketRestricted, says("Kraken's market takes only some orders right now (cancel-only or post-only). Nothing was learnt about the key; check again later.")},
-	{ErrInvalidArguments, refusedMessage},
-	{ErrOrderRefused, refusedMessage},
-	{ErrFundingRefused, refusedMessage},
-	{ErrUnknownAsset, refusedMessage},
+	{ErrInvalidArguments, refused("the request's arguments")},
+	{ErrOrderRefused, refused("the order")},
+	{ErrFundingRefused, refused("the funding request")},
+	{ErrUnknownAsset, refused("the request: it does not know the asset asked about")},
 	{ErrNetwork, says("Kraken could not be reached. Check your internet connection and try again.")},
 	{ErrBadResponse, says("Kraken sent an answer Keywarden could not read. Try again later; if it keeps happening, Keywarden may need an update.")},
 }
@@ -232,12 +232,16 @@ func throttledMessage(err error) string {
 	return "Kraken is busy and asked to wait. Try again in a minute."
 }
 
-func refusedMessage(err error) string {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return "Kraken refused the request: " + quoted(apiErr) + ". Nothing was learnt about the key from it."
+// refused words a refusal of what, with the exchange's own text when
+// there is one.
+func refused(what string) func(error) string {
+	return func(err error) string {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			return "Kraken refused " + what + " (" + quoted(apiErr) + "). Nothing was learnt about the key from it."
+		}
+		return "Kraken refused " + what + ". Nothing was learnt about the key from it."
 	}
-	return "Kraken refused the request. Nothing was learnt about the key from it."
 }
 
 // quoted returns the exchange's messages in quotes, joined. They are

@@ -116,8 +116,8 @@ func add(ctx context.Context, e *env, in addInput) error {
 	if err != nil {
 		return err
 	}
-	if other := liveNamed(snap.Records, in.Name); other != nil {
-		return &userError{msg: fmt.Sprintf("Another key in use is already named %q (ID %s). Choose a different name, so each key can be told apart.", other.Name, other.ID)}
+	if err := keys.CheckName(snap.Records, in.Name, ""); err != nil {
+		return err
 	}
 
 	if in.TwoFA == vault.TwoFATyped && in.OTP == "" {
@@ -148,27 +148,17 @@ func add(ctx context.Context, e *env, in addInput) error {
 	if !in.PermsGiven {
 		in.Intended = rb.Permissions
 	}
-	rec := vault.Record{
-		ID:         vault.NewID(),
-		Name:       in.Name,
-		Account:    in.Account,
-		Purpose:    in.Purpose,
-		UsedBy:     in.UsedBy,
-		KeyHint:    vault.KeyHintOf(secret.APIKey),
-		Intended:   kraken.SortPermissions(in.Intended),
-		TwoFA:      in.TwoFA,
-		ReviewDays: in.ReviewDays,
-		Status:     vault.StatusActive,
-		Restrictions: vault.Restrictions{
-			IPAllowlist: rb.IPAllowlist,
-			Expires:     rb.ValidUntil,
-			NonceWindow: rb.NonceWindow,
-		},
-	}
+	nk := keys.NewKeyOf(keys.Draft{
+		Name: in.Name, Account: in.Account, Purpose: in.Purpose, UsedBy: in.UsedBy,
+		Intended: in.Intended, TwoFA: in.TwoFA, ReviewDays: in.ReviewDays,
+		// No restriction is asked for here: what Kraken answered is what was meant.
+		Restrictions: vault.Restrictions{IPAllowlist: rb.IPAllowlist, Expires: rb.ValidUntil, NonceWindow: rb.NonceWindow},
+	}, secret, &rb, "added from the command line")
+	rec := nk.Record
 
 	e.reportVerified(in, rec, rb)
 
-	saved, err := svc.Add(ctx, keys.NewKey{Record: rec, Secret: secret, Readback: &rb, Note: "added from the command line"})
+	saved, err := svc.Add(ctx, nk)
 	if err != nil {
 		return addFailed(svc, rec.ID, err)
 	}
@@ -257,7 +247,7 @@ func (e *env) readKeyPair(twoFA vault.TwoFA) (vault.Secret, error) {
 	}
 	if err := kraken.CheckKeyShape(s.APIKey, s.PrivateKey); err != nil {
 		detail := strings.TrimPrefix(err.Error(), kraken.ErrMalformedKey.Error()+": ")
-		return s, &userError{msg: fmt.Sprintf("%s (%s.) Nothing was saved.", kraken.UserMessage(err), detail), err: err}
+		return s, &userError{msg: fmt.Sprintf("%s (%s.) Nothing was saved.", keys.UserMessage(err), detail), err: err}
 	}
 	switch twoFA {
 	case vault.TwoFASeed:
@@ -290,16 +280,4 @@ func normalizeSeed(seed string) (string, error) {
 		return "", &userError{msg: "That does not look like an authenticator seed: it is the code of letters A–Z and digits 2–7 shown under the QR code when you set up 2FA on the key. Nothing was saved."}
 	}
 	return s, nil
-}
-
-// liveNamed returns the record in use (not retired) named name, compared
-// without case, or nil.
-func liveNamed(recs []vault.Record, name string) *vault.Record {
-	for i := range recs {
-		r := &recs[i]
-		if !r.Retired() && strings.EqualFold(strings.TrimSpace(r.Name), strings.TrimSpace(name)) {
-			return r
-		}
-	}
-	return nil
 }

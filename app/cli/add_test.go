@@ -17,10 +17,10 @@ import (
 )
 
 func TestAdd(t *testing.T) {
-	t.Run("a key that matches its purpose is verified and saved, its secrets in the keyring", func(t *testing.T) {
+	t.Run("a key that matches its purpose is verified and saved, its secrets in the keyring, a service typed twice kept once", func(t *testing.T) {
 		f := newFixture(t)
 		k := f.exchangeKey(krakentest.Key{Name: "koinly", Permissions: taxPerms})
-		res := f.run(stdinFor(k), "add", "--name", "koinly-tax", "--purpose", "tax-import", "--used-by", "Koinly, CoinTracker", "--account", "main", "--review-days", "60")
+		res := f.run(stdinFor(k), "add", "--name", "koinly-tax", "--purpose", "tax-import", "--used-by", "Koinly, CoinTracker, koinly", "--account", "main", "--review-days", "60")
 		if res.code != 0 {
 			t.Fatalf("add failed: %v", res)
 		}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/guard"
-	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/app/keys"
 )
 
 // ErrNoAppCode matches, with errors.Is, a refusal because app 2FA is on and
@@ -75,7 +75,7 @@ func (e *env) withAppCode(action string, use func(code string, now time.Time) er
 		if err == nil || !retry || try == appCodeTries {
 			return appCodeErr(err, action)
 		}
-		e.say("keywarden: %s", guard.UserMessage(err))
+		e.say("keywarden: %s", keys.UserMessage(err))
 	}
 }
 
@@ -84,10 +84,7 @@ func appCodeErr(err error, action string) error {
 	if err == nil {
 		return nil
 	}
-	msg := guard.UserMessage(err)
-	if errors.Is(err, vault.ErrKeyringUnavailable) {
-		msg = vault.UserMessage(err)
-	}
+	msg := keys.UserMessage(err)
 	if errors.Is(err, guard.ErrSeedMissing) {
 		msg = "App 2FA is on, but its authenticator seed is missing from the system keyring, so no code can be checked. Turn app 2FA off with \"keywarden 2fa reset\", then set it up again."
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -87,69 +86,11 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 		return ExitError, err
 	}
 
-	var (
-		results []check.Result
-		skips   []skipped
-		saveErr error
-		gone    int
-	)
-	if in.All {
-		take, _ := snap.CheckAllTargets(func(vault.Record) bool { return true })
-		codes := map[string]string{}
-		for _, r := range take {
-			if code := e.codeFor(r, in); code != "" {
-				codes[r.ID] = code
-			}
-		}
-		rep, err := svc.CheckAll(ctx, func(r vault.Record) string { return codes[r.ID] })
-		if err != nil && len(rep.Results) == 0 {
-			return ExitError, err
-		}
-		saveErr = err
-		results = rep.Results
-		for _, sk := range rep.Skipped {
-			skips = append(skips, skipOf(sk.Record, sk.Reason))
-		}
-	} else {
-		seen := map[string]bool{}
-		var recs []vault.Record
-		for _, ref := range in.Refs {
-			r, err := find(snap, ref)
-			if err != nil {
-				return ExitError, err
-			}
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				recs = append(recs, *r)
-			}
-		}
-		for _, r := range recs {
-			if ok, why := keys.Can(r, keys.ActCheck); !ok {
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: clause(why)})
-				continue
-			}
-			code := e.codeFor(r, in)
-			if r.TwoFA == vault.TwoFATyped && code == "" {
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: typedReason})
-				continue
-			}
-			rec, rb, err := svc.Check(ctx, r.ID, code)
-			var notAllowed *keys.NotAllowedError
-			switch {
-			case errors.As(err, &notAllowed):
-				skips = append(skips, skipped{ID: r.ID, Name: r.Name, named: true, Reason: clause(notAllowed.Why)})
-				continue
-			case errors.Is(err, vault.ErrNotFound):
-				gone++
-				continue
-			case err != nil && rb.At.IsZero():
-				return ExitError, err
-			case err != nil:
-				saveErr = err
-			}
-			results = append(results, check.Result{Record: rec, Readback: rb})
-		}
+	run, err := runChecks(ctx, e, svc, snap, in)
+	if err != nil {
+		return ExitError, err
 	}
+	results, skips, gone, saveErr := run.results, run.skips, run.gone, run.saveErr
 
 	after, err := svc.Snapshot()
 	if err != nil {
@@ -202,6 +143,55 @@ func checkKeys(ctx context.Context, e *env, in checkInput) (int, error) {
 	return code, nil
 }
 
+// checkRun is what the service did for check.
+type checkRun struct {
+	results []check.Result
+	skips   []skipped
+	gone    int   // keys named that were removed meanwhile
+	saveErr error // the answers could not be saved
+}
+
+// runChecks has the service check all keys ("Check all") or the keys
+// named; the error is one that ended the run before anything was done.
+func runChecks(ctx context.Context, e *env, svc *keys.Service, snap *keys.Snapshot, in checkInput) (checkRun, error) {
+	var run checkRun
+	if in.All {
+		take, _ := snap.CheckAllTargets(func(vault.Record) bool { return true })
+		codes := map[string]string{}
+		for _, r := range take {
+			if code := e.codeFor(r, in); code != "" {
+				codes[r.ID] = code
+			}
+		}
+		rep, err := svc.CheckAll(ctx, func(r vault.Record) string { return codes[r.ID] })
+		if err != nil && len(rep.Results) == 0 {
+			return run, err
+		}
+		run.saveErr, run.results = err, rep.Results
+		for _, sk := range rep.Skipped {
+			run.skips = append(run.skips, skipOf(sk.Record, sk.Reason))
+		}
+		return run, nil
+	}
+	var ids []string
+	for _, ref := range in.Refs {
+		r, err := find(snap, ref)
+		if err != nil {
+			return run, err
+		}
+		ids = append(ids, r.ID)
+	}
+	rep, err := svc.CheckNamed(ctx, ids, func(r vault.Record) string { return e.codeFor(r, in) })
+	if err != nil && len(rep.Results)+len(rep.Skipped)+rep.Gone == 0 {
+		return run, err
+	}
+	run.saveErr, run.results, run.gone = err, rep.Results, rep.Gone
+	for _, sk := range rep.Skipped {
+		run.skips = append(run.skips, namedSkip(sk))
+	}
+	return run, nil
+}
+
 // typedReason is why a key whose 2FA code is typed was not checked.
 const typedReason = "it has 2FA: give its current code in KEYWARDEN_OTP, or with --otp - on standard input"
 
@@ -228,6 +218,16 @@ func skipOf(r vault.Record, reason string) skipped {
 		s.Reason = fmt.Sprintf("it is marked as leaked: delete it on the Kraken website (Settings → API), then run \"keywarden revoke %s\" to confirm", r.Name)
 	case r.TwoFA == vault.TwoFATyped:
 		s.Reason = typedReason
+	}
+	return s
+}
+
+// namedSkip words a key named that was not checked: not checking it is an
+// error.
+func namedSkip(sk keys.Skipped) skipped {
+	s := skipped{ID: sk.Record.ID, Name: sk.Record.Name, Reason: clause(sk.Reason), named: true}
+	if ok, _ := keys.Can(sk.Record, keys.ActCheck); ok && sk.Record.TwoFA == vault.TwoFATyped {
+		s.Reason = typedReason // with how to give the code here
 	}
 	return s
 }

@@ -406,7 +406,7 @@ func (e *env) runner() (*check.Runner, error) {
 	if base == "" {
 		v, err := check.BaseURLFromEnv(e.getenv)
 		if err != nil {
-			return nil, &userError{msg: err.Error()}
+			return nil, err // worded by keys.UserMessage
 		}
 		base = v
 	}

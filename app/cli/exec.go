@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/keywarden/keywarden/app/internal/guardian"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -79,12 +80,11 @@ func execKey(e *env, in execInput) (int, error) {
 		return ExitError, err
 	}
 	r := &rec
-	switch r.Status {
-	case vault.StatusRevoked:
-		return ExitError, &userError{msg: fmt.Sprintf("%q is revoked: Keywarden no longer hands it out. Create a new key on the website and add it with \"keywarden add\".", r.Name)}
-	case vault.StatusCompromised:
-		return ExitError, &userError{msg: fmt.Sprintf("%q has leaked: Keywarden will not hand it to a program. Delete it on the Kraken website (Settings → API) now, run \"keywarden revoke %s\", and use a new key.", r.Name, r.Name)}
-	case vault.StatusParked:
+	// Refused before the app code is asked for: the service says why.
+	if ok, why := keys.Can(*r, keys.ActExec); !ok {
+		return ExitError, &keys.NotAllowedError{Record: *r, Action: keys.ActExec, Why: why}
+	}
+	if r.Status == vault.StatusParked {
 		e.say("keywarden: note: %q is parked, so nothing was meant to use it. Running anyway.", r.Name)
 	}
 	if !svc.StartsWithoutAppCode(*r) { // a flag without its keyring seal asks too
@@ -92,9 +92,9 @@ func execKey(e *env, in execInput) (int, error) {
 			return ExitError, err
 		}
 	}
-	secret, err := e.secrets.Get(r.ID)
+	secret, err := svc.ExecSecret(r.ID)
 	if err != nil {
-		return ExitError, &userError{msg: message(err), err: err}
+		return ExitError, err
 	}
 
 	cmd := exec.Command(in.Command[0], in.Command[1:]...)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/internal/safetext"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -68,17 +69,13 @@ func outcomeWords(rb *vault.Readback) string {
 	return "failed"
 }
 
-// twoFAWords says how the key's own 2FA is handled.
+// twoFAWords says how the key's own 2FA is handled (keys.TwoFAWords),
+// with the flag that gives a typed code here.
 func twoFAWords(t vault.TwoFA) string {
-	switch t {
-	case vault.TwoFATyped:
-		return "a code you type at each check (--otp)"
-	case vault.TwoFASeed:
-		return "authenticator seed kept in the system keyring"
-	case vault.TwoFAPassword:
-		return "2FA password kept in the system keyring"
+	if t == vault.TwoFATyped {
+		return keys.TwoFAWords(t) + " (--otp)"
 	}
-	return "none"
+	return keys.TwoFAWords(t)
 }
 
 // writeFindings prints findings with their next steps, indented. Their

@@ -9,13 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/sweep"
-	"github.com/keywarden/keywarden/app/vault"
 )
 
 const sweepUsage = "sweep [PATH...] [--json] [--no-git] [--all-folders] [--import] [--delete-backups]"
@@ -58,78 +54,6 @@ func runSweep(e *env, args []string) int {
 	return code
 }
 
-// keyringReads is how many keyring reads sweep has in flight at once: each
-// is a D-Bus round trip to the Secret Service, so overlapping them saves
-// most of their wait.
-const keyringReads = 8
-
-// errNotRead marks a secret not asked for because the keyring had failed.
-var errNotRead = errors.New("not read: the keyring had failed")
-
-// sweepKeys reads the stored keys to look for, one keyring read per
-// record, a few at a time. Keys whose secret is missing are listed in
-// skips; when the keyring cannot be read at all, its first error is
-// returned as keyringErr and no more reads are started. Every key not
-// revoked is returned, with only its name and hint when its secret was not
-// read, so the sweep can say a key found is probably it.
-func sweepKeys(svc *keys.Service, d *vault.Data) (stored []sweep.Key, skips []skipped, keyringErr error) {
-	for _, r := range d.Records {
-		if r.Status != vault.StatusRevoked { // a revoked key's secret is gone
-			stored = append(stored, sweep.Key{ID: r.ID, Name: r.Name, Hint: r.KeyHint})
-		}
-	}
-	errs := make([]error, len(stored))
-	var failed atomic.Bool
-	read := func(i int) {
-		if failed.Load() {
-			errs[i] = errNotRead
-			return
-		}
-		s, err := svc.Secret(stored[i].ID)
-		if err != nil {
-			errs[i] = err
-			if !missingSecret(err) {
-				failed.Store(true)
-			}
-			return
-		}
-		stored[i].APIKey, stored[i].PrivateKey = s.APIKey, s.PrivateKey
-	}
-	// The first read alone: a locked keyring asks to be unlocked once,
-	// not once per read in flight.
-	if len(stored) > 0 {
-		read(0)
-	}
-	sem := make(chan struct{}, keyringReads)
-	var wg sync.WaitGroup
-	for i := 1; i < len(stored); i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			read(i)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		switch {
-		case err == nil || err == errNotRead:
-		case missingSecret(err):
-			skips = append(skips, skipped{ID: stored[i].ID, Name: stored[i].Name, Reason: "its secret is not in the system keyring"})
-		case keyringErr == nil:
-			keyringErr = err
-		}
-	}
-	return stored, skips, keyringErr
-}
-
-// missingSecret reports whether err says one key's secret is missing,
-// rather than that the keyring cannot be read.
-func missingSecret(err error) bool {
-	return errors.Is(err, vault.ErrSecretNotFound) || errors.Is(err, vault.ErrSecretDamaged)
-}
-
 // sweepDisk sweeps the roots for copies of the stored keys and for keys
 // not in the vault, and prints what it found with the next steps. The exit
 // code is ExitAttention when something was found, ExitError when nothing
@@ -144,16 +68,14 @@ func sweepDisk(ctx context.Context, e *env, in sweepInput) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	d, err := svc.Store().Load()
+	list, err := svc.SweepKeys()
 	if err != nil {
 		return ExitError, err
 	}
-	stored, skips, keyringErr := sweepKeys(svc, d)
-	looked := 0
-	for _, k := range stored {
-		if k.APIKey != "" {
-			looked++
-		}
+	stored, looked, keyringErr := list.Keys, list.Looked, list.KeyringErr
+	var skips []skipped
+	for _, k := range list.Skipped {
+		skips = append(skips, skipped{ID: k.ID, Name: k.Name, Reason: k.Reason})
 	}
 	opt := sweep.Options{Roots: roots, Keys: stored, NoGit: in.NoGit, AllFolders: in.AllFolders}
 	prog := e.progressLine()

@@ -3,10 +3,12 @@ package cli_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/keywarden/keywarden/app/cli"
 	"github.com/keywarden/keywarden/app/internal/testfiles"
@@ -170,6 +172,29 @@ func TestSweep_MissingSecretIsSkippedWithANote(t *testing.T) {
 	res := f.run("", "sweep", t.TempDir())
 	if res.code != cli.ExitOK || !strings.Contains(res.out, `Not looked for: "koinly-tax" (its secret is not in the system keyring).`) {
 		t.Fatalf("want exit 0 and a note: %v", res)
+	}
+}
+
+// TestSweep_UnfinishedAddIsNotAMissingSecret: a key whose add another
+// process has not finished has no secret in the keyring yet; the sweep
+// says so (keys.SweepKeys) instead of calling the secret missing.
+func TestSweep_UnfinishedAddIsNotAMissingSecret(t *testing.T) {
+	f := newFixture(t)
+	r, _ := f.add("koinly-tax", taxPerms, "--purpose", "tax")
+	f.update(func(d *vault.Data) error {
+		rec, err := d.ByID(r.ID)
+		if err != nil {
+			return err
+		}
+		rec.Pending = &vault.Pending{Op: vault.PendingAdd, Since: time.Now(), PID: os.Getpid()} // a process that runs
+		return nil
+	})
+	if err := f.mem.Delete(r.ID); err != nil {
+		t.Fatal(err)
+	}
+	res := f.run("", "sweep", t.TempDir())
+	if res.code != cli.ExitOK || !strings.Contains(res.out, `Not looked for: "koinly-tax" (Keywarden has not finished saving or removing it).`) {
+		t.Fatalf("want exit 0 and a note that the add is unfinished: %v", res)
 	}
 }
 

@@ -107,8 +107,8 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 			if name == "" {
 				name = suggested
 			}
-			if other := liveNamed(snap.Records, name); other != nil {
-				fmt.Fprintf(w, "  Another key in use is already named %q. Choose a different name.\n", other.Name)
+			if err := keys.CheckName(snap.Records, name, ""); err != nil {
+				fmt.Fprintf(w, "  %s\n", message(err))
 				continue
 			}
 			in.Name = name

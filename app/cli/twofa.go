@@ -10,6 +10,7 @@ import (
 	"github.com/boombuler/barcode/qr"
 
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -61,7 +62,7 @@ func twoFAStatus(e *env) error {
 	}
 	on, err := g.Required()
 	if err != nil {
-		return &userError{msg: "Keywarden cannot tell whether app 2FA is on, so it acts as if it is: " + vault.UserMessage(err), err: err}
+		return &userError{msg: "Keywarden cannot tell whether app 2FA is on, so it acts as if it is: " + keys.UserMessage(err), err: err}
 	}
 	if !on {
 		fmt.Fprintln(e.out, "App 2FA is off. Turn it on with \"keywarden 2fa enable\": then exec, revoke and remove ask for a code from your authenticator app, here and in the window.")
@@ -117,11 +118,11 @@ func twoFAEnable(e *env, account string) error {
 	// The keyring decides whether a seed exists; a new one never replaces it.
 	if on, err := g.Required(); err != nil || on {
 		err = cmp.Or(err, guard.ErrAlreadyEnabled)
-		return &userError{msg: guard.UserMessage(err), err: err}
+		return &userError{msg: keys.UserMessage(err), err: err}
 	}
 	k, err := g.BeginEnrolment(account)
 	if err != nil {
-		return &userError{msg: guard.UserMessage(err), err: err}
+		return &userError{msg: keys.UserMessage(err), err: err}
 	}
 	fmt.Fprintln(e.out, "Scan this QR code with your authenticator app (Aegis, Google Authenticator, 1Password, …):")
 	if err := writeQR(e.out, k.URL()); err != nil {
@@ -140,9 +141,9 @@ func twoFAEnable(e *env, account string) error {
 			fmt.Fprintln(e.out, "App 2FA is on. From now on exec, revoke and remove ask for a code, here and in the window.")
 			return e.listUnattended()
 		case (errors.Is(err, guard.ErrWrongCode) || errors.Is(err, guard.ErrCodeFormat)) && try < appCodeTries:
-			e.say("keywarden: %s", guard.UserMessage(err))
+			e.say("keywarden: %s", keys.UserMessage(err))
 		default:
-			return &userError{msg: guard.UserMessage(err) + " App 2FA stays off.", err: err}
+			return &userError{msg: keys.UserMessage(err) + " App 2FA stays off.", err: err}
 		}
 	}
 }
@@ -172,7 +173,7 @@ func twoFAReset(e *env) error {
 		return err
 	}
 	if err := g.Reset(); err != nil {
-		msg := guard.UserMessage(err)
+		msg := keys.UserMessage(err)
 		if errors.Is(err, guard.ErrSeedPresent) {
 			msg += " If your authenticator app is lost: keywarden 2fa reset --lost-authenticator (it needs your unlocked keyring and is written in every key's history)."
 		}
@@ -198,7 +199,7 @@ func twoFAResetLost(e *env, yes bool) error {
 		return err
 	}
 	if on, err := g.Required(); err != nil {
-		return &userError{msg: "Turning app 2FA off without a code needs your unlocked system keyring. " + vault.UserMessage(err) + " Nothing was changed.", err: err}
+		return &userError{msg: "Turning app 2FA off without a code needs your unlocked system keyring. " + keys.UserMessage(err) + " Nothing was changed.", err: err}
 	} else if !on {
 		fmt.Fprintln(e.out, "App 2FA is already off.")
 		return nil
@@ -214,9 +215,9 @@ func twoFAResetLost(e *env, yes bool) error {
 		}
 	}
 	if err := svc.ResetAppTwoFA(g, "from the command line"); err != nil {
-		msg := guard.UserMessage(err)
+		msg := keys.UserMessage(err)
 		if errors.Is(err, vault.ErrKeyringUnavailable) {
-			msg = "Turning app 2FA off without a code needs your unlocked system keyring. " + vault.UserMessage(err)
+			msg = "Turning app 2FA off without a code needs your unlocked system keyring. " + keys.UserMessage(err)
 		}
 		return &userError{msg: msg + " App 2FA stays on.", err: err}
 	}

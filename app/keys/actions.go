@@ -15,6 +15,7 @@ const (
 	ActCompromised Action = "compromised"
 	ActRemove      Action = "remove"
 	ActCopySecret  Action = "copy-secret"
+	ActExec        Action = "exec"      // hand the key to a program (keywarden exec)
 	ActReminders   Action = "reminders" // snooze, background checks
 )
 
@@ -55,6 +56,16 @@ func Can(r vault.Record, a Action) (ok bool, why string) {
 	case ActCopySecret:
 		if revoked && confirmedDead(r) {
 			return false, "It is revoked and its secret is no longer kept."
+		}
+	case ActExec:
+		// Stricter than copying: a program runs with the key unattended,
+		// so a key that is revoked (confirmed or not) or leaked is never
+		// handed out, even while its secret is still kept.
+		switch {
+		case revoked:
+			return false, "It is revoked: Keywarden no longer hands it to a program. Create a new key on the Kraken website and add it to Keywarden."
+		case r.Leaked():
+			return false, "It has leaked: Keywarden will not hand it to a program. Delete it on the Kraken website (Settings → API) now, revoke it in Keywarden (Revoke…, or keywarden revoke NAME), and use a new key."
 		}
 	}
 	return true, ""

@@ -1,10 +1,12 @@
 package keys
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/remind"
@@ -78,7 +80,6 @@ func explain(err error) (string, bool) {
 		dup  *DuplicateKeyError
 		not  *NotAllowedError
 		unc  *NotConfirmedError
-		serr *SettingError
 		ierr *ImportError
 		cerr *CopyError
 	)
@@ -102,10 +103,23 @@ func explain(err error) (string, bool) {
 		return fmt.Sprintf("Kraken still accepts “%s”: it has not been deleted, and whoever has it can use it. Delete it on the Kraken website (Settings → API), then confirm again. Nothing was changed.", unc.Record.Name), true
 	case errors.As(err, &unc):
 		return fmt.Sprintf("Keywarden could not confirm that Kraken no longer knows “%s”: %s Nothing was changed. Try again in a moment; if you are sure it is deleted on the website, record it revoked anyway.", unc.Record.Name, unc.Readback.Problem), true
+	}
+	return "", false
+}
+
+// explainRun puts in plain words what stopped a workflow from outside
+// this package's own errors: the settings, a change meanwhile, the
+// exchange's answers that need advice only the service can give, the
+// test-exchange address, a stopped or timed-out run.
+func explainRun(err error) (string, bool) {
+	var serr *SettingError
+	switch {
 	case errors.As(err, &serr):
 		return upperFirst(serr.Msg) + ".", true
 	case errors.Is(err, ErrSettingsDamaged):
 		return "The settings file is damaged, so the defaults are used. Change a setting to write a good file again.", true
+	case errors.Is(err, ErrNoName):
+		return "Give the key a name: say where it is used (koinly-tax, freqtrade-vps), so you can tell it apart here and on the website.", true
 	case errors.Is(err, ErrChanged):
 		return "The key was changed meanwhile, perhaps in another Keywarden window. Look at it again, then try once more.", true
 	case errors.Is(err, kraken.ErrInvalidKey):
@@ -116,12 +130,23 @@ func explain(err error) (string, bool) {
 		return msg + " If a program uses this key with micro- or nanosecond nonces, set this key's nonce scale to match it (in its details, or keywarden nonce-scale NAME SCALE); otherwise check again in a moment.", true
 	case errors.Is(err, ErrNoExchange):
 		return "Keywarden cannot talk to the exchange here.", true
+	case errors.Is(err, check.ErrNotLoopback):
+		return check.EnvKrakenURL + " may only point at this computer: it is for tests and the demo. Unset it to talk to Kraken, or give an address such as http://127.0.0.1:8080.", true
+	case errors.Is(err, check.ErrCodeNeeded):
+		return "This key has 2FA, and its code is typed for each check: give its current code from your authenticator app, then check again.", true
+	case errors.Is(err, context.DeadlineExceeded):
+		return "It took too long: the exchange or the system keyring did not answer in time, so Keywarden stopped waiting. What was saved before stays saved; try again in a moment.", true
+	case errors.Is(err, context.Canceled):
+		return "It was stopped before it finished. What was saved before stays saved; try again when you like.", true
 	}
 	return "", false
 }
 
-// explainers ask each package in turn for its own words.
-var explainers = []func(error) (string, bool){explain, vault.Explain, kraken.Explain, guard.Explain, remindExplain}
+// explainers ask each package in turn for its own words. guard comes
+// before vault: its errors wrap the keyring's ("the app 2FA seed is
+// missing" wraps "no secret for this key"), and the outer one says what
+// happened.
+var explainers = []func(error) (string, bool){explain, explainRun, guard.Explain, vault.Explain, kraken.Explain, remindExplain}
 
 // UserMessage turns any error a workflow returns into plain words that
 // say what happened and what to do next: each package explains its own

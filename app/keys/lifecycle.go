@@ -65,13 +65,7 @@ func (s *Service) Edit(id string, e Edit) (vault.Record, error) {
 		_, err := ParseReviewDays("-")
 		return vault.Record{}, err
 	}
-	var services []string
-	for _, u := range e.UsedBy {
-		u = strings.TrimSpace(u)
-		if u != "" && !slices.ContainsFunc(services, func(t string) bool { return strings.EqualFold(u, t) }) {
-			services = append(services, u)
-		}
-	}
+	services := cleanServices(e.UsedBy)
 	now := s.now()
 	return s.change(id, ActEdit, func(r *vault.Record) error {
 		r.Name, r.Account, r.Notes = strings.TrimSpace(e.Name), strings.TrimSpace(e.Account), strings.TrimSpace(e.Notes)

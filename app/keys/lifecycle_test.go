@@ -348,6 +348,10 @@ func TestCan(t *testing.T) {
 		{forced, keys.ActCopySecret, true},
 		{replaced, keys.ActRotate, false},
 		{replaced, keys.ActRevoke, true},
+		{active, keys.ActExec, true},
+		{leaked, keys.ActExec, false},
+		{dead, keys.ActExec, false},
+		{forced, keys.ActExec, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rec.Name+" "+string(tt.act), func(t *testing.T) {

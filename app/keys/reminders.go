@@ -44,3 +44,17 @@ func (s *Service) Secret(id string) (vault.Secret, error) {
 	}
 	return s.secrets.Get(id)
 }
+
+// ExecSecret returns the key's secret to hand to a program (keywarden
+// exec), for a key that may be handed out (Can ActExec): never a revoked
+// or leaked one, even while the keyring still holds its secret.
+func (s *Service) ExecSecret(id string) (vault.Secret, error) {
+	rec, err := s.record(id)
+	if err != nil {
+		return vault.Secret{}, err
+	}
+	if ok, why := Can(rec, ActExec); !ok {
+		return vault.Secret{}, &NotAllowedError{Record: rec, Action: ActExec, Why: why}
+	}
+	return s.secrets.Get(id)
+}

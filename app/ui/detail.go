@@ -181,7 +181,7 @@ func (d *keyDetail) recordView() fyne.CanvasObject {
 		{"Notes", orNone(r.Notes)},
 		{"Permissions", perms},
 		{"API key ends", orNone(r.KeyHint)},
-		{"Its own 2FA", twoFAWords(r.TwoFA)},
+		{"Its own 2FA", keys.TwoFAWords(r.TwoFA)},
 		{"IP allow-list", ips},
 		{"Expires", expires},
 		{"Added", shortDate(r.Created)},
@@ -247,16 +247,4 @@ func (mw *mainWindow) nameOf(id string) string {
 		return r.Name
 	}
 	return "a key no longer in the list (" + id + ")"
-}
-
-func twoFAWords(t vault.TwoFA) string {
-	switch t {
-	case vault.TwoFATyped:
-		return "a code you type at every check"
-	case vault.TwoFASeed:
-		return "authenticator seed kept in the keyring"
-	case vault.TwoFAPassword:
-		return "static password kept in the keyring"
-	}
-	return "none"
 }

@@ -57,7 +57,7 @@ func (mw *mainWindow) showLoadError(err error) {
 }
 
 func newDamagedDialog(mw *mainWindow, d *vault.DamagedError) *damagedDialog {
-	dd := &damagedDialog{message: newWrapped(vault.UserMessage(d))}
+	dd := &damagedDialog{message: newWrapped(userMessage(d))}
 	path := newWrapped("File: " + d.Path)
 	path.TextStyle = fyne.TextStyle{Monospace: true}
 	content := container.NewVBox(dd.message, path)

@@ -173,28 +173,21 @@ func (s *sweepScreen) start(roots []string) {
 	})
 }
 
-// storedKeys reads the keys to look for, one keyring read each; it runs
-// off the UI goroutine. Keys whose secret cannot be read are still given
-// by name and hint, and named in skipped.
+// storedKeys asks the service for the keys to look for (keys.SweepKeys);
+// it runs off the UI goroutine. Keys not looked for by value are named in
+// skipped, each with why.
 func (s *sweepScreen) storedKeys() (ks []sweep.Key, looked int, skipped []string) {
-	d, err := s.mw.keys.Store().Load()
+	l, err := s.mw.keys.SweepKeys()
 	if err != nil {
 		return nil, 0, []string{"your key list could not be read (" + userMessage(err) + ")"}
 	}
-	for _, r := range d.Records {
-		if r.Status == vault.StatusRevoked || r.Pending != nil {
-			continue
-		}
-		k := sweep.Key{ID: r.ID, Name: r.Name, Hint: r.KeyHint}
-		if sec, err := s.mw.keys.Secret(r.ID); err == nil {
-			k.APIKey, k.PrivateKey = sec.APIKey, sec.PrivateKey
-			looked++
-		} else {
-			skipped = append(skipped, "“"+r.Name+"”")
-		}
-		ks = append(ks, k)
+	for _, k := range l.Skipped {
+		skipped = append(skipped, "“"+k.Name+"” ("+k.Reason+")")
 	}
-	return ks, looked, skipped
+	if l.KeyringErr != nil {
+		skipped = append(skipped, "the others (the system keyring could not be read: "+userMessage(l.KeyringErr)+")")
+	}
+	return l.Keys, l.Looked, skipped
 }
 
 // finish shows what a sweep found.
@@ -237,7 +230,7 @@ func (s *sweepScreen) summary(took time.Duration) string {
 	}
 	fmt.Fprintf(&b, " in %.1f s, looking for %s.", took.Seconds(), countOf(s.looked, "stored key", "stored keys"))
 	if len(s.skipped) > 0 {
-		fmt.Fprintf(&b, " Not looked for: %s (the keyring could not give their secrets).", strings.Join(s.skipped, ", "))
+		fmt.Fprintf(&b, " Not looked for: %s.", strings.Join(s.skipped, "; "))
 	}
 	if rep.Unreadable > 0 {
 		fmt.Fprintf(&b, " Could not read %s.", countOf(rep.Unreadable, "file or folder", "files or folders"))

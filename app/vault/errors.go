@@ -104,7 +104,7 @@ func UserMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	for _, words := range []func(error) string{fileMessage, keyringMessage, recordMessage} {
+	for _, words := range []func(error) string{keyringMessage, fileMessage, recordMessage} {
 		if msg := words(err); msg != "" {
 			return msg
 		}
@@ -120,6 +120,7 @@ func fileMessage(err error) string {
 		storeErr *StoreError
 		link     *SymlinkError
 		irreg    *NotRegularError
+		large    *TooLargeError
 	)
 	switch {
 	case errors.As(err, &irreg):
@@ -128,6 +129,8 @@ func fileMessage(err error) string {
 		return fmt.Sprintf("Your key list (%s) is a symbolic link to %s. Keywarden does not read or write its key list through a link, so that a link put in its folder cannot make it overwrite another file. If you made the link yourself, put the file itself in its place (move %s to %s), then try again.", link.Path, link.Target, link.Target, link.Path)
 	case errors.As(err, &damaged):
 		return damagedMessage(damaged)
+	case errors.As(err, &large): // a file read alone; the key list's own is a DamagedError, above
+		return fmt.Sprintf("%s is larger than %d MiB, far more than Keywarden ever writes, so it was not read. Move it away (look at what it holds first), then try again.", large.Path, large.Max>>20)
 	case errors.As(err, &storeErr) && storeErr.Op == "read":
 		return fmt.Sprintf("Keywarden could not read its key list (%s). Check that the file and its folder may be read by you, then try again.", storeErr.Path)
 	case errors.As(err, &storeErr):
@@ -153,10 +156,13 @@ func damagedMessage(damaged *DamagedError) string {
 	return fmt.Sprintf("Your key list (%s) is damaged (%s), and there is no backup. Keywarden will not write over it: repair the file by hand, or move it away to start an empty list. Your secrets are still in the system keyring.", damaged.Path, damaged.Reason)
 }
 
-// keyringMessage is UserMessage for an error of the system keyring, or ""
-// for any other error.
+// keyringMessage is UserMessage for an error of the secret stores (the
+// keyring and what it holds), or "" for any other error. It is asked
+// first: a keyring error may come wrapped in another of this package.
 func keyringMessage(err error) string {
 	switch {
+	case errors.Is(err, ErrKeyringTimeout):
+		return "The system keyring did not answer in time: it may be waiting for you to unlock it (look for its prompt, perhaps behind other windows). Unlock it, then try again. A key it was saving meanwhile is finished or undone the next time Keywarden starts."
 	case errors.Is(err, ErrKeyringUnavailable):
 		return keyringHelp
 	case errors.Is(err, ErrSecretNotFound):
@@ -192,7 +198,11 @@ func recordMessage(err error) string {
 	case errors.As(err, &dup):
 		return fmt.Sprintf("Another key in use is already named %q. Choose a different name, so each key can be told apart.", dup.Name)
 	case errors.Is(err, ErrInvalidRecord):
-		return "The key could not be saved: " + strings.TrimPrefix(err.Error(), ErrInvalidRecord.Error()+": ") + "."
+		// What is wrong follows the sentinel's own text, however wrapped.
+		if _, what, ok := strings.Cut(err.Error(), ErrInvalidRecord.Error()+": "); ok {
+			return "The key could not be saved: " + what + "."
+		}
+		return "The key could not be saved: one of its fields is not valid. Check what you typed, then try again."
 	}
 	return ""
 }
@@ -200,21 +210,14 @@ func recordMessage(err error) string {
 // Explain returns UserMessage for an error of this package, and false for
 // any other error, so an application can ask each package in turn.
 func Explain(err error) (string, bool) {
-	var (
-		damaged *DamagedError
-		notFnd  *NotFoundError
-		amb     *AmbiguousError
-		dup     *DuplicateNameError
-	)
-	var (
-		storeErr *StoreError
-		irreg    *NotRegularError
-	)
-	if errors.As(err, &damaged) || errors.As(err, &notFnd) || errors.As(err, &amb) || errors.As(err, &dup) || errors.As(err, &storeErr) || errors.As(err, &irreg) {
+	var storeErr *StoreError
+	if errors.As(err, &storeErr) {
 		return UserMessage(err), true
 	}
-	for _, e := range []error{ErrNoBackup, ErrNotDamaged, ErrKeyringUnavailable, ErrSecretNotFound,
-		ErrSecretTooBig, ErrSecretDamaged, ErrInvalidRecord, ErrNotFound, ErrAmbiguous, ErrDuplicateName} {
+	// Each typed error of this package matches its sentinel (Is).
+	for _, e := range []error{ErrDamaged, ErrSymlink, ErrNotRegular, ErrTooLarge, ErrNoBackup, ErrNotDamaged,
+		ErrKeyringUnavailable, ErrSecretNotFound, ErrSecretTooBig, ErrSecretDamaged, ErrInvalidRecord,
+		ErrNotFound, ErrAmbiguous, ErrDuplicateName} {
 		if errors.Is(err, e) {
 			return UserMessage(err), true
 		}

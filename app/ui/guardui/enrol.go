@@ -13,6 +13,7 @@ import (
 	"github.com/pquerna/otp"
 
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/keys"
 )
 
 const (
@@ -44,7 +45,7 @@ func showEnrol(win fyne.Window, g *guard.Guard, account string, now func() time.
 	key, err := g.BeginEnrolment(account)
 	if err != nil {
 		fyne.LogError("app 2FA enrolment", err)
-		d := dialog.NewInformation("App 2FA", guard.UserMessage(err), win)
+		d := dialog.NewInformation("App 2FA", keys.UserMessage(err), win)
 		d.SetOnClosed(func() { onDone(false) })
 		d.Show()
 		return nil

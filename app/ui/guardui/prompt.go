@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/ui/async"
 )
 
@@ -225,7 +226,7 @@ func (p *codePrompt) result(err error) {
 	if !expected(err) {
 		fyne.LogError("app 2FA", err)
 	}
-	p.say(guard.UserMessage(err), widget.DangerImportance)
+	p.say(keys.UserMessage(err), widget.DangerImportance)
 	if p.reset != nil && errors.Is(err, guard.ErrSeedMissing) {
 		p.reset.Show()
 		p.dlg.Refresh()

@@ -11,8 +11,6 @@ import (
 	"unicode"
 
 	"github.com/pquerna/otp"
-
-	"github.com/keywarden/keywarden/kraken"
 )
 
 // problem is a message for the person using the wizard: plain words that
@@ -180,30 +178,6 @@ func lifetimeDays(created, expires time.Time, loc *time.Location) int {
 // sameDay reports whether a and b fall on the same calendar day in loc.
 func sameDay(a, b time.Time, loc *time.Location) bool {
 	return startOfDay(a, loc).Equal(startOfDay(b, loc))
-}
-
-// recommendedDays is the expiry the wizard proposes for a key whose most
-// dangerous permission has risk r: the more a key can do, the shorter it
-// should live, since an expiry bounds how long a leaked key is useful.
-func recommendedDays(r kraken.Risk) int {
-	switch r {
-	case kraken.RiskRead:
-		return 90
-	case kraken.RiskTrade:
-		return 30
-	}
-	return 7
-}
-
-// recommendationText explains recommendedDays in plain words.
-func recommendationText(r kraken.Risk) string {
-	switch r {
-	case kraken.RiskRead:
-		return "Recommended: 90 days, because this key can only read. Keywarden reminds you before it expires; making a fresh key then takes two minutes."
-	case kraken.RiskTrade:
-		return "Recommended: 30 days, because this key can trade. If it leaks, it stops being useful within a month. (Read-only keys: 90 days.)"
-	}
-	return "Recommended: 7 days, because this key can move money out. Give such a key only as long as the job that needs it. (Trading keys: 30 days; read-only: 90.)"
 }
 
 // parseNonceWindow reads the nonce window: a whole number, 0 or more; empty

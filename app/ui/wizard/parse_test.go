@@ -278,12 +278,6 @@ func TestChecklist(t *testing.T) {
 	}
 }
 
-func TestRecommendedDays(t *testing.T) {
-	if recommendedDays(kraken.RiskRead) != 90 || recommendedDays(kraken.RiskTrade) != 30 || recommendedDays(kraken.RiskMoveOut) != 7 {
-		t.Error("recommendations changed: update the texts in recommendationText too")
-	}
-}
-
 func TestLifetimeDays(t *testing.T) {
 	loc := time.UTC
 	created := time.Date(2026, 11, 1, 14, 30, 0, 0, loc)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -54,7 +55,8 @@ func (s *verifyStep) doSave() {
 		s.saving = false
 		if err != nil {
 			fyne.LogError("saving the new key failed", err)
-			message(s.saveMsg, "The key was not saved. "+vault.UserMessage(err)+" Everything you entered is kept: try Save again.", widget.DangerImportance)
+			// The service's words say what to do (try again, or paste another key).
+			message(s.saveMsg, "The key was not saved. "+keys.UserMessage(err)+" Everything you entered is kept.", widget.DangerImportance)
 		} else {
 			s.saved = true
 			message(s.saveMsg, fmt.Sprintf("Saved %q.", res.Record.Name), widget.SuccessImportance)
@@ -70,27 +72,12 @@ func (s *verifyStep) result() Result {
 	now := w.now()
 	p := w.plan()
 	in := s.input()
-	rec := vault.Record{
-		ID:       vault.NewID(),
-		Name:     p.Name,
-		Purpose:  w.names.purposeValue(),
-		UsedBy:   w.names.services(),
-		KeyHint:  vault.KeyHintOf(in.secret.APIKey),
-		Intended: p.Perms,
-		Restrictions: vault.Restrictions{
-			IPAllowlist: p.IPs,
-			Expires:     p.Expires,
-			NonceWindow: p.NonceWindow,
-		},
-		TwoFA:   in.mode,
-		Created: now,
-		Status:  vault.StatusActive,
-	}
-	note := ""
-	if w.replaces != nil {
-		rec.Replaces = w.replaces.ID
-		note = fmt.Sprintf("replaces %q", w.replaces.Name)
-	}
 	rb := *s.readback
-	return Result{Record: rec, Secret: in.secret, Readback: &rb, Note: note}
+	nk := keys.NewKeyOf(keys.Draft{
+		Name: p.Name, Purpose: w.names.purposeValue(), UsedBy: w.names.services(),
+		Intended:     p.Perms,
+		Restrictions: vault.Restrictions{IPAllowlist: p.IPs, Expires: p.Expires, NonceWindow: p.NonceWindow},
+		TwoFA:        in.mode, Created: now, Replaces: w.replaces,
+	}, in.secret, &rb, "")
+	return Result{Record: nk.Record, Secret: nk.Secret, Readback: nk.Readback, Note: nk.Note}
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/kraken"
 
 	"github.com/keywarden/keywarden/app/ui/wheel"
@@ -146,7 +147,7 @@ func shapeText(err error) string {
 	}
 	detail := strings.TrimPrefix(err.Error(), kraken.ErrMalformedKey.Error()+": ")
 	if detail == err.Error() {
-		return kraken.UserMessage(err)
+		return keys.UserMessage(err)
 	}
 	return strings.ToUpper(detail[:1]) + detail[1:] + ". Copy it again from the website, all of it."
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 
@@ -129,7 +130,7 @@ func (s *limitStep) risk() kraken.Risk { return kraken.MaxRisk(s.w.perms.selecte
 
 // recommended returns the recommended expiry date for the ticked set.
 func (s *limitStep) recommended() time.Time {
-	return startOfDay(s.w.now(), s.w.loc()).AddDate(0, 0, recommendedDays(s.risk()))
+	return startOfDay(s.w.now(), s.w.loc()).AddDate(0, 0, keys.RecommendedExpiryDays(s.risk()))
 }
 
 // expiryValue returns the chosen expiry; zero means no expiry.
@@ -203,7 +204,7 @@ func (s *limitStep) update() {
 		message(s.ipMsg, "", widget.MediumImportance)
 	}
 
-	s.expiryInfo.SetText(recommendationText(s.risk()))
+	s.expiryInfo.SetText(keys.ExpiryAdvice(s.risk()))
 	if s.noExpiry.Checked {
 		s.expiry.Disable()
 		s.pick.Disable()

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 
@@ -77,12 +79,8 @@ func (s *nameStep) content() fyne.CanvasObject { return s.box }
 func (s *nameStep) enter() { s.update() }
 
 func (s *nameStep) problem() string {
-	name := strings.TrimSpace(s.name.Text)
-	switch {
-	case name == "":
-		return "Give the key a name."
-	case s.taken(name):
-		return fmt.Sprintf("Another key in use is already named %q: choose a different name.", name)
+	if err := s.checkName(s.name.Text); err != nil {
+		return keys.UserMessage(err)
 	}
 	return ""
 }
@@ -141,12 +139,12 @@ func (s *nameStep) suggestion() string {
 	return name
 }
 
-// active returns the records in use, leaving out the key being replaced
-// where other, so it does not count against its own replacement.
-func (s *nameStep) active(includeReplaced bool) []vault.Record {
+// others returns the other records in use, leaving out the key being
+// replaced, so it does not count against its own replacement.
+func (s *nameStep) others() []vault.Record {
 	var out []vault.Record
 	for _, r := range s.w.d.Existing() {
-		if r.Retired() || (!includeReplaced && s.w.replaces != nil && r.ID == s.w.replaces.ID) {
+		if r.Retired() || (s.w.replaces != nil && r.ID == s.w.replaces.ID) {
 			continue
 		}
 		out = append(out, r)
@@ -154,16 +152,16 @@ func (s *nameStep) active(includeReplaced bool) []vault.Record {
 	return out
 }
 
-// taken reports whether a key in use already has this name. The key being
-// replaced counts: it stays in use until its replacement works.
+// checkName asks the service's rule whether a new key may have this name
+// (keys.CheckName): the key being replaced counts, as it stays in use
+// until its replacement works.
+func (s *nameStep) checkName(name string) error {
+	return keys.CheckName(s.w.d.Existing(), name, "")
+}
+
+// taken reports whether a key in use already has this name.
 func (s *nameStep) taken(name string) bool {
-	name = strings.ToLower(strings.TrimSpace(name))
-	for _, r := range s.active(true) {
-		if strings.ToLower(strings.TrimSpace(r.Name)) == name {
-			return true
-		}
-	}
-	return false
+	return errors.Is(s.checkName(name), vault.ErrDuplicateName)
 }
 
 // holders returns, for each service in the used-by list, the names of the
@@ -172,7 +170,7 @@ func (s *nameStep) holders() []string {
 	var msgs []string
 	for _, svc := range s.services() {
 		var names []string
-		for _, r := range s.active(false) {
+		for _, r := range s.others() {
 			for _, u := range r.UsedBy {
 				if strings.EqualFold(strings.TrimSpace(u), svc) {
 					names = append(names, fmt.Sprintf("%q", r.Name))
@@ -216,7 +214,7 @@ func (s *nameStep) update() {
 	case name == "":
 		message(s.nameMsg, "", widget.MediumImportance)
 	case s.taken(name):
-		message(s.nameMsg, fmt.Sprintf("Another key in use is already named %q. Each key needs its own name, so you can tell them apart here and on the website.", name), widget.DangerImportance)
+		message(s.nameMsg, keys.UserMessage(s.checkName(name)), widget.DangerImportance)
 	case review.LooksDefaultName(name):
 		message(s.nameMsg, fmt.Sprintf("%q does not say where the key is used. In a hurry, after a breach, a name like %q tells you at once which key to delete.", name, suggestion), widget.WarningImportance)
 	default:

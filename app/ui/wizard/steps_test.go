@@ -291,7 +291,7 @@ func TestWizard_rotationPrefill(t *testing.T) {
 	test.Tap(h.wz.save)
 	h.wait()
 	saved := h.savedResults()
-	if len(saved) != 1 || saved[0].Record.Replaces != old.ID || saved[0].Note != `replaces "freqtrade-vps"` || saved[0].Readback == nil {
+	if len(saved) != 1 || saved[0].Record.Replaces != old.ID || saved[0].Note != "replaces “freqtrade-vps”" || saved[0].Readback == nil {
 		t.Fatalf("saved %+v, want Replaces %s", saved, old.ID)
 	}
 }

@@ -1,6 +1,8 @@
 package wizard
 
 import (
+	"context"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -387,5 +390,40 @@ func TestWizard_verifyError(t *testing.T) {
 	}
 	if strings.Contains(visibleText(h.win.Canvas()), k.PrivateKey) {
 		t.Error("the private key is on screen")
+	}
+}
+
+// TestWizard_rotateWithTheOldPair: pasting the very key being replaced is
+// refused by the service, and the wizard says so in the service's words
+// (keys.UserMessage), not the key list's fallback ("Keywarden could not
+// read or save its key list…"), keeping what was entered.
+func TestWizard_rotateWithTheOldPair(t *testing.T) {
+	store, err := vault.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := keys.OpenSettings(store.Dir())
+	settings.LegacyPath = filepath.Join(store.Dir(), "no-legacy-preferences.json") // never the person's own
+	svc := keys.New(keys.Params{Store: store, Secrets: vault.NewMemory(), Settings: settings})
+	old := vault.Record{ID: "0123456789abcdef", Name: "koinly-tax", Purpose: vault.PurposeTaxImport, UsedBy: []string{"Koinly"},
+		Intended: []kraken.Permission{kraken.QueryFunds}, TwoFA: vault.TwoFANone, Created: time.Now().AddDate(0, -3, 0), Status: vault.StatusActive}
+	h := newHarness(t, &old, old)
+	h.wz.onSave = func(r Result) error {
+		_, err := svc.Add(context.Background(), keys.NewKey{Record: r.Record, Secret: r.Secret, Readback: r.Readback, Note: r.Note})
+		return err
+	}
+	k := h.toVerify(nil, nil)
+	// The pair pasted is the one the old key holds.
+	if _, err := svc.Add(context.Background(), keys.NewKey{Record: old, Secret: vault.Secret{APIKey: k.APIKey, PrivateKey: k.PrivateKey}}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(h.wz.save)
+	h.wait()
+	msg := h.wz.verify.saveMsg.Text
+	if !strings.Contains(msg, "being replaced") || !strings.Contains(msg, "koinly-tax") || strings.Contains(msg, "could not read or save its key list") {
+		t.Errorf("rotating with the old pair is explained as %q, want the service's words for it", msg)
+	}
+	if api, priv := h.wz.keys.values(); api != k.APIKey || priv != k.PrivateKey {
+		t.Error("the pasted keys were lost")
 	}
 }
