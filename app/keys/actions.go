@@ -26,14 +26,7 @@ func Can(r vault.Record, a Action) (ok bool, why string) {
 	revoked := r.Status == vault.StatusRevoked
 	switch a {
 	case ActCheck:
-		switch {
-		case revoked && confirmedDead(r):
-			return false, "It is revoked and its secret is no longer kept, so there is nothing to check with."
-		case revoked:
-			// Recorded revoked without Kraken's confirmation: the secret is
-			// kept, and the way to ask Kraken is the revocation's own check.
-			return false, "It is recorded revoked without Kraken's confirmation. To find out whether Kraken still accepts it, confirm the revocation (Revoke…)."
-		}
+		return canCheck(r)
 	case ActReview, ActReminders:
 		if r.Retired() {
 			return false, "It is " + statusWords(r) + ": there is nothing left to review or remind you of."
@@ -58,15 +51,33 @@ func Can(r vault.Record, a Action) (ok bool, why string) {
 			return false, "It is revoked and its secret is no longer kept."
 		}
 	case ActExec:
-		// Stricter than copying: a program runs with the key unattended,
-		// so a key that is revoked (confirmed or not) or leaked is never
-		// handed out, even while its secret is still kept.
-		switch {
-		case revoked:
-			return false, "It is revoked: Keywarden no longer hands it to a program. Create a new key on the Kraken website and add it to Keywarden."
-		case r.Leaked():
-			return false, "It has leaked: Keywarden will not hand it to a program. Delete it on the Kraken website (Settings → API) now, revoke it in Keywarden (Revoke…, or keywarden revoke NAME), and use a new key."
-		}
+		return canExec(r)
+	}
+	return true, ""
+}
+
+// canCheck is Can for ActCheck.
+func canCheck(r vault.Record) (bool, string) {
+	switch {
+	case r.Status != vault.StatusRevoked:
+		return true, ""
+	case confirmedDead(r):
+		return false, "It is revoked and its secret is no longer kept, so there is nothing to check with."
+	}
+	// Recorded revoked without Kraken's confirmation: the secret is kept,
+	// and the way to ask Kraken is the revocation's own check.
+	return false, "It is recorded revoked without Kraken's confirmation. To find out whether Kraken still accepts it, confirm the revocation (Revoke…)."
+}
+
+// canExec is Can for ActExec: stricter than copying, as a program runs with
+// the key unattended, so a key that is revoked (confirmed or not) or leaked
+// is never handed out, even while its secret is still kept.
+func canExec(r vault.Record) (bool, string) {
+	switch {
+	case r.Status == vault.StatusRevoked:
+		return false, "It is revoked: Keywarden no longer hands it to a program. Create a new key on the Kraken website and add it to Keywarden."
+	case r.Leaked():
+		return false, "It has leaked: Keywarden will not hand it to a program. Delete it on the Kraken website (Settings → API) now, revoke it in Keywarden (Revoke…, or keywarden revoke NAME), and use a new key."
 	}
 	return true, ""
 }
