@@ -45,7 +45,8 @@ session-test:
 
 # The packages without Fyne's GL driver, vetted for macOS and Windows too.
 PORTABLE = ./kraken/... ./app/vault/... ./app/review/... ./app/remind/... ./app/check/... \
-	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/... ./app/keys/... ./app/quietlocale/...
+	./app/cli/... ./app/autostart/... ./app/instance/... ./app/guard/... ./app/keys/... ./app/quietlocale/... \
+	./app/internal/atomicfile/... ./app/internal/safetext/...
 
 ## lint: gofmt, go vet for three OSes, staticcheck and the complexity gate
 lint: fmt vet staticcheck cyclo
