@@ -207,7 +207,21 @@ func TestMain_WindowAndTrayParts(t *testing.T) {
 			_ = win.Process.Kill()
 		}
 	}()
-	waitUntil(t, "the window shows", func() bool { return len(visibleWindows()) == 1 })
+	// Under a full parallel test run the first map can take long; a window
+	// that exits, or a count other than one, is reported with its log.
+	for start := time.Now(); len(visibleWindows()) != 1; time.Sleep(100 * time.Millisecond) {
+		select {
+		case err := <-exited:
+			t.Fatalf("keywarden exited before showing its window: %v\n%s", err, logs.String())
+		default:
+		}
+		if time.Since(start) > 40*time.Second {
+			ids := visibleWindows()
+			_ = win.Process.Kill()
+			<-exited // its output is complete only once it has ended
+			t.Fatalf("after 40 s, %d visible windows named Keywarden (%v), want 1\n%s", len(ids), ids, logs.String())
+		}
+	}
 	waitUntil(t, "the window starts the tray part", func() bool { return instance.Send(tray.InstanceTray, tray.MsgPing) == nil })
 
 	for _, args := range [][]string{nil, {"tray"}} {
