@@ -197,8 +197,8 @@ func addFailed(svc *keys.Service, id string, err error) error {
 	if errors.Is(err, keys.ErrDuplicateKey) {
 		return err // its words say nothing was saved
 	}
-	if d, lerr := svc.Store().Load(); lerr == nil {
-		if r, ferr := d.ByID(id); ferr == nil && r.Pending != nil {
+	if r, lerr := svc.Record(id); lerr == nil {
+		if r.Pending != nil {
 			return &userError{msg: message(err) + " The key is in the keyring, but its record could not be finished; the next keywarden command finishes it.", err: err}
 		}
 	}

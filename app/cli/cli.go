@@ -376,7 +376,7 @@ func (e *env) service(exchange bool) (*keys.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := svc.Store().Load(); err != nil {
+	if _, err := svc.Records(); err != nil {
 		return nil, err
 	}
 	if _, err := svc.Repair(); err != nil {

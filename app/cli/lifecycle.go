@@ -247,8 +247,8 @@ func remove(e *env, in removeInput) error {
 // removeFailed says what a failed remove left: nothing removed, or a
 // secret gone whose record the next command removes.
 func removeFailed(svc *keys.Service, id string, err error) error {
-	if d, lerr := svc.Store().Load(); lerr == nil {
-		if r, ferr := d.ByID(id); ferr == nil && r.Pending != nil && r.Pending.Op == vault.PendingRemove {
+	if r, lerr := svc.Record(id); lerr == nil {
+		if r.Pending != nil && r.Pending.Op == vault.PendingRemove {
 			return &userError{msg: "The secret is removed, but the record could not be: " + message(err) + " The next keywarden command removes it.", err: err}
 		}
 	}

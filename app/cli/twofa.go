@@ -81,12 +81,12 @@ func (e *env) listUnattended() error {
 	if err != nil {
 		return err
 	}
-	d, err := svc.Store().Load()
+	recs, err := svc.Records()
 	if err != nil {
 		return err
 	}
 	var names, unsealed []string
-	for _, r := range d.Records {
+	for _, r := range recs {
 		switch {
 		case !r.StartsWithoutAppCode || r.Retired():
 		case svc.StartsWithoutAppCode(r):

@@ -65,6 +65,26 @@ func New(p Params) *Service {
 // its damaged-file handling).
 func (s *Service) Store() *vault.Store { return s.store }
 
+// Dir returns the folder Keywarden keeps its files in (keys.json and the
+// state files beside it), for a face that keeps a file of its own there.
+func (s *Service) Dir() string { return s.store.Dir() }
+
+// KeyListPath returns the key list's file, to name it to a person.
+func (s *Service) KeyListPath() string { return s.store.Path() }
+
+// Records reads the key list and returns every record as stored now; a key
+// list that cannot be read is the error.
+func (s *Service) Records() ([]vault.Record, error) {
+	d, err := s.store.Load()
+	if err != nil {
+		return nil, err
+	}
+	return d.Records, nil
+}
+
+// Record returns the record with the given ID as stored now.
+func (s *Service) Record(id string) (vault.Record, error) { return s.record(id) }
+
 // SettingsFile returns the settings file.
 func (s *Service) SettingsFile() *SettingsFile { return s.settings }
 

@@ -94,7 +94,7 @@ func register(t *Tray) error {
 	if err != nil {
 		return err
 	}
-	icon, err := writeToastIcon(filepath.Dir(t.cfg.Keys.Store().Path()))
+	icon, err := writeToastIcon(t.cfg.Keys.Dir())
 	if err != nil {
 		return err
 	}

@@ -268,7 +268,7 @@ type fileStamp struct {
 
 func (t *Tray) takeStamp() stamp {
 	k := t.cfg.Keys
-	return stamp{keys: statFile(k.Store().Path()), state: statFile(k.Reminders().Path()), settings: statFile(k.SettingsFile().Path())}
+	return stamp{keys: statFile(k.KeyListPath()), state: statFile(k.Reminders().Path()), settings: statFile(k.SettingsFile().Path())}
 }
 
 func statFile(path string) fileStamp {

@@ -189,7 +189,7 @@ func (l *activityLayer) MouseOut() {}
 
 // windowStatePath is where the screen an idle close left is kept.
 func (mw *mainWindow) windowStatePath() string {
-	return filepath.Join(filepath.Dir(mw.keys.Store().Path()), windowStateName)
+	return filepath.Join(mw.keys.Dir(), windowStateName)
 }
 
 // saveWindowState writes the screen shown, for the next start.

@@ -85,7 +85,7 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	s.guardButton = widget.NewButton("", s.onGuard)
 	s.refreshGuard()
 
-	store := "Your key list (names, services, permissions, history; never a secret): " + mw.keys.Store().Path() +
+	store := "Your key list (names, services, permissions, history; never a secret): " + mw.keys.KeyListPath() +
 		". A backup of the previous version is kept beside it. Settings: " + mw.keys.SettingsFile().Path() + "."
 	secrets := "Secrets (API keys, private keys, 2FA seeds): your system keyring, service “" + vault.KeyringService + "”."
 	if mw.env.Demo {
