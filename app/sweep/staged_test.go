@@ -84,7 +84,7 @@ func TestStaged_FindsWhatTheCommitAdds(t *testing.T) {
 	write(t, repo, "scripts/kraken.py", "# kraken account of the dca script\nKRAKEN_API_KEY = '"+stray.APIKey+"'\nKRAKEN_API_SECRET = '"+stray.PrivateKey+"'\n")
 	git(t, repo, "add", ".")
 	write(t, repo, "notes.txt", "secret "+bot.PrivateKey+"\n") // not staged
-	write(t, repo, "README.md", "# bot\n"+bot.APIKey+"\n")       // changed again, not staged
+	write(t, repo, "README.md", "# bot\n"+bot.APIKey+"\n")     // changed again, not staged
 
 	rep := stagedIn(t, StagedOptions{Dir: filepath.Join(repo, "deploy"), Keys: []Key{bot, old}})
 	want := []string{

@@ -28,4 +28,3 @@ func TestStaged_RefusesOddPlaces(t *testing.T) {
 		t.Errorf("outside a repository: %v", err)
 	}
 }
-
