@@ -160,7 +160,7 @@ func hookPath(ctx context.Context, opt HookOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.CommandContext(ctx, git, "--no-pager", "rev-parse", "--path-format=absolute", "--git-path", "hooks/pre-commit")
+	cmd := exec.CommandContext(ctx, git, "--no-pager", "rev-parse", "--path-format=absolute", "--git-path", "hooks")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
 	var stderr bytes.Buffer
@@ -175,11 +175,13 @@ func hookPath(ctx context.Context, opt HookOptions) (string, error) {
 		}
 		return "", err
 	}
+	// The folder, not the file: git gives an absolute path with links
+	// resolved, which for a hook that is a link would name its target.
 	p := strings.TrimSpace(string(out))
 	if !filepath.IsAbs(p) {
-		return "", fmt.Errorf("git named the hook %q, not an absolute path", p)
+		return "", fmt.Errorf("git named the hooks folder %q, not an absolute path", p)
 	}
-	return filepath.Clean(p), nil
+	return filepath.Join(p, "pre-commit"), nil
 }
 
 // readHook reads an existing hook: only a regular file (not a link, which
