@@ -206,12 +206,23 @@ type stagedChange struct {
 
 // stagedChanges lists the files whose staged content differs from HEAD's
 // (from the empty tree, before the first commit), without submodules and
-// deletions.
+// deletions. HEAD is tried first, so a commit costs one git run here, and
+// a second one only when that fails.
 func stagedChanges(ctx context.Context, git string, view *gitView, emptyTree string) ([]stagedChange, error) {
-	base := emptyTree
-	if out, err := view.command(ctx, git, "rev-parse", "--verify", "--quiet", "HEAD^{tree}").Output(); err == nil {
-		base = strings.TrimSpace(string(out))
+	out, err := diffIndex(ctx, git, view, "HEAD")
+	if err != nil {
+		if view.command(ctx, git, "rev-parse", "--verify", "--quiet", "HEAD").Run() != nil {
+			out, err = diffIndex(ctx, git, view, emptyTree) // no commit yet
+		}
 	}
+	if err != nil {
+		return nil, err
+	}
+	return parseDiffIndex(out), nil
+}
+
+// diffIndex runs git diff-index --cached against base.
+func diffIndex(ctx context.Context, git string, view *gitView, base string) ([]byte, error) {
 	cmd := view.command(ctx, git, "diff-index", "--cached", "--raw", "-z", "--no-renames", "--no-abbrev", base, "--")
 	var stderr bytes.Buffer
 	cmd.Stderr = &limited{w: &stderr, n: 512}
@@ -222,7 +233,7 @@ func stagedChanges(ctx context.Context, git string, view *gitView, emptyTree str
 		}
 		return nil, err
 	}
-	return parseDiffIndex(out), nil
+	return out, nil
 }
 
 // parseDiffIndex reads `git diff-index --raw -z` output: for each file
