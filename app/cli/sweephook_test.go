@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/cli"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken/krakentest"
 )
 
 // The hook tests run real `git commit`s in a temporary repository, whose
@@ -164,4 +166,44 @@ func TestSweepHook_CommitsInARealRepository(t *testing.T) {
 			t.Fatalf("without the check the commit was still stopped:\n%s", out)
 		}
 	})
+}
+
+// A check that cannot look does not let a commit through: with the
+// keyring locked, sweep --staged exits 1 (which stops the commit) and says
+// why, though nothing Kraken-shaped is staged; a key not in Keywarden is
+// still found and exits 3. Outside a repository it says so.
+func TestSweepStaged_FailsClosed(t *testing.T) {
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	f := newFixture(t)
+	f.add("grid-bot", botPerms, "--purpose", "bot")
+	r := newHookRepo(t, f)
+	r.write("README.md", "# bot\nno key here\n")
+	r.git("add", "README.md")
+	t.Chdir(r.dir)
+
+	if res := f.run("", "sweep", "--staged"); res.code != cli.ExitOK || !strings.Contains(res.out, "keywarden: checked the 1 file staged in "+r.dir+": no copy of your keys (1 looked for) and no other Kraken key.") {
+		t.Fatalf("unlocked, nothing staged: %v", res)
+	}
+	f.mem.SetError(fmt.Errorf("test: %w", vault.ErrKeyringUnavailable))
+	res := f.run("", "sweep", "--staged")
+	if res.code != cli.ExitError || !strings.Contains(res.err, "The system keyring could not be read, so the staged changes were not checked for copies of your stored keys") {
+		t.Errorf("locked keyring: %v", res)
+	}
+	stray := f.exchangeKey(krakentest.Key{Name: "stray"})
+	r.write("kraken.env", "KRAKEN_API_KEY="+stray.APIKey+"\nKRAKEN_API_SECRET="+stray.PrivateKey+"\n")
+	r.git("add", "kraken.env")
+	if res = f.run("", "sweep", "--staged"); res.code != cli.ExitAttention || !strings.Contains(res.out, "line 1: key #1 not in Keywarden") {
+		t.Errorf("locked keyring, a key not in Keywarden staged: %v", res)
+	}
+	if l := f.leaks(res.out + res.err); len(l) > 0 {
+		t.Errorf("the output shows %v", l)
+	}
+
+	t.Chdir(t.TempDir())
+	if res = f.run("", "sweep", "--staged"); res.code != cli.ExitError || !strings.Contains(res.err, "not inside a git repository") {
+		t.Errorf("outside a repository: %v", res)
+	}
+	if res = f.run("", "sweep", "--staged", "--install-hook"); res.code != cli.ExitUsage {
+		t.Errorf("two modes at once: %v", res)
+	}
 }
