@@ -70,7 +70,9 @@ func sweepStaged(e *env, asJSON bool) int {
 			return e.fail(err)
 		}
 	} else {
-		writeStaged(e.out, rep, list.Looked, skips)
+		// git gives a pre-commit hook GIT_INDEX_FILE; a person running
+		// the check by hand has no commit to be told was stopped.
+		writeStaged(e.out, rep, list.Looked, skips, e.getenv("GIT_INDEX_FILE") != "")
 	}
 	if keyringMsg != "" {
 		e.say("keywarden: %s", keyringMsg)
@@ -89,12 +91,14 @@ type jsonStaged struct {
 
 // writeStaged prints what the staged changes hold, grouped by file with
 // each file's next steps; one line when they hold nothing.
-func writeStaged(w io.Writer, rep *sweep.StagedReport, looked int, skips []skipped) {
+func writeStaged(w io.Writer, rep *sweep.StagedReport, looked int, skips []skipped, inHook bool) {
 	if len(rep.Hits) == 0 {
 		fmt.Fprintf(w, "keywarden: checked the %s staged in %s: no copy of your keys (%d looked for) and no other Kraken key.\n",
 			count(rep.Files, "file", "files"), safe(rep.Repo), looked)
+	} else if inHook {
+		fmt.Fprintf(w, "keywarden: this commit is stopped: the staged changes hold %s.\n", foundWords(rep.Hits))
 	} else {
-		fmt.Fprintf(w, "keywarden: commit stopped: the staged changes hold %s.\n", foundWords(rep.Hits))
+		fmt.Fprintf(w, "keywarden: the staged changes hold %s; do not commit them as they are.\n", foundWords(rep.Hits))
 	}
 	var group string
 	var steps []string

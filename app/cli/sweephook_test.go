@@ -110,11 +110,11 @@ func TestSweepHook_CommitsInARealRepository(t *testing.T) {
 			t.Fatalf("the commit went through:\n%s", out)
 		}
 		for _, want := range []string{
-			"keywarden: commit stopped: the staged changes hold 2 copies of 1 of your keys.",
+			"keywarden: this commit is stopped: the staged changes hold 2 copies of 1 of your keys.",
 			filepath.Join(r.dir, "deploy", ".env") + " (env file)",
 			`line 1: API key of "grid-bot" (as KRAKEN_API_KEY)`,
 			`line 2: private key of "grid-bot" (as KRAKEN_API_SECRET)`,
-			"Next: Nothing was committed. Take the key out of deploy/.env and stage it again (git add -- deploy/.env), or leave the file out of the commit (git restore --staged -- deploy/.env).",
+			"Next: Before you commit, take the key out of deploy/.env and stage it again (git add -- deploy/.env), or leave the file out of the commit (git restore --staged -- deploy/.env).",
 			"keywarden exec grid-bot",
 		} {
 			if !strings.Contains(out, want) {
@@ -192,7 +192,8 @@ func TestSweepStaged_FailsClosed(t *testing.T) {
 	stray := f.exchangeKey(krakentest.Key{Name: "stray"})
 	r.write("kraken.env", "KRAKEN_API_KEY="+stray.APIKey+"\nKRAKEN_API_SECRET="+stray.PrivateKey+"\n")
 	r.git("add", "kraken.env")
-	if res = f.run("", "sweep", "--staged"); res.code != cli.ExitAttention || !strings.Contains(res.out, "line 1: key #1 not in Keywarden") {
+	if res = f.run("", "sweep", "--staged"); res.code != cli.ExitAttention || !strings.Contains(res.out, "line 1: key #1 not in Keywarden") ||
+		!strings.Contains(res.out, "keywarden: the staged changes hold 1 key not in Keywarden; do not commit them as they are.") {
 		t.Errorf("locked keyring, a key not in Keywarden staged: %v", res)
 	}
 	if l := f.leaks(res.out + res.err); len(l) > 0 {

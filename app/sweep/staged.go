@@ -356,15 +356,15 @@ func placeStaged(hits []Hit, top string) []Hit {
 	return hits
 }
 
-// stagedStep is a staged copy's next step: the commit was stopped; take
-// the key out of the file (or the file out of the commit), then what to
-// do about the key as for a copy on disk.
+// stagedStep is a staged copy's next step: take the key out of the file
+// (or the file out of the commit) before committing, then what to do
+// about the key as for a copy on disk.
 func stagedStep(h Hit, top string) string {
 	rel, err := filepath.Rel(top, h.Path)
 	if err != nil {
 		rel = h.Path
 	}
 	rel = shellQuote(filepath.ToSlash(rel))
-	return fmt.Sprintf("Nothing was committed. Take the key out of %s and stage it again (git add -- %s), or leave the file out of the commit (git restore --staged -- %s). %s",
+	return fmt.Sprintf("Before you commit, take the key out of %s and stage it again (git add -- %s), or leave the file out of the commit (git restore --staged -- %s). %s",
 		rel, rel, rel, NextStep(h))
 }

@@ -99,7 +99,7 @@ func TestStaged_FindsWhatTheCommitAdds(t *testing.T) {
 		t.Errorf("repo %q files %d, want %q and 3 staged files read", rep.Repo, rep.Files, repo)
 	}
 	for _, h := range rep.Hits {
-		if !strings.HasPrefix(h.Next, "Nothing was committed. Take the key out of ") {
+		if !strings.HasPrefix(h.Next, "Before you commit, take the key out of ") {
 			t.Errorf("next step of %s: %q", h.Where(), h.Next)
 		}
 	}
