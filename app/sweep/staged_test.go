@@ -221,3 +221,17 @@ func gitEnv(t testing.TB, dir string, env []string, args ...string) {
 		os.Unsetenv(k)
 	}
 }
+
+// A staged file over the size limit is not read, and the report names it
+// rather than passing it over in silence.
+func TestStaged_NamesFilesTooBigToRead(t *testing.T) {
+	bot := newKey(t, "grid-bot", "")
+	repo := botRepo(t, newKey(t, "old", ""))
+	write(t, repo, "small.txt", "KRAKEN_API_KEY="+bot.APIKey+"\n")
+	write(t, repo, "logs/big.log", strings.Repeat("a line of a log\n", 64)+"KRAKEN_API_KEY="+bot.APIKey+"\n")
+	git(t, repo, "add", ".")
+	rep := stagedIn(t, StagedOptions{Dir: repo, Keys: []Key{bot}, MaxFileSize: 512})
+	if got := stagedHits(t, rep); !slices.Equal(got, []string{`small.txt:1 API key of "grid-bot"`}) || !slices.Equal(rep.NotChecked, []string{"logs/big.log"}) {
+		t.Errorf("hits %q, not checked %q; want the small file's hit and logs/big.log named", got, rep.NotChecked)
+	}
+}
