@@ -80,6 +80,17 @@
 // terminal; `sweep --delete-backups` without one). The window's Find copies
 // (app/ui) does the same with a folder picker, a count as it goes, a
 // Cancel, an Import… dialog, and the exec command with a Copy button.
+//
+// `sweep --staged` checks only what the next commit of the repository
+// around the current folder adds (sweep.Staged; the index in
+// GIT_INDEX_FILE when git gives one, as it does to a pre-commit hook for
+// `commit -a`), and exits 3 when a copy of a stored key or a Kraken key
+// not in Keywarden is staged, naming the file, the line and the key, never
+// the secret, with how to take it out; 1, which stops a commit too, when
+// the check could not be made in full (the keyring or the index could not
+// be read). `sweep --install-hook [REPO]` puts that check at the start of
+// the repository's pre-commit hook, keeping a hook already there after it;
+// `sweep --remove-hook [REPO]` takes it out again (sweep.InstallHook).
 package cli
 
 import (

@@ -14,7 +14,7 @@ import (
 	"github.com/keywarden/keywarden/app/sweep"
 )
 
-const sweepUsage = "sweep [PATH...] [--json] [--no-git] [--all-folders] [--import] [--delete-backups]"
+const sweepUsage = "sweep [PATH...] [--json] [--no-git] [--all-folders] [--import] [--delete-backups] | sweep --staged [--json] | sweep --install-hook [REPO] | sweep --remove-hook [REPO]"
 
 // sweepInput is what sweep needs. No roots means the home folder.
 type sweepInput struct {
@@ -37,9 +37,15 @@ func runSweep(e *env, args []string) int {
 	allFolders := fs.Bool("all-folders", false, "also sweep caches and package folders ("+strings.Join(sweep.SkippedFolders, ", ")+")")
 	imp := fs.Bool("import", false, "then, on a terminal, ask about each key found that is not in Keywarden and import it (its name, what it is for, whether to remove the copy, with a backup)")
 	delBackups := fs.Bool("delete-backups", false, "delete the backups Keywarden made when it removed a key's copy, once the sweep finds no other copy of the key")
+	staged := fs.Bool("staged", false, "check only what is staged for the next commit of the repository here (what the pre-commit hook runs); exit 3 if it holds a Kraken key")
+	install := fs.Bool("install-hook", false, "make the pre-commit hook of REPO (default: the repository here) run sweep --staged first, keeping a hook already there")
+	remove := fs.Bool("remove-hook", false, "take that check out of REPO's pre-commit hook again")
 	pos, _, err := parseArgs(fs, args)
 	if err != nil {
 		return flagFailed(err)
+	}
+	if *staged || *install || *remove {
+		return runSweepHook(e, pos, *staged, *install, *remove, *asJSON, *noGit || *allFolders || *imp || *delBackups)
 	}
 	switch {
 	case *imp && *asJSON:

@@ -48,16 +48,7 @@ func (s *sweeper) addRepo(dir, dotGit string) {
 // link file ("gitdir: …"), following a worktree's commondir. It reads
 // those files without blocking, so a FIFO in their place cannot hang it.
 func commonDir(dotGit string) string {
-	gd := dotGit
-	if b, kind, err := readRaw(dotGit, nil, 4<<10); err == nil && kind == kindRegular {
-		line := strings.TrimSpace(string(b))
-		if rest, ok := strings.CutPrefix(line, "gitdir:"); ok {
-			gd = strings.TrimSpace(rest)
-			if !filepath.IsAbs(gd) {
-				gd = filepath.Join(filepath.Dir(dotGit), gd)
-			}
-		}
-	}
+	gd := gitDirOf(dotGit)
 	if b, kind, err := readRaw(filepath.Join(gd, "commondir"), nil, 4<<10); err == nil && kind == kindRegular {
 		c := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(c) {
@@ -69,6 +60,22 @@ func commonDir(dotGit string) string {
 		gd = abs
 	}
 	return filepath.Clean(gd)
+}
+
+// gitDirOf returns the git folder behind a .git folder or link file: for
+// a worktree or a submodule, the folder its "gitdir:" line names.
+func gitDirOf(dotGit string) string {
+	gd := dotGit
+	if b, kind, err := readRaw(dotGit, nil, 4<<10); err == nil && kind == kindRegular {
+		line := strings.TrimSpace(string(b))
+		if rest, ok := strings.CutPrefix(line, "gitdir:"); ok {
+			gd = strings.TrimSpace(rest)
+			if !filepath.IsAbs(gd) {
+				gd = filepath.Join(filepath.Dir(dotGit), gd)
+			}
+		}
+	}
+	return gd
 }
 
 // gitReaders is how many histories are read at once.

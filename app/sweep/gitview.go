@@ -101,16 +101,9 @@ func (v *gitView) fill(common, format string) error {
 	if format == "sha256" {
 		config, hexLen = fmt.Sprintf(viewConfig, 1)+"[extensions]\n\tobjectFormat = sha256\n", 64
 	}
-	head := "ref: refs/heads/main\n" // git needs a HEAD; a missing branch is fine
-	if b, kind, err := readRaw(filepath.Join(common, "HEAD"), nil, 4<<10); err == nil && kind == kindRegular {
-		text := strings.TrimSpace(string(b))
-		if target, ok := strings.CutPrefix(text, "ref: "); (ok && validRefName(target)) || validID(text, hexLen) {
-			head = text + "\n"
-		}
-	}
 	err := errors.Join(
 		os.WriteFile(filepath.Join(v.dir, "config"), []byte(config), 0o600),
-		os.WriteFile(filepath.Join(v.dir, "HEAD"), []byte(head), 0o600),
+		v.setHead(common, hexLen),
 		os.WriteFile(filepath.Join(v.dir, "empty"), nil, 0o600),
 		os.Mkdir(filepath.Join(v.dir, "refs"), 0o700),
 		os.WriteFile(filepath.Join(v.dir, "packed-refs"), packRefs(common, hexLen), 0o600),
@@ -124,6 +117,20 @@ func (v *gitView) fill(common, format string) error {
 		}
 	}
 	return nil
+}
+
+// setHead writes the view's HEAD from the HEAD in gitDir (the common
+// folder, or a worktree's own git folder): a branch name or a commit, only
+// when well-formed, else a branch that need not exist (git needs a HEAD).
+func (v *gitView) setHead(gitDir string, hexLen int) error {
+	head := "ref: refs/heads/main\n"
+	if b, kind, err := readRaw(filepath.Join(gitDir, "HEAD"), nil, 4<<10); err == nil && kind == kindRegular {
+		text := strings.TrimSpace(string(b))
+		if target, ok := strings.CutPrefix(text, "ref: "); (ok && validRefName(target)) || validID(text, hexLen) {
+			head = text + "\n"
+		}
+	}
+	return os.WriteFile(filepath.Join(v.dir, "HEAD"), []byte(head), 0o600)
 }
 
 // viewEnv is the environment git reads a view with: the person's, less

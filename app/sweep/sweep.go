@@ -58,6 +58,16 @@
 // an unpushed one, rewrite the history before pushing; for a key Keywarden
 // does not hold, keywarden add with a name suggested from where it was
 // found.
+//
+// # Before a commit
+//
+// Staged checks what the next commit of a repository adds, with the same
+// matcher: each file the index holds differently from HEAD, read whole
+// through the private view (the index git hands a pre-commit hook in
+// GIT_INDEX_FILE is the one read), so nothing the repository names runs.
+// InstallHook puts `keywarden sweep --staged` at the start of the
+// repository's pre-commit hook (hook.go says how it keeps a hook already
+// there); RemoveHook takes it out. BenchmarkStaged measures it.
 package sweep
 
 import (
