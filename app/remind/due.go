@@ -11,7 +11,8 @@ import (
 
 // Problem is the Kind of a reminder about a critical finding, such as the
 // exchange no longer knowing the key or the key being able to move money
-// out when that was not meant.
+// out when that was not meant, or about permissions that drifted from
+// what was meant.
 const Problem review.DueKind = "problem"
 
 // findingInfix follows the record ID in a problem reminder's ID.
@@ -41,7 +42,8 @@ type Reminder struct {
 
 // Due returns the reminders to show at now, earliest first: the records'
 // review and expiry reminders (review.Events) whose time has come, and the
-// critical problems review.Findings sees, less those already shown (in
+// problems review.Findings sees (the critical ones, and drift from the
+// permissions meant: worseFindings), less those already shown (in
 // state.Sent) and those a snooze holds back.
 //
 // Expiry steps passed before the latest one are never shown: a key found
@@ -97,7 +99,7 @@ func nextReminder(records []vault.Record, state State, now time.Time) (at time.T
 		}
 		for _, e := range review.Events(r, now) {
 			t := e.At
-			if snoozed && t.Before(until) && state.held(Reminder{ID: e.ID, RecordID: r.ID, Severity: e.Severity}, t) {
+			if snoozed && t.Before(until) && state.held(Reminder{ID: e.ID, RecordID: r.ID, Kind: e.Kind, Severity: e.Severity}, t) {
 				t = until
 			}
 			consider(t)
@@ -128,7 +130,7 @@ func reminders(r vault.Record, idx *review.Index, now time.Time) []Reminder {
 		at = r.LastCheck.At
 	}
 	for _, f := range idx.Findings(r, now) {
-		if f.Severity < review.Critical || notProblems[f.Code] {
+		if f.Severity < review.Critical && !worseFindings[f.Code] || notProblems[f.Code] {
 			continue
 		}
 		out = append(out, Reminder{

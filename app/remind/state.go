@@ -48,13 +48,14 @@ type Snooze struct {
 	Until time.Time `json:"until"`
 	// Held lists the reminders that had been shown when the snooze began.
 	// They are shown again when it ends; until then they stay quiet even
-	// when critical. A critical reminder that comes up during the snooze is
-	// not held: it is news the person has not seen.
+	// when critical. A worse step that comes up during the snooze
+	// (BreaksSnooze) is not held: it is news the person has not seen.
 	Held []string `json:"held,omitempty"`
 }
 
 // Snooze holds back the record's reminders until until: those already
-// shown come back then, once; new ones below critical wait for it too.
+// shown come back then, once; new ones wait for it too, unless they are a
+// worse step (BreaksSnooze).
 // Snoozing again moves the end and keeps what was held.
 func (s *State) Snooze(recordID string, until time.Time) {
 	old := s.Snoozes[recordID]
@@ -200,11 +201,32 @@ func (s *State) markUnreached(recordID string, at time.Time) {
 	s.Unreached[recordID] = at
 }
 
-// held reports whether a snooze keeps the reminder quiet at now.
+// held reports whether a snooze keeps the reminder quiet at now: one it
+// held, or a new one that is no worse step (BreaksSnooze).
 func (s State) held(rem Reminder, now time.Time) bool {
 	z, ok := s.Snoozes[rem.RecordID]
 	if !ok || !now.Before(z.Until) {
 		return false
 	}
-	return rem.Severity < review.Critical || slices.Contains(z.Held, rem.ID)
+	return !BreaksSnooze(rem) || slices.Contains(z.Held, rem.ID)
+}
+
+// BreaksSnooze reports whether a reminder that came up during a snooze is
+// a worse step than the person snoozed, and so is shown at once: the key
+// expired, a critical problem (the exchange no longer knows the key, it
+// can move money out, ...), its permissions drifted from what was meant,
+// or a parked key was used. A snooze of "expires in 1 day" must not hide
+// "has expired" for the rest of the week. Review reminders and the milder
+// expiry steps wait for the snooze's end.
+func BreaksSnooze(rem Reminder) bool {
+	return rem.Severity >= review.Critical || rem.Kind == review.DueExpired || worseFindings[rem.Code]
+}
+
+// worseFindings are the findings that are problem reminders whatever their
+// severity, and break through a snooze: the key is no longer what the
+// person meant (drift), or someone else may be using it.
+var worseFindings = map[string]bool{
+	review.CodeExtraPermissions:   true,
+	review.CodeMissingPermissions: true,
+	review.CodeParkedKeyUsed:      true,
 }
