@@ -406,6 +406,46 @@ func TestTray_CheckAll(t *testing.T) {
 	})
 }
 
+// Issue 25: with Kraken out of reach the tray said "Checked 4 keys" and
+// "4 keys could not be checked", without a reason, and logged nothing.
+func TestTray_CheckAll_exchangeUnreachable(t *testing.T) {
+	h := newTrayHarness(t)
+	d, err := demo.New(h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.useService(d.Secrets, d.Runner)
+	d.Close() // Kraken cannot be reached
+	h.clock.now = time.Now()
+	h.start()
+
+	h.tray.CheckAll()
+	rec := h.rec
+	var msg string
+	rec.waitFor(t, "the result is shown", func() bool {
+		for _, m := range rec.messages {
+			if strings.HasPrefix(m, "Checked ") || strings.HasPrefix(m, "Could not check") {
+				msg = m
+			}
+		}
+		return msg != ""
+	})
+	rec.locked(func() {
+		if !strings.HasPrefix(msg, "Could not check the ") || !strings.Contains(msg, "No key could be checked: Kraken could not be reached.") {
+			t.Errorf("notification = %q; want what happened and why", msg)
+		}
+		logged := 0
+		for _, err := range rec.errs {
+			if strings.HasPrefix(err.Error(), "check all keys: ") && strings.Contains(err.Error(), "could not be checked: Kraken could not be reached") {
+				logged++
+			}
+		}
+		if logged == 0 {
+			t.Errorf("log = %v; want the keys that could not be checked, and why", rec.errs)
+		}
+	})
+}
+
 func TestMain_secondCopyHandsOver(t *testing.T) {
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
 	t.Setenv("KEYWARDEN_DIR", t.TempDir()) // should it not hand over, it must not run on a real key list
