@@ -28,7 +28,9 @@ func (t *Tray) Snooze(recordID string, d time.Duration) {
 	t.Poke()
 }
 
-// OnAction acts on an action picked on a reminder's notification.
+// OnAction acts on an action picked on a reminder's notification. Open
+// and the snoozes close the key's other notifications: the person has
+// seen to the key, and what the others say is in its review.
 func (t *Tray) OnAction(recordID, action string) {
 	switch action {
 	case ActionOpen:
@@ -42,6 +44,11 @@ func (t *Tray) OnAction(recordID, action string) {
 			d = remind.SnoozeWeek
 		}
 		t.Snooze(recordID, d)
+	default:
+		return
+	}
+	if recordID != "" && t.cfg.Notify != nil {
+		t.cfg.Notify.CloseKey(recordID)
 	}
 }
 

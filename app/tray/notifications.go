@@ -96,3 +96,17 @@ func (t *Tray) noteNotify(err error) bool {
 	}
 	return false
 }
+
+// notifierConfig is how the tray's Notifier works: with the app icon
+// written beside the key list, the actions picked passed to OnAction, and
+// a notification server that comes (back) on the bus making the scheduler
+// look again at once, so reminders that failed meanwhile come within a
+// moment instead of at the next retry (remind.RetryDeliver).
+func (t *Tray) notifierConfig() NotifierConfig {
+	icon, err := IconFile(t.cfg.Keys.Dir())
+	if err != nil {
+		t.report(fmt.Errorf("%w; notifications name their icon instead, which only an installed Keywarden has", err))
+		icon = AppID
+	}
+	return NotifierConfig{Icon: icon, OnAction: t.OnAction, OnServer: t.Poke}
+}

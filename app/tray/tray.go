@@ -37,6 +37,9 @@ const MaxSeparate = 3
 type Notifications interface {
 	Reminder(rem remind.Reminder) error
 	Message(title, body string) error
+	// CloseKey closes the notifications about the key that are still on
+	// screen.
+	CloseKey(recordID string)
 }
 
 // Config is what a Tray works with. Keys is required.

@@ -54,6 +54,7 @@ type recorder struct {
 	texts     []string // each reminder's title and body
 	messages  []string // titles
 	windows   []string // record IDs; "" for the window as it is
+	closed    []string // record IDs whose notifications were closed
 	saved     int
 	errs      []error
 	changed   chan struct{}
@@ -85,6 +86,9 @@ func (r *recorder) Message(title, body string) (err error) {
 		}
 	})
 	return err
+}
+func (r *recorder) CloseKey(recordID string) {
+	r.do(func() { r.closed = append(r.closed, recordID) })
 }
 func (r *recorder) window(id string) error {
 	r.do(func() { r.windows = append(r.windows, id) })
@@ -192,7 +196,17 @@ func (h *trayHarness) settings(fn func(s *keys.Settings)) {
 // start starts a Tray and waits for its first look.
 func (h *trayHarness) start() {
 	h.t.Helper()
+	h.startWith(nil)
+}
+
+// startWith starts a Tray as start does, after setup (if not nil) has
+// changed it.
+func (h *trayHarness) startWith(setup func(*Tray)) {
+	h.t.Helper()
 	h.tray = New(h.cfg)
+	if setup != nil {
+		setup(h.tray)
+	}
 	h.tray.attach(h.rec)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)
