@@ -38,6 +38,34 @@ type Reminder struct {
 	// Body says what to do about it.
 	Title string
 	Body  string
+	// WhileOff is true for a reminder that fell due while notifications
+	// were off (State.Missed), handed over once they are on again.
+	WhileOff bool
+}
+
+// Missed returns the reminders that fell due while notifications were off
+// (state.Missed) and are still due at now, earliest first, with WhileOff
+// set: not those that went away meanwhile (a review done, a problem
+// fixed), nor those a snooze holds back.
+func Missed(records []vault.Record, state State, now time.Time) []Reminder {
+	if len(state.Missed) == 0 {
+		return nil
+	}
+	var out []Reminder
+	idx := review.NewIndex(records)
+	for _, r := range records {
+		for _, rem := range reminders(r, idx, now) {
+			_, missed := state.Missed[rem.ID]
+			_, sent := state.Sent[rem.ID] // else Due has it, as itself
+			if !missed || !sent || rem.At.After(now) || state.held(rem, now) {
+				continue
+			}
+			rem.WhileOff = true
+			out = append(out, rem)
+		}
+	}
+	sortReminders(out)
+	return out
 }
 
 // Due returns the reminders to show at now, earliest first: the records'
@@ -64,13 +92,18 @@ func Due(records []vault.Record, state State, now time.Time) []Reminder {
 			out = append(out, rem)
 		}
 	}
+	sortReminders(out)
+	return out
+}
+
+// sortReminders orders reminders earliest first, then by ID.
+func sortReminders(out []Reminder) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].At.Equal(out[j].At) {
 			return out[i].At.Before(out[j].At)
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out
 }
 
 // Next returns when something next falls due after now: a review or expiry

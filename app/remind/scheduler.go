@@ -72,6 +72,13 @@ type Config struct {
 	// it shows then. It runs on Run's goroutine and should not block for
 	// long. nil marks every reminder as shown without showing it.
 	Deliver func(due []Reminder) (shown []string)
+	// Off reports whether the person turned notifications off. While it
+	// does, due reminders are not handed to Deliver: they are kept
+	// (State.Missed) and marked as shown, so the tray menu still lists
+	// them and nothing is retried. Once it reports false again, Deliver
+	// gets those still due, with WhileOff set, ahead of the others, so
+	// the face can sum them up in one notification. nil means never off.
+	Off func() bool
 	// CheckKeys checks the keys in the background (no typed codes) and
 	// saves the answers by the key service's save rule (app/keys'
 	// Service.CheckInBackground), returning every answer, saved or not, so
@@ -172,16 +179,19 @@ func slept(armed, now time.Time, wait time.Duration, fired bool) bool {
 }
 
 // saveShown marks the reminders shown (and those a failed save left
-// unsaved) as sent in the state file, pruned, and returns the state as
-// saved. When the save fails it keeps them in s.unsaved for the next
+// unsaved) as sent in the state file, and those kept while notifications
+// are off as sent and missed, pruned, and returns the state as saved.
+// When the save fails it keeps the shown ones in s.unsaved for the next
 // evaluation, and returns st with them marked, so they are not shown again
-// meanwhile.
-func (s *Scheduler) saveShown(records []vault.Record, st State, shown []string, now time.Time) State {
+// meanwhile; the kept ones are kept again at the next evaluation.
+func (s *Scheduler) saveShown(records []vault.Record, st State, shown, kept []string, now time.Time) State {
 	ran := false
 	err := s.cfg.State.Update(func(fs *State) {
 		ran = true
 		fs.markSent(s.unsaved, now)
 		fs.markSent(shown, now)
+		fs.forgetMissed(shown)
+		fs.keepMissed(kept, now)
 		fs.Prune(records, now)
 		st = *fs
 	})
@@ -192,6 +202,7 @@ func (s *Scheduler) saveShown(records []vault.Record, st State, shown []string, 
 	s.report(err)
 	if !ran {
 		st.markSent(shown, now)
+		st.forgetMissed(shown)
 	}
 	s.unsaved = append(s.unsaved, shown...)
 	slices.Sort(s.unsaved)
@@ -244,10 +255,16 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 
 	st.markSent(s.unsaved, now)
 	due := Due(records, st, now)
+	var kept []string // due while notifications are off
+	if s.cfg.Off != nil && s.cfg.Off() {
+		kept, due = reminderIDs(due), nil
+	} else {
+		due = append(Missed(records, st, now), due...)
+	}
 	shown := s.deliver(due)
 	// The marks are saved even when ctx ended during Deliver: what was
 	// shown must not be shown again.
-	st = s.saveShown(records, st, shown, now)
+	st = s.saveShown(records, st, shown, kept, now)
 
 	next, ok = nextReminder(records, st, now)
 	consider := func(t time.Time) {

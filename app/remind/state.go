@@ -41,6 +41,11 @@ type State struct {
 	// down or busy, the keyring locked). The record keeps its last answer,
 	// and the check is tried again RetryInterval later, not a day later.
 	Unreached map[string]time.Time `json:"unreached,omitempty"`
+	// Missed maps the ID of every reminder that fell due while
+	// notifications were off to when it did. It is marked as shown (in
+	// Sent) too, and is shown, in one summary, once notifications are on
+	// again and it is still due (Missed).
+	Missed map[string]time.Time `json:"missed,omitempty"`
 }
 
 // Snooze holds back a key's reminders until a time.
@@ -129,8 +134,32 @@ func (s *State) markSent(ids []string, now time.Time) {
 	}
 }
 
+// keepMissed records reminders as due while notifications were off: shown
+// for now, and missed.
+func (s *State) keepMissed(ids []string, now time.Time) {
+	if len(ids) == 0 {
+		return
+	}
+	s.markSent(ids, now)
+	if s.Missed == nil {
+		s.Missed = make(map[string]time.Time)
+	}
+	for _, id := range ids {
+		if _, ok := s.Missed[id]; !ok {
+			s.Missed[id] = now
+		}
+	}
+}
+
+// forgetMissed records missed reminders as shown at last.
+func (s *State) forgetMissed(ids []string) {
+	for _, id := range ids {
+		delete(s.Missed, id)
+	}
+}
+
 // Prune forgets what no longer matters at now: everything about records
-// that are gone, ended snoozes, background-check starts more than a
+// that are gone, ended snoozes, missed reminders no longer due, background-check starts more than a
 // CheckInterval old, and shown marks of reminders that no longer exist (a
 // review done, an expiry date changed, a problem fixed), so a problem that
 // comes back later is news again. Marks of problems found by checks are
@@ -148,6 +177,11 @@ func (s *State) Prune(records []vault.Record, now time.Time) {
 		}
 	}
 	s.pruneSent(byID, live)
+	for id := range s.Missed {
+		if _, sent := s.Sent[id]; !sent || !live[id] {
+			delete(s.Missed, id) // gone, or due again as itself (a snooze took it)
+		}
+	}
 	for id, z := range s.Snoozes {
 		if byID[id] == nil || !now.Before(z.Until) {
 			delete(s.Snoozes, id)

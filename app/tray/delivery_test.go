@@ -11,8 +11,11 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
+	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/assets"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // Issue 25: how reminders reach a real desktop's notification server.
@@ -206,6 +209,46 @@ func TestIconFile(t *testing.T) {
 		}
 		if b, _ := os.ReadFile(path); !bytes.Equal(b, assets.Icon.Content()) {
 			t.Error("the damaged copy was kept")
+		}
+	})
+}
+
+// Issue 25: reminders that fell due while notifications were off were
+// dropped for good; a key added meanwhile was never notified.
+func TestTray_remindersWhileOffAreSummedUpWhenOnAgain(t *testing.T) {
+	h := newTrayHarness(t, taxKey(reviewDueAt(t0.Add(-day))))
+	h.settings(func(s *keys.Settings) { s.Notifications = false })
+	h.start()
+	// A key that can withdraw is added while notifications are off.
+	h.update(func(d *vault.Data) {
+		d.Records = append(d.Records, botKey(named("k3", "withdrawer"), func(r *vault.Record) {
+			r.Intended = append(r.Intended, kraken.WithdrawFunds)
+			r.LastCheck.Permissions = r.Intended
+			r.Restrictions.IPAllowlist, r.LastCheck.IPAllowlist = nil, nil
+		}))
+	})
+	h.poke()
+	h.rec.locked(func() {
+		if len(h.rec.reminders)+len(h.rec.messages) != 0 {
+			t.Fatalf("shown while off: %q %q", h.rec.reminders, h.rec.messages)
+		}
+	})
+	if m := h.rec.model(); len(m.Keys) != 2 {
+		t.Errorf("the menu lists %d keys while off, want both that need attention", len(m.Keys))
+	}
+
+	h.settings(func(s *keys.Settings) { s.Notifications = true })
+	h.poke()
+	want := "While notifications were off: 2 reminders About “koinly-tax” and “withdrawer”. Open Keywarden to see what each needs."
+	h.rec.locked(func() {
+		if len(h.rec.reminders) != 0 || !slices.Equal(h.rec.messages, []string{want}) {
+			t.Errorf("once on again: reminders %q, messages %q; want one summary %q", h.rec.reminders, h.rec.messages, want)
+		}
+	})
+	h.poke()
+	h.rec.locked(func() {
+		if len(h.rec.messages) != 1 {
+			t.Errorf("summed up again: %q", h.rec.messages)
 		}
 	})
 }

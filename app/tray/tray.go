@@ -101,6 +101,7 @@ func New(cfg Config) *Tray {
 		State:   cfg.Keys.Reminders(),
 		Clock:   cfg.Clock,
 		Deliver: t.deliver,
+		Off:     t.notificationsOff,
 		Report:  t.report,
 	}
 	if cfg.Keys.CanCheck() {
