@@ -15,7 +15,7 @@ import (
 // bus (make test runs every test inside one), unless the session promised
 // one (KEYWARDEN_REQUIRE_KEYRING=1, set by .ci/session.sh). The tests never
 // touch a desktop's own bus: they own names on it.
-func requireSessionBus(t *testing.T) {
+func requireSessionBus(t testing.TB) {
 	t.Helper()
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 		return

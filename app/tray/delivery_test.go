@@ -44,7 +44,7 @@ func (h *trayHarness) startNotifying() *Notifier {
 // waitNoServer waits until no program owns the notification server's name
 // on the session bus (a server of an earlier test may take a moment to
 // leave it).
-func waitNoServer(t *testing.T) {
+func waitNoServer(t testing.TB) {
 	t.Helper()
 	conn, err := connectSession()
 	if err != nil {
