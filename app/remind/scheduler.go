@@ -41,7 +41,9 @@ const minWait = time.Second
 // RetryDeliver is how soon reminders are offered again when Deliver did
 // not show them all (a notification failed: the notification server was
 // not up yet at login, or went away). Only while some are left does it
-// wake the Scheduler more often than MaxSleep.
+// wake the Scheduler more often than MaxSleep. It is the fallback: a face
+// that sees the notification server come back (the tray follows its name
+// on D-Bus) calls Poke, and the reminders come within a moment.
 const RetryDeliver = 10 * time.Minute
 
 // Vault is what the Scheduler reads of the key list: the records as the
@@ -254,13 +256,7 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 	}
 
 	st.markSent(s.unsaved, now)
-	due := Due(records, st, now)
-	var kept []string // due while notifications are off
-	if s.cfg.Off != nil && s.cfg.Off() {
-		kept, due = reminderIDs(due), nil
-	} else {
-		due = append(Missed(records, st, now), due...)
-	}
+	due, kept := s.dueNow(records, st, now)
 	shown := s.deliver(due)
 	// The marks are saved even when ctx ended during Deliver: what was
 	// shown must not be shown again.
@@ -282,6 +278,18 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 		consider(held)
 	}
 	return next, ok
+}
+
+// dueNow returns the reminders to hand to Deliver at now: those due, and
+// those that fell due while notifications were off (Missed) once they are
+// on again. While they are off it returns none, and the IDs of those due,
+// to keep.
+func (s *Scheduler) dueNow(records []vault.Record, st State, now time.Time) (due []Reminder, kept []string) {
+	due = Due(records, st, now)
+	if s.cfg.Off != nil && s.cfg.Off() {
+		return nil, reminderIDs(due)
+	}
+	return append(Missed(records, st, now), due...), nil
 }
 
 // deliver hands the due reminders to Config.Deliver and returns the IDs
