@@ -3,7 +3,6 @@
 package tray
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -47,10 +46,9 @@ func requireDunst(t testing.TB) {
 
 // dunst is a dunst daemon of the test's own.
 type dunst struct {
-	t    testing.TB
-	dir  string
-	cmd  *exec.Cmd
-	logs bytes.Buffer
+	t   testing.TB
+	dir string
+	cmd *exec.Cmd
 }
 
 // dunstConfig keeps every notification on the screen until it is acted on
@@ -103,7 +101,14 @@ func newDunst(t testing.TB) *dunst {
 func (d *dunst) start() time.Time {
 	d.t.Helper()
 	d.cmd = exec.Command("dunst", "-config", filepath.Join(d.dir, "dunstrc"))
-	d.cmd.Stdout, d.cmd.Stderr = &d.logs, &d.logs
+	// A file, not a buffer: dunst writes to it itself, and the test reads
+	// it whenever it likes.
+	log, err := os.OpenFile(filepath.Join(d.dir, "dunst.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	defer log.Close()
+	d.cmd.Stdout, d.cmd.Stderr = log, log
 	if err := d.cmd.Start(); err != nil {
 		d.t.Fatal(err)
 	}
@@ -118,10 +123,16 @@ func (d *dunst) start() time.Time {
 		if conn.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, notifyName).Store(&owner) == nil && owner == pid {
 			return time.Now()
 		}
-		if d.cmd.ProcessState != nil || time.Now().After(deadline) {
-			d.t.Fatalf("dunst (pid %d) did not take %s within 20 s; it said:\n%s", pid, notifyName, d.logs.String())
+		if time.Now().After(deadline) {
+			d.t.Fatalf("dunst (pid %d) did not take %s within 20 s; it said:\n%s", pid, notifyName, d.logs())
 		}
 	}
+}
+
+// logs returns what dunst said.
+func (d *dunst) logs() string {
+	b, _ := os.ReadFile(filepath.Join(d.dir, "dunst.log"))
+	return string(b)
 }
 
 // kill ends dunst, if it runs, and waits for it.
@@ -165,7 +176,7 @@ func (d *dunst) waitDisplayedWithin(n int, what string, within time.Duration) {
 	deadline := time.Now().Add(within)
 	for d.displayed() != n {
 		if time.Now().After(deadline) {
-			d.t.Fatalf("after %v dunst shows %d notifications, want %d: %s; dunst said:\n%s", within, d.displayed(), n, what, d.logs.String())
+			d.t.Fatalf("after %v dunst shows %d notifications, want %d: %s; dunst said:\n%s", within, d.displayed(), n, what, d.logs())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -243,8 +254,8 @@ func TestDunst_remindersOpenSnoozeAndRestart(t *testing.T) {
 			t.Errorf("dunst showed %q with the icon %q, want %s", e.Summary, e.IconPath, icon)
 		}
 	}
-	if strings.Contains(d.logs.String(), "No icon found") {
-		t.Errorf("dunst found no icon:\n%s", d.logs.String())
+	if strings.Contains(d.logs(), "No icon found") {
+		t.Errorf("dunst found no icon:\n%s", d.logs())
 	}
 
 	// The daemon dies; a reminder falls due meanwhile (a key whose review
