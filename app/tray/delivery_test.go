@@ -228,18 +228,17 @@ func TestTray_remindersWhileOffAreSummedUpWhenOnAgain(t *testing.T) {
 		}))
 	})
 	h.poke()
+	h.rec.waitFor(t, "the menu lists both keys that need attention", func() bool { return len(h.rec.lastModel().Keys) == 2 })
 	h.rec.locked(func() {
 		if len(h.rec.reminders)+len(h.rec.messages) != 0 {
 			t.Fatalf("shown while off: %q %q", h.rec.reminders, h.rec.messages)
 		}
 	})
-	if m := h.rec.model(); len(m.Keys) != 2 {
-		t.Errorf("the menu lists %d keys while off, want both that need attention", len(m.Keys))
-	}
 
 	h.settings(func(s *keys.Settings) { s.Notifications = true })
 	h.poke()
 	want := "While notifications were off: 2 reminders About “koinly-tax” and “withdrawer”. Open Keywarden to see what each needs."
+	h.rec.waitFor(t, "a notification once on again", func() bool { return len(h.rec.reminders)+len(h.rec.messages) > 0 })
 	h.rec.locked(func() {
 		if len(h.rec.reminders) != 0 || !slices.Equal(h.rec.messages, []string{want}) {
 			t.Errorf("once on again: reminders %q, messages %q; want one summary %q", h.rec.reminders, h.rec.messages, want)
