@@ -9,7 +9,7 @@ set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev)
-test_pkgs=(gnome-keyring libsecret-tools dbus dbus-daemon xvfb xdotool x11-utils imagemagick)
+test_pkgs=(gnome-keyring libsecret-tools dbus dbus-daemon xvfb xdotool x11-utils imagemagick dunst)
 # Debian 12 has no wine64 command: the wine package runs 64-bit programs.
 windows_pkgs=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 fonts-dejavu-core python3)
 

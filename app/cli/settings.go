@@ -14,7 +14,7 @@ const settingsUsage = "settings [--json] | settings set NAME VALUE"
 var settingsAbout = map[string]string{
 	"review-days-read-only": "days between reviews of a key that only reads, unless it has its own",
 	"review-days-risky":     "days between reviews of a key that can trade or move money, unless it has its own",
-	"notifications":         "remind you with notifications (on or off)",
+	"notifications":         "remind you with notifications (on or off; off keeps what falls due for one notification when on again)",
 	"start-at-login":        "start the tray part at login (changed in the window)",
 	"idle-close-minutes":    "close the window after this many minutes without input, or never (the tray part stays)",
 }

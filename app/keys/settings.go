@@ -46,7 +46,8 @@ type Settings struct {
 	// their own: keys that only read, and keys that can trade or move money.
 	ReadOnlyDays int `json:"readOnlyDays"`
 	RiskyDays    int `json:"riskyDays"`
-	// Notifications is false when the person turned reminders off.
+	// Notifications is false when the person turned reminders off: see
+	// NotificationsOffNote.
 	Notifications bool `json:"notifications"`
 	// StartAtLogin is true when the person asked Keywarden to start at login.
 	StartAtLogin bool `json:"startAtLogin"`
@@ -56,6 +57,11 @@ type Settings struct {
 	// input (the tray part stays); 0 means never.
 	IdleCloseMinutes int `json:"idleCloseMinutes"`
 }
+
+// NotificationsOffNote says what turning notifications off means, where
+// the person turns them off (the window's Settings, `keywarden settings`).
+const NotificationsOffNote = "Off means no notifications: the tray icon and its menu still show what is due. " +
+	"What falls due meanwhile is kept, and summed up in one notification when you turn them back on."
 
 // DefaultSettings are the settings before the person changed any.
 func DefaultSettings() Settings {

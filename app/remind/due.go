@@ -11,7 +11,8 @@ import (
 
 // Problem is the Kind of a reminder about a critical finding, such as the
 // exchange no longer knowing the key or the key being able to move money
-// out when that was not meant.
+// out when that was not meant, or about permissions that drifted from
+// what was meant.
 const Problem review.DueKind = "problem"
 
 // findingInfix follows the record ID in a problem reminder's ID.
@@ -37,11 +38,40 @@ type Reminder struct {
 	// Body says what to do about it.
 	Title string
 	Body  string
+	// WhileOff is true for a reminder that fell due while notifications
+	// were off (State.Missed), handed over once they are on again.
+	WhileOff bool
+}
+
+// Missed returns the reminders that fell due while notifications were off
+// (state.Missed) and are still due at now, earliest first, with WhileOff
+// set: not those that went away meanwhile (a review done, a problem
+// fixed), nor those a snooze holds back.
+func Missed(records []vault.Record, state State, now time.Time) []Reminder {
+	if len(state.Missed) == 0 {
+		return nil
+	}
+	var out []Reminder
+	idx := review.NewIndex(records)
+	for _, r := range records {
+		for _, rem := range reminders(r, idx, now) {
+			_, missed := state.Missed[rem.ID]
+			_, sent := state.Sent[rem.ID] // else Due has it, as itself
+			if !missed || !sent || rem.At.After(now) || state.held(rem, now) {
+				continue
+			}
+			rem.WhileOff = true
+			out = append(out, rem)
+		}
+	}
+	sortReminders(out)
+	return out
 }
 
 // Due returns the reminders to show at now, earliest first: the records'
 // review and expiry reminders (review.Events) whose time has come, and the
-// critical problems review.Findings sees, less those already shown (in
+// problems review.Findings sees (the critical ones, and drift from the
+// permissions meant: worseFindings), less those already shown (in
 // state.Sent) and those a snooze holds back.
 //
 // Expiry steps passed before the latest one are never shown: a key found
@@ -62,13 +92,18 @@ func Due(records []vault.Record, state State, now time.Time) []Reminder {
 			out = append(out, rem)
 		}
 	}
+	sortReminders(out)
+	return out
+}
+
+// sortReminders orders reminders earliest first, then by ID.
+func sortReminders(out []Reminder) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].At.Equal(out[j].At) {
 			return out[i].At.Before(out[j].At)
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out
 }
 
 // Next returns when something next falls due after now: a review or expiry
@@ -97,7 +132,7 @@ func nextReminder(records []vault.Record, state State, now time.Time) (at time.T
 		}
 		for _, e := range review.Events(r, now) {
 			t := e.At
-			if snoozed && t.Before(until) && state.held(Reminder{ID: e.ID, RecordID: r.ID, Severity: e.Severity}, t) {
+			if snoozed && t.Before(until) && state.held(Reminder{ID: e.ID, RecordID: r.ID, Kind: e.Kind, Severity: e.Severity}, t) {
 				t = until
 			}
 			consider(t)
@@ -128,7 +163,7 @@ func reminders(r vault.Record, idx *review.Index, now time.Time) []Reminder {
 		at = r.LastCheck.At
 	}
 	for _, f := range idx.Findings(r, now) {
-		if f.Severity < review.Critical || notProblems[f.Code] {
+		if f.Severity < review.Critical && !worseFindings[f.Code] || notProblems[f.Code] {
 			continue
 		}
 		out = append(out, Reminder{

@@ -80,6 +80,29 @@ func TestDue(t *testing.T) {
 			state:   State{Snoozes: map[string]Snooze{"k2": {Until: t0.Add(day), Held: []string{"k2/finding/not-on-exchange"}}}},
 		},
 		{
+			name:    "a key that expired during the snooze of its 1-day step says so at once",
+			records: []vault.Record{botKey(expiring(t0.Add(-time.Hour)))},
+			state:   State{Snoozes: map[string]Snooze{"k2": {Until: t0.Add(6 * day), Held: []string{"k2/expiry-1d/2026-03-09"}}}},
+			want:    []string{"k2/expired/2026-03-10"},
+		},
+		{
+			name:    "permissions that drifted from what was meant are shown, snoozed or not",
+			records: []vault.Record{botKey(missingPermission)},
+			state:   State{Snoozes: map[string]Snooze{"k2": {Until: t0.Add(SnoozeWeek)}}},
+			want:    []string{"k2/finding/missing-permissions"},
+		},
+		{
+			name:    "a parked key used by someone else breaks through a snooze",
+			records: []vault.Record{taxKey(parkedAndUsed)},
+			state:   State{Snoozes: map[string]Snooze{"k1": {Until: t0.Add(SnoozeWeek)}}},
+			want:    []string{"k1/finding/parked-key-used"},
+		},
+		{
+			name:    "drift shown before the snooze stays quiet until its end",
+			records: []vault.Record{botKey(missingPermission)},
+			state:   State{Snoozes: map[string]Snooze{"k2": {Until: t0.Add(SnoozeWeek), Held: []string{"k2/finding/missing-permissions"}}}},
+		},
+		{
 			name: "a failed check is a warning, not a notification",
 			records: []vault.Record{taxKey(func(r *vault.Record) {
 				r.LastCheck = &vault.Readback{At: t0.Add(-time.Hour), Outcome: vault.OutcomeError, Problem: "no network"}
@@ -113,6 +136,41 @@ func TestDue(t *testing.T) {
 				t.Errorf("Due = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// missingPermission makes the exchange lack one of the permissions meant
+// for the key: drift, a warning.
+func missingPermission(r *vault.Record) {
+	r.LastCheck.Permissions = r.LastCheck.Permissions[1:]
+}
+
+// parkedAndUsed parks the key three days ago and has the last check find
+// it used two days ago, by something that was not Keywarden.
+func parkedAndUsed(r *vault.Record) {
+	r.Status = vault.StatusParked
+	r.AddEvent(t0.Add(-3*day), vault.EventParked, "")
+	r.LastCheck.LastUsed = t0.Add(-2 * day)
+}
+
+func TestBreaksSnooze(t *testing.T) {
+	for _, tt := range []struct {
+		rem  Reminder
+		want bool
+	}{
+		{Reminder{Kind: review.DueReview, Severity: review.Warning}, false},
+		{Reminder{Kind: review.DueExpiry30, Severity: review.Info}, false},
+		{Reminder{Kind: review.DueExpiry7, Severity: review.Warning}, false},
+		{Reminder{Kind: review.DueExpiry1, Severity: review.Critical}, true},
+		{Reminder{Kind: review.DueExpired, Severity: review.Warning}, true},
+		{Reminder{Kind: Problem, Code: review.CodeNotOnExchange, Severity: review.Critical}, true},
+		{Reminder{Kind: Problem, Code: review.CodeExtraPermissions, Severity: review.Warning}, true},
+		{Reminder{Kind: Problem, Code: review.CodeMissingPermissions, Severity: review.Warning}, true},
+		{Reminder{Kind: Problem, Code: review.CodeParkedKeyUsed, Severity: review.Critical}, true},
+	} {
+		if got := BreaksSnooze(tt.rem); got != tt.want {
+			t.Errorf("BreaksSnooze(%s %s %v) = %v, want %v", tt.rem.Kind, tt.rem.Code, tt.rem.Severity, got, tt.want)
+		}
 	}
 }
 

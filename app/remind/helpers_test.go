@@ -147,6 +147,8 @@ type harness struct {
 	// deliver decides which of the due reminders the face shows; nil
 	// shows them all.
 	deliver func(due []Reminder) (shown []string)
+	// off is what Config.Off answers: notifications turned off.
+	off bool
 
 	mu        sync.Mutex
 	shown     []Reminder
@@ -217,6 +219,11 @@ func (h *harness) start(checks bool) time.Duration {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.errs = append(h.errs, err)
+		},
+		Off: func() bool {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			return h.off
 		},
 	}
 	if h.vault != nil {

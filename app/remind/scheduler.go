@@ -41,7 +41,9 @@ const minWait = time.Second
 // RetryDeliver is how soon reminders are offered again when Deliver did
 // not show them all (a notification failed: the notification server was
 // not up yet at login, or went away). Only while some are left does it
-// wake the Scheduler more often than MaxSleep.
+// wake the Scheduler more often than MaxSleep. It is the fallback: a face
+// that sees the notification server come back (the tray follows its name
+// on D-Bus) calls Poke, and the reminders come within a moment.
 const RetryDeliver = 10 * time.Minute
 
 // Vault is what the Scheduler reads of the key list: the records as the
@@ -72,6 +74,13 @@ type Config struct {
 	// it shows then. It runs on Run's goroutine and should not block for
 	// long. nil marks every reminder as shown without showing it.
 	Deliver func(due []Reminder) (shown []string)
+	// Off reports whether the person turned notifications off. While it
+	// does, due reminders are not handed to Deliver: they are kept
+	// (State.Missed) and marked as shown, so the tray menu still lists
+	// them and nothing is retried. Once it reports false again, Deliver
+	// gets those still due, with WhileOff set, ahead of the others, so
+	// the face can sum them up in one notification. nil means never off.
+	Off func() bool
 	// CheckKeys checks the keys in the background (no typed codes) and
 	// saves the answers by the key service's save rule (app/keys'
 	// Service.CheckInBackground), returning every answer, saved or not, so
@@ -172,16 +181,19 @@ func slept(armed, now time.Time, wait time.Duration, fired bool) bool {
 }
 
 // saveShown marks the reminders shown (and those a failed save left
-// unsaved) as sent in the state file, pruned, and returns the state as
-// saved. When the save fails it keeps them in s.unsaved for the next
+// unsaved) as sent in the state file, and those kept while notifications
+// are off as sent and missed, pruned, and returns the state as saved.
+// When the save fails it keeps the shown ones in s.unsaved for the next
 // evaluation, and returns st with them marked, so they are not shown again
-// meanwhile.
-func (s *Scheduler) saveShown(records []vault.Record, st State, shown []string, now time.Time) State {
+// meanwhile; the kept ones are kept again at the next evaluation.
+func (s *Scheduler) saveShown(records []vault.Record, st State, shown, kept []string, now time.Time) State {
 	ran := false
 	err := s.cfg.State.Update(func(fs *State) {
 		ran = true
 		fs.markSent(s.unsaved, now)
 		fs.markSent(shown, now)
+		fs.forgetMissed(shown)
+		fs.keepMissed(kept, now)
 		fs.Prune(records, now)
 		st = *fs
 	})
@@ -192,6 +204,7 @@ func (s *Scheduler) saveShown(records []vault.Record, st State, shown []string, 
 	s.report(err)
 	if !ran {
 		st.markSent(shown, now)
+		st.forgetMissed(shown)
 	}
 	s.unsaved = append(s.unsaved, shown...)
 	slices.Sort(s.unsaved)
@@ -243,11 +256,11 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 	}
 
 	st.markSent(s.unsaved, now)
-	due := Due(records, st, now)
+	due, kept := s.dueNow(records, st, now)
 	shown := s.deliver(due)
 	// The marks are saved even when ctx ended during Deliver: what was
 	// shown must not be shown again.
-	st = s.saveShown(records, st, shown, now)
+	st = s.saveShown(records, st, shown, kept, now)
 
 	next, ok = nextReminder(records, st, now)
 	consider := func(t time.Time) {
@@ -265,6 +278,18 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 		consider(held)
 	}
 	return next, ok
+}
+
+// dueNow returns the reminders to hand to Deliver at now: those due, and
+// those that fell due while notifications were off (Missed) once they are
+// on again. While they are off it returns none, and the IDs of those due,
+// to keep.
+func (s *Scheduler) dueNow(records []vault.Record, st State, now time.Time) (due []Reminder, kept []string) {
+	due = Due(records, st, now)
+	if s.cfg.Off != nil && s.cfg.Off() {
+		return nil, reminderIDs(due)
+	}
+	return append(Missed(records, st, now), due...), nil
 }
 
 // deliver hands the due reminders to Config.Deliver and returns the IDs

@@ -3,8 +3,10 @@ package remind
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -213,6 +215,61 @@ func TestScheduler_delivery(t *testing.T) {
 			t.Errorf("shown by the next run = %q, want the review", got)
 		}
 	})
+}
+
+// Issue 25: reminders that fell due while notifications were off were
+// marked as shown and never seen.
+func TestScheduler_notificationsOff(t *testing.T) {
+	h := newHarness(t,
+		taxKey(noChecks, reviewDueAt(t0.Add(-day))),
+		botKey(noChecks, reviewDueAt(t0.Add(2*time.Hour))),
+		taxKey(noChecks, func(r *vault.Record) { r.ID, r.Name = "k3", "cointracker" }, reviewDueAt(t0.Add(-day))))
+	h.off = true
+	if wait := h.start(false); wait != MaxSleep {
+		t.Errorf("wait while off = %s, want %s (the next reminder is 2 h away): nothing is retried", wait, MaxSleep)
+	}
+	h.advance(3 * time.Hour) // k2 falls due, still off
+	for _, d := range h.takeDelivered() {
+		if len(d) != 0 {
+			t.Fatalf("delivered %q while notifications were off", d)
+		}
+	}
+	st, err := h.state.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(st.Missed)); !equal(got, []string{"k1/review/2026-03-09", "k2/review/2026-03-10", "k3/review/2026-03-09"}) {
+		t.Fatalf("kept while off: %q", got)
+	}
+	// k3 is reviewed meanwhile: nothing is left to say about it.
+	k3 := h.record("k3")
+	k3.LastReviewed = t0.Add(3 * time.Hour)
+	h.put(k3)
+
+	h.mu.Lock()
+	h.off = false
+	h.mu.Unlock()
+	h.poke() // `keywarden settings set notifications on` tells the tray
+	got := h.takeDelivered()
+	last := got[len(got)-1]
+	if !equal(last, []string{"k1/review/2026-03-09", "k2/review/2026-03-10"}) {
+		t.Fatalf("delivered %q once on again, want what fell due meanwhile and is still due", last)
+	}
+	h.mu.Lock()
+	for _, r := range h.shown {
+		if !r.WhileOff {
+			t.Errorf("%s handed over without WhileOff", r.ID)
+		}
+	}
+	h.mu.Unlock()
+	if st, _ = h.state.Load(); len(st.Missed) != 0 {
+		t.Errorf("still kept once shown: %v", st.Missed)
+	}
+	h.takeShown()
+	h.advance(3 * time.Hour)
+	if got := h.takeShown(); len(got) != 0 {
+		t.Errorf("shown again: %q", got)
+	}
 }
 
 func TestScheduler_wakeFromSleep(t *testing.T) {

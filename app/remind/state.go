@@ -41,6 +41,11 @@ type State struct {
 	// down or busy, the keyring locked). The record keeps its last answer,
 	// and the check is tried again RetryInterval later, not a day later.
 	Unreached map[string]time.Time `json:"unreached,omitempty"`
+	// Missed maps the ID of every reminder that fell due while
+	// notifications were off to when it did. It is marked as shown (in
+	// Sent) too, and is shown, in one summary, once notifications are on
+	// again and it is still due (Missed).
+	Missed map[string]time.Time `json:"missed,omitempty"`
 }
 
 // Snooze holds back a key's reminders until a time.
@@ -48,13 +53,14 @@ type Snooze struct {
 	Until time.Time `json:"until"`
 	// Held lists the reminders that had been shown when the snooze began.
 	// They are shown again when it ends; until then they stay quiet even
-	// when critical. A critical reminder that comes up during the snooze is
-	// not held: it is news the person has not seen.
+	// when critical. A worse step that comes up during the snooze
+	// (BreaksSnooze) is not held: it is news the person has not seen.
 	Held []string `json:"held,omitempty"`
 }
 
 // Snooze holds back the record's reminders until until: those already
-// shown come back then, once; new ones below critical wait for it too.
+// shown come back then, once; new ones wait for it too, unless they are a
+// worse step (BreaksSnooze).
 // Snoozing again moves the end and keeps what was held.
 func (s *State) Snooze(recordID string, until time.Time) {
 	old := s.Snoozes[recordID]
@@ -128,8 +134,32 @@ func (s *State) markSent(ids []string, now time.Time) {
 	}
 }
 
+// keepMissed records reminders as due while notifications were off: shown
+// for now, and missed.
+func (s *State) keepMissed(ids []string, now time.Time) {
+	if len(ids) == 0 {
+		return
+	}
+	s.markSent(ids, now)
+	if s.Missed == nil {
+		s.Missed = make(map[string]time.Time)
+	}
+	for _, id := range ids {
+		if _, ok := s.Missed[id]; !ok {
+			s.Missed[id] = now
+		}
+	}
+}
+
+// forgetMissed records missed reminders as shown at last.
+func (s *State) forgetMissed(ids []string) {
+	for _, id := range ids {
+		delete(s.Missed, id)
+	}
+}
+
 // Prune forgets what no longer matters at now: everything about records
-// that are gone, ended snoozes, background-check starts more than a
+// that are gone, ended snoozes, missed reminders no longer due, background-check starts more than a
 // CheckInterval old, and shown marks of reminders that no longer exist (a
 // review done, an expiry date changed, a problem fixed), so a problem that
 // comes back later is news again. Marks of problems found by checks are
@@ -147,6 +177,11 @@ func (s *State) Prune(records []vault.Record, now time.Time) {
 		}
 	}
 	s.pruneSent(byID, live)
+	for id := range s.Missed {
+		if _, sent := s.Sent[id]; !sent || !live[id] {
+			delete(s.Missed, id) // gone, or due again as itself (a snooze took it)
+		}
+	}
 	for id, z := range s.Snoozes {
 		if byID[id] == nil || !now.Before(z.Until) {
 			delete(s.Snoozes, id)
@@ -200,11 +235,32 @@ func (s *State) markUnreached(recordID string, at time.Time) {
 	s.Unreached[recordID] = at
 }
 
-// held reports whether a snooze keeps the reminder quiet at now.
+// held reports whether a snooze keeps the reminder quiet at now: one it
+// held, or a new one that is no worse step (BreaksSnooze).
 func (s State) held(rem Reminder, now time.Time) bool {
 	z, ok := s.Snoozes[rem.RecordID]
 	if !ok || !now.Before(z.Until) {
 		return false
 	}
-	return rem.Severity < review.Critical || slices.Contains(z.Held, rem.ID)
+	return !BreaksSnooze(rem) || slices.Contains(z.Held, rem.ID)
+}
+
+// BreaksSnooze reports whether a reminder that came up during a snooze is
+// a worse step than the person snoozed, and so is shown at once: the key
+// expired, a critical problem (the exchange no longer knows the key, it
+// can move money out, ...), its permissions drifted from what was meant,
+// or a parked key was used. A snooze of "expires in 1 day" must not hide
+// "has expired" for the rest of the week. Review reminders and the milder
+// expiry steps wait for the snooze's end.
+func BreaksSnooze(rem Reminder) bool {
+	return rem.Severity >= review.Critical || rem.Kind == review.DueExpired || worseFindings[rem.Code]
+}
+
+// worseFindings are the findings that are problem reminders whatever their
+// severity, and break through a snooze: the key is no longer what the
+// person meant (drift), or someone else may be using it.
+var worseFindings = map[string]bool{
+	review.CodeExtraPermissions:   true,
+	review.CodeMissingPermissions: true,
+	review.CodeParkedKeyUsed:      true,
 }

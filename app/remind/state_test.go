@@ -59,6 +59,25 @@ func TestState_Snooze(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a week's snooze of “expires in 1 day” does not hide “has expired”", func(t *testing.T) {
+		// Issue 25: the 1-day step shown and snoozed for a week; the key
+		// dies a day later, and the person must hear of it that day.
+		expires := t0.Add(day)
+		recs := []vault.Record{botKey(noChecks, expiring(expires))}
+		var st State
+		shown := Due(recs, st, t0)
+		if got := ids(shown); !equal(got, []string{"k2/expiry-1d/2026-03-11"}) {
+			t.Fatalf("Due = %q, want the 1-day step", got)
+		}
+		st.markSent(ids(shown), t0)
+		st.Snooze("k2", t0.Add(SnoozeWeek))
+		if next, _ := Next(recs, st, t0); !next.Equal(expires) {
+			t.Errorf("Next = %s, want the expiry %s, not the snooze's end", next, expires)
+		}
+		if got := ids(Due(recs, st, expires)); !equal(got, []string{"k2/expired/2026-03-11"}) {
+			t.Errorf("at the expiry, during the snooze: Due = %q, want the expired reminder", got)
+		}
+	})
 	t.Run("snoozing one key leaves the others alone", func(t *testing.T) {
 		recs := []vault.Record{taxKey(noChecks, reviewDueAt(t0)), botKey(noChecks, reviewDueAt(t0))}
 		var st State

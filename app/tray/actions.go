@@ -2,13 +2,12 @@ package tray
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
-	"github.com/keywarden/keywarden/app/vault"
 )
 
 // What the menu items and the notifications' actions do.
@@ -29,7 +28,9 @@ func (t *Tray) Snooze(recordID string, d time.Duration) {
 	t.Poke()
 }
 
-// OnAction acts on an action picked on a reminder's notification.
+// OnAction acts on an action picked on a reminder's notification. Open
+// and the snoozes close the key's other notifications: the person has
+// seen to the key, and what the others say is in its review.
 func (t *Tray) OnAction(recordID, action string) {
 	switch action {
 	case ActionOpen:
@@ -43,6 +44,11 @@ func (t *Tray) OnAction(recordID, action string) {
 			d = remind.SnoozeWeek
 		}
 		t.Snooze(recordID, d)
+	default:
+		return
+	}
+	if recordID != "" && t.cfg.Notify != nil {
+		t.cfg.Notify.CloseKey(recordID)
 	}
 }
 
@@ -88,39 +94,17 @@ func (t *Tray) checkAll() (title, body string, err error) {
 		t.report(fmt.Errorf("check all keys: save the answers: %w", err))
 	}
 
-	failed, typed := 0, 0
-	for _, res := range rep.Results {
-		if res.Readback.Outcome == vault.OutcomeError {
-			failed++
-		}
+	// What could not be checked, and why, goes to the log key by key; the
+	// notification sums it up in the same words.
+	for _, line := range rep.LogLines() {
+		t.report(errors.New("check all keys: " + line))
 	}
-	for _, sk := range rep.Skipped {
-		if !sk.Record.Retired() && sk.Record.TwoFA == vault.TwoFATyped {
-			typed++
-		}
-	}
-	title = fmt.Sprintf("Checked %s", plural(len(rep.Results), "key", "keys"))
-	var parts []string
-	if failed > 0 {
-		parts = append(parts, fmt.Sprintf("%s could not be checked.", plural(failed, "key", "keys")))
-	}
-	switch {
-	case typed == 1:
-		parts = append(parts, "1 key needs its 2FA code typed for each check: check it in the window.")
-	case typed > 1:
-		parts = append(parts, fmt.Sprintf("%d keys need their 2FA code typed for each check: check them in the window.", typed))
-	}
+	attention := -1
 	if snap, err := t.cfg.Keys.Snapshot(); err == nil {
-		switch n := snap.AttentionCount(); {
-		case n == 1:
-			parts = append(parts, "1 key needs attention: open Keywarden to see what to do.")
-		case n > 1:
-			parts = append(parts, fmt.Sprintf("%d keys need attention: open Keywarden to see what to do.", n))
-		case failed == 0:
-			parts = append(parts, "All look fine.")
-		}
+		attention = snap.AttentionCount()
 	}
-	return title, strings.Join(parts, " "), nil
+	title, body = rep.Words(attention)
+	return title, body, nil
 }
 
 func (t *Tray) window(recordID string) {

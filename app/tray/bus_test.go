@@ -3,6 +3,7 @@ package tray
 import (
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 // bus (make test runs every test inside one), unless the session promised
 // one (KEYWARDEN_REQUIRE_KEYRING=1, set by .ci/session.sh). The tests never
 // touch a desktop's own bus: they own names on it.
-func requireSessionBus(t *testing.T) {
+func requireSessionBus(t testing.TB) {
 	t.Helper()
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 		return
@@ -64,9 +65,10 @@ type notificationServer struct {
 	caps []string
 	conn *dbus.Conn
 
-	mu    sync.Mutex
-	calls []notification
-	added chan struct{}
+	mu     sync.Mutex
+	calls  []notification
+	closed []uint32 // the notifications CloseNotification was asked for
+	added  chan struct{}
 }
 
 // startNotificationServer starts a notification server with the given
@@ -89,7 +91,33 @@ func (s *notificationServer) Notify(appName string, replacesID uint32, icon, sum
 
 func (s *notificationServer) GetCapabilities() ([]string, *dbus.Error) { return s.caps, nil }
 
-func (s *notificationServer) CloseNotification(id uint32) *dbus.Error { return nil }
+func (s *notificationServer) CloseNotification(id uint32) *dbus.Error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = append(s.closed, id)
+	s.added <- struct{}{}
+	return nil
+}
+
+// waitClosed waits until CloseNotification was asked for n notifications
+// in all, and returns their IDs, sorted.
+func (s *notificationServer) waitClosed(t *testing.T, n int) []uint32 {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		s.mu.Lock()
+		got := slices.Sorted(slices.Values(s.closed))
+		s.mu.Unlock()
+		if len(got) >= n {
+			return got
+		}
+		select {
+		case <-s.added:
+		case <-deadline:
+			t.Fatalf("%d notifications closed after 5 s, want %d: %v", len(got), n, got)
+		}
+	}
+}
 
 func (s *notificationServer) GetServerInformation() (name, vendor, version, spec string, err *dbus.Error) {
 	return "keywarden-test", "keywarden", "1", "1.2", nil

@@ -17,6 +17,21 @@
 // which hands them to this one (link.go, followlink.go); balloons on the
 // tray icon where toasts cannot be made.
 //
+// # Notifications on a Linux desktop
+//
+// Reminders go to org.freedesktop.Notifications (Notifier) with the app
+// icon as a file beside the key list (IconFile), so a server shows it
+// whether or not Keywarden was installed. The Notifier follows the
+// server's name on the bus (NameOwnerChanged, a signal subscription that
+// costs nothing while idle): when a daemon starts late or is restarted,
+// the scheduler looks again at once and what failed meanwhile is shown
+// within a second, not at its retry ten minutes later. Open or a snooze
+// picked on one notification closes the key's other notifications. While
+// the person has notifications turned off, what falls due is kept and
+// summed up in one notification when they are turned on again
+// (remind.Config.Off). The tests run this against a small server of their
+// own and against dunst (dunst_test.go).
+//
 // # Notifications on Windows
 //
 // At every start the tray part registers, for the user only, what Windows

@@ -158,7 +158,7 @@ func (r *resident) run(t *Tray, in *instance.Instance) {
 	case err != nil:
 		r.log.Printf("%v: no tray icon and no notifications; the window stays the way in", err)
 	default:
-		n, err := NewNotifier(conn, t.OnAction)
+		n, err := NewNotifier(conn, t.notifierConfig())
 		if err != nil {
 			r.log.Printf("notifications: %v", err)
 			conn.Close()

@@ -11,36 +11,53 @@ import (
 // How the reminders the scheduler finds become notifications.
 
 // deliver shows the reminders the scheduler found due at one look
-// (remind.Config.Deliver) and returns the IDs of those shown, or dropped
-// because the person turned notifications off: the scheduler marks only
-// those, and offers the others (a notification that failed) again later.
-// Reminders found at once are shown each on its own when there are a few,
-// else in one notification that sums them up (the first start after an
-// update, or after weeks away, would otherwise pile up a dozen). It also
-// has the model built again: the scheduler calls it after every look.
+// (remind.Config.Deliver) and returns the IDs of those shown: the
+// scheduler marks only those, and offers the others (a notification that
+// failed) again later. Those that fell due while notifications were off
+// come first (WhileOff), summed up in one notification. The others are
+// shown each on its own when there are a few, else in one notification
+// that sums them up (the first start after an update, or after weeks
+// away, would otherwise pile up a dozen). It also has the model built
+// again: the scheduler calls it after every look.
 func (t *Tray) deliver(rems []remind.Reminder) (shown []string) {
 	defer t.lookAgain()
 	if len(rems) == 0 {
 		return nil
 	}
-	all := make([]string, len(rems))
-	for i, rem := range rems {
-		all[i] = rem.ID
-	}
 	if t.cfg.Notify == nil {
-		return all
+		return reminderIDs(rems)
 	}
-	if set, _ := t.cfg.Keys.Settings(); !set.Notifications { // a damaged file gives the defaults
-		return all
+	var missed, due []remind.Reminder
+	for _, rem := range rems {
+		if rem.WhileOff {
+			missed = append(missed, rem)
+		} else {
+			due = append(due, rem)
+		}
 	}
-	if len(rems) <= MaxSeparate {
-		for _, rem := range rems {
+	if len(missed) > 0 {
+		title := "While notifications were off: " + plural(len(missed), "reminder", "reminders")
+		if t.summary(title, missed) {
+			shown = reminderIDs(missed)
+		}
+	}
+	if len(due) <= MaxSeparate {
+		for _, rem := range due {
 			if t.noteNotify(t.cfg.Notify.Reminder(safeReminder(rem))) {
 				shown = append(shown, rem.ID)
 			}
 		}
 		return shown
 	}
+	if t.summary(plural(len(due), "reminder", "reminders")+" about your keys", due) {
+		shown = append(shown, reminderIDs(due)...)
+	}
+	return shown
+}
+
+// summary shows one notification under title about the keys the
+// reminders are about, and reports whether it went out.
+func (t *Tray) summary(title string, rems []remind.Reminder) bool {
 	var names []string
 	seen := make(map[string]bool)
 	for _, rem := range rems {
@@ -49,9 +66,8 @@ func (t *Tray) deliver(rems []remind.Reminder) (shown []string) {
 			names = append(names, "“"+keyName(rem.Name)+"”")
 		}
 	}
-	title := fmt.Sprintf("%d reminders about your keys", len(rems))
-	if len(names) == 1 {
-		title = fmt.Sprintf("%d reminders about %s", len(rems), names[0])
+	if len(names) == 1 && !rems[0].WhileOff {
+		title = plural(len(rems), "reminder", "reminders") + " about " + names[0]
 	}
 	listed := names
 	if len(names) > 4 {
@@ -61,10 +77,23 @@ func (t *Tray) deliver(rems []remind.Reminder) (shown []string) {
 	if len(listed) == 1 {
 		list = listed[0]
 	}
-	if t.noteNotify(t.cfg.Notify.Message(safetext.Line(title), safetext.Line("About "+list+". Open Keywarden to see what each needs."))) {
-		return all
+	return t.noteNotify(t.cfg.Notify.Message(safetext.Line(title), safetext.Line("About "+list+". Open Keywarden to see what each needs.")))
+}
+
+// notificationsOff reports whether the person turned notifications off
+// (remind.Config.Off). A settings file that cannot be read gives the
+// defaults: on.
+func (t *Tray) notificationsOff() bool {
+	set, _ := t.cfg.Keys.Settings()
+	return !set.Notifications
+}
+
+func reminderIDs(rems []remind.Reminder) []string {
+	ids := make([]string, len(rems))
+	for i, rem := range rems {
+		ids[i] = rem.ID
 	}
-	return nil
+	return ids
 }
 
 func (t *Tray) message(title, body string) {
@@ -95,4 +124,18 @@ func (t *Tray) noteNotify(err error) bool {
 		t.report(fmt.Errorf("%w; reminders show in the tray menu, and are tried again later", err))
 	}
 	return false
+}
+
+// notifierConfig is how the tray's Notifier works: with the app icon
+// written beside the key list, the actions picked passed to OnAction, and
+// a notification server that comes (back) on the bus making the scheduler
+// look again at once, so reminders that failed meanwhile come within a
+// moment instead of at the next retry (remind.RetryDeliver).
+func (t *Tray) notifierConfig() NotifierConfig {
+	icon, err := IconFile(t.cfg.Keys.Dir())
+	if err != nil {
+		t.report(fmt.Errorf("%w; notifications name their icon instead, which only an installed Keywarden has", err))
+		icon = AppID
+	}
+	return NotifierConfig{Icon: icon, OnAction: t.OnAction, OnServer: t.Poke}
 }

@@ -15,8 +15,10 @@ import (
 	"github.com/keywarden/keywarden/app/review"
 )
 
-// The freedesktop Notifications service.
+// The freedesktop Notifications service, and the bus itself.
 const (
+	busName     = "org.freedesktop.DBus"
+	busPath     = dbus.ObjectPath("/org/freedesktop/DBus")
 	notifyName  = "org.freedesktop.Notifications"
 	notifyPath  = dbus.ObjectPath("/org/freedesktop/Notifications")
 	notifyIface = "org.freedesktop.Notifications"
@@ -41,10 +43,12 @@ const maxOpen = 64
 // Notifier sends desktop notifications through org.freedesktop.Notifications
 // on a D-Bus connection of its own, and passes the actions the person picks
 // on a reminder's notification to OnAction. It adds no goroutine that
-// wakes by itself: one waits for the server's signals.
+// wakes by itself: one waits for the bus's signals, which come only when
+// the person acts on a notification or a notification server comes or
+// goes.
 type Notifier struct {
-	conn     *dbus.Conn
-	onAction func(recordID, action string)
+	conn *dbus.Conn
+	cfg  NotifierConfig
 
 	mu   sync.Mutex
 	caps map[string]bool   // the server's capabilities, once asked
@@ -52,13 +56,28 @@ type Notifier struct {
 	sigs chan *dbus.Signal
 }
 
+// NotifierConfig is what a Notifier works with; every field may be left
+// out.
+type NotifierConfig struct {
+	// Icon is the notifications' icon: the path of an image file that
+	// exists (IconFile), or an icon name; "" shows none.
+	Icon string
+	// OnAction receives the record ID and the action (ActionOpen,
+	// ActionSnoozeDay, ActionSnoozeWeek) when the person picks one on a
+	// reminder's notification ("" for a notification about no one key).
+	// It runs on the Notifier's goroutine.
+	OnAction func(recordID, action string)
+	// OnServer is called when a notification server takes the name on
+	// the bus: the daemon was restarted, or started late, so reminders
+	// that failed meanwhile can be shown now. It runs on the Notifier's
+	// goroutine.
+	OnServer func()
+}
+
 // NewNotifier returns a Notifier on conn, a private connection to the
-// session bus that it owns from now on (Close closes it). onAction, if not
-// nil, receives the record ID and the action (ActionOpen, ActionSnoozeDay,
-// ActionSnoozeWeek) when the person picks one on a reminder's notification;
-// it runs on the Notifier's goroutine.
-func NewNotifier(conn *dbus.Conn, onAction func(recordID, action string)) (*Notifier, error) {
-	n := &Notifier{conn: conn, onAction: onAction, open: make(map[uint32]string)}
+// session bus that it owns from now on (Close closes it).
+func NewNotifier(conn *dbus.Conn, cfg NotifierConfig) (*Notifier, error) {
+	n := &Notifier{conn: conn, cfg: cfg, open: make(map[uint32]string)}
 	// Only the notification server may speak for it: the bus resolves the
 	// well-known name in the rule to its owner.
 	for _, member := range []string{"ActionInvoked", "NotificationClosed"} {
@@ -67,6 +86,13 @@ func NewNotifier(conn *dbus.Conn, onAction func(recordID, action string)) (*Noti
 		if err != nil {
 			return nil, fmt.Errorf("listen for notification actions: %w", err)
 		}
+	}
+	// The bus says when the notification server's name changes hands: a
+	// subscription, which costs nothing until it does (no polling).
+	err := conn.AddMatchSignal(dbus.WithMatchSender(busName), dbus.WithMatchObjectPath(busPath),
+		dbus.WithMatchInterface(busName), dbus.WithMatchMember("NameOwnerChanged"), dbus.WithMatchArg(0, notifyName))
+	if err != nil {
+		return nil, fmt.Errorf("listen for the notification server: %w", err)
 	}
 	n.sigs = make(chan *dbus.Signal, 8)
 	conn.Signal(n.sigs)
@@ -118,6 +144,29 @@ func (n *Notifier) remember(id uint32, recordID string) {
 	n.open[id] = recordID
 }
 
+// CloseKey closes the notifications about the key that are still open:
+// the person acted on one of them (Open, a snooze), so the others say
+// nothing new. A server that does not answer is not waited for long.
+func (n *Notifier) CloseKey(recordID string) {
+	if recordID == "" {
+		return
+	}
+	n.mu.Lock()
+	var ids []uint32
+	for id, rid := range n.open {
+		if rid == recordID {
+			ids = append(ids, id)
+			delete(n.open, id)
+		}
+	}
+	n.mu.Unlock()
+	for _, id := range ids {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		n.conn.Object(notifyName, notifyPath).CallWithContext(ctx, notifyIface+".CloseNotification", 0, id)
+		cancel()
+	}
+}
+
 func (n *Notifier) notify(title, body string, actions []string, urgency byte) (uint32, error) {
 	if n.capability("body-markup") {
 		body = escapeMarkup(body)
@@ -136,7 +185,7 @@ func (n *Notifier) notify(title, body string, actions []string, urgency byte) (u
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
 	call := n.conn.Object(notifyName, notifyPath).CallWithContext(ctx, notifyIface+".Notify", 0,
-		"Keywarden", uint32(0), autostart.ID, title, body, actions, hints, int32(-1))
+		"Keywarden", uint32(0), n.cfg.Icon, title, body, actions, hints, int32(-1))
 	if call.Err != nil {
 		return 0, fmt.Errorf("send a notification: %w", call.Err)
 	}
@@ -172,32 +221,75 @@ func (n *Notifier) capability(name string) bool {
 	return caps[name]
 }
 
-// listen passes the actions the person picks to onAction, until the
-// connection closes.
+// listen passes the actions the person picks to OnAction, and a new
+// notification server to OnServer, until the connection closes.
 func (n *Notifier) listen() {
 	for sig := range n.sigs {
-		if sig == nil || len(sig.Body) < 2 {
-			continue
-		}
-		id, ok := sig.Body[0].(uint32)
-		if !ok {
+		if sig == nil {
 			continue
 		}
 		switch sig.Name {
 		case notifyIface + ".ActionInvoked":
-			action, _ := sig.Body[1].(string)
+			id, action, ok := idAndText(sig.Body)
+			if !ok {
+				continue
+			}
 			n.mu.Lock()
 			recordID, known := n.open[id]
 			n.mu.Unlock()
-			if known && n.onAction != nil {
-				n.onAction(recordID, action)
+			if known && n.cfg.OnAction != nil {
+				n.cfg.OnAction(recordID, action)
 			}
 		case notifyIface + ".NotificationClosed":
-			n.mu.Lock()
-			delete(n.open, id)
-			n.mu.Unlock()
+			if id, ok := firstID(sig.Body); ok {
+				n.mu.Lock()
+				delete(n.open, id)
+				n.mu.Unlock()
+			}
+		case busName + ".NameOwnerChanged":
+			n.serverChanged(sig)
 		}
 	}
+}
+
+// serverChanged follows the notification server's name changing hands:
+// what the old server showed, and knew, is gone with it; a new one is
+// told to OnServer.
+func (n *Notifier) serverChanged(sig *dbus.Signal) {
+	if sig.Sender != busName || len(sig.Body) < 3 {
+		return // only the bus speaks for names
+	}
+	name, _ := sig.Body[0].(string)
+	owner, _ := sig.Body[2].(string)
+	if name != notifyName {
+		return
+	}
+	n.mu.Lock()
+	n.caps = nil
+	clear(n.open)
+	n.mu.Unlock()
+	if owner != "" && n.cfg.OnServer != nil {
+		n.cfg.OnServer()
+	}
+}
+
+// firstID returns a signal's notification ID.
+func firstID(body []any) (uint32, bool) {
+	if len(body) < 1 {
+		return 0, false
+	}
+	id, ok := body[0].(uint32)
+	return id, ok
+}
+
+// idAndText returns a signal's notification ID and the text after it.
+func idAndText(body []any) (uint32, string, bool) {
+	id, ok := firstID(body)
+	if !ok || len(body) < 2 {
+		return 0, "", false
+	}
+	text, ok := body[1].(string)
+	return id, text, ok
 }
 
 // escapeMarkup keeps a body from being read as markup by servers that

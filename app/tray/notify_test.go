@@ -20,7 +20,7 @@ func newTestNotifier(t *testing.T) (*Notifier, chan [2]string) {
 		t.Fatal(err)
 	}
 	actions := make(chan [2]string, 8)
-	n, err := NewNotifier(conn, func(id, action string) { actions <- [2]string{id, action} })
+	n, err := NewNotifier(conn, NotifierConfig{Icon: testIcon, OnAction: func(id, action string) { actions <- [2]string{id, action} }})
 	if err != nil {
 		conn.Close()
 		t.Fatal(err)
@@ -28,6 +28,9 @@ func newTestNotifier(t *testing.T) (*Notifier, chan [2]string) {
 	t.Cleanup(func() { n.Close() })
 	return n, actions
 }
+
+// testIcon is the icon the test Notifiers give their notifications.
+const testIcon = "/keywarden/test/icon.png"
 
 var reviewReminder = remind.Reminder{
 	ID: "k1/review/2026-03-09", RecordID: "k1", Name: "koinly-tax", Kind: review.DueReview,
@@ -53,8 +56,8 @@ func TestNotifier_Reminder(t *testing.T) {
 	want := []string{ActionOpen, "Open", ActionSnoozeDay, "Snooze 1 day", ActionSnoozeWeek, "Snooze 1 week"}
 	for i, rem := range []remind.Reminder{reviewReminder, critical} {
 		g := got[i]
-		if g.AppName != "Keywarden" || g.Summary != rem.Title || g.Body != rem.Body || g.Icon != AppID {
-			t.Errorf("notification %d = %q %q %q (icon %q); want Keywarden %q %q (icon %q)", i, g.AppName, g.Summary, g.Body, g.Icon, rem.Title, rem.Body, AppID)
+		if g.AppName != "Keywarden" || g.Summary != rem.Title || g.Body != rem.Body || g.Icon != testIcon {
+			t.Errorf("notification %d = %q %q %q (icon %q); want Keywarden %q %q (icon %q)", i, g.AppName, g.Summary, g.Body, g.Icon, rem.Title, rem.Body, testIcon)
 		}
 		if !slices.Equal(g.Actions, want) {
 			t.Errorf("notification %d actions = %q, want %q", i, g.Actions, want)

@@ -102,6 +102,24 @@ func (b *balloons) Message(title, body string) error {
 	return b.show(title, body, niifInfo, "")
 }
 
+// CloseKey hides the balloon on the screen if it is about the key. (A
+// balloon already gone to the notification centre stays there: Windows
+// says not which it is.)
+func (b *balloons) CloseKey(recordID string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.hwnd == 0 || !b.onShow || b.shown != recordID || recordID == "" {
+		return
+	}
+	// NIF_INFO with no text takes the balloon away.
+	nid := notifyIconData{Wnd: b.hwnd, ID: systrayIconID, Flags: nifInfo}
+	nid.Size = uint32(unsafe.Sizeof(nid))
+	procShellNotifyIcon.Call(nimModify, uintptr(unsafe.Pointer(&nid)))
+	// Taken away or not, a click on it is no longer about the key on the
+	// screen: it opens the window's list.
+	b.onShow = false
+}
+
 // show asks the shell to show a balloon, and returns an error if it did
 // not take it (then nothing was shown).
 func (b *balloons) show(title, body string, flags uint32, recordID string) error {

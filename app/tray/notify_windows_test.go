@@ -136,3 +136,33 @@ func TestBalloons_click(t *testing.T) {
 	default:
 	}
 }
+
+// TestBalloons_CloseKey: Open or a snooze of a key takes its balloon off
+// the screen; another key's stays.
+func TestBalloons_CloseKey(t *testing.T) {
+	const class = "KeywardenTestTrayClose"
+	hwnd, _ := fakeTrayWindow(t, class)
+	actions := make(chan [2]string, 4)
+	b := &balloons{class: class, onAction: func(id, action string) { actions <- [2]string{id, action} }}
+	if got, err := b.window(); err != nil || got != hwnd {
+		t.Fatalf("window() = %v, %v; want the fake tray window %v", got, err, hwnd)
+	}
+	b.shown, b.onShow = "k1", true
+	b.CloseKey("k2")
+	if !b.onShow {
+		t.Error("closing k2's notifications took k1's balloon away")
+	}
+	b.CloseKey("k1")
+	if b.onShow {
+		t.Error("k1's balloon is still taken for on the screen after closing k1's notifications")
+	}
+	procSendMessageForTest.Call(uintptr(hwnd), systrayMsg, systrayIconID, ninBalloonUserClick)
+	select {
+	case got := <-actions:
+		if got != [2]string{"", ActionOpen} {
+			t.Errorf("a click after the close gave %q, want the window's list", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a click opened nothing")
+	}
+}

@@ -1,20 +1,18 @@
 package tray
 
 import (
-	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"golang.org/x/sys/windows/registry"
 
-	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/remind"
-	"github.com/keywarden/keywarden/assets"
 )
 
 // Windows: a reminder is a toast (winrt_windows.go) with the buttons Open,
@@ -30,9 +28,6 @@ import (
 
 // classesKey is the user's part of HKEY_CLASSES_ROOT.
 const classesKey = `Software\Classes`
-
-// toastIconName is the icon file the toasts show, beside the key list.
-const toastIconName = "keywarden-icon.png"
 
 // errRealRegistryInTest is returned when a test program reaches for the
 // real user's registration.
@@ -63,21 +58,49 @@ type toasts struct {
 	balloons Notifications
 	report   func(error)
 	failed   atomic.Bool // a toast that failed was reported already
+
+	closeFailed atomic.Bool // a failure to close toasts was reported already
 }
 
 // Reminder shows rem as a toast with the buttons Open, Snooze 1 day and
 // Snooze 1 week; a click on it opens the key.
 func (n *toasts) Reminder(rem remind.Reminder) error {
-	return n.show(reminderToast(rem, n.token), func() error { return n.balloons.Reminder(rem) })
+	return n.show(reminderToast(rem, n.token), toastGroup(rem.RecordID), func() error { return n.balloons.Reminder(rem) })
 }
 
 // Message shows a toast about no one key; a click opens the window.
 func (n *toasts) Message(title, body string) error {
-	return n.show(messageToast(title, body), func() error { return n.balloons.Message(title, body) })
+	return n.show(messageToast(title, body), "", func() error { return n.balloons.Message(title, body) })
 }
 
-func (n *toasts) show(content string, balloon func() error) error {
-	err := showToast(n.appID, content)
+// CloseKey removes the key's toasts, from the screen and the notification
+// centre, and its balloon if one is on the screen.
+func (n *toasts) CloseKey(recordID string) {
+	n.balloons.CloseKey(recordID)
+	if recordID == "" {
+		return
+	}
+	if err := removeToastGroup(n.appID, toastGroup(recordID)); err != nil && n.closeFailed.CompareAndSwap(false, true) {
+		n.report(fmt.Errorf("%v: a key's other toasts stay until they are dismissed", err))
+	}
+}
+
+// toastGroup returns the group of a key's toasts: its record ID, or where
+// that is longer than Windows takes (a group holds at most 16 characters
+// on older Windows 10) or not plain, a digest of it.
+func toastGroup(recordID string) string {
+	if len(recordID) <= maxToastGroup && strings.Trim(recordID, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_") == "" {
+		return recordID
+	}
+	sum := sha256.Sum256([]byte(recordID))
+	return hex.EncodeToString(sum[:maxToastGroup/2])
+}
+
+// maxToastGroup is the longest group every Windows 10 takes.
+const maxToastGroup = 16
+
+func (n *toasts) show(content, group string, balloon func() error) error {
+	err := showToast(n.appID, content, group)
 	if err == nil || errors.Is(err, errToastsOff) { // turned off: no balloon either
 		return err
 	}
@@ -94,25 +117,11 @@ func register(t *Tray) error {
 	if err != nil {
 		return err
 	}
-	icon, err := writeToastIcon(t.cfg.Keys.Dir())
+	icon, err := IconFile(t.cfg.Keys.Dir())
 	if err != nil {
 		return err
 	}
 	return registration{Classes: classesKey, AppID: AppID, Exe: exe, Icon: icon}.write()
-}
-
-// writeToastIcon writes the app icon into dir, unless it is there
-// already, and returns its path.
-func writeToastIcon(dir string) (string, error) {
-	path := filepath.Join(dir, toastIconName)
-	png := assets.Icon.Content()
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, png) {
-		return path, nil
-	}
-	if err := atomicfile.Write(path, png, 0o600); err != nil {
-		return "", fmt.Errorf("write the notification icon: %w", err)
-	}
-	return path, nil
 }
 
 // registration is what Windows needs to show Keywarden's toasts and to

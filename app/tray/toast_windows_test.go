@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +25,8 @@ func TestIIDs(t *testing.T) {
 		{iidToastNotificationFactory, "{04124B20-82C6-4229-B109-FD9ED4662B53}"},
 		{iidXmlDocumentIO, "{6CD0E74E-EE65-4489-9EBF-CA43E87BA637}"},
 		{iidXmlDocument, "{F7F3A506-1E87-42D6-BCFB-B8C809FA5494}"},
+		{iidToastNotification2, "{9DFB9FD1-143A-490E-90BF-B9FBA7132DE7}"},
+		{iidToastNotificationManagerStatics2, "{7AB93C52-0E48-4750-BA9D-1A4113981847}"},
 	} {
 		if got := tt.iid.String(); got != tt.want {
 			t.Errorf("IID %s, want %s", got, tt.want)
@@ -113,16 +116,6 @@ func TestRegistration_refusesWhatItCannotWrite(t *testing.T) {
 	}
 }
 
-func TestWriteToastIcon(t *testing.T) {
-	dir := t.TempDir()
-	for range 2 {
-		path, err := writeToastIcon(dir)
-		if err != nil || !strings.HasSuffix(path, `\`+toastIconName) {
-			t.Fatalf("writeToastIcon = %q, %v", path, err)
-		}
-	}
-}
-
 // TestWinRT_underWine records which of the WinRT classes a toast needs
 // Wine has: none, in Wine 8.0.
 func TestWinRT_underWine(t *testing.T) {
@@ -171,16 +164,23 @@ func TestShowToast_refusesBrokenXML(t *testing.T) {
 		t.Skip("Wine 8.0 makes no toasts (TestProbeToasts)")
 	}
 	var hr *hresultError
-	if err := showToast(AppID+".Test", "<toast><visual>"); !errors.As(err, &hr) || !strings.Contains(err.Error(), "LoadXml") {
+	if err := showToast(AppID+".Test", "<toast><visual>", ""); !errors.As(err, &hr) || !strings.Contains(err.Error(), "LoadXml") {
 		t.Errorf("showToast(broken XML) = %v; want LoadXml refusing it", err)
 	}
 }
 
 // balloonsRecorder stands in for the balloons on the tray icon.
 type balloonsRecorder struct {
-	mu    sync.Mutex
-	shown []string
-	err   error
+	mu     sync.Mutex
+	shown  []string
+	closed []string
+	err    error
+}
+
+func (b *balloonsRecorder) CloseKey(recordID string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = append(b.closed, recordID)
 }
 
 func (b *balloonsRecorder) Reminder(rem remind.Reminder) error { return b.add(rem.Title) }
@@ -220,4 +220,37 @@ func TestToasts_fallBackToBalloons(t *testing.T) {
 			t.Errorf("Reminder = %v; want the balloon's error", err)
 		}
 	})
+}
+
+func TestToasts_CloseKey(t *testing.T) {
+	b := &balloonsRecorder{}
+	var reported []error
+	n := &toasts{appID: AppID + ".Test", token: testToken, balloons: b, report: func(err error) { reported = append(reported, err) }}
+	n.CloseKey(testID)
+	n.CloseKey(testID)
+	if !slices.Equal(b.closed, []string{testID, testID}) {
+		t.Errorf("balloons closed %q, want the key's twice", b.closed)
+	}
+	if wine.Version() == "" {
+		if len(reported) != 0 {
+			t.Errorf("reported %v; Windows 10 and 11 remove a group of toasts", reported)
+		}
+		return
+	}
+	if len(reported) != 1 || !strings.Contains(reported[0].Error(), "HRESULT") {
+		t.Errorf("reported %v; want Wine's missing toast history once, with its HRESULT", reported)
+	}
+}
+
+func TestToastGroup(t *testing.T) {
+	if got := toastGroup("0123456789abcdef"); got != "0123456789abcdef" {
+		t.Errorf("toastGroup(a record ID) = %q, want the ID", got)
+	}
+	long := toastGroup("a-record-id-longer-than-sixteen")
+	if len(long) != maxToastGroup || long != toastGroup("a-record-id-longer-than-sixteen") {
+		t.Errorf("toastGroup(a long ID) = %q, want %d characters, the same each time", long, maxToastGroup)
+	}
+	if odd := toastGroup("k1\x00ü"); len(odd) != maxToastGroup {
+		t.Errorf("toastGroup(an ID with odd characters) = %q, want a digest", odd)
+	}
 }

@@ -37,6 +37,9 @@ const MaxSeparate = 3
 type Notifications interface {
 	Reminder(rem remind.Reminder) error
 	Message(title, body string) error
+	// CloseKey closes the notifications about the key that are still on
+	// screen.
+	CloseKey(recordID string)
 }
 
 // Config is what a Tray works with. Keys is required.
@@ -98,6 +101,7 @@ func New(cfg Config) *Tray {
 		State:   cfg.Keys.Reminders(),
 		Clock:   cfg.Clock,
 		Deliver: t.deliver,
+		Off:     t.notificationsOff,
 		Report:  t.report,
 	}
 	if cfg.Keys.CanCheck() {

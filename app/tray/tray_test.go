@@ -54,6 +54,7 @@ type recorder struct {
 	texts     []string // each reminder's title and body
 	messages  []string // titles
 	windows   []string // record IDs; "" for the window as it is
+	closed    []string // record IDs whose notifications were closed
 	saved     int
 	errs      []error
 	changed   chan struct{}
@@ -85,6 +86,9 @@ func (r *recorder) Message(title, body string) (err error) {
 		}
 	})
 	return err
+}
+func (r *recorder) CloseKey(recordID string) {
+	r.do(func() { r.closed = append(r.closed, recordID) })
 }
 func (r *recorder) window(id string) error {
 	r.do(func() { r.windows = append(r.windows, id) })
@@ -192,7 +196,17 @@ func (h *trayHarness) settings(fn func(s *keys.Settings)) {
 // start starts a Tray and waits for its first look.
 func (h *trayHarness) start() {
 	h.t.Helper()
+	h.startWith(nil)
+}
+
+// startWith starts a Tray as start does, after setup (if not nil) has
+// changed it.
+func (h *trayHarness) startWith(setup func(*Tray)) {
+	h.t.Helper()
 	h.tray = New(h.cfg)
+	if setup != nil {
+		setup(h.tray)
+	}
 	h.tray.attach(h.rec)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)
@@ -402,6 +416,46 @@ func TestTray_CheckAll(t *testing.T) {
 	rec.locked(func() {
 		if checked != checkable || rec.saved == 0 {
 			t.Errorf("%d keys hold the new check (want %d); the window was told %d times", checked, checkable, rec.saved)
+		}
+	})
+}
+
+// Issue 25: with Kraken out of reach the tray said "Checked 4 keys" and
+// "4 keys could not be checked", without a reason, and logged nothing.
+func TestTray_CheckAll_exchangeUnreachable(t *testing.T) {
+	h := newTrayHarness(t)
+	d, err := demo.New(h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.useService(d.Secrets, d.Runner)
+	d.Close() // Kraken cannot be reached
+	h.clock.now = time.Now()
+	h.start()
+
+	h.tray.CheckAll()
+	rec := h.rec
+	var msg string
+	rec.waitFor(t, "the result is shown", func() bool {
+		for _, m := range rec.messages {
+			if strings.HasPrefix(m, "Checked ") || strings.HasPrefix(m, "Could not check") {
+				msg = m
+			}
+		}
+		return msg != ""
+	})
+	rec.locked(func() {
+		if !strings.HasPrefix(msg, "Could not check the ") || !strings.Contains(msg, "No key could be checked: Kraken could not be reached.") {
+			t.Errorf("notification = %q; want what happened and why", msg)
+		}
+		logged := 0
+		for _, err := range rec.errs {
+			if strings.HasPrefix(err.Error(), "check all keys: ") && strings.Contains(err.Error(), "could not be checked: Kraken could not be reached") {
+				logged++
+			}
+		}
+		if logged == 0 {
+			t.Errorf("log = %v; want the keys that could not be checked, and why", rec.errs)
 		}
 	})
 }

@@ -22,13 +22,18 @@ import (
 // itoastnotificationfactory.dart (CreateToastNotification 6),
 // toastnotification.dart (the class the factory belongs to), and
 // packages/windows_data/lib/src/xml/dom/ixmldocumentio.dart (LoadXml 6),
-// ixmldocument.dart, xmldocument.dart (the class name). TestIIDs pins them.
+// ixmldocument.dart, xmldocument.dart (the class name); for closing a key's
+// toasts, itoastnotification2.dart (put_Group 8),
+// itoastnotificationmanagerstatics2.dart (get_History 6) and
+// itoastnotificationhistory.dart (RemoveGroupWithId 7). TestIIDs pins them.
 
 var (
-	iidToastNotificationManagerStatics = windows.GUID{Data1: 0x50ac103f, Data2: 0xd235, Data3: 0x4598, Data4: [8]byte{0xbb, 0xef, 0x98, 0xfe, 0x4d, 0x1a, 0x3a, 0xd4}}
-	iidToastNotificationFactory        = windows.GUID{Data1: 0x04124b20, Data2: 0x82c6, Data3: 0x4229, Data4: [8]byte{0xb1, 0x09, 0xfd, 0x9e, 0xd4, 0x66, 0x2b, 0x53}}
-	iidXmlDocumentIO                   = windows.GUID{Data1: 0x6cd0e74e, Data2: 0xee65, Data3: 0x4489, Data4: [8]byte{0x9e, 0xbf, 0xca, 0x43, 0xe8, 0x7b, 0xa6, 0x37}}
-	iidXmlDocument                     = windows.GUID{Data1: 0xf7f3a506, Data2: 0x1e87, Data3: 0x42d6, Data4: [8]byte{0xbc, 0xfb, 0xb8, 0xc8, 0x09, 0xfa, 0x54, 0x94}}
+	iidToastNotificationManagerStatics  = windows.GUID{Data1: 0x50ac103f, Data2: 0xd235, Data3: 0x4598, Data4: [8]byte{0xbb, 0xef, 0x98, 0xfe, 0x4d, 0x1a, 0x3a, 0xd4}}
+	iidToastNotificationFactory         = windows.GUID{Data1: 0x04124b20, Data2: 0x82c6, Data3: 0x4229, Data4: [8]byte{0xb1, 0x09, 0xfd, 0x9e, 0xd4, 0x66, 0x2b, 0x53}}
+	iidXmlDocumentIO                    = windows.GUID{Data1: 0x6cd0e74e, Data2: 0xee65, Data3: 0x4489, Data4: [8]byte{0x9e, 0xbf, 0xca, 0x43, 0xe8, 0x7b, 0xa6, 0x37}}
+	iidXmlDocument                      = windows.GUID{Data1: 0xf7f3a506, Data2: 0x1e87, Data3: 0x42d6, Data4: [8]byte{0xbc, 0xfb, 0xb8, 0xc8, 0x09, 0xfa, 0x54, 0x94}}
+	iidToastNotification2               = windows.GUID{Data1: 0x9dfb9fd1, Data2: 0x143a, Data3: 0x490e, Data4: [8]byte{0x90, 0xbf, 0xb9, 0xfb, 0xa7, 0x13, 0x2d, 0xe7}}
+	iidToastNotificationManagerStatics2 = windows.GUID{Data1: 0x7ab93c52, Data2: 0x0e48, Data3: 0x4750, Data4: [8]byte{0xba, 0x9d, 0x1a, 0x41, 0x13, 0x98, 0x18, 0x47}}
 )
 
 // The runtime classes.
@@ -47,6 +52,9 @@ const (
 	slotGetSetting                = 8 // IToastNotifier
 	slotCreateToastNotification   = 6 // IToastNotificationFactory
 	slotLoadXML                   = 6 // IXmlDocumentIO
+	slotPutGroup                  = 8 // IToastNotification2
+	slotGetHistory                = 6 // IToastNotificationManagerStatics2
+	slotRemoveGroupWithID         = 7 // IToastNotificationHistory
 )
 
 const (
@@ -107,11 +115,16 @@ func probeToasts(appID string) error {
 	})
 }
 
-// showToast shows a toast with the given XML, as the app appID. An error
-// means Windows did not take it: nothing was shown.
-func showToast(appID, content string) error {
+// showToast shows a toast with the given XML, as the app appID, in group
+// (none for ""), so that removeToastGroup can take it off the screen and
+// out of the notification centre. An error means Windows did not take it:
+// nothing was shown.
+func showToast(appID, content, group string) error {
 	return withWinRT(func() error {
 		return makeToast(appID, content, func(notifier, toast *comObject) error {
+			if group != "" {
+				setGroup(toast, group) // without one it is shown all the same
+			}
 			var setting int32
 			hr, _, _ := syscall.SyscallN(notifier.method(slotGetSetting), notifier.this(), uintptr(unsafe.Pointer(&setting)))
 			// NotificationSetting: 0 Enabled, 1 DisabledForApplication,
@@ -125,6 +138,52 @@ func showToast(appID, content string) error {
 			hr, _, _ = syscall.SyscallN(notifier.method(slotShow), notifier.this(), toast.this())
 			return failed("ToastNotifier.Show", hr)
 		})
+	})
+}
+
+// setGroup puts the toast in a group; it reports whether it could.
+func setGroup(toast *comObject, group string) bool {
+	t2, err := toast.queryInterface(&iidToastNotification2, "ToastNotification as IToastNotification2")
+	if err != nil {
+		return false
+	}
+	defer t2.release()
+	g, err := newHString(group)
+	if err != nil {
+		return false
+	}
+	defer deleteHString(g)
+	hr, _, _ := syscall.SyscallN(t2.method(slotPutGroup), t2.this(), g)
+	return int32(hr) >= 0
+}
+
+// removeToastGroup removes the app's toasts of a group from the screen and
+// the notification centre (ToastNotificationHistory.RemoveGroup).
+func removeToastGroup(appID, group string) error {
+	return withWinRT(func() error {
+		statics, err := activationFactory(classToastNotificationManager, &iidToastNotificationManagerStatics2)
+		if err != nil {
+			return err
+		}
+		defer statics.release()
+		var history *comObject
+		hr, _, _ := syscall.SyscallN(statics.method(slotGetHistory), statics.this(), uintptr(unsafe.Pointer(&history)))
+		if err := failed("ToastNotificationManager.History", hr); err != nil {
+			return err
+		}
+		defer history.release()
+		g, err := newHString(group)
+		if err != nil {
+			return err
+		}
+		defer deleteHString(g)
+		id, err := newHString(appID)
+		if err != nil {
+			return err
+		}
+		defer deleteHString(id)
+		hr, _, _ = syscall.SyscallN(history.method(slotRemoveGroupWithID), history.this(), g, id)
+		return failed("ToastNotificationHistory.RemoveGroup", hr)
 	})
 }
 

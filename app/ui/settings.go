@@ -99,7 +99,7 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 		newWrapped("The window closes itself after this many minutes without input, so key facts do not stay on screen and the idle window costs nothing; the tray part stays, and Open Keywarden brings back the same screen. It never closes while you are adding a key or a check runs."),
 		idleForm,
 		container.NewHBox(s.saveButton), s.problem,
-		widget.NewSeparator(), newHeading("Reminders"), s.notifications,
+		widget.NewSeparator(), newHeading("Reminders"), s.notifications, newWrapped(keys.NotificationsOffNote),
 		widget.NewSeparator(), newHeading("Start at login"), s.startAtLogin, loginHint,
 		widget.NewSeparator(), newHeading("App 2FA"), s.guardState, container.NewHBox(s.guardButton),
 		widget.NewSeparator(), newHeading("Appearance"),

@@ -22,6 +22,10 @@ func TestSettings(t *testing.T) {
 	if s.guardButton.Text == "" || !s.guardButton.Disabled() {
 		t.Errorf("app 2FA without a guard: button %q enabled", s.guardButton.Text)
 	}
+	// Issue 25: what "off" means is said where it is turned off.
+	if !hasLabel(s.content, keys.NotificationsOffNote) {
+		t.Error("Settings does not say what turning notifications off means")
+	}
 	f.toggle(s.notifications, false)
 	if f.settings().Notifications {
 		t.Error("notifications still on")
