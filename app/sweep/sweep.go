@@ -73,8 +73,8 @@ import (
 	"time"
 )
 
-// DefaultMaxFileSize is the largest file the sweep reads; bigger ones are
-// counted and skipped (keys live in small text files).
+// DefaultMaxFileSize is the largest file the sweep reads whole; bigger
+// ones (a long log) are read as a stream, for at most LargeFileTime.
 const DefaultMaxFileSize = 16 << 20
 
 // binaryProbe is how much of a file is looked at for a NUL byte, which
@@ -111,8 +111,14 @@ type Options struct {
 	NoGit bool
 	// AllFolders also sweeps the folders skipped by default (SkippedFolders).
 	AllFolders bool
-	// MaxFileSize is the largest file read (default DefaultMaxFileSize).
+	// MaxFileSize is the largest file read whole (default
+	// DefaultMaxFileSize); a bigger one is read as a stream, for at most
+	// LargeFileTime.
 	MaxFileSize int64
+	// LargeFileTime is how long one file over MaxFileSize, or one gzip
+	// file, is read before the sweep moves on and counts it in
+	// Report.TooBig (default DefaultLargeFileTime).
+	LargeFileTime time.Duration
 	// Workers is how many files are read at once (default: the number of
 	// CPUs, at least 2, at most 8).
 	Workers int
@@ -148,10 +154,18 @@ type Report struct {
 	// UnreadablePaths names the first few.
 	Unreadable      int      `json:"unreadable"`
 	UnreadablePaths []string `json:"unreadablePaths,omitempty"`
-	Binary          int      `json:"binary"`   // files skipped as binary (a NUL in the first 8 KiB)
-	TooBig          int      `json:"tooBig"`   // files over MaxFileSize
-	Special         int      `json:"special"`  // sockets, FIFOs, devices
-	Symlinks        int      `json:"symlinks"` // links not followed
+	Binary          int      `json:"binary"` // files skipped as binary (a NUL in the first 8 KiB, once unpacked)
+	// Large counts the files over MaxFileSize, read as a stream; Packed
+	// the gzip files read unpacked (both are in Files too).
+	Large  int `json:"large"`
+	Packed int `json:"packed"`
+	// TooBig counts the files not read to the end: over MaxFileSize or
+	// packed, and not done within LargeFileTime; TooBigPaths names the
+	// first few, with how much was read.
+	TooBig      int      `json:"tooBig"`
+	TooBigPaths []string `json:"tooBigPaths,omitempty"`
+	Special     int      `json:"special"`  // sockets, FIFOs, devices
+	Symlinks    int      `json:"symlinks"` // links not followed
 	// SkippedFolders counts folders left out: caches (SkippedFolders),
 	// system mounts such as /proc, and folders already swept through
 	// another path.
@@ -193,6 +207,9 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = min(max(runtime.NumCPU(), 2), 8)
+	}
+	if opt.LargeFileTime <= 0 {
+		opt.LargeFileTime = DefaultLargeFileTime
 	}
 	if opt.ProgressEvery <= 0 {
 		opt.ProgressEvery = 200 * time.Millisecond
