@@ -176,20 +176,7 @@ func (s *scanner) scan(doc []byte) []found {
 			continue
 		}
 		start := i
-		j := i
-		for j < n && class[doc[j]] == clsB64 {
-			j++
-		}
-		var run []byte
-		frm := FormPlain
-		if j < n && class[doc[j]] == clsEscape && escaped(doc, j) != 0 {
-			run, j, frm = s.unescapedRun(doc, i, j)
-		} else {
-			for pad := 0; pad < 2 && j < n && doc[j] == '='; pad++ {
-				j++
-			}
-			run = doc[i:j]
-		}
+		run, j, frm := s.readRun(doc, i)
 		if j == start {
 			j++ // a lone escape character
 		}
@@ -206,6 +193,24 @@ func (s *scanner) scan(doc []byte) []found {
 	return out
 }
 
+// readRun reads the base64 run that starts at doc[i], with up to two
+// padding characters, undoing escapes on the way; it returns the run,
+// where it ends in doc and its form.
+func (s *scanner) readRun(doc []byte, i int) (run []byte, j int, frm Form) {
+	n := len(doc)
+	j = i
+	for j < n && class[doc[j]] == clsB64 {
+		j++
+	}
+	if j < n && class[doc[j]] == clsEscape && escaped(doc, j) != 0 {
+		return s.unescapedRun(doc, i, j)
+	}
+	for pad := 0; pad < 2 && j < n && doc[j] == '='; pad++ {
+		j++
+	}
+	return doc[i:j], j, FormPlain
+}
+
 // wrapFinds adds the stored values that line breaks cut: the run
 // doc[start:end] ends its line, and the next lines, after their
 // indentation, go on with base64 (a key wrapped over two indented lines
@@ -218,9 +223,17 @@ func (s *scanner) wrapFinds(out []found, doc []byte, start, end, line int) []fou
 	if len(m.forms) == 0 {
 		return out
 	}
-	n, first := len(doc), end-start
-	joined := append(s.join[:0], doc[start:end]...)
-	for k, pieces := end, 1; pieces < maxWrapPieces && len(joined) < first+m.maxLen; pieces++ {
+	first := end - start
+	s.join = joinPieces(append(s.join[:0], doc[start:end]...), doc, end, first+m.maxLen)
+	return m.lookup(out, s.join, max(0, first-m.maxLen+1), first, first, found{line: line, off: start, form: FormWrapped}, true)
+}
+
+// joinPieces appends to joined the base64 runs that go on from doc[k] on
+// the next lines, after their indentation, until it is limit long or a
+// piece does not end its line.
+func joinPieces(joined, doc []byte, k, limit int) []byte {
+	n := len(doc)
+	for pieces := 1; pieces < maxWrapPieces && len(joined) < limit; pieces++ {
 		q := k
 		if q < n && doc[q] == '\r' {
 			q++
@@ -244,17 +257,29 @@ func (s *scanner) wrapFinds(out []found, doc []byte, start, end, line int) []fou
 			break // the value ends on this line
 		}
 	}
-	s.join = joined
-	for p := max(0, first-m.maxLen+1); p < first && p+m.minLen <= len(joined); p++ {
-		if !m.maybe(joined[p:]) {
+	return joined
+}
+
+// lookup adds the stored values of b that start in b[from:to] and end
+// after b[minEnd]. Each is found as at says (line, offset, form), the
+// offset moved to where the value starts when shift is set, and in the
+// form of its own encoding (base64, hex) when it is one.
+func (m *matcher) lookup(out []found, b []byte, from, to, minEnd int, at found, shift bool) []found {
+	for p := from; p < to && p+m.minLen <= len(b); p++ {
+		if !m.maybe(b[p:]) {
 			continue
 		}
 		for _, l := range m.lens {
-			if p+l <= first || p+l > len(joined) {
-				continue // not across a joint, or past the end
+			if p+l <= minEnd || p+l > len(b) {
+				continue
 			}
-			if f, ok := m.forms[string(joined[p:p+l])]; ok {
-				out = append(out, found{key: f.key, part: f.part, line: line, off: start + p, form: cmp.Or(f.how, FormWrapped)})
+			if f, ok := m.forms[string(b[p:p+l])]; ok {
+				g := at
+				g.key, g.part, g.form = f.key, f.part, cmp.Or(f.how, at.form)
+				if shift {
+					g.off += p
+				}
+				out = append(out, g)
 			}
 		}
 	}
@@ -301,41 +326,31 @@ func (s *scanner) unescapedRun(doc []byte, i, j int) (run []byte, end int, frm F
 	return run, j, frm
 }
 
-// runFinds adds what one run holds.
+// runFinds adds what one run holds: the stored values in it, and the run
+// itself when it is shaped like a key not in the vault.
 func (s *scanner) runFinds(out []found, run []byte, off, line int, frm Form, bounded bool) []found {
 	core := run
 	for len(core) > 0 && core[len(core)-1] == '=' {
 		core = core[:len(core)-1]
 	}
-	m := s.m
-	for p := 0; p+m.minLen <= len(core); p++ {
-		if !m.maybe(core[p:]) {
-			continue
-		}
-		for _, l := range m.lens {
-			if p+l > len(core) {
-				continue
-			}
-			if f, ok := m.forms[string(core[p:p+l])]; ok {
-				out = append(out, found{key: f.key, part: f.part, line: line, off: off, form: cmp.Or(f.how, frm)})
-			}
-		}
+	at := found{line: line, off: off, form: frm}
+	out = s.m.lookup(out, core, 0, len(core), 0, at, false)
+	if !bounded || publishedSamples[string(core)] { // a published sample is nobody's key
+		return out
 	}
+	if _, stored := s.m.forms[string(core)]; stored {
+		return out
+	}
+	at.key = -1
 	switch {
-	case !bounded:
-	case publishedSamples[string(core)]:
-		// nobody's key: never reported as one
 	case len(core) == apiKeyLen && len(run) == apiKeyLen && looksRandom(core):
-		if _, stored := m.forms[string(core)]; !stored {
-			out = append(out, found{key: -1, part: PartAPIKey, value: string(core), line: line, off: off, form: frm})
-		}
+		at.part, at.value = PartAPIKey, string(core)
+		out = append(out, at)
 	case len(core) == privateKeyCore && (len(run) == privateKeyCore+2 || len(run) == privateKeyCore) && looksRandom(core):
-		if _, stored := m.forms[string(core)]; stored {
-			break
-		}
 		b, err := base64.RawStdEncoding.Strict().DecodeString(string(core))
 		if err == nil && len(b) == privateKeySize {
-			out = append(out, found{key: -1, part: PartPrivateKey, value: string(core) + "==", line: line, off: off, form: frm})
+			at.part, at.value = PartPrivateKey, string(core)+"=="
+			out = append(out, at)
 		}
 	}
 	return out
