@@ -68,12 +68,11 @@ const (
 func (w *worker) streamed(j job, r io.Reader, packed string) {
 	s := w.s
 	if packed == PackedGzip {
-		zr, err := gzip.NewReader(r)
+		zr, err := w.gunzip(r)
 		if err != nil {
 			s.unreadable(j.path)
 			return
 		}
-		defer zr.Close()
 		r = zr
 	}
 	hits, n, end := w.streamScan(j, r, packed)
@@ -101,6 +100,19 @@ func (w *worker) streamed(j job, r io.Reader, packed string) {
 	})
 }
 
+// gunzip returns the worker's gzip reader, reset to read r (one reader
+// per worker: each holds a 32 KiB window and tables).
+func (w *worker) gunzip(r io.Reader) (*gzip.Reader, error) {
+	if w.zr == nil {
+		zr, err := gzip.NewReader(r)
+		if err == nil {
+			w.zr = zr
+		}
+		return zr, err
+	}
+	return w.zr, w.zr.Reset(r)
+}
+
 // streamScan reads r in chunks that end at a line break, scans each with
 // the end of the one before (the last PairLines lines, at most
 // streamCarry bytes) and numbers lines across chunks. It stops when the
@@ -115,17 +127,27 @@ func (w *worker) streamScan(j job, r io.Reader, packed string) (hits []Hit, n in
 	buf := w.sbuf[:need]
 	deadline := time.Now().Add(s.opt.LargeFileTime)
 	seen := map[string]bool{}
-	carry, lineBase := 0, 0
-	for first := true; ; first = false {
-		k, eof, err := fill(r, buf[carry:carry+streamChunk])
-		n += int64(k)
+	// The first 8 KiB alone first: a binary file (a .tar.gz, a .pdf.gz) is
+	// left before the rest of it is read, or unpacked.
+	carry, eof, err := fill(r, buf[:binaryProbe])
+	n = int64(carry)
+	switch {
+	case err != nil:
+		return nil, n, streamFailed
+	case bytes.IndexByte(buf[:carry], 0) >= 0:
+		return nil, n, streamBinary
+	}
+	lineBase := 0
+	for {
+		k := 0
+		if !eof {
+			k, eof, err = fill(r, buf[carry:carry+streamChunk])
+			n += int64(k)
+			if err != nil {
+				return hits, n, streamFailed
+			}
+		}
 		data := buf[:carry+k]
-		if err != nil {
-			return hits, n, streamFailed
-		}
-		if first && bytes.IndexByte(data[:min(len(data), binaryProbe)], 0) >= 0 {
-			return nil, n, streamBinary
-		}
 		last := eof || s.ctx.Err() != nil || !time.Now().Before(deadline)
 		stop, keep := len(data), len(data)
 		if !last {

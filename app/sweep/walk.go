@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"io/fs"
 	"os"
@@ -193,7 +194,8 @@ type worker struct {
 	s    *sweeper
 	sc   scanner
 	buf  []byte
-	sbuf []byte // for streamed files (stream.go)
+	sbuf []byte       // for streamed files (stream.go)
+	zr   *gzip.Reader // for gzip files
 }
 
 func (w *worker) file(j job) {

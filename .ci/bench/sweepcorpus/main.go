@@ -39,17 +39,17 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 5 {
+	if len(os.Args) < 4 {
 		usage()
 	}
 	var err error
-	switch os.Args[1] {
-	case "build":
-		err = build(os.Args[2], os.Args[3], os.Args[4])
-	case "score":
-		err = score(os.Args[2], os.Args[3])
-	case "grep":
-		err = grepScore(os.Args[2], os.Args[3])
+	switch a := os.Args[1:]; {
+	case a[0] == "build" && len(a) == 4:
+		err = build(a[1], a[2], a[3])
+	case a[0] == "score" && len(a) == 3:
+		err = score(a[1], a[2])
+	case a[0] == "grep" && len(a) == 3:
+		err = grepScore(a[1], a[2])
 	default:
 		usage()
 	}
@@ -269,8 +269,8 @@ func (c *corpus) logText(n int) string {
 	return b.String()
 }
 
-// plant writes the 19 copies of the stored keys, in 18 files and a git
-// history (botRepo).
+// plant writes 18 of the 19 copies of the stored keys; botRepo the
+// 19th, in a git history.
 func (c *corpus) plant(k []key, bigMiB int) {
 	esc := func(s string) string { return strings.ReplaceAll(s, "/", `\/`) }
 	ft := `{"stake_currency": "EUR", "exchange": {"name": "kraken", "key": "` + esc(k[0].APIKey) + `", "secret": "` + esc(k[0].PrivateKey) + `"}}` + "\n"
@@ -295,6 +295,7 @@ func (c *corpus) plant(k []key, bigMiB int) {
 	c.stored("var/log/gridbot/big.log", k[2], "api-key", "over 16 MiB", big)
 	c.stored("projects/web/config.json", k[4], "private-key", "json-escaped", `{"kraken":{"secret":"`+strings.NewReplacer("/", `\u002f`, "+", `\u002b`).Replace(k[4].PrivateKey)+`"}}`+"\n")
 	c.stored("projects/grid/docker-compose.yml", k[2], "private-key", "plain", "services:\n  grid:\n    image: grid\n    environment:\n      - KRAKEN_API_SECRET="+k[2].PrivateKey+"\n")
+	c.stored(".zsh_history", k[4], "api-key", "plain", ": 1700000000:0;cd notes\n: 1700000001:0;KRAKEN_API_KEY="+k[4].APIKey+" python3 notes.py\n")
 	c.stored("projects/dca/dca.py", k[1], "api-key", "plain", "import krakenex\n\nAPI_KEY = \""+k[1].APIKey+"\"\n\ndef main():\n    pass\n")
 }
 
