@@ -51,19 +51,23 @@ grep -rF -o -f "$dir/needles" "$dir/home" >"$dir/grep.out" || true
 echo "grep -rF -f (the 10 stored values as they are):"
 "$dir/sweepcorpus" grep "$dir" "$dir/grep.out"
 
-# ms COMMAND...: runs it, prints its wall time in milliseconds. Exit codes
-# 0 (grep found it) and 3 (the sweep found something) are the expected ones.
+# What the sweep read: gzip files unpacked, files over 16 MiB streamed.
+awk '/"(files|packed|large|binary|tooBig)":/ { gsub(/[ ,]/, ""); printf "%s ", $0 } END { print "" }' "$dir/new.json"
+
+# ms COMMAND...: runs it, prints its wall time and its CPU time (user +
+# system, all threads and children) in milliseconds. Exit codes 0 (grep
+# found it) and 3 (the sweep found something) are the expected ones.
 ms() {
 	local t0 t1 rc=0
 	t0=$(date +%s%N)
-	"$@" >/dev/null 2>"$dir/err" || rc=$?
+	/usr/bin/time -f '%U %S' -o "$dir/cpu" "$@" >/dev/null 2>"$dir/err" || rc=$?
 	t1=$(date +%s%N)
 	if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
 		echo "sweep-corpus: $* exited $rc:" >&2
 		cat "$dir/err" >&2
 		exit 1
 	fi
-	echo $(((t1 - t0) / 1000000))
+	echo "$(((t1 - t0) / 1000000)) $(awk '{ printf "%d", ($1 + $2) * 1000 }' "$dir/cpu")"
 }
 grep_run() { grep -rF -f "$dir/needles" "$dir/home"; }
 new_run() { "$dir/keywarden" sweep "$dir/home"; }
@@ -71,28 +75,39 @@ old_run() { "$old" sweep "$dir/home"; }
 
 ms grep_run >/dev/null
 ms new_run >/dev/null
-g=() n=() o=()
+g=() n=() o=() gc=() nc=() oc=()
 for i in $(seq "$reps"); do
-	g+=("$(ms grep_run)")
-	n+=("$(ms new_run)")
-	line="run $i: grep -rF ${g[-1]} ms, sweep ${n[-1]} ms"
+	read -r w c < <(ms grep_run)
+	g+=("$w") gc+=("$c")
+	read -r w c < <(ms new_run)
+	n+=("$w") nc+=("$c")
+	line="run $i: grep -rF ${g[-1]} ms (CPU ${gc[-1]}), sweep ${n[-1]} ms (CPU ${nc[-1]})"
 	if [ -n "$old" ]; then
-		o+=("$(ms old_run)")
-		line+=", older sweep ${o[-1]} ms"
+		read -r w c < <(ms old_run)
+		o+=("$w") oc+=("$c")
+		line+=", older sweep ${o[-1]} ms (CPU ${oc[-1]})"
 	fi
 	echo "$line" >&2
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-mg=$(median "${g[@]}") mn=$(median "${n[@]}")
+row() { # NAME WALL-RUNS... -- CPU-RUNS...
+	local name=$1 w=() c=()
+	shift
+	while [ "$1" != -- ]; do w+=("$1"); shift; done
+	shift
+	c=("$@")
+	awk -v n="$name" -v a="$(median "${w[@]}")" -v b="$mg" -v r="${w[*]}" -v ca="$(median "${c[@]}")" -v cb="$mgc" \
+		'BEGIN { printf "| %s | %d ms | %s | %.2f | %d ms | %.2f |\n", n, a, r, a / b, ca, ca / cb }'
+}
+mg=$(median "${g[@]}") mgc=$(median "${gc[@]}")
 echo
 echo "Corpus of $nfiles files ($(du -sh --exclude=.git "$dir/home" | cut -f1)), $reps runs each, medians ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)):"
 echo
-echo "| command | median | runs (ms) | ratio to grep |"
-echo "|---|---|---|---|"
-echo "| grep -rF -f (10 values) | $mg ms | ${g[*]} | 1 |"
-awk -v a="$mn" -v b="$mg" -v r="${n[*]}" 'BEGIN { printf "| keywarden sweep | %d ms | %s | %.2f |\n", a, r, a / b }'
+echo "| command | wall, median | runs (ms) | ÷ grep | CPU, median | ÷ grep |"
+echo "|---|---|---|---|---|---|"
+row "grep -rF -f (10 values)" "${g[@]}" -- "${gc[@]}"
+row "keywarden sweep" "${n[@]}" -- "${nc[@]}"
 if [ -n "$old" ]; then
-	mo=$(median "${o[@]}")
-	awk -v a="$mo" -v b="$mg" -v r="${o[*]}" -v p="$old" 'BEGIN { printf "| %s sweep | %d ms | %s | %.2f |\n", p, a, r, a / b }'
+	row "$old sweep" "${o[@]}" -- "${oc[@]}"
 fi
