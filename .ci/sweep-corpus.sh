@@ -52,7 +52,8 @@ echo "grep -rF -f (the 10 stored values as they are):"
 "$dir/sweepcorpus" grep "$dir" "$dir/grep.out"
 
 # What the sweep read: gzip files unpacked, files over 16 MiB streamed.
-awk '/"(files|packed|large|binary|tooBig)":/ { gsub(/[ ,]/, ""); printf "%s ", $0 } END { print "" }' "$dir/new.json"
+grep -oE '"(files|packed|large|binary|tooBig)": *[0-9]+' "$dir/new.json" | tr '\n' ' ' || true
+echo
 
 # ms COMMAND...: runs it, prints its wall time and its CPU time (user +
 # system, all threads and children) in milliseconds. Exit codes 0 (grep
@@ -69,21 +70,18 @@ ms() {
 	fi
 	echo "$(((t1 - t0) / 1000000)) $(awk '{ printf "%d", ($1 + $2) * 1000 }' "$dir/cpu")"
 }
-grep_run() { grep -rF -f "$dir/needles" "$dir/home"; }
-new_run() { "$dir/keywarden" sweep "$dir/home"; }
-old_run() { "$old" sweep "$dir/home"; }
 
-ms grep_run >/dev/null
-ms new_run >/dev/null
+ms grep -rF -f "$dir/needles" "$dir/home" >/dev/null
+ms "$dir/keywarden" sweep "$dir/home" >/dev/null
 g=() n=() o=() gc=() nc=() oc=()
 for i in $(seq "$reps"); do
-	read -r w c < <(ms grep_run)
+	read -r w c < <(ms grep -rF -f "$dir/needles" "$dir/home")
 	g+=("$w") gc+=("$c")
-	read -r w c < <(ms new_run)
+	read -r w c < <(ms "$dir/keywarden" sweep "$dir/home")
 	n+=("$w") nc+=("$c")
 	line="run $i: grep -rF ${g[-1]} ms (CPU ${gc[-1]}), sweep ${n[-1]} ms (CPU ${nc[-1]})"
 	if [ -n "$old" ]; then
-		read -r w c < <(ms old_run)
+		read -r w c < <(ms "$old" sweep "$dir/home")
 		o+=("$w") oc+=("$c")
 		line+=", older sweep ${o[-1]} ms (CPU ${oc[-1]})"
 	fi
