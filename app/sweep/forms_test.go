@@ -341,3 +341,40 @@ func TestRun_NoGuesses(t *testing.T) {
 		t.Errorf("hits:\n%s", describe(rep.Hits))
 	}
 }
+
+// Read as a stream, in chunks of any size, a file gives the same hits as
+// read whole: no copy or pair is lost or doubled at a chunk's edge.
+func TestRun_StreamedHitsAreTheWholeFilesHits(t *testing.T) {
+	k := newKey(t, "k", "/+")
+	unknown := newKey(t, "unknown", "")
+	raw, _ := base64.StdEncoding.DecodeString(k.PrivateKey)
+	var b strings.Builder
+	b.WriteString("# kraken bot\n")
+	for i := range 40 {
+		logLines(&b, b.Len()+700+i*37)
+		switch i % 5 {
+		case 0:
+			b.WriteString("key=" + k.APIKey + "\n")
+		case 1:
+			b.WriteString("  secret: " + k.PrivateKey[:44] + "\n          " + k.PrivateKey[44:] + "\n")
+		case 2:
+			b.WriteString("data: " + base64.StdEncoding.EncodeToString([]byte(k.PrivateKey)) + "\n")
+		case 3:
+			b.WriteString("hex " + hex.EncodeToString(raw) + "\n")
+		case 4:
+			b.WriteString("KRAKEN_API_KEY=" + unknown.APIKey + "\n\nKRAKEN_API_SECRET=" + unknown.PrivateKey + "\n")
+		}
+	}
+	dir := t.TempDir()
+	write(t, dir, "bot.log", b.String())
+	whole := describe(sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}}).Hits)
+	if n := strings.Count(whole, "\n"); n != 40 {
+		t.Fatalf("read whole: %d hits, want 40:\n%s", n, whole)
+	}
+	for _, chunk := range []int{1000, 4096, 5003, 12345} {
+		withChunk(t, chunk)
+		if got := describe(sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}, MaxFileSize: 512}).Hits); got != whole {
+			t.Errorf("chunks of %d bytes:\n%s\nwant:\n%s", chunk, got, whole)
+		}
+	}
+}
