@@ -68,7 +68,7 @@ ms() {
 		cat "$dir/err" >&2
 		exit 1
 	fi
-	echo "$(((t1 - t0) / 1000000)) $(awk '{ printf "%d", ($1 + $2) * 1000 }' "$dir/cpu")"
+	echo "$(((t1 - t0) / 1000000)) $(tail -n 1 "$dir/cpu" | awk '{ printf "%d", ($1 + $2) * 1000 }')"
 }
 
 ms grep -rF -f "$dir/needles" "$dir/home" >/dev/null
