@@ -176,7 +176,20 @@ func (s *scanner) scan(doc []byte) []found {
 			continue
 		}
 		start := i
-		run, j, frm := s.readRun(doc, i)
+		j := i
+		for j < n && class[doc[j]] == clsB64 {
+			j++
+		}
+		var run []byte
+		frm := FormPlain
+		if j < n && class[doc[j]] == clsEscape && escaped(doc, j) != 0 {
+			run, j, frm = s.unescapedRun(doc, i, j)
+		} else {
+			for pad := 0; pad < 2 && j < n && doc[j] == '='; pad++ {
+				j++
+			}
+			run = doc[i:j]
+		}
 		if j == start {
 			j++ // a lone escape character
 		}
@@ -186,29 +199,17 @@ func (s *scanner) scan(doc []byte) []found {
 			bounded := j >= n || class[doc[j]] != clsB64
 			out = s.runFinds(out, run, start, line, frm, bounded)
 		}
-		if frm == FormPlain && len(run) >= wrapMin && run[len(run)-1] != '=' && j < n && (doc[j] == '\n' || doc[j] == '\r') {
+		if frm == FormPlain && mayWrap(doc, run, j) {
 			out = s.wrapFinds(out, doc, start, j, line)
 		}
 	}
 	return out
 }
 
-// readRun reads the base64 run that starts at doc[i], with up to two
-// padding characters, undoing escapes on the way; it returns the run,
-// where it ends in doc and its form.
-func (s *scanner) readRun(doc []byte, i int) (run []byte, j int, frm Form) {
-	n := len(doc)
-	j = i
-	for j < n && class[doc[j]] == clsB64 {
-		j++
-	}
-	if j < n && class[doc[j]] == clsEscape && escaped(doc, j) != 0 {
-		return s.unescapedRun(doc, i, j)
-	}
-	for pad := 0; pad < 2 && j < n && doc[j] == '='; pad++ {
-		j++
-	}
-	return doc[i:j], j, FormPlain
+// mayWrap reports whether a run, ending at doc[j], may be the first piece
+// of a wrapped value: long enough, unpadded, and at its line's end.
+func mayWrap(doc, run []byte, j int) bool {
+	return len(run) >= wrapMin && run[len(run)-1] != '=' && j < len(doc) && (doc[j] == '\n' || doc[j] == '\r')
 }
 
 // wrapFinds adds the stored values that line breaks cut: the run
