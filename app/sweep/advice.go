@@ -54,7 +54,7 @@ func NextStep(h Hit) string {
 		return fmt.Sprintf("The key is in the compressed file %s (line %d once unpacked): delete that file, or unpack it, remove the line and pack it again. A log that holds a key means the program that wrote it logs its key: turn that off, and start the program with: keywarden exec %s -- %s",
 			file, h.Line, name, prog)
 	case h.Place == PlaceHistory && h.keyInCommand:
-		return fmt.Sprintf("Delete line %d of %s: the key is written into the command on it. Have the program read the key from its environment instead, and put its command after: keywarden exec %s -- (it sets %s and %s).",
+		return fmt.Sprintf("Delete line %d of %s: the key is written into the command line on it. Have the program read the key from its environment instead, and put its command after: keywarden exec %s -- (it sets %s and %s).",
 			h.Line, file, name, ExecKeyEnv, ExecSecretEnv)
 	case h.Place == PlaceHistory:
 		return fmt.Sprintf("Delete line %d of %s (it holds the key), and next time run: keywarden exec %s%s -- %s",

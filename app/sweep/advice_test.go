@@ -68,7 +68,7 @@ func TestNextStep(t *testing.T) {
 		{"a shell history with the program", Hit{Kind: KindStored, Key: stored, Path: "/h/.bash_history", Line: 7, Place: PlaceHistory, Command: "python3 bot.py"},
 			[]string{"Delete line 7 of /h/.bash_history", "keywarden exec 'my bot' -- python3 bot.py"}},
 		{"a shell history line with the key in its command", Hit{Kind: KindStored, Key: stored, Path: "/h/.bash_history", Line: 9, Place: PlaceHistory, keyInCommand: true, secretField: "KRAKEN_SECRET"},
-			[]string{"Delete line 9 of /h/.bash_history: the key is written into the command on it", "keywarden exec 'my bot' -- (it sets KRAKEN_API_KEY and KRAKEN_API_SECRET)"}},
+			[]string{"Delete line 9 of /h/.bash_history: the key is written into the command line on it", "keywarden exec 'my bot' -- (it sets KRAKEN_API_KEY and KRAKEN_API_SECRET)"}},
 		{"a rotated log", Hit{Kind: KindStored, Key: stored, Path: "/var/log/bot.log.1.gz", Line: 12, Place: PlaceOther, Packed: PackedGzip},
 			[]string{"compressed file /var/log/bot.log.1.gz (line 12 once unpacked)", "delete that file"}},
 		{"a config of an unknown program", Hit{Kind: KindStored, Key: stored, Path: "/p/settings.json", Place: PlaceOther},

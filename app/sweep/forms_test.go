@@ -306,7 +306,7 @@ func TestRun_HistorySuggestsOnlyWhatRuns(t *testing.T) {
 	assertNoLeak(t, rep, k)
 	want := map[int][]string{
 		1: {"Delete line 1 of " + hist, "keywarden exec grid-bot --secret-env KRAKEN_SECRET -- YOUR-PROGRAM"},
-		2: {"Delete line 2 of " + hist + ": the key is written into the command on it", "keywarden exec grid-bot -- (it sets"},
+		2: {"Delete line 2 of " + hist + ": the key is written into the command line on it", "keywarden exec grid-bot -- (it sets"},
 		3: {"Delete line 3 of " + hist, "keywarden exec grid-bot -- python3 grid.py --pair XBTEUR"},
 	}
 	if len(rep.Hits) != 3 {

@@ -132,8 +132,9 @@ type Hit struct {
 	// Program is the program the file belongs to, when the sweep can tell
 	// ("freqtrade", "hummingbot", "octobot").
 	Program string `json:"program,omitempty"`
-	// Command is the program run on a shell-history line, with every
-	// assignment and anything key-shaped left out; "" when unsure.
+	// Command is the command a shell-history line ran, without the
+	// assignments before it, when every word of it can be shown and run
+	// as it is (no key, quote or pipe in it); "" otherwise.
 	Command string     `json:"command,omitempty"`
 	Git     *GitOrigin `json:"git,omitempty"`
 	// Next is the next step in plain words.
