@@ -165,7 +165,8 @@ var SkippedFolders = []string{"node_modules", ".cache", "__pycache__", ".npm", "
 type Report struct {
 	Roots []string `json:"roots"`
 	Hits  []Hit    `json:"hits"`
-	// Files is how many files were read, Bytes their size.
+	// Files is how many files were read, Bytes their size (unpacked, for
+	// a gzip file; read so far, for a file not read to the end).
 	Files int   `json:"files"`
 	Bytes int64 `json:"bytes"`
 	// Unreadable counts the files and folders that could not be read;
