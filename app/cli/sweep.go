@@ -316,6 +316,15 @@ func details(h sweep.Hit) string {
 		d = append(d, "JSON-escaped")
 	case sweep.FormURLEncoded:
 		d = append(d, "URL-encoded")
+	case sweep.FormWrapped:
+		d = append(d, "wrapped over lines")
+	case sweep.FormBase64:
+		d = append(d, "base64-encoded")
+	case sweep.FormHex:
+		d = append(d, "its bytes as hex")
+	}
+	if h.Packed != "" {
+		d = append(d, "inside the "+h.Packed+" file, once unpacked")
 	}
 	if h.PrivateLine != 0 && h.PrivateLine != h.Line {
 		d = append(d, fmt.Sprintf("private key on line %d", h.PrivateLine))

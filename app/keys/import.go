@@ -315,13 +315,17 @@ func plural(n int, one, many string) string {
 }
 
 // CanRemoveCopy reports whether RemoveCopy may work on the hit, and why
-// not in plain words: a copy in a git history is not in a file to edit.
+// not in plain words: a copy in a git history, or inside a compressed
+// file, is not in a file to edit.
 func CanRemoveCopy(h sweep.Hit) (bool, string) {
 	if h.Git != nil {
 		return false, fmt.Sprintf("This copy is in the history of the git repository %s, not in a file Keywarden can edit: %s", h.Path, h.Next)
 	}
 	if _, _, ok := h.Pair(); !ok {
 		return false, "Keywarden removes copies of keys it imports; for a copy of a key it keeps, replace it with keywarden exec."
+	}
+	if h.Packed != "" {
+		return false, fmt.Sprintf("This copy is inside the compressed file %s, which Keywarden does not rewrite: delete the file, or unpack it, remove the key's lines and pack it again.", h.Path)
 	}
 	return true, ""
 }

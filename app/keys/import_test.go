@@ -1,6 +1,8 @@
 package keys_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -238,6 +240,40 @@ func TestService_Import(t *testing.T) {
 		}
 		if res.Removed != nil || res.RemoveErr == nil || !strings.Contains(keys.UserMessage(res.RemoveErr), "history") {
 			t.Errorf("removed %+v, error %v", res.Removed, res.RemoveErr)
+		}
+	})
+
+	t.Run("a copy inside a gzip file is left alone, with why", func(t *testing.T) {
+		f := newFixture(t)
+		k, _ := f.exchangeKey(krakentest.Key{Name: "grid"})
+		home := t.TempDir()
+		path := plantEnv(t, home, k)
+		var packed bytes.Buffer
+		zw := gzip.NewWriter(&packed)
+		was, _ := os.ReadFile(path)
+		zw.Write(was)
+		zw.Close()
+		gz := filepath.Join(home, "bot.log.1.gz")
+		if err := os.WriteFile(gz, packed.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
+		h := foundHit(t, home)
+		ok, why := keys.CanRemoveCopy(h)
+		if ok || !strings.Contains(why, "compressed") || h.Path != gz {
+			t.Errorf("CanRemoveCopy = %v, %q for %s", ok, why, h.Where())
+		}
+		res, err := f.svc.Import(ctx, keys.Import{Hit: h, Name: "grid", RemoveCopy: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Removed != nil || res.RemoveErr == nil || !strings.Contains(keys.UserMessage(res.RemoveErr), "compressed") {
+			t.Errorf("removed %+v, error %v", res.Removed, res.RemoveErr)
+		}
+		if now, _ := os.ReadFile(gz); !bytes.Equal(now, packed.Bytes()) {
+			t.Error("the gzip file was changed")
 		}
 	})
 

@@ -49,11 +49,17 @@ func NextStep(h Hit) string {
 	if h.Command != "" {
 		prog = h.Command
 	}
-	switch h.Place {
-	case PlaceHistory:
+	switch {
+	case h.Packed != "":
+		return fmt.Sprintf("The key is in the compressed file %s (line %d once unpacked): delete that file, or unpack it, remove the line and pack it again. A log that holds a key means the program that wrote it logs its key: turn that off, and start the program with: keywarden exec %s -- %s",
+			file, h.Line, name, prog)
+	case h.Place == PlaceHistory && h.keyInCommand:
+		return fmt.Sprintf("Delete line %d of %s: the key is written into the command line on it. Have the program read the key from its environment instead, and put its command after: keywarden exec %s -- (it sets %s and %s).",
+			h.Line, file, name, ExecKeyEnv, ExecSecretEnv)
+	case h.Place == PlaceHistory:
 		return fmt.Sprintf("Delete line %d of %s (it holds the key), and next time run: keywarden exec %s%s -- %s",
 			h.Line, file, name, flags, prog)
-	case PlaceEnvFile:
+	case h.Place == PlaceEnvFile:
 		return fmt.Sprintf("Delete the key's lines from %s and start the program that reads it with: keywarden exec %s%s -- %s",
 			file, name, flags, prog)
 	}
@@ -247,10 +253,12 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// historyCommand returns the program a shell-history line runs, without
-// the assignments before it and stopping at the first word that could be
-// a secret, or "" when there is no such program.
-func historyCommand(line string) string {
+// historyCommand returns the command a shell-history line runs, without
+// the assignments before it, when every word of it can be shown and run
+// as it is; cut is true, and cmd "", when the line runs a program but a
+// word of its command cannot be shown (the key written into it, a quote,
+// a pipe): half a command would not run as shown.
+func historyCommand(line string) (cmd string, cut bool) {
 	// zsh's extended history: ": 1700000000:0;command"
 	if strings.HasPrefix(line, ": ") {
 		if i := strings.IndexByte(line, ';'); i > 0 {
@@ -264,15 +272,15 @@ func historyCommand(line string) string {
 			continue
 		}
 		if !safeWord(w) {
-			break
+			return "", true
 		}
 		words = append(words, w)
 	}
-	cmd := strings.Join(words, " ")
-	if len(cmd) > 80 || len(words) == 0 {
-		return ""
+	cmd = strings.Join(words, " ")
+	if len(cmd) > 200 {
+		return "", false // too long to read as a suggestion
 	}
-	return cmd
+	return cmd, false
 }
 
 // safeWord reports whether a word of a command line can be shown: printable

@@ -42,3 +42,21 @@ func readRaw(path string, buf []byte, max int64) ([]byte, fileKind, error) {
 	}
 	return buf[:n], kindRegular, nil
 }
+
+// openRegular opens a regular file for a streamed read.
+func openRegular(path string) (*os.File, fileKind, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, kindSpecial, nil
+	}
+	return f, kindRegular, nil
+}

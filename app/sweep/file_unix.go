@@ -70,3 +70,29 @@ func readRaw(path string, buf []byte, max int64) ([]byte, fileKind, error) {
 	}
 	return buf[:n], kindRegular, nil
 }
+
+// openRegular opens a regular file for a streamed read, without blocking
+// on a FIFO that took its place since the folder was listed.
+func openRegular(path string) (*os.File, fileKind, error) {
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|syscall.O_NOCTTY, 0)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, 0, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
+		return nil, 0, &os.PathError{Op: "fstat", Path: path, Err: err}
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		syscall.Close(fd)
+		return nil, kindSpecial, nil
+	}
+	return os.NewFile(uintptr(fd), path), kindRegular, nil
+}

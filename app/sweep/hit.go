@@ -41,7 +41,19 @@ const (
 	FormPlain       Form = "plain"
 	FormJSONEscaped Form = "json-escaped" // "\/" or "\u002f" for "/"
 	FormURLEncoded  Form = "url-encoded"  // "%2F", "%2B", "%3D"
+	// FormWrapped is a value cut over two or more lines (a note wrapped
+	// at a width, a base64 tool's 76 columns), indented or not.
+	FormWrapped Form = "wrapped"
+	// FormBase64 is the value's text encoded as base64 again (a
+	// Kubernetes Secret's data:).
+	FormBase64 Form = "base64"
+	// FormHex is the bytes the value stands for, written as hex (a debug
+	// log of the private key's 64 bytes).
+	FormHex Form = "hex"
 )
+
+// PackedGzip is Hit.Packed for a copy inside a gzip file.
+const PackedGzip = "gzip"
 
 // Place is the kind of place a copy sits in.
 type Place string
@@ -113,11 +125,16 @@ type Hit struct {
 	// ("KRAKEN_API_SECRET", "secret", "--api-key"), if any.
 	Field string `json:"field,omitempty"`
 	Place Place  `json:"place"`
+	// Packed names the compression of the file the copy was found in
+	// once unpacked (PackedGzip: a rotated log, bot.log.1.gz); "" for a
+	// plain file. Line is then a line of the unpacked text.
+	Packed string `json:"packed,omitempty"`
 	// Program is the program the file belongs to, when the sweep can tell
 	// ("freqtrade", "hummingbot", "octobot").
 	Program string `json:"program,omitempty"`
-	// Command is the program run on a shell-history line, with every
-	// assignment and anything key-shaped left out; "" when unsure.
+	// Command is the command a shell-history line ran, without the
+	// assignments before it, when every word of it can be shown and run
+	// as it is (no key, quote or pipe in it); "" otherwise.
 	Command string     `json:"command,omitempty"`
 	Git     *GitOrigin `json:"git,omitempty"`
 	// Next is the next step in plain words.
@@ -126,8 +143,11 @@ type Hit struct {
 	// fields lists the names given to the key's API key and private key
 	// in the same file, for the exec command of the next step.
 	keyField, secretField string
-	pair                  *secretPair
-	root                  string // the swept folder the file was found under
+	// keyInCommand: the shell-history line runs a program with the key
+	// (or another word that cannot be shown) among its words.
+	keyInCommand bool
+	pair         *secretPair
+	root         string // the swept folder the file was found under
 }
 
 // secretPair holds a found key's values in memory. A pointer, so that a
@@ -149,6 +169,9 @@ func (h Hit) Pair() (apiKey, privateKey string, ok bool) {
 // Where says where the copy is, in a few words: "file, line 3" or "git
 // history of repo, commit 1a2b3c4d5e6f (config.json, line 3)".
 func (h Hit) Where() string {
+	if h.Git == nil && h.Packed != "" {
+		return fmt.Sprintf("%s, line %d once unpacked (%s)", h.Path, h.Line, h.Packed)
+	}
 	if h.Git == nil {
 		return fmt.Sprintf("%s, line %d", h.Path, h.Line)
 	}

@@ -1,8 +1,10 @@
 package sweep
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"slices"
 	"strings"
 )
@@ -44,6 +46,9 @@ var class = func() (t [256]uint8) {
 type form struct {
 	key  int // index into the keys
 	part Part
+	// how is the encoding of the value this entry stands for (FormBase64,
+	// FormHex), "" for the value itself.
+	how Form
 }
 
 // matcher finds every stored key's parts, and Kraken-shaped values, in a
@@ -56,6 +61,7 @@ type matcher struct {
 	// (hashed), so a long run is slid over cheaply.
 	filter [1 << 10]uint64
 	minLen int
+	maxLen int
 	lens   []int // the lengths of the stored values, each once
 }
 
@@ -71,18 +77,53 @@ func newMatcher(keys []Key) *matcher {
 		}
 		m.forms[v] = f
 		m.filter[prefixHash([]byte(v))>>6&(1<<10-1)] |= 1 << (prefixHash([]byte(v)) & 63)
-		if len(v) < m.minLen {
-			m.minLen = len(v)
-		}
+		m.minLen, m.maxLen = min(m.minLen, len(v)), max(m.maxLen, len(v))
 		if !slices.Contains(m.lens, len(v)) {
 			m.lens = append(m.lens, len(v))
 		}
 	}
 	for i, k := range keys {
-		add(k.APIKey, form{i, PartAPIKey})
-		add(k.PrivateKey, form{i, PartPrivateKey})
+		for _, p := range []struct {
+			part Part
+			v    string
+		}{{PartAPIKey, k.APIKey}, {PartPrivateKey, k.PrivateKey}} {
+			add(p.v, form{i, p.part, ""})
+			for _, e := range encodings(p.v) {
+				add(e.text, form{i, p.part, e.how})
+			}
+		}
 	}
 	return m
+}
+
+// encoded is a stored value written in another encoding.
+type encoded struct {
+	text string
+	how  Form
+}
+
+// encodings returns what a value looks like when a program encodes it
+// again: base64 of the value's text (a Kubernetes Secret's data:, a
+// config written as base64), from each of the three places in a base64
+// group it can start at, so a value encoded inside a longer text (a whole
+// .env) is found too; and the bytes the value stands for as hex, lower
+// and upper case (a debug log of the 64-byte private key). Each is the
+// part every such encoding has in common, without padding.
+func encodings(v string) []encoded {
+	core := strings.TrimRight(strings.TrimSpace(v), "=")
+	if len(core) < 16 {
+		return nil
+	}
+	var out []encoded
+	for skip := range 3 {
+		b := []byte(core[skip:])
+		out = append(out, encoded{base64.StdEncoding.EncodeToString(b[:len(b)/3*3]), FormBase64})
+	}
+	if raw, err := base64.RawStdEncoding.DecodeString(core); err == nil && len(raw) >= 16 {
+		h := hex.EncodeToString(raw)
+		out = append(out, encoded{h, FormHex}, encoded{strings.ToUpper(h), FormHex})
+	}
+	return out
 }
 
 func prefixHash(b []byte) uint32 {
@@ -106,9 +147,17 @@ type found struct {
 
 // scanner holds one worker's buffers.
 type scanner struct {
-	m   *matcher
-	run []byte
+	m    *matcher
+	run  []byte
+	join []byte
 }
+
+// wrapMin is the shortest run at a line's end that may be the first piece
+// of a wrapped value; maxWrapPieces the most lines a value is joined from.
+const (
+	wrapMin       = 8
+	maxWrapPieces = 8
+)
 
 // scan returns what the document holds: stored values anywhere in a
 // base64 run, and runs shaped like a Kraken API key or private key.
@@ -149,6 +198,90 @@ func (s *scanner) scan(doc []byte) []found {
 			// A run that goes on after its padding is no key of its own.
 			bounded := j >= n || class[doc[j]] != clsB64
 			out = s.runFinds(out, run, start, line, frm, bounded)
+		}
+		if frm == FormPlain && mayWrap(doc, run, j) {
+			out = s.wrapFinds(out, doc, start, j, line)
+		}
+	}
+	return out
+}
+
+// mayWrap reports whether a run, ending at doc[j], may be the first piece
+// of a wrapped value: long enough, unpadded, and at its line's end.
+func mayWrap(doc, run []byte, j int) bool {
+	return len(run) >= wrapMin && run[len(run)-1] != '=' && j < len(doc) && (doc[j] == '\n' || doc[j] == '\r')
+}
+
+// wrapFinds adds the stored values that line breaks cut: the run
+// doc[start:end] ends its line, and the next lines, after their
+// indentation, go on with base64 (a key wrapped over two indented lines
+// of a note, base64 wrapped at 76 columns). The pieces are joined, and
+// only values that cross a joint are looked up: the others are found
+// on their own lines. Only stored values are looked for this way; a
+// key not in the vault is never made up from pieces.
+func (s *scanner) wrapFinds(out []found, doc []byte, start, end, line int) []found {
+	m := s.m
+	if len(m.forms) == 0 {
+		return out
+	}
+	first := end - start
+	s.join = joinPieces(append(s.join[:0], doc[start:end]...), doc, end, first+m.maxLen)
+	return m.lookup(out, s.join, max(0, first-m.maxLen+1), first, first, found{line: line, off: start, form: FormWrapped}, true)
+}
+
+// joinPieces appends to joined the base64 runs that go on from doc[k] on
+// the next lines, after their indentation, until it is limit long or a
+// piece does not end its line.
+func joinPieces(joined, doc []byte, k, limit int) []byte {
+	n := len(doc)
+	for pieces := 1; pieces < maxWrapPieces && len(joined) < limit; pieces++ {
+		q := k
+		if q < n && doc[q] == '\r' {
+			q++
+		}
+		if q >= n || doc[q] != '\n' {
+			break
+		}
+		q++
+		for q < n && (doc[q] == ' ' || doc[q] == '\t') {
+			q++
+		}
+		r := q
+		for r < n && class[doc[r]] == clsB64 {
+			r++
+		}
+		if r == q {
+			break
+		}
+		joined, k = append(joined, doc[q:r]...), r
+		if r < n && doc[r] != '\n' && doc[r] != '\r' {
+			break // the value ends on this line
+		}
+	}
+	return joined
+}
+
+// lookup adds the stored values of b that start in b[from:to] and end
+// after b[minEnd]. Each is found as at says (line, offset, form), the
+// offset moved to where the value starts when shift is set, and in the
+// form of its own encoding (base64, hex) when it is one.
+func (m *matcher) lookup(out []found, b []byte, from, to, minEnd int, at found, shift bool) []found {
+	for p := from; p < to && p+m.minLen <= len(b); p++ {
+		if !m.maybe(b[p:]) {
+			continue
+		}
+		for _, l := range m.lens {
+			if p+l <= minEnd || p+l > len(b) {
+				continue
+			}
+			if f, ok := m.forms[string(b[p:p+l])]; ok {
+				g := at
+				g.key, g.part, g.form = f.key, f.part, cmp.Or(f.how, at.form)
+				if shift {
+					g.off += p
+				}
+				out = append(out, g)
+			}
 		}
 	}
 	return out
@@ -194,39 +327,31 @@ func (s *scanner) unescapedRun(doc []byte, i, j int) (run []byte, end int, frm F
 	return run, j, frm
 }
 
-// runFinds adds what one run holds.
+// runFinds adds what one run holds: the stored values in it, and the run
+// itself when it is shaped like a key not in the vault.
 func (s *scanner) runFinds(out []found, run []byte, off, line int, frm Form, bounded bool) []found {
 	core := run
 	for len(core) > 0 && core[len(core)-1] == '=' {
 		core = core[:len(core)-1]
 	}
-	m := s.m
-	for p := 0; p+m.minLen <= len(core); p++ {
-		if !m.maybe(core[p:]) {
-			continue
-		}
-		for _, l := range m.lens {
-			if p+l > len(core) {
-				continue
-			}
-			if f, ok := m.forms[string(core[p:p+l])]; ok {
-				out = append(out, found{key: f.key, part: f.part, line: line, off: off, form: frm})
-			}
-		}
+	at := found{line: line, off: off, form: frm}
+	out = s.m.lookup(out, core, 0, len(core), 0, at, false)
+	if !bounded || publishedSamples[string(core)] { // a published sample is nobody's key
+		return out
 	}
+	if _, stored := s.m.forms[string(core)]; stored {
+		return out
+	}
+	at.key = -1
 	switch {
-	case !bounded:
 	case len(core) == apiKeyLen && len(run) == apiKeyLen && looksRandom(core):
-		if _, stored := m.forms[string(core)]; !stored {
-			out = append(out, found{key: -1, part: PartAPIKey, value: string(core), line: line, off: off, form: frm})
-		}
+		at.part, at.value = PartAPIKey, string(core)
+		out = append(out, at)
 	case len(core) == privateKeyCore && (len(run) == privateKeyCore+2 || len(run) == privateKeyCore) && looksRandom(core):
-		if _, stored := m.forms[string(core)]; stored {
-			break
-		}
 		b, err := base64.RawStdEncoding.Strict().DecodeString(string(core))
 		if err == nil && len(b) == privateKeySize {
-			out = append(out, found{key: -1, part: PartPrivateKey, value: string(core) + "==", line: line, off: off, form: frm})
+			at.part, at.value = PartPrivateKey, string(core)+"=="
+			out = append(out, at)
 		}
 	}
 	return out

@@ -80,7 +80,7 @@ func TestScanner_NearMissesAreNotStoredKeys(t *testing.T) {
 		"one character changed": k.APIKey[:20] + flip(k.APIKey[20]) + k.APIKey[21:],
 		"cut short":             k.APIKey[:55],
 		"another key":           other.APIKey + " " + other.PrivateKey,
-		"split over two lines":  k.PrivateKey[:40] + "\n" + k.PrivateKey[40:],
+		"split by words":        k.PrivateKey[:40] + " and\n" + k.PrivateKey[40:],
 	} {
 		for _, h := range docHits([]byte(doc), sc.scan([]byte(doc)), []Key{k}) {
 			if h.Kind == KindStored {

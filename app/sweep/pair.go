@@ -65,7 +65,8 @@ func keyIndex(keys []Key, id string) int {
 
 // unknownHits pairs the API-key-shaped and private-key-shaped values not
 // in the vault: each private key with the nearest API key at most
-// PairLines lines away; then, in a file that mentions Kraken, the rest
+// PairLines lines away, when there is evidence they are a Kraken key
+// (pairEvidence); then, in a file that mentions Kraken, the rest
 // that are given credential-like names, in order. A value left alone is
 // reported only in a file that mentions Kraken and under such a name.
 func unknownHits(doc []byte, apis, privs []found) []Hit {
@@ -89,7 +90,7 @@ func unknownHits(doc []byte, apis, privs []found) []Hit {
 				best, bestDist = ai, d
 			}
 		}
-		if best >= 0 {
+		if best >= 0 && pairEvidence(doc, apis[best], p) {
 			usedAPI[best], usedPriv[pi] = true, true
 			pair(apis[best], p)
 		}
@@ -176,6 +177,47 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// pairEvidence reports whether an API-key-shaped and a private-key-shaped
+// value near each other are more than two random strings of the right
+// lengths (a request ID above a signature): the file names Kraken, or
+// both are given credential names (key, secret, api, …), or one is and
+// the file speaks of an exchange (a bot's config: freqtrade's "exchange",
+// ccxt).
+func pairEvidence(doc []byte, a, p found) bool {
+	if mentionsKraken(doc) {
+		return true
+	}
+	ka, kp := credentialName(nameBefore(doc, a.off)), credentialName(nameBefore(doc, p.off))
+	return ka && kp || (ka || kp) && mentionsExchange(doc)
+}
+
+// mentionsExchange reports whether the document speaks of an exchange.
+func mentionsExchange(doc []byte) bool {
+	for _, w := range []string{"exchange", "Exchange", "EXCHANGE", "ccxt"} {
+		if bytes.Contains(doc, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameBefore returns the name a value is given (fieldBefore) or, failing
+// that, the word just before it on its line ("key" in "key VALUE").
+func nameBefore(doc []byte, off int) string {
+	if f := fieldBefore(doc, off); f != "" {
+		return f
+	}
+	i := off - 1
+	for i >= 0 && (doc[i] == ' ' || doc[i] == '\t' || doc[i] == '"' || doc[i] == '\'') {
+		i--
+	}
+	end := i + 1
+	for i >= 0 && isNameByte(doc[i]) && end-i <= maxField {
+		i--
+	}
+	return string(doc[i+1 : end])
 }
 
 // mentionsKraken reports whether the document names Kraken, in any case

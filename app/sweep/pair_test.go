@@ -19,6 +19,12 @@ var (
 	seedHex  = strings.Repeat("0123456789abcdef", 4)[:56]            // a hex digest: not a key
 	seedLong = strings.Repeat("Ab3d", 30)                            // a long base64 run: not a key
 	seedBad  = strings.Repeat("Zy9x", 21) + "1Q" + "=" + "=" + "Zy9" // a private key run that goes on
+
+	// The exchange's published examples (kraken's tests use them): the
+	// API key of GetApiKeyInfo's example result and the private key of
+	// the authentication guide's signing example.
+	docAPI  = "4/SDrDBcOOPnm3nPlNfEMMJDeRcIVqPz+QhRxIodyZbI9po/aVRiHsgX"
+	docPriv = "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg=="
 )
 
 // pairCases are documents and how many unknown hits of which parts they
@@ -28,10 +34,17 @@ var pairCases = []struct {
 	doc   string
 	parts []Part
 }{
-	{"a pair on adjacent lines", seedAPI + "\n" + seedPriv + "\n", []Part{PartPair}},
+	{"a pair on adjacent lines in a Kraken file", "# Kraken\n" + seedAPI + "\n" + seedPriv + "\n", []Part{PartPair}},
+	{"a pair on adjacent lines, nothing says Kraken", seedAPI + "\n" + seedPriv + "\n", nil},
 	{"a pair on one line", "key " + seedAPI + " secret " + seedPriv, []Part{PartPair}},
-	{"private key first", seedPriv + "\n\n" + seedAPI, []Part{PartPair}},
-	{"five lines apart", seedAPI + strings.Repeat("\n", 5) + seedPriv, []Part{PartPair}},
+	{"private key first", "kraken\n" + seedPriv + "\n\n" + seedAPI, []Part{PartPair}},
+	{"five lines apart", "kraken\n" + seedAPI + strings.Repeat("\n", 5) + seedPriv, []Part{PartPair}},
+	{"both named, no Kraken", "API_KEY=" + seedAPI + "\nAPI_SECRET=" + seedPriv + "\n", []Part{PartPair}},
+	{"one named in a file about an exchange", "exchange: x\napi_key: " + seedAPI + "\n" + seedPriv + "\n", []Part{PartPair}},
+	{"one named, nothing about an exchange", "api_key: " + seedAPI + "\nsignature: " + seedPriv + "\n", nil},
+	{"a request ID above a signature (issue 21)", "GET /v1/orders 200\nrequest_id: " + seedAPI + "\nsignature: " + seedPriv + "\n", nil},
+	{"the documented example pair in a Kraken test (issue 21)", "# kraken signing test\napi_key = \"" + docAPI + "\"\nsecret = \"" + docPriv + "\"\n", nil},
+	{"the documented example private key beside another key", "# kraken\napi_key = \"" + seedAPI + "\"\nsecret = \"" + docPriv + "\"\n", []Part{PartAPIKey}},
 	{"six lines apart, no Kraken", seedAPI + strings.Repeat("\n", 6) + seedPriv, nil},
 	{"far apart, named, in a Kraken file", "# kraken\nKRAKEN_API_KEY=" + seedAPI + strings.Repeat("\n", 20) + "KRAKEN_API_SECRET=" + seedPriv, []Part{PartPair}},
 	{"far apart, unnamed, in a Kraken file", "# kraken\n" + seedAPI + strings.Repeat("\n", 20) + seedPriv, nil},
@@ -39,12 +52,12 @@ var pairCases = []struct {
 	{"a lone private key, named, in a Kraken file", "KRAKEN_PRIVATE_KEY=" + seedPriv, []Part{PartPrivateKey}},
 	{"a lone API key, no Kraken", "api_key: " + seedAPI, nil},
 	{"a lone private key, no Kraken", "secret: " + seedPriv, nil},
-	{"two pairs", seedAPI + "\n" + seedPriv + "\n\n\n\n\n\n\n\n" + seedAPI2 + "\n" + seedPriv, []Part{PartPair, PartPair}},
+	{"two pairs", "KRAKEN\n" + seedAPI + "\n" + seedPriv + "\n\n\n\n\n\n\n\n" + seedAPI2 + "\n" + seedPriv, []Part{PartPair, PartPair}},
 	{"a hex digest beside a private key", seedHex + "\n" + seedPriv, nil},
 	{"a long run beside a private key", seedLong + "\n" + seedPriv, nil},
 	{"a private key run that goes on", seedAPI + "\n" + seedBad, nil},
 	{"a private key that is not 64 bytes", seedAPI + "\n" + strings.Repeat("Zy9x", 22), nil},
-	{"JSON-escaped pair", `{"key":"` + strings.ReplaceAll(seedAPI, "d", `\/`) + `"}` + "\n" + seedPriv, []Part{PartPair}},
+	{"JSON-escaped pair", `{"key":"` + strings.ReplaceAll(seedAPI, "d", `\/`) + `",` + "\n" + `"secret":"` + seedPriv + `"}`, []Part{PartPair}},
 	{"empty", "", nil},
 }
 

@@ -10,12 +10,22 @@
 // # What it looks for
 //
 // Copies of the keys Keywarden holds, exactly: each API key and private key
-// itself, in the forms programs write them: as is, quoted, in KEY=value
-// lines, JSON-escaped (\/, \u002f) and URL-encoded (%2F, %2B, %3D). No
-// guessing, so no false alarms; each hit says which key and which part.
+// itself, in the forms programs and people write them: as is, quoted, in
+// KEY=value lines, JSON-escaped (\/, \u002f), URL-encoded (%2F, %2B, %3D),
+// wrapped over two or more lines, indented or not (a note, base64's 76
+// columns), encoded again as base64 (a Kubernetes Secret's data:, a whole
+// .env encoded), and as the hex of the bytes it stands for (a debug log of
+// the private key's 64 bytes). No guessing, so no false alarms; each hit
+// says which key, which part and in what form.
+//
 // Kraken keys it does not hold: a 56-character API key and an 88-character
-// private key of 64 bytes at most five lines apart, or under names like
-// KRAKEN_API_KEY or secret in a file that mentions Kraken; each gets a
+// private key of 64 bytes at most five lines apart, with evidence that
+// they are a Kraken key (the file names Kraken; or both are given
+// credential names such as key, secret or api; or one is and the file
+// speaks of an exchange, as bot configs do), or under such names, far
+// apart, in a file that mentions Kraken. A request ID above a signature in
+// a file about something else is no key; nor are the sample keys the
+// exchange's documentation publishes (samples.go). Each key found gets a
 // number and its API key's last four characters, nothing more.
 //
 // # Where
@@ -29,8 +39,12 @@
 // whether a remote-tracking branch contains it (it was pushed). Git reads a
 // private view of the repository's refs and objects with a config this
 // package writes (gitview.go), so nothing the repository or GIT_* names
-// runs. It skips binary files (a NUL in the first 8 KiB), files over
-// 16 MiB, sockets, FIFOs and devices (without opening them, so a FIFO
+// runs. Gzip files (a rotated log, bot.log.1.gz) are read unpacked, and a
+// copy in one is named with the file. A file over 16 MiB (a long log) is
+// read as a stream, chunk by chunk, for at most Options.LargeFileTime
+// (20 s); one not read to the end by then is counted and named
+// (Report.TooBig). It skips binary files (a NUL in the first 8 KiB, once
+// unpacked), sockets, FIFOs and devices (without opening them, so a FIFO
 // cannot block it), /proc, /sys and the kernel's other mounts, and caches
 // (node_modules, .cache, .venv, …) unless Options.AllFolders is set.
 // Symbolic links are not followed (a folder reached twice is swept once),
@@ -41,8 +55,10 @@
 // It reads each file once, with four system calls, on a few workers, and
 // matches every key in one pass: it cuts the text into base64 runs (undoing
 // \/ and %2F on the way), looks each run up in one map of every stored
-// value, and keeps runs of exactly a key's length as candidates for keys it
-// does not hold. Git histories are read while the walk goes on. The matcher
+// value and of its base64 and hex encodings (made once, when the sweep
+// starts), joins a run that ends its line with the runs that go on the
+// next lines (only to look for stored values across the joint), and keeps
+// runs of exactly a key's length as candidates for keys it does not hold. Git histories are read while the walk goes on. The matcher
 // alone scans about 1.1 GB/s (BenchmarkScan); the timings against grep are
 // in .ci/README.md.
 //
@@ -53,7 +69,9 @@
 // Keywarden, its values for an import (Pair, never printed); SuggestName
 // names it. The next step fits the place: the exact keywarden exec command
 // for the program found (with --key-env/--secret-env when a .env or a
-// history line used other names); for a copy in a pushed git history, treat
+// history line used other names; for a history line, only a command the
+// line ran whole, with the names that line gave, since half a command
+// does not run as shown); for a copy in a pushed git history, treat
 // the key as leaked, since rewriting the history does not take it back; for
 // an unpushed one, rewrite the history before pushing; for a key Keywarden
 // does not hold, keywarden add with a name suggested from where it was
@@ -83,8 +101,8 @@ import (
 	"time"
 )
 
-// DefaultMaxFileSize is the largest file the sweep reads; bigger ones are
-// counted and skipped (keys live in small text files).
+// DefaultMaxFileSize is the largest file the sweep reads whole; bigger
+// ones (a long log) are read as a stream, for at most LargeFileTime.
 const DefaultMaxFileSize = 16 << 20
 
 // binaryProbe is how much of a file is looked at for a NUL byte, which
@@ -121,8 +139,14 @@ type Options struct {
 	NoGit bool
 	// AllFolders also sweeps the folders skipped by default (SkippedFolders).
 	AllFolders bool
-	// MaxFileSize is the largest file read (default DefaultMaxFileSize).
+	// MaxFileSize is the largest file read whole (default
+	// DefaultMaxFileSize); a bigger one is read as a stream, for at most
+	// LargeFileTime.
 	MaxFileSize int64
+	// LargeFileTime is how long one file over MaxFileSize, or one gzip
+	// file, is read before the sweep moves on and counts it in
+	// Report.TooBig (default DefaultLargeFileTime).
+	LargeFileTime time.Duration
 	// Workers is how many files are read at once (default: the number of
 	// CPUs, at least 2, at most 8).
 	Workers int
@@ -151,17 +175,26 @@ var SkippedFolders = []string{"node_modules", ".cache", "__pycache__", ".npm", "
 type Report struct {
 	Roots []string `json:"roots"`
 	Hits  []Hit    `json:"hits"`
-	// Files is how many files were read, Bytes their size.
+	// Files is how many files were read, Bytes their size (unpacked, for
+	// a gzip file; read so far, for a file not read to the end).
 	Files int   `json:"files"`
 	Bytes int64 `json:"bytes"`
 	// Unreadable counts the files and folders that could not be read;
 	// UnreadablePaths names the first few.
 	Unreadable      int      `json:"unreadable"`
 	UnreadablePaths []string `json:"unreadablePaths,omitempty"`
-	Binary          int      `json:"binary"`   // files skipped as binary (a NUL in the first 8 KiB)
-	TooBig          int      `json:"tooBig"`   // files over MaxFileSize
-	Special         int      `json:"special"`  // sockets, FIFOs, devices
-	Symlinks        int      `json:"symlinks"` // links not followed
+	Binary          int      `json:"binary"` // files skipped as binary (a NUL in the first 8 KiB, once unpacked)
+	// Large counts the files over MaxFileSize, read as a stream; Packed
+	// the gzip files read unpacked (both are in Files too).
+	Large  int `json:"large"`
+	Packed int `json:"packed"`
+	// TooBig counts the files not read to the end: over MaxFileSize or
+	// packed, and not done within LargeFileTime; TooBigPaths names the
+	// first few, with how much was read.
+	TooBig      int      `json:"tooBig"`
+	TooBigPaths []string `json:"tooBigPaths,omitempty"`
+	Special     int      `json:"special"`  // sockets, FIFOs, devices
+	Symlinks    int      `json:"symlinks"` // links not followed
 	// SkippedFolders counts folders left out: caches (SkippedFolders),
 	// system mounts such as /proc, and folders already swept through
 	// another path.
@@ -203,6 +236,9 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = min(max(runtime.NumCPU(), 2), 8)
+	}
+	if opt.LargeFileTime <= 0 {
+		opt.LargeFileTime = DefaultLargeFileTime
 	}
 	if opt.ProgressEvery <= 0 {
 		opt.ProgressEvery = 200 * time.Millisecond

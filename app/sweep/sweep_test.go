@@ -54,10 +54,14 @@ func newPlantedHome(t *testing.T) *plantedHome {
 	write(t, d, "old/locked.txt", "key "+h.missing.APIKey+"\nsecret "+h.missing.PrivateKey+"\n")
 	// Keys not in the vault: a pair two lines apart in a file that does
 	// not name Kraken, and one under names far apart in one that does.
-	write(t, d, "notes/todo.txt", "buy milk\n"+h.near.APIKey+"\nremember\n"+h.near.PrivateKey+"\n")
+	write(t, d, "notes/todo.txt", "buy milk\napi key: "+h.near.APIKey+"\nremember\nsecret: "+h.near.PrivateKey+"\n")
 	named := "# Kraken settings\nKRAKEN_API_KEY=" + h.named.APIKey + "\n" + strings.Repeat("# filler\n", 12) + "KRAKEN_API_SECRET=" + h.named.PrivateKey + "\n"
 	write(t, d, "scripts/kraken.sh", named)
-	// Noise that must not be taken for keys.
+	// Noise that must not be taken for keys: a request ID above a
+	// signature, of a key's and a private key's shapes, in a file that
+	// has nothing to do with Kraken (issue 21), and hex digests.
+	decoy := newKey(t, "decoy", "")
+	write(t, d, "logs/webhook.log", "POST /hook 200\nrequest_id: "+decoy.APIKey+"\nsignature: "+decoy.PrivateKey+"\n")
 	write(t, d, "noise/hashes.txt", strings.Repeat("a", 56)+"\n"+strings.Repeat("0123456789abcdef", 4)[:56]+"\n")
 	return h
 }

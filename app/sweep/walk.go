@@ -2,6 +2,8 @@ package sweep
 
 import (
 	"bytes"
+	"cmp"
+	"compress/gzip"
 	"context"
 	"io/fs"
 	"os"
@@ -189,9 +191,11 @@ func readDir(dir string) ([]fs.DirEntry, error) {
 
 // worker reads files and scans them, with its own buffers.
 type worker struct {
-	s   *sweeper
-	sc  scanner
-	buf []byte
+	s    *sweeper
+	sc   scanner
+	buf  []byte
+	sbuf []byte       // for streamed files (stream.go)
+	zr   *gzip.Reader // for gzip files
 }
 
 func (w *worker) file(j job) {
@@ -206,19 +210,31 @@ func (w *worker) file(j job) {
 		s.count(func(r *Report) { r.Special++ })
 		return
 	case kind == kindTooBig:
-		s.count(func(r *Report) { r.TooBig++ })
+		w.large(j)
 		return
 	}
 	n := len(doc)
 	s.files.Add(1)
+	if isGzip(doc) {
+		w.streamed(j, bytes.NewReader(doc), PackedGzip)
+		return
+	}
 	if bytes.IndexByte(doc[:min(len(doc), binaryProbe)], 0) >= 0 {
 		s.count(func(r *Report) { r.Binary++; r.Bytes += int64(n) })
 		return
 	}
 	s.count(func(r *Report) { r.Files++; r.Bytes += int64(n) })
+	s.addHits(w.docHits(j, doc, ""))
+}
+
+// docHits scans one document (a file, or a part of a streamed one) and
+// returns its hits with their place; lines count from the document's
+// start.
+func (w *worker) docHits(j job, doc []byte, packed string) []Hit {
+	s := w.s
 	finds := w.sc.scan(doc)
 	if len(finds) == 0 {
-		return
+		return nil
 	}
 	hits := docHits(doc, finds, s.keys)
 	place := placeOf(j.path)
@@ -228,12 +244,34 @@ func (w *worker) file(j job) {
 	}
 	for i := range hits {
 		h := &hits[i]
-		h.Path, h.root, h.Place, h.Program = j.path, j.root, place, prog
+		h.Path, h.root, h.Place, h.Program, h.Packed = j.path, j.root, place, prog, packed
 		if place == PlaceHistory {
-			h.Command = historyCommand(lineAt(doc, h.Line))
+			h.Command, h.keyInCommand = historyCommand(lineAt(doc, h.Line))
+			h.keyField, h.secretField = lineFields(hits, h)
 		}
 	}
-	s.addHits(hits)
+	return hits
+}
+
+// lineFields returns the names a shell-history line itself gives the
+// hit's key's API key and private key: a suggestion made from the line
+// must not take a name from another line of the history.
+func lineFields(hits []Hit, h *Hit) (keyField, secretField string) {
+	if h.Key == nil {
+		return "", ""
+	}
+	for _, o := range hits {
+		if o.Key == nil || o.Key.ID != h.Key.ID || o.Line != h.Line {
+			continue
+		}
+		switch o.Part {
+		case PartAPIKey:
+			keyField = cmp.Or(keyField, o.Field)
+		case PartPrivateKey:
+			secretField = cmp.Or(secretField, o.Field)
+		}
+	}
+	return keyField, secretField
 }
 
 // lineAt returns line n (from 1) of doc.

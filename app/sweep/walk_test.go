@@ -54,18 +54,20 @@ func TestRun_RootThroughSymlinkIsFollowed(t *testing.T) {
 	}
 }
 
-func TestRun_SkipsBinaryHugeAndSpecialFiles(t *testing.T) {
+// Binary files are skipped; a file over the size limit is read as a
+// stream, not skipped (issue 21: a 2 GB log with the key at byte 1 000).
+func TestRun_SkipsBinaryAndStreamsHugeFiles(t *testing.T) {
 	k := newKey(t, "k", "")
 	dir := t.TempDir()
 	write(t, dir, "blob.bin", "\x00\x01binary"+k.APIKey+"\n")
-	write(t, dir, "big.txt", strings.Repeat("x", 5000)+k.APIKey+"\n")
-	write(t, dir, "small.txt", k.PrivateKey+"\n")
+	big := write(t, dir, "big.txt", strings.Repeat("x\n", 500)+k.APIKey+"\n"+strings.Repeat("x", 5000))
+	small := write(t, dir, "small.txt", k.PrivateKey+"\n")
 	rep := sweepDir(t, Options{Roots: []string{dir}, Keys: []Key{k}, MaxFileSize: 4096})
-	if len(rep.Hits) != 1 || rep.Hits[0].Part != PartPrivateKey {
+	if len(rep.Hits) != 2 || rep.Hits[0].Path != big || rep.Hits[0].Line != 501 || rep.Hits[1].Path != small {
 		t.Errorf("hits:\n%s", describe(rep.Hits))
 	}
-	if rep.Binary != 1 || rep.TooBig != 1 {
-		t.Errorf("binary %d, too big %d; want 1 and 1", rep.Binary, rep.TooBig)
+	if rep.Binary != 1 || rep.Large != 1 || rep.TooBig != 0 {
+		t.Errorf("binary %d, large %d, too big %d; want 1, 1, 0", rep.Binary, rep.Large, rep.TooBig)
 	}
 }
 
