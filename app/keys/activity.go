@@ -154,7 +154,7 @@ type AccountPoll struct {
 	Account string
 	Calls   int         // Ledgers calls made
 	Read    []ReadEntry // the new entries, newest first
-	New     []Question  // entries that became open questions
+	New     []Question  // entries that became open questions, oldest first
 	// More is true when there was more to read than one poll may: the next
 	// poll goes on.
 	More bool
@@ -249,7 +249,8 @@ func (s *Service) savePoll(was, next AccountWatch, poll *AccountPoll) error {
 		}
 		w.LastPoll, w.LastProblem = s.now(), problem
 		added = added[:0]
-		for _, q := range poll.New {
+		for i := len(poll.New) - 1; i >= 0; i-- { // oldest first, as they happened
+			q := poll.New[i]
 			if !st.Asked(q.Account, q.LedgerID) && !st.Answered(q.Account, q.RefID) {
 				st.Questions = append(st.Questions, q)
 				added = append(added, q)
