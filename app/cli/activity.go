@@ -10,7 +10,6 @@ import (
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
-	"github.com/keywarden/keywarden/kraken"
 )
 
 const (
@@ -264,7 +263,7 @@ func readActivity(ctx context.Context, svc *keys.Service, st keys.ActivityState,
 func entryJSON(id, ref string, at time.Time, kind, sub, asset, amount string, v keys.Verdict, answered bool, names map[string]string, now time.Time) jsonEntry {
 	j := jsonEntry{LedgerID: id, RefID: ref, Time: at.UTC(), Type: kind, Subtype: sub, Asset: asset, Amount: amount,
 		Ask: v.Ask, Answered: answered, Why: v.Why}
-	j.Words = keys.EntryWords(ledgerOf(j), now, time.Local)
+	j.Words = keys.EntryWords(keys.Question{LedgerID: id, RefID: ref, Time: at, Type: kind, Subtype: sub, Asset: asset, Amount: amount}.Entry(), now, time.Local)
 	for _, id := range v.Could {
 		if n, ok := names[id]; ok {
 			j.Could = append(j.Could, n)
@@ -273,11 +272,6 @@ func entryJSON(id, ref string, at time.Time, kind, sub, asset, amount string, v 
 		}
 	}
 	return j
-}
-
-// ledgerOf turns a printed entry back into the ledger's shape, for its words.
-func ledgerOf(j jsonEntry) kraken.LedgerEntry {
-	return kraken.LedgerEntry{ID: j.LedgerID, RefID: j.RefID, Time: j.Time, Type: j.Type, Subtype: j.Subtype, Asset: j.Asset, Amount: j.Amount}
 }
 
 func questionEntries(qs []keys.Question, names map[string]string, now time.Time) []jsonEntry {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/internal/atomicfile"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // File names of the account watch's state, beside keys.json.
@@ -264,3 +265,8 @@ func (f *ActivityFile) read() (ActivityState, []byte, error) {
 }
 
 func sameAccount(a, b string) bool { return foldAccount(a) == foldAccount(b) }
+
+// Entry returns the question's ledger entry, as far as it is kept.
+func (q Question) Entry() kraken.LedgerEntry {
+	return kraken.LedgerEntry{ID: q.LedgerID, RefID: q.RefID, Time: q.Time, Type: q.Type, Subtype: q.Subtype, Asset: q.Asset, Amount: q.Amount}
+}

@@ -147,6 +147,8 @@ type harness struct {
 	// deliver decides which of the due reminders the face shows; nil
 	// shows them all.
 	deliver func(due []Reminder) (shown []string)
+	// watch is the account watch's poll; nil leaves the watch off.
+	watch func(ctx context.Context, now time.Time) time.Duration
 
 	mu        sync.Mutex
 	shown     []Reminder
@@ -225,6 +227,7 @@ func (h *harness) start(checks bool) time.Duration {
 	if checks {
 		cfg.CheckKeys = h.checkKeys
 	}
+	cfg.Watch = h.watch
 	h.sched = NewScheduler(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)

@@ -56,6 +56,7 @@ func (t *Tray) CheckAll() {
 		return
 	}
 	t.lookAgain() // show "Checking…"
+	t.sched.WatchNow()
 	go func() {
 		defer func() {
 			t.checking.Store(false)
