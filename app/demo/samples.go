@@ -37,7 +37,7 @@ func samples(now time.Time) []sample {
 		},
 		{
 			rec: vault.Record{Name: WatchKeyName, Purpose: vault.PurposeCustom, UsedBy: []string{"Keywarden's account watch"},
-				Notes: "Reads the ledger, nothing else: Keywarden asks about what none of the other keys was meant to do.",
+				Notes:    "Reads the ledger, nothing else: Keywarden asks about what none of the other keys was meant to do.",
 				Intended: watch, Restrictions: healthy, Created: ago(3), LastReviewed: ago(3)},
 			key:   exchangeKey(watch, healthy, ago(0)),
 			check: okCheck(ago(0).Add(-time.Hour), watch, healthy, ago(0).Add(-time.Hour)),
