@@ -246,3 +246,22 @@ func (mw *mainWindow) watchIfMeant(rec vault.Record) string {
 	}
 	return "Saved " + rec.Name + ": it now watches the account. Activity shows what needs your answer."
 }
+
+// askAboutActivity reads the watched ledgers now and, when something needs
+// an answer, says so in the status line and a notification, and opens
+// Activity. The demo calls it when its withdrawal has come in.
+func (mw *mainWindow) askAboutActivity() {
+	mw.background("Reading the account's ledger", func() func() {
+		v := mw.lookAtActivity(true)
+		return func() {
+			if len(v.questions) == 0 {
+				return
+			}
+			q := v.questions[len(v.questions)-1]
+			title := safetext.Line(keys.EntryWords(q.Entry(), mw.env.now(), time.Local) + " — was this you?")
+			mw.env.App.SendNotification(fyne.NewNotification(title, "Open Activity in Keywarden to answer: It was me, or Not me."))
+			mw.notice(questionsWords(len(v.questions)) + ".")
+			mw.openActivity(v)
+		}
+	})
+}

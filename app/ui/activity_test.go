@@ -87,3 +87,16 @@ func TestActivity_wizardWatchPurposeMakesTheWatchKey(t *testing.T) {
 		t.Errorf("watches = %+v, %v; want the watch key", st.Watches, err)
 	}
 }
+
+func TestActivity_demoAsksWhenTheWithdrawalComesIn(t *testing.T) {
+	f := newDemoFixture(t)
+	f.demoWithdrawal()
+	f.mw.askAboutActivity()
+	f.wait()
+	if a := f.mw.activityDlg; a == nil || len(a.lines) != 1 {
+		t.Fatalf("Activity did not open on the withdrawal: %+v", a)
+	}
+	if !strings.Contains(f.mw.status.Text, "1 entry of your account's ledger needs your answer") {
+		t.Errorf("status line %q", f.mw.status.Text)
+	}
+}
