@@ -145,8 +145,12 @@ func (s *Scheduler) WatchNow() {
 }
 
 // watch polls the account watch when it is due, and returns when a poll
-// held back by the grace after a start or wake may run (zero: none held).
+// held back by the grace after a start or wake may run (zero: none held,
+// or no watch).
 func (s *Scheduler) watch(ctx context.Context, now time.Time) (held time.Time) {
+	if s.cfg.Watch == nil || ctx.Err() != nil {
+		return time.Time{}
+	}
 	asked := s.watchNow.Swap(false)
 	switch {
 	case !asked && now.Before(s.nextWatch):
@@ -273,11 +277,8 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 			}
 		}
 	}
-	var heldWatch time.Time
-	if s.cfg.Watch != nil && ctx.Err() == nil {
-		heldWatch = s.watch(ctx, now)
-		now = s.clock.Now()
-	}
+	heldWatch := s.watch(ctx, now)
+	now = s.clock.Now()
 	if ctx.Err() != nil {
 		// Run is ending: what is due now is neither shown nor marked, so
 		// the next run shows it.
@@ -306,10 +307,8 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 		}
 		consider(held)
 	}
-	if s.cfg.Watch != nil {
-		consider(s.nextWatch)
-		consider(heldWatch)
-	}
+	consider(s.nextWatch) // both zero without a watch
+	consider(heldWatch)
 	return next, ok
 }
 
