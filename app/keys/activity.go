@@ -297,6 +297,12 @@ func (p *ledgerReader) poll(w AccountWatch) AccountWatch {
 			start = unixFloor(w.Since)
 		}
 		page, ok := p.page(kraken.LedgerQuery{Start: start}, seen)
+		if !ok && start == w.LastID && errors.Is(p.err, kraken.ErrInvalidArguments) {
+			// The exchange no longer takes the last entry's ID as a bound:
+			// the next poll starts at its time instead (AtCursor tells the
+			// entries of that second apart), so the watch cannot stick.
+			w.LastID = ""
+		}
 		if !ok || len(page.Entries) == 0 {
 			return w
 		}

@@ -291,3 +291,23 @@ func TestActivityFile_DamagedIsSetAside(t *testing.T) {
 		t.Errorf("Load of an oversized file = %v, want it refused unread as damaged", err)
 	}
 }
+
+func TestService_PollDoesNotStickOnALastIDTheExchangeRefuses(t *testing.T) {
+	f, _ := activityFixture(t)
+	f.ledgerEntry("trade", "XXBT", "0.1")
+	poll(t, f)
+	err := keys.OpenActivity(f.store.Dir()).Update(func(st *keys.ActivityState) error {
+		st.Watches[0].LastID = "LGONE0-NOSUCH-ENTRY0"
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := poll(t, f); !errors.Is(p.Err, kraken.ErrInvalidArguments) {
+		t.Fatalf("poll from an unknown ledger ID = %+v, want the exchange's refusal", p)
+	}
+	w := f.ledgerEntry("withdrawal", "XXBT", "-1")
+	if p := poll(t, f); p.Err != nil || len(p.New) != 1 || p.New[0].RefID != w.RefID {
+		t.Errorf("the poll after = %+v, want it to go on from the time and ask about the withdrawal", p)
+	}
+}
