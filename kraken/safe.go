@@ -16,11 +16,14 @@ var errUnsafeCall = errors.New("kraken: refusing a call outside the safe list")
 // cancel real orders), ExportStatus but never AddExport, DepositMethods but
 // never DepositAddresses.
 var safeCalls = map[string]func([]param) bool{
-	"GetApiKeyInfo":      noParams,
-	"Balance":            noParams,
-	"OpenOrders":         noParams,
-	"ClosedOrders":       noParams,
-	"Ledgers":            noParams,
+	"GetApiKeyInfo": noParams,
+	"Balance":       noParams,
+	"OpenOrders":    noParams,
+	"ClosedOrders":  noParams,
+	"Ledgers":       ledgerParams,
+	"QueryLedgers": func(ps []param) bool {
+		return len(ps) == 1 && ps[0].name == "id" && isString(ps[0].value)
+	},
 	"GetWebSocketsToken": noParams,
 	"WithdrawMethods":    noParams,
 	"ExportStatus": func(ps []param) bool {
@@ -64,6 +67,21 @@ func checkSafe(method string, params []param) error {
 }
 
 func noParams(ps []param) bool { return len(ps) == 0 }
+
+// ledgerParams: Ledgers only reads, whatever its bounds and offset.
+func ledgerParams(ps []param) bool {
+	for _, p := range ps {
+		switch p.name {
+		case "start", "end", "ofs":
+			if !isString(p.value) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 func isString(v any) bool {
 	_, ok := v.(string)

@@ -35,7 +35,7 @@ func runAdd(e *env, args []string) int {
 	account := fs.String("account", "", "the Kraken `account` the key belongs to, if you have several")
 	usedBy := fs.String("used-by", "", "the `services` or places that hold the key, comma-separated")
 	perms := fs.String("perms", "", "the `permissions` you ticked on the website, comma-separated codes (default: the purpose's least set, or what the exchange reports)")
-	purpose := fs.String("purpose", "", "what the key is for: tax-import, read-only-dashboard, trading-bot or custom (default custom)")
+	purpose := fs.String("purpose", "", "what the key is for: tax-import, read-only-dashboard, trading-bot, account-watch or custom (default custom)")
 	days := fs.Int("review-days", 0, "review the key every `D` days (default: the settings' review days, 90 for read-only keys and 30 for keys that can trade or move money unless changed)")
 	otp := fs.String("otp", "", "the key's current 2FA `code`, if it has 2FA (implies --2fa typed)")
 	twoFA := fs.String("2fa", "", "the key's own 2FA on Kraken: none, typed, seed or password")

@@ -32,6 +32,19 @@
 // program with Ctrl+C turned off, and a program started from it inherits
 // that: there, Ctrl+Break still reaches the program.
 //
+// # watch and activity
+//
+// `keywarden watch NAME` makes a read-only key (Funds – Query and Data –
+// Query ledger entries, nothing more: Kraken is asked first, and a key that
+// may trade or move money is refused) the watch key of its account.
+// `keywarden activity` reads the ledger entries new since the last look
+// (at most 3 Ledgers calls an account), prints each with its verdict and
+// every entry that needs an answer, and exits 3 while one does;
+// `--since 24h` lists that stretch of the ledger instead, changing nothing.
+// `activity ok REFID` records "it was me"; `activity not-me REFID` says
+// which keys could have done it, to revoke, or that the website login is
+// the likely door.
+//
 // # sweep
 //
 // `keywarden sweep [PATH...]` (default: the home folder) runs app/sweep and
@@ -117,7 +130,7 @@ const (
 	ExitOK        = 0 // done; for check: nothing needs attention
 	ExitError     = 1 // something failed; the message says what to do
 	ExitUsage     = 2 // the command line was wrong
-	ExitAttention = 3 // check: a key needs attention
+	ExitAttention = 3 // check: a key needs attention; activity: an entry needs an answer
 )
 
 // The environment variables Main reads.
@@ -196,6 +209,8 @@ func init() {
 		{"settings", settingsUsage, "list Keywarden's settings, or change one (the window and the tray part follow)", runSettings},
 		{"nonce-scale", nonceScaleUsage, "show or set the scale of the nonces sent with a key, to match the programs that use it", runNonceScale},
 		{"sweep", sweepUsage, "find plain-text copies of your keys, and Kraken keys not in Keywarden, in files and git histories (--import brings those in); exit 3 if any", runSweep},
+		{"watch", watchUsage, "make a read-only key the watch key of its account: Keywarden reads the account's ledger and asks about what none of your keys was meant to do", runWatch},
+		{"activity", activityUsage, "show the account's new ledger entries and what needs your answer (exit 3 if something does); ok REFID says it was you", runActivity},
 		{"exec", execUsage, "run a program with the key in its environment, so it needs no config file", runExec},
 		{"2fa", twoFAUsage, "app 2FA: status, enable (shows the QR code), disable, and which keys may start without a code", runTwoFA},
 		{"help", helpUsage, "show this help, or one command's", runHelp},

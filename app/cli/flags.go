@@ -111,10 +111,12 @@ func parsePurpose(s string) (vault.Purpose, error) {
 		return vault.PurposeDashboard, nil
 	case string(vault.PurposeTradingBot), "bot", "trading":
 		return vault.PurposeTradingBot, nil
+	case string(vault.PurposeWatch), "watch":
+		return vault.PurposeWatch, nil
 	case string(vault.PurposeCustom):
 		return vault.PurposeCustom, nil
 	}
-	return "", usageErr("%q is not a purpose Keywarden knows. Use tax-import, read-only-dashboard, trading-bot or custom.", s)
+	return "", usageErr("%q is not a purpose Keywarden knows. Use tax-import, read-only-dashboard, trading-bot, account-watch or custom.", s)
 }
 
 // parseTwoFA reads the --2fa flag.

@@ -17,6 +17,7 @@ var settingsAbout = map[string]string{
 	"notifications":         "remind you with notifications (on or off; off keeps what falls due for one notification when on again)",
 	"start-at-login":        "start the tray part at login (changed in the window)",
 	"idle-close-minutes":    "close the window after this many minutes without input, or never (the tray part stays)",
+	"watch-minutes":         "read the watched accounts' ledgers every this many minutes (keywarden watch NAME)",
 }
 
 // settingsInput is what settings needs: no Name lists them all.

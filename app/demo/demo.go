@@ -11,6 +11,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -28,7 +29,17 @@ type Demo struct {
 	Secrets  *vault.Memory
 	Runner   *check.Runner
 	Exchange *krakentest.Exchange
+	// withdrawal adds the suspicious withdrawal WithdrawalAfter after New.
+	withdrawal *time.Timer
 }
+
+// WatchKeyName is the demo's watch key, which reads the account's ledger.
+const WatchKeyName = "keywarden-account-watch"
+
+// WithdrawalAfter is when, after the demo starts, its ledger shows a
+// withdrawal none of the sample keys may make: the account watch asks
+// about it, so the whole flow can be walked without a real account.
+const WithdrawalAfter = time.Minute
 
 // New starts a simulated exchange holding the sample keys and writes their
 // records to a store in dir, which should be an empty folder of its own
@@ -64,11 +75,49 @@ func New(dir string) (*Demo, error) {
 		ex.Close()
 		return nil, err
 	}
+	if err := d.watch(dir, records, now); err != nil {
+		ex.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
-// Close stops the simulated exchange.
-func (d *Demo) Close() { d.Exchange.Close() }
+// watch makes the watch key sample its account's watch key, from now on,
+// and has the exchange record a withdrawal of 0.5 BTC WithdrawalAfter
+// from now, as a thief's would look.
+func (d *Demo) watch(dir string, records []vault.Record, now time.Time) error {
+	for _, r := range records {
+		if r.Name != WatchKeyName {
+			continue
+		}
+		err := keys.OpenActivity(dir).Update(func(st *keys.ActivityState) error {
+			st.Watches = append(st.Watches, keys.AccountWatch{Account: r.Account, KeyID: r.ID, Since: now})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		d.withdrawal = time.AfterFunc(WithdrawalAfter, d.AddWithdrawal)
+		return nil
+	}
+	return fmt.Errorf("demo: no sample %q", WatchKeyName)
+}
+
+// AddWithdrawal makes the exchange record, now, the demo's suspicious
+// withdrawal (0.5 BTC). New schedules it
+// WithdrawalAfter in; tests and screenshots call it at once.
+func (d *Demo) AddWithdrawal() {
+	d.Exchange.AddLedgerEntry(krakentest.LedgerEntry{Type: "withdrawal", Asset: "XXBT",
+		Amount: "-0.5000000000", Fee: "0.0001000000", Balance: "0.0412000000"})
+}
+
+// Close stops the simulated exchange and the withdrawal still to come.
+func (d *Demo) Close() {
+	if d.withdrawal != nil {
+		d.withdrawal.Stop()
+	}
+	d.Exchange.Close()
+}
 
 // sample is one demo key: its record, how the exchange holds it, and what
 // Keywarden's last check on it said.

@@ -3,11 +3,13 @@ package demo_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/demo"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -119,5 +121,33 @@ func TestNew_refusesAFolderWithKeys(t *testing.T) {
 	if d, err := demo.New(dir); err == nil {
 		d.Close()
 		t.Fatal("a second demo in the same folder was accepted")
+	}
+}
+
+func TestNew_watchAsksAboutTheWithdrawal(t *testing.T) {
+	d, recs := newDemo(t)
+	if demo.WithdrawalAfter != time.Minute {
+		t.Errorf("the withdrawal comes %s in, want a minute", demo.WithdrawalAfter)
+	}
+	svc := keys.New(keys.Params{Store: d.Store, Secrets: d.Secrets, Runner: d.Runner})
+	st, err := svc.Activity()
+	if err != nil || len(st.Watches) != 1 || st.Watches[0].KeyID != recs[demo.WatchKeyName].ID {
+		t.Fatalf("the demo's watch = %+v, %v; want its watch key", st.Watches, err)
+	}
+	if why := keys.WatchKeyProblem(recs[demo.WatchKeyName]); why != "" {
+		t.Errorf("the demo's watch key would be refused: %s", why)
+	}
+	d.AddWithdrawal()
+	polls, err := svc.PollActivity(context.Background())
+	if err != nil || len(polls) != 1 || polls[0].Err != nil || len(polls[0].New) != 1 {
+		t.Fatalf("PollActivity = %+v, %v; want one question", polls, err)
+	}
+	q := polls[0].New[0]
+	if !strings.HasPrefix(keys.EntryWords(q.Entry(), time.Now(), time.Local), "0.5 BTC withdrawn at ") {
+		t.Errorf("the question is about %q", keys.EntryWords(q.Entry(), time.Now(), time.Local))
+	}
+	// The bot key that drifted to Withdraw is the one that could have.
+	if len(q.Verdict.Could) != 1 || q.Verdict.Could[0] != recs["freqtrade-bot-vps"].ID {
+		t.Errorf("keys that could have = %v, want the drifted freqtrade key", q.Verdict.Could)
 	}
 }

@@ -19,6 +19,7 @@ func samples(now time.Time) []sample {
 	dash := vault.PurposeDashboard.LeastPermissions()
 	bot := vault.PurposeTradingBot.LeastPermissions()
 	botDrifted := append(slices.Clone(bot), kraken.WithdrawFunds)
+	watch := []kraken.Permission{kraken.QueryFunds, kraken.QueryLedger}
 
 	healthy := vault.Restrictions{Expires: later(200)}
 	expiring := vault.Restrictions{Expires: later(5), IPAllowlist: []string{"198.51.100.7"}}
@@ -33,6 +34,13 @@ func samples(now time.Time) []sample {
 			key:     exchangeKey(tax, healthy, ago(1)),
 			check:   okCheck(ago(1).Add(3*time.Hour), tax, healthy, ago(1)),
 			history: []vault.Event{{At: ago(10), Kind: vault.EventReviewed}},
+		},
+		{
+			rec: vault.Record{Name: WatchKeyName, Purpose: vault.PurposeCustom, UsedBy: []string{"Keywarden's account watch"},
+				Notes:    "Reads the ledger, nothing else: Keywarden asks about what none of the other keys was meant to do.",
+				Intended: watch, Restrictions: healthy, Created: ago(3), LastReviewed: ago(3)},
+			key:   exchangeKey(watch, healthy, ago(0)),
+			check: okCheck(ago(0).Add(-time.Hour), watch, healthy, ago(0).Add(-time.Hour)),
 		},
 		{
 			rec: vault.Record{Name: "cointracker-portfolio", Purpose: vault.PurposeDashboard, UsedBy: []string{"CoinTracker"},

@@ -39,5 +39,15 @@
 // a rotation that pastes the old key again, is refused with the name of the
 // record holding that API key (records keep a one-way print of it).
 //
+// The account watch (activity*.go): one read-only watch key per account
+// (SetWatchKey refuses a key whose verified permissions go beyond queries)
+// reads the account's ledger from where it last read it (PollActivity: at
+// most MaxLedgerCallsPerPoll Ledgers calls, stopping at the first answer
+// that says nothing about the ledger) and holds each new entry against what
+// the account's keys are for (JudgeEntry). What needs an answer stays an
+// open question in activity.json until the person says "It was me" or "Not
+// me" (AnswerActivity); that file keeps only the watch's place, the open
+// questions and the answers, never the ledger.
+//
 // It imports no GUI code.
 package keys

@@ -146,7 +146,7 @@ func explainRun(err error) (string, bool) {
 // before vault: its errors wrap the keyring's ("the app 2FA seed is
 // missing" wraps "no secret for this key"), and the outer one says what
 // happened.
-var explainers = []func(error) (string, bool){explain, explainRun, guard.Explain, vault.Explain, kraken.Explain, remindExplain}
+var explainers = []func(error) (string, bool){explain, explainRun, explainActivity, guard.Explain, vault.Explain, kraken.Explain, remindExplain}
 
 // UserMessage turns any error a workflow returns into plain words that
 // say what happened and what to do next: each package explains its own

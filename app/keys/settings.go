@@ -37,6 +37,15 @@ const (
 	MaxIdleCloseMinutes     = 24 * 60
 )
 
+// The limits of the account watch's poll, in minutes. Every 5 minutes at
+// most: a poll costs at least 2 on the watch key's counter, and the ledger
+// says what happened, not what is happening.
+const (
+	DefaultWatchMinutes = 15
+	MinWatchMinutes     = 5
+	MaxWatchMinutes     = 24 * 60
+)
+
 const day = 24 * time.Hour
 
 // Settings are the app's own settings, shared by the window, the tray part
@@ -56,6 +65,9 @@ type Settings struct {
 	// IdleCloseMinutes closes the window after this many minutes without
 	// input (the tray part stays); 0 means never.
 	IdleCloseMinutes int `json:"idleCloseMinutes"`
+	// WatchMinutes is how often the tray part reads the watched accounts'
+	// ledgers (the account watch).
+	WatchMinutes int `json:"watchMinutes,omitempty"`
 }
 
 // NotificationsOffNote says what turning notifications off means, where
@@ -70,11 +82,12 @@ func DefaultSettings() Settings {
 		RiskyDays:        int(review.RiskyReviewInterval / day),
 		Notifications:    true,
 		IdleCloseMinutes: DefaultIdleCloseMinutes,
+		WatchMinutes:     DefaultWatchMinutes,
 	}
 }
 
 // The names `keywarden settings` knows, in the order it lists them.
-var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login", "idle-close-minutes"}
+var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login", "idle-close-minutes", "watch-minutes"}
 
 // SettingNames returns the names Get and Set take.
 func SettingNames() []string { return append([]string(nil), settingNames...) }
@@ -92,6 +105,8 @@ func (s Settings) Get(name string) (string, error) {
 		return onOff(s.StartAtLogin), nil
 	case "idle-close-minutes":
 		return FormatIdleClose(s.IdleCloseMinutes), nil
+	case "watch-minutes":
+		return strconv.Itoa(s.WatchMinutes), nil
 	}
 	return "", unknownSetting(name)
 }
@@ -127,6 +142,13 @@ func (s *Settings) Set(name, value string) error {
 			return err
 		}
 		s.IdleCloseMinutes = n
+		return nil
+	case "watch-minutes":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < MinWatchMinutes || n > MaxWatchMinutes {
+			return &SettingError{Name: name, Msg: fmt.Sprintf("the account watch reads the ledger every %d to %d minutes: give a whole number in that range", MinWatchMinutes, MaxWatchMinutes)}
+		}
+		s.WatchMinutes = n
 		return nil
 	case "start-at-login":
 		return &SettingError{Name: name, Msg: fmt.Sprintf("%s cannot be set as a value here: turn it on or off in the window's settings", name)}
@@ -202,6 +224,10 @@ func (s Settings) clamp() Settings {
 	s.ReadOnlyDays = clampDays(s.ReadOnlyDays)
 	s.RiskyDays = clampDays(s.RiskyDays)
 	s.IdleCloseMinutes = min(max(s.IdleCloseMinutes, 0), MaxIdleCloseMinutes)
+	if s.WatchMinutes == 0 { // a file from before the account watch
+		s.WatchMinutes = DefaultWatchMinutes
+	}
+	s.WatchMinutes = min(max(s.WatchMinutes, MinWatchMinutes), MaxWatchMinutes)
 	return s
 }
 

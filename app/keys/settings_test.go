@@ -44,7 +44,7 @@ func mustLoad(t *testing.T, sf *keys.SettingsFile) keys.Settings {
 func TestSettingsFile_Load(t *testing.T) {
 	t.Run("a missing file gives the defaults", func(t *testing.T) {
 		sf := settingsIn(t, nil)
-		want := keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10}
+		want := keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15}
 		if got := mustLoad(t, sf); got != want {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
@@ -58,7 +58,7 @@ func TestSettingsFile_Load(t *testing.T) {
 			"review.readOnlyDays": 14, "review.riskyDays": 7, "notifications.enabled": false,
 			"startAtLogin": true, "app2fa.enabled": true, "someOtherKey": "kept out",
 		})
-		want := keys.Settings{ReadOnlyDays: 14, RiskyDays: 7, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10}
+		want := keys.Settings{ReadOnlyDays: 14, RiskyDays: 7, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10, WatchMinutes: 15}
 		if got := mustLoad(t, sf); got != want {
 			t.Fatalf("got %+v, want %+v", got, want)
 		}
@@ -153,7 +153,7 @@ func TestSettingsFile_Update(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		want := keys.Settings{ReadOnlyDays: 45, RiskyDays: 30, IdleCloseMinutes: 10}
+		want := keys.Settings{ReadOnlyDays: 45, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15}
 		if got := mustLoad(t, sf); got != want {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
@@ -229,7 +229,7 @@ func TestSettingsFile_Update(t *testing.T) {
 				t.Errorf("update %d: %v", i, err)
 			}
 		}
-		want := keys.Settings{ReadOnlyDays: 11, RiskyDays: 12, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10}
+		want := keys.Settings{ReadOnlyDays: 11, RiskyDays: 12, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10, WatchMinutes: 15}
 		if got := mustLoad(t, sf); got != want {
 			t.Errorf("got %+v, want %+v: a change was lost", got, want)
 		}
@@ -243,17 +243,20 @@ func TestSettings_Set(t *testing.T) {
 		want                 keys.Settings // when ok
 		ok                   bool
 	}{
-		{"read-only days", "review-days-read-only", "7", keys.Settings{ReadOnlyDays: 7, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10}, true},
-		{"risky days at the upper limit", "review-days-risky", "365", keys.Settings{ReadOnlyDays: 90, RiskyDays: 365, Notifications: true, IdleCloseMinutes: 10}, true},
-		{"risky days at the lower limit", "review-days-risky", "1", keys.Settings{ReadOnlyDays: 90, RiskyDays: 1, Notifications: true, IdleCloseMinutes: 10}, true},
-		{"notifications off", "notifications", "off", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, IdleCloseMinutes: 10}, true},
-		{"notifications no", "notifications", "no", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, IdleCloseMinutes: 10}, true},
-		{"idle close after 5 minutes", "idle-close-minutes", "5", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 5}, true},
-		{"idle close never", "idle-close-minutes", "never", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true}, true},
-		{"idle close at the upper limit", "idle-close-minutes", "1440", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 1440}, true},
+		{"read-only days", "review-days-read-only", "7", keys.Settings{ReadOnlyDays: 7, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
+		{"risky days at the upper limit", "review-days-risky", "365", keys.Settings{ReadOnlyDays: 90, RiskyDays: 365, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
+		{"risky days at the lower limit", "review-days-risky", "1", keys.Settings{ReadOnlyDays: 90, RiskyDays: 1, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
+		{"notifications off", "notifications", "off", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
+		{"notifications no", "notifications", "no", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
+		{"idle close after 5 minutes", "idle-close-minutes", "5", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 5, WatchMinutes: 15}, true},
+		{"idle close never", "idle-close-minutes", "never", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, WatchMinutes: 15}, true},
+		{"idle close at the upper limit", "idle-close-minutes", "1440", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 1440, WatchMinutes: 15}, true},
 		{"idle close beyond a day", "idle-close-minutes", "1441", keys.Settings{}, false},
 		{"idle close negative", "idle-close-minutes", "-1", keys.Settings{}, false},
 		{"idle close as a fraction", "idle-close-minutes", "2.5", keys.Settings{}, false},
+		{"watch every 30 minutes", "watch-minutes", "30", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 30}, true},
+		{"watch more often than every 5 minutes", "watch-minutes", "4", keys.Settings{}, false},
+		{"watch never", "watch-minutes", "never", keys.Settings{}, false},
 		{"zero days", "review-days-read-only", "0", keys.Settings{}, false},
 		{"too many days", "review-days-risky", "366", keys.Settings{}, false},
 		{"negative days", "review-days-risky", "-3", keys.Settings{}, false},
@@ -296,8 +299,8 @@ func TestSettings_Set(t *testing.T) {
 	}
 
 	t.Run("every name lists and reads back", func(t *testing.T) {
-		s := keys.Settings{ReadOnlyDays: 12, RiskyDays: 3, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 15}
-		want := map[string]string{"review-days-read-only": "12", "review-days-risky": "3", "notifications": "off", "start-at-login": "on", "idle-close-minutes": "15"}
+		s := keys.Settings{ReadOnlyDays: 12, RiskyDays: 3, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 15, WatchMinutes: 20}
+		want := map[string]string{"review-days-read-only": "12", "review-days-risky": "3", "notifications": "off", "start-at-login": "on", "idle-close-minutes": "15", "watch-minutes": "20"}
 		got := map[string]string{}
 		for _, name := range keys.SettingNames() {
 			v, err := s.Get(name)

@@ -41,21 +41,27 @@ func serviceErrors() map[string][]error {
 	symlink := &vault.SymlinkError{Path: "/x/keys.json", Target: "/etc/passwd"}
 	locked := &guard.LockedError{Until: until}
 	dupKey := &keys.DuplicateKeyError{Holder: rec}
+	activityDamaged := &keys.ActivityDamagedError{Path: "/x/activity.json", Reason: "the file is empty"}
 	m := map[string][]error{
 		"keys.ErrDuplicateKey": {dupKey},
 		"keys.DuplicateKeyError": {dupKey, &keys.DuplicateKeyError{Holder: rec, Replacing: true},
 			&keys.DuplicateKeyError{Holder: pending}, &keys.DuplicateKeyError{Holder: pending, InProgress: true}},
-		"keys.ErrNotAllowed":      {notAllowed},
-		"keys.NotAllowedError":    {notAllowed},
-		"keys.ErrNotConfirmed":    {notConfirmed},
-		"keys.NotConfirmedError":  {notConfirmed, &keys.NotConfirmedError{Record: rec, Readback: vault.Readback{Outcome: vault.OutcomeError, Problem: "No answer."}}},
-		"keys.ErrChanged":         {keys.ErrChanged},
-		"keys.ErrNoExchange":      {keys.ErrNoExchange},
-		"keys.ErrNoName":          {keys.ErrNoName},
-		"keys.ErrSettingsDamaged": {keys.ErrSettingsDamaged},
-		"keys.ImportError":        {&keys.ImportError{Msg: "That file changed meanwhile, so the copy was not imported."}},
-		"keys.CopyError":          {&keys.CopyError{Msg: "the file changed meanwhile", Err: os.ErrPermission}},
-		"keys.SettingError":       {&keys.SettingError{Name: "idle", Msg: "there is no setting called \"idle\""}},
+		"keys.ErrNotAllowed":        {notAllowed},
+		"keys.NotAllowedError":      {notAllowed},
+		"keys.ErrNotConfirmed":      {notConfirmed},
+		"keys.NotConfirmedError":    {notConfirmed, &keys.NotConfirmedError{Record: rec, Readback: vault.Readback{Outcome: vault.OutcomeError, Problem: "No answer."}}},
+		"keys.ErrChanged":           {keys.ErrChanged},
+		"keys.ErrNoExchange":        {keys.ErrNoExchange},
+		"keys.ErrNoName":            {keys.ErrNoName},
+		"keys.ErrSettingsDamaged":   {keys.ErrSettingsDamaged},
+		"keys.ImportError":          {&keys.ImportError{Msg: "That file changed meanwhile, so the copy was not imported."}},
+		"keys.CopyError":            {&keys.CopyError{Msg: "the file changed meanwhile", Err: os.ErrPermission}},
+		"keys.SettingError":         {&keys.SettingError{Name: "idle", Msg: "there is no setting called \"idle\""}},
+		"keys.WatchRefusedError":    {&keys.WatchRefusedError{Name: "bot", Why: "Kraken says it also has “Funds – Withdraw”"}},
+		"keys.ErrNoWatchKey":        {keys.ErrNoWatchKey},
+		"keys.ErrActivityDamaged":   {activityDamaged},
+		"keys.ActivityDamagedError": {activityDamaged},
+		"check.ErrTypedCode":        {check.ErrTypedCode},
 
 		"vault.ErrNotFound":           {notFound},
 		"vault.NotFoundError":         {notFound, &vault.NotFoundError{Ref: "koinly", Near: []string{"koinly-tax"}}},

@@ -149,6 +149,8 @@ type harness struct {
 	deliver func(due []Reminder) (shown []string)
 	// off is what Config.Off answers: notifications turned off.
 	off bool
+	// watch is the account watch's poll; nil leaves the watch off.
+	watch func(ctx context.Context, now time.Time) time.Duration
 
 	mu        sync.Mutex
 	shown     []Reminder
@@ -232,6 +234,7 @@ func (h *harness) start(checks bool) time.Duration {
 	if checks {
 		cfg.CheckKeys = h.checkKeys
 	}
+	cfg.Watch = h.watch
 	h.sched = NewScheduler(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
@@ -87,6 +88,14 @@ type Config struct {
 	// the Scheduler can try the keys that got none again sooner. nil turns
 	// background checks off.
 	CheckKeys func(ctx context.Context, recs []vault.Record, now time.Time) []check.Result
+	// Watch polls the account watch: it reads the watched accounts' new
+	// ledger entries (app/keys' Service.PollActivity) and shows what needs
+	// an answer, and returns how long until the next poll (the person's
+	// setting), or 0 when no account is watched. It runs on the scheduler's
+	// goroutine and one timer, held back like background checks after a
+	// start or a wake from sleep, so the watch adds one wake-up per poll and
+	// nothing while no account is watched. nil turns it off.
+	Watch func(ctx context.Context, now time.Time) (every time.Duration)
 	// Report receives what went wrong, for the log: a damaged reminders
 	// file, a key list that cannot be read, a save that failed. nil drops
 	// them. The Scheduler carries on after every one.
@@ -109,8 +118,11 @@ type Scheduler struct {
 	clock Clock
 	poke  chan struct{}
 
+	watchNow atomic.Bool // WatchNow asked for a poll at the next look
+
 	// Owned by Run's goroutine.
 	holdChecks time.Time // no background check before this
+	nextWatch  time.Time // the next poll of the account watch; zero: at the next look
 	unsaved    []string  // reminders shown whose marks could not be saved
 }
 
@@ -132,6 +144,35 @@ func (s *Scheduler) Poke() {
 	case s.poke <- struct{}{}:
 	default:
 	}
+}
+
+// WatchNow makes Run poll the account watch at once ("Check all", the
+// window opening), even within the grace after a start or a wake.
+func (s *Scheduler) WatchNow() {
+	s.watchNow.Store(true)
+	s.Poke()
+}
+
+// watch polls the account watch when it is due, and returns when a poll
+// held back by the grace after a start or wake may run (zero: none held,
+// or no watch).
+func (s *Scheduler) watch(ctx context.Context, now time.Time) (held time.Time) {
+	if s.cfg.Watch == nil || ctx.Err() != nil {
+		return time.Time{}
+	}
+	asked := s.watchNow.Swap(false)
+	switch {
+	case !asked && now.Before(s.nextWatch):
+		return time.Time{}
+	case !asked && now.Before(s.holdChecks):
+		return s.holdChecks
+	}
+	every := s.cfg.Watch(ctx, now)
+	s.nextWatch = time.Time{}
+	if every > 0 {
+		s.nextWatch = s.clock.Now().Add(every)
+	}
+	return time.Time{}
 }
 
 // Run shows what is due, runs the checks that are due, and waits for the
@@ -249,6 +290,8 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 			}
 		}
 	}
+	heldWatch := s.watch(ctx, now)
+	now = s.clock.Now()
 	if ctx.Err() != nil {
 		// Run is ending: what is due now is neither shown nor marked, so
 		// the next run shows it.
@@ -277,6 +320,8 @@ func (s *Scheduler) evaluate(ctx context.Context) (next time.Time, ok bool) {
 		}
 		consider(held)
 	}
+	consider(s.nextWatch) // both zero without a watch
+	consider(heldWatch)
 	return next, ok
 }
 

@@ -62,6 +62,7 @@ func (t *Tray) CheckAll() {
 		return
 	}
 	t.lookAgain() // show "Checking…"
+	t.sched.WatchNow()
 	go func() {
 		defer func() {
 			t.checking.Store(false)

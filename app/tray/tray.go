@@ -109,6 +109,7 @@ func New(cfg Config) *Tray {
 			defer freeMemory()
 			return cfg.Keys.CheckInBackground(ctx, recs, now)
 		}
+		sc.Watch = t.pollWatch
 	}
 	t.sched = remind.NewScheduler(sc)
 	return t

@@ -58,8 +58,9 @@ func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
 	}{
 		{"Make a replacement, if the service still needs a key",
 			"Give it a new key with the fewest permissions and an IP allow-list, and only once the service says it is safe again.", l.replace},
-		{"Look at recent account activity", activity,
-			widget.NewButtonWithIcon("Open Kraken's history", theme.ComputerIcon(), func() { mw.openURL(KrakenHistoryURL) })},
+		{"Look at recent account activity", activity + " " + watchWords(mw, rec),
+			container.NewHBox(mw.activityStepAction(rec),
+				widget.NewButtonWithIcon("Open Kraken's history", theme.ComputerIcon(), func() { mw.openURL(KrakenHistoryURL) }))},
 		{"Change your Kraken password and 2FA",
 			"A leak through a service can come with a phishing attempt. New password, new 2FA, and check the account's other API keys.",
 			widget.NewButtonWithIcon("Open security settings", theme.ComputerIcon(), func() { mw.openURL(KrakenSecurityURL) })},

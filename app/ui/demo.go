@@ -2,6 +2,7 @@ package ui
 
 import (
 	"os"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -32,6 +33,10 @@ func runDemo(a fyne.App, o demoOptions) error {
 	svc := keys.New(keys.Params{Store: d.Store, Secrets: d.Secrets, Runner: d.Runner})
 	mw := newMainWindow(Env{App: a, Keys: svc, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
 		Guard: guard.New(d.Secrets, nil), Demo: true, Website: d.Website()})
+	// The demo's suspicious withdrawal reaches the ledger a minute in; the
+	// window reads it a moment later, as the tray part would, and asks.
+	later := time.AfterFunc(demo.WithdrawalAfter+5*time.Second, func() { mw.env.do(mw.askAboutActivity) })
+	defer later.Stop()
 	if o == (demoOptions{}) {
 		mw.win.ShowAndRun()
 		return nil

@@ -149,6 +149,7 @@ func (mw *mainWindow) onCheckAll() {
 		defer cancel()
 		var err error
 		rep, err = mw.keys.CheckAll(ctx, nil)
+		_, _ = mw.keys.PollActivity(ctx) // "Check all" reads the watched ledgers too; Activity shows what they found
 		return err
 	}, func() {
 		msg := "Checked " + itoa(len(rep.Results)) + " keys."

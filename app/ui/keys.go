@@ -37,6 +37,7 @@ type keysList struct {
 	checkAll *widget.Button
 	prefs    *widget.Button
 	find     *widget.Button // Find copies
+	activity *widget.Button // the account watch's questions
 	list     *widget.List
 	count    *widget.Label
 	none     *widget.Label // shown instead of the list when nothing matches
@@ -58,6 +59,7 @@ func newKeysList(mw *mainWindow) *keysList {
 	k.checkAll = widget.NewButtonWithIcon("Check all", theme.ViewRefreshIcon(), mw.onCheckAll)
 	k.prefs = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), mw.showSettings)
 	k.find = widget.NewButtonWithIcon("Find copies", theme.SearchIcon(), mw.showSweep)
+	k.activity = widget.NewButtonWithIcon("Activity", theme.HistoryIcon(), mw.showActivity)
 	k.count = widget.NewLabel("")
 	k.none = newWrapped("")
 	k.none.Alignment = fyne.TextAlignCenter
@@ -74,7 +76,7 @@ func newKeysList(mw *mainWindow) *keysList {
 
 	// The search has a row of its own: beside five labelled buttons it
 	// would shrink to nothing in a narrow window.
-	buttons := container.NewHBox(k.find, k.checkAll, k.add, k.prefs)
+	buttons := container.NewHBox(k.activity, k.find, k.checkAll, k.add, k.prefs)
 	bar := container.NewBorder(nil, nil, nil, k.filter, k.search)
 	k.count.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(bar, container.NewBorder(nil, nil, nil, buttons, k.count))

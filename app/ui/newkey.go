@@ -63,6 +63,7 @@ func (mw *mainWindow) saveNewKey(res wizard.Result, replaces *vault.Record) erro
 	if err != nil {
 		return err
 	}
+	watchNote := mw.watchIfMeant(rec)
 	mw.env.do(func() {
 		mw.background("Reading your key list", func() func() {
 			snap := mw.readList()
@@ -70,7 +71,9 @@ func (mw *mainWindow) saveNewKey(res wizard.Result, replaces *vault.Record) erro
 				mw.wizard = nil
 				mw.setData(snap)
 				mw.showDetail(rec.ID)
-				if replaces != nil {
+				if watchNote != "" {
+					mw.notice(watchNote)
+				} else if replaces != nil {
 					mw.notice("Saved " + rec.Name + ". Switch whatever used " + replaces.Name + " to it, then revoke " + replaces.Name + ".")
 				} else {
 					mw.notice("Saved " + rec.Name + ".")

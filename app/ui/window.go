@@ -73,6 +73,8 @@ type mainWindow struct {
 	confirm     *dialog.ConfirmDialog
 	codePrompt  *codePrompt
 	damaged     *damagedDialog
+	activityDlg *activityDialog
+	ledgerLines []string // the entries the last ledger listing marked
 	lastMessage string
 
 	idle     *idleCloser
@@ -124,6 +126,7 @@ func newMainWindow(env Env) *mainWindow {
 	mw.win.Resize(size)
 	mw.reload()
 	mw.follow()
+	mw.watchOnOpen()
 	return mw
 }
 

@@ -21,11 +21,14 @@ const (
 	PurposeTaxImport  Purpose = "tax-import"
 	PurposeDashboard  Purpose = "read-only-dashboard"
 	PurposeTradingBot Purpose = "trading-bot"
-	PurposeCustom     Purpose = "custom"
+	// PurposeWatch is Keywarden's own account watch: a key that reads the
+	// ledger and nothing else (keys.Service.SetWatchKey).
+	PurposeWatch  Purpose = "account-watch"
+	PurposeCustom Purpose = "custom"
 )
 
 // Purposes lists every purpose in the order the wizard shows them.
-var Purposes = []Purpose{PurposeTaxImport, PurposeDashboard, PurposeTradingBot, PurposeCustom}
+var Purposes = []Purpose{PurposeTaxImport, PurposeDashboard, PurposeTradingBot, PurposeWatch, PurposeCustom}
 
 // Label returns the purpose in plain words.
 func (p Purpose) Label() string {
@@ -36,6 +39,8 @@ func (p Purpose) Label() string {
 		return "Read-only dashboard"
 	case PurposeTradingBot:
 		return "Trading bot"
+	case PurposeWatch:
+		return "Watch the account (Keywarden reads the ledger)"
 	case PurposeCustom:
 		return "Custom"
 	}
@@ -52,6 +57,8 @@ func (p Purpose) LeastPermissions() []kraken.Permission {
 		return []kraken.Permission{kraken.QueryFunds, kraken.QueryOpenTrades, kraken.QueryClosedTrades}
 	case PurposeTradingBot:
 		return []kraken.Permission{kraken.QueryFunds, kraken.QueryOpenTrades, kraken.QueryClosedTrades, kraken.ModifyTrades, kraken.CloseTrades}
+	case PurposeWatch:
+		return []kraken.Permission{kraken.QueryFunds, kraken.QueryLedger}
 	}
 	return nil
 }

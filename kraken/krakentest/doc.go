@@ -8,7 +8,11 @@
 // code on every call, keeps the per-key rate counter, locks a key out after
 // repeated failed calls, enforces permissions on the probe methods and
 // answers GetApiKeyInfo from its table. AddKey, UpdateKey and DeleteKey
-// stand for the owner's actions on the website.
+// stand for the owner's actions on the website. The account has one ledger
+// (AddLedgerEntry stands for activity on the account), which Ledgers pages
+// through 50 entries at a time, newest first, between exclusive start and
+// end bounds, and QueryLedgers reads by ID; both need "Query Ledger
+// Entries" and cost 2 on the counter.
 //
 // It reads form-encoded bodies (with or without a Content-Type) and JSON
 // ones, accepts nonces of any scale (13, 16 or 19 digits: a larger one

@@ -91,6 +91,7 @@ type Exchange struct {
 	calls     []Call
 	latency   time.Duration
 	faults    map[string]Fault // by method, or AnyMethod
+	ledger    []LedgerEntry    // the account's ledger, newest first
 	closeOnce sync.Once
 }
 

@@ -32,7 +32,7 @@ var methods = map[string]method{
 	"ClosedOrders":  {perms: perms(kraken.QueryClosedTrades), cost: 1, handle: fixed(map[string]any{"closed": map[string]any{}, "count": 0})},
 	"TradesHistory": {perms: perms(kraken.QueryClosedTrades), cost: 2, handle: fixed(map[string]any{"trades": map[string]any{}, "count": 0})},
 
-	"Ledgers":      {perms: perms(kraken.QueryLedger), cost: 2, handle: fixed(map[string]any{"ledger": map[string]any{}, "count": 0})},
+	"Ledgers":      {perms: perms(kraken.QueryLedger), cost: 2, handle: ledgers},
 	"QueryLedgers": {perms: perms(kraken.QueryLedger), cost: 2, handle: queryLedgers},
 
 	"ExportStatus": {perms: perms(kraken.ExportData), cost: 1, handle: exportStatus},
@@ -147,15 +147,6 @@ func unixString(t time.Time) string {
 		return "0"
 	}
 	return strconv.FormatInt(t.Unix(), 10)
-}
-
-// queryLedgers needs the ids to look up; the simulated account has no
-// ledger entries, so none is found.
-func queryLedgers(_ *Exchange, _ *keyState, p url.Values, _ time.Time) (any, string) {
-	if p.Get("id") == "" {
-		return nil, errInvalidArguments
-	}
-	return map[string]any{}, ""
 }
 
 func validReport(p url.Values) bool {
