@@ -11,6 +11,8 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/guard"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -28,6 +30,13 @@ type Demo struct {
 	Secrets  *vault.Memory
 	Runner   *check.Runner
 	Exchange *krakentest.Exchange
+}
+
+// Keys returns the demo's key service: the demo's composition root, as
+// keys.Open is the real one. Its app 2FA keeps its lock and used codes in
+// memory, so the demo never touches the real guard.json.
+func (d *Demo) Keys() *keys.Service {
+	return keys.New(keys.Params{Store: d.Store, Secrets: d.Secrets, Runner: d.Runner, Guard: guard.New(d.Secrets, nil)})
 }
 
 // New starts a simulated exchange holding the sample keys and writes their

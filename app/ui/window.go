@@ -84,7 +84,7 @@ type mainWindow struct {
 }
 
 func newMainWindow(env Env) *mainWindow {
-	mw := &mainWindow{env: env, keys: env.keys()}
+	mw := &mainWindow{env: env, keys: env.Keys}
 	mw.ctx, mw.cancel = context.WithCancel(context.Background())
 	mw.snap = keys.NewSnapshot(nil, keys.DefaultSettings(), remind.State{}, env.now())
 	env.App.Settings().SetTheme(newAppTheme())
