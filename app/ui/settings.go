@@ -213,8 +213,8 @@ func (s *settingsScreen) refreshGuard() {
 // guard.json says off (deleted or edited): the seed decides, and the code
 // prompts ask for codes. The keyring is asked off the UI goroutine.
 func (s *settingsScreen) askKeyring(g *guard.Guard) {
-	async.Run(s.mw.env.Do, func() bool { on, err := g.Required(); return on && err == nil }, func(on bool) {
-		if !on || s.mw.settings != s || g.Enabled() {
+	async.Run(s.mw.run, func() bool { on, err := g.Required(); return on && err == nil }, func(on bool, err error) {
+		if err != nil || !on || s.mw.settings != s || g.Enabled() {
 			return
 		}
 		s.guardState.SetText("On: its seed is in the system keyring, though Keywarden's record of it was missing. Copying or revealing a secret, removing a key and turning this off ask for a code from your authenticator app.")
