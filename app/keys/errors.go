@@ -82,8 +82,12 @@ func explain(err error) (string, bool) {
 		unc  *NotConfirmedError
 		ierr *ImportError
 		cerr *CopyError
+		conf *EditConflictError
 	)
 	switch {
+	case errors.As(err, &conf):
+		return fmt.Sprintf("While you edited “%s”, its %s changed elsewhere (another Keywarden window or command) to something else than you typed. Nothing was saved: look at it as it is now, then make your change again.",
+			conf.Record.Name, strings.Join(conf.Fields, " and ")), true
 	case errors.As(err, &ierr):
 		return ierr.Msg, true
 	case errors.As(err, &cerr):

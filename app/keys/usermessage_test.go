@@ -56,6 +56,7 @@ func serviceErrors() map[string][]error {
 		"keys.ImportError":        {&keys.ImportError{Msg: "That file changed meanwhile, so the copy was not imported."}},
 		"keys.CopyError":          {&keys.CopyError{Msg: "the file changed meanwhile", Err: os.ErrPermission}},
 		"keys.SettingError":       {&keys.SettingError{Name: "idle", Msg: "there is no setting called \"idle\""}},
+		"keys.EditConflictError":  {&keys.EditConflictError{Record: rec, Fields: []string{"notes"}}},
 		"keys.FolderError":        {&keys.FolderError{Err: errors.New("$HOME is not defined")}, &keys.FolderError{Dir: "/x", Err: os.ErrPermission}},
 
 		"vault.ErrNotFound":           {notFound},
