@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
@@ -73,7 +72,6 @@ type mainWindow struct {
 
 	// Dialogs last opened, kept so tests can drive them.
 	editor      *editDialog
-	confirm     *dialog.ConfirmDialog
 	codePrompt  *codePrompt
 	damaged     *damagedDialog
 	lastMessage string
