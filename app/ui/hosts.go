@@ -54,6 +54,15 @@ type revokeHost interface {
 	keepRecord(rec vault.Record)
 }
 
+// reviewHost is what the review screen asks of the window.
+type reviewHost interface {
+	screenHost
+	findings(r vault.Record) []review.Finding
+	markReviewed(rec vault.Record, note string)
+	onRotate(rec vault.Record)
+	showRevoke(id string, compromised bool)
+}
+
 // settingsHost is what the settings screen asks of the window.
 type settingsHost interface {
 	screenHost

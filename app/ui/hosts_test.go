@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
@@ -130,6 +131,7 @@ func (h *tinyHost) take(s listSnapshot) {
 	}
 	h.snap = s.snap
 }
+func (h *tinyHost) findings(r vault.Record) []review.Finding { return h.snap.Findings(r.ID) }
 func (h *tinyHost) state(r vault.Record) review.DisplayState { return h.snap.State(r.ID) }
 func (h *tinyHost) website() DemoWebsite                     { return nil }
 func (h *tinyHost) keepRecord(vault.Record)                  {}
@@ -162,6 +164,8 @@ var (
 	_ settingsHost = (*tinyHost)(nil)
 	_ detailHost   = (*tinyHost)(nil)
 	_ sweepHost    = (*tinyHost)(nil)
+	_ reviewHost   = (*tinyHost)(nil)
+	_ reviewHost   = (*mainWindow)(nil)
 	_ revokeHost   = (*mainWindow)(nil)
 	_ settingsHost = (*mainWindow)(nil)
 	_ detailHost   = (*mainWindow)(nil)
@@ -298,5 +302,31 @@ func TestSweepScreen_alone(t *testing.T) {
 	test.Tap(s.back)
 	if !h.wentTo("list") {
 		t.Errorf("Keys went to %v, want the list", h.went)
+	}
+}
+
+// TestReviewScreen_alone: the review screen works over a tiny host: Mark
+// reviewed, once the three questions are answered, saves through the
+// service; Revoke asks the host for the
+// runbook.
+func TestReviewScreen_alone(t *testing.T) {
+	h := newTinyHost(t)
+	rec, _ := h.addKey("koinly-tax")
+	s := newReviewScreen(h, rec)
+	h.show(s, s.content)
+	test.Tap(s.markReviewed)
+	if !h.snap.Effective(rec.ID).LastReviewed.IsZero() {
+		t.Fatal("marked reviewed before the three questions were answered")
+	}
+	for _, c := range []*widget.Check{s.needed, s.services, s.minimal} {
+		c.SetChecked(true)
+	}
+	test.Tap(s.markReviewed)
+	if got := h.snap.Effective(rec.ID).LastReviewed; got.IsZero() {
+		t.Errorf("Mark reviewed saved nothing (errors %v)", h.errors)
+	}
+	test.Tap(s.revoke)
+	if !h.wentTo("revoke " + rec.ID) {
+		t.Errorf("Revoke went to %v, want the runbook", h.went)
 	}
 }
