@@ -18,19 +18,19 @@ var ErrNoAppCode = errors.New("cli: app 2FA is on and nothing can give its code"
 // run before the command gives up (the guard's own lock counts too).
 const appCodeTries = 3
 
-// guard returns the app 2FA guard over the key list's folder: the same
-// guard.json the window and the tray part use, so they share the lock and
-// the used codes. Whether app 2FA is on is kept there too (guard.Open with
-// no Flags).
+// guard returns the app 2FA guard over the key list's folder, as the
+// service has it: the same guard.json the window and the tray part use, so
+// they share the lock and the used codes. Whether app 2FA is on is kept
+// there too.
 func (e *env) guard() (*guard.Guard, error) {
 	if e.appGuard != nil {
 		return e.appGuard, nil
 	}
-	dir, err := e.folder()
+	svc, err := e.newService(false)
 	if err != nil {
 		return nil, err
 	}
-	e.appGuard = guard.Open(dir, e.secrets, nil)
+	e.appGuard = svc.AppGuard()
 	return e.appGuard, nil
 }
 

@@ -116,7 +116,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/instance"
 	"github.com/keywarden/keywarden/app/internal/safetext"
@@ -135,8 +134,8 @@ const (
 
 // The environment variables Main reads.
 const (
-	EnvDir       = vault.EnvDir
-	EnvKrakenURL = check.EnvKrakenURL
+	EnvDir       = keys.EnvDir
+	EnvKrakenURL = keys.EnvKrakenURL
 	EnvDebug     = "KEYWARDEN_DEBUG"
 )
 
@@ -159,10 +158,11 @@ type IO struct {
 	// the key is added (default os.Environ).
 	Environ func() []string
 
-	// Dir is the store folder; "" means $KEYWARDEN_DIR, else
-	// vault.DefaultDir().
+	// Dir is the store folder; "" means $KEYWARDEN_DIR, else the user's
+	// config folder.
 	Dir string
-	// Secrets is the secret store; nil means vault.NewKeyring().
+	// Secrets is the secret store; nil means the OS keyring. It goes
+	// unread into keys.Open (tests give a memory one).
 	Secrets vault.SecretStore
 	// BaseURL is the exchange address; "" means $KEYWARDEN_KRAKEN_URL
 	// (loopback only), else Kraken itself.
@@ -323,9 +323,6 @@ func newEnv(s IO) *env {
 	if e.environ == nil {
 		e.environ = os.Environ
 	}
-	if e.secrets == nil {
-		e.secrets = vault.NewKeyring()
-	}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -341,54 +338,17 @@ func newEnv(s IO) *env {
 	return e
 }
 
-// folder returns the folder of the key list (and of guard.json).
-func (e *env) folder() (string, error) {
-	if e.dir != "" {
-		return e.dir, nil
-	}
-	d, err := vault.DirFromEnv(e.getenv)
-	if err != nil {
-		return "", &userError{msg: "Keywarden cannot find your config folder to keep its key list in. Set " + EnvDir + " to a folder of your choice.", err: err}
-	}
-	return d, nil
-}
-
-// store opens the metadata store.
-func (e *env) store() (*vault.Store, error) {
-	dir, err := e.folder()
-	if err != nil {
-		return nil, err
-	}
-	s, err := vault.Open(dir)
-	if err != nil {
-		return nil, &userError{msg: fmt.Sprintf("Keywarden cannot use the folder %s for its key list. Check that you may create and write to it, or set %s to another folder.", dir, EnvDir), err: err}
-	}
-	return s, nil
-}
-
-// newService builds the keys.Service every command works through: the
-// one place the store, the secret store, the exchange checker, the
-// settings and the clock come together. With exchange, a checker that
-// cannot be made (a KEYWARDEN_KRAKEN_URL that is not allowed) is an error;
-// without, the service has none and refuses checks.
+// newService builds the keys.Service every command works through, with
+// keys.Open, the composition root the window and the tray part use too.
+// With exchange, a checker that cannot be made (a KEYWARDEN_KRAKEN_URL that
+// is not allowed) is an error; without, the service has none and refuses
+// checks.
 func (e *env) newService(exchange bool) (*keys.Service, error) {
-	store, err := e.store()
-	if err != nil {
-		return nil, err
-	}
-	runner, err := e.runner()
-	if err != nil {
-		if exchange {
-			return nil, err
-		}
-		runner = nil
-	}
-	settings := keys.OpenSettings(store.Dir())
-	settings.LegacyPath = e.legacyPrefs
-	return keys.New(keys.Params{
-		Store: store, Secrets: e.secrets, Runner: runner, Settings: settings, Now: e.now,
+	return keys.Open(keys.Config{
+		Dir: e.dir, Getenv: e.getenv, Secrets: e.secrets, BaseURL: e.baseURL, HTTP: e.http,
+		Parallel: e.par, Offline: !exchange, LegacyPreferences: e.legacyPrefs, Now: e.now,
 		Changed: func() { e.changed.Store(true) },
-	}), nil
+	})
 }
 
 // service is newService for a command that touches the key list: it reads
@@ -424,19 +384,6 @@ func (e *env) snapshot(svc *keys.Service) (*keys.Snapshot, error) {
 		e.say("keywarden: note: %s", message(snap.SettingsErr))
 	}
 	return snap, nil
-}
-
-// runner returns the checker for the exchange in use.
-func (e *env) runner() (*check.Runner, error) {
-	base := e.baseURL
-	if base == "" {
-		v, err := check.BaseURLFromEnv(e.getenv)
-		if err != nil {
-			return nil, err // worded by keys.UserMessage
-		}
-		base = v
-	}
-	return &check.Runner{Secrets: e.secrets, BaseURL: base, HTTP: e.http, Parallel: e.par}, nil
 }
 
 // say prints a line to stderr.

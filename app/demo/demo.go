@@ -11,6 +11,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -40,6 +41,13 @@ const WatchKeyName = "keywarden-account-watch"
 // withdrawal none of the sample keys may make: the account watch asks
 // about it, so the whole flow can be walked without a real account.
 const WithdrawalAfter = time.Minute
+
+// Keys returns the demo's key service: the demo's composition root, as
+// keys.Open is the real one. Its app 2FA keeps its lock and used codes in
+// memory, so the demo never touches the real guard.json.
+func (d *Demo) Keys() *keys.Service {
+	return keys.New(keys.Params{Store: d.Store, Secrets: d.Secrets, Runner: d.Runner, Guard: guard.New(d.Secrets, nil)})
+}
 
 // New starts a simulated exchange holding the sample keys and writes their
 // records to a store in dir, which should be an empty folder of its own

@@ -82,8 +82,12 @@ func explain(err error) (string, bool) {
 		unc  *NotConfirmedError
 		ierr *ImportError
 		cerr *CopyError
+		conf *EditConflictError
 	)
 	switch {
+	case errors.As(err, &conf):
+		return fmt.Sprintf("While you edited “%s”, its %s changed elsewhere (another Keywarden window or command) to something else than you typed. Nothing was saved: look at it as it is now, then make your change again.",
+			conf.Record.Name, strings.Join(conf.Fields, " and ")), true
 	case errors.As(err, &ierr):
 		return ierr.Msg, true
 	case errors.As(err, &cerr):
@@ -146,7 +150,7 @@ func explainRun(err error) (string, bool) {
 // before vault: its errors wrap the keyring's ("the app 2FA seed is
 // missing" wraps "no secret for this key"), and the outer one says what
 // happened.
-var explainers = []func(error) (string, bool){explain, explainRun, explainActivity, guard.Explain, vault.Explain, kraken.Explain, remindExplain}
+var explainers = []func(error) (string, bool){explain, explainRun, explainActivity, explainFolder, guard.Explain, vault.Explain, kraken.Explain, remindExplain}
 
 // UserMessage turns any error a workflow returns into plain words that
 // say what happened and what to do next: each package explains its own
@@ -164,6 +168,18 @@ func UserMessage(err error) string {
 		}
 	}
 	return "Something went wrong and Keywarden could not finish. Nothing was lost; try again, and if it keeps happening, run again with KEYWARDEN_DEBUG=1 (command line) or look at the log."
+}
+
+// explainFolder words Open's FolderError: the folder of the key list.
+func explainFolder(err error) (string, bool) {
+	var f *FolderError
+	switch {
+	case !errors.As(err, &f):
+		return "", false
+	case f.Dir == "":
+		return "Keywarden cannot find your config folder to keep its key list in. Set " + EnvDir + " to a folder of your choice.", true
+	}
+	return fmt.Sprintf("Keywarden cannot use the folder %s for its key list. Check that you may create and write to it, or set %s to another folder.", f.Dir, EnvDir), true
 }
 
 func remindExplain(err error) (string, bool) {

@@ -55,6 +55,12 @@ type Edit struct {
 	// Parked parks the key (true) or puts it back in use (false); a retired
 	// key's status is not changed.
 	Parked bool
+	// From is what the edit started from (EditOf the record the person
+	// saw). With it, only the fields changed from it are saved, onto the
+	// record as it is now; a field someone else changed meanwhile to
+	// something else refuses the edit (*EditConflictError). nil saves
+	// every field.
+	From *Edit
 }
 
 // Edit saves the edit, with an "edited" event, and a "parked" or
@@ -65,9 +71,13 @@ func (s *Service) Edit(id string, e Edit) (vault.Record, error) {
 		_, err := ParseReviewDays("-")
 		return vault.Record{}, err
 	}
-	services := cleanServices(e.UsedBy)
 	now := s.now()
 	return s.change(id, ActEdit, func(r *vault.Record) error {
+		e, err := e.onto(*r)
+		if err != nil {
+			return err
+		}
+		services := cleanServices(e.UsedBy)
 		r.Name, r.Account, r.Notes = strings.TrimSpace(e.Name), strings.TrimSpace(e.Account), strings.TrimSpace(e.Notes)
 		r.UsedBy, r.ReviewDays = services, e.ReviewDays
 		r.AddEvent(now, vault.EventEdited, "")

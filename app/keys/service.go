@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keywarden/keywarden/app/check"
+	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
 )
@@ -23,6 +24,9 @@ type Params struct {
 	Reminders *remind.StateFile
 	// Settings is the app's settings; nil means the one beside the store.
 	Settings *SettingsFile
+	// Guard is app 2FA; nil means the one beside the store, over Secrets
+	// (guard.Open).
+	Guard *guard.Guard
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Changed is called after the service saved a change (records,
@@ -40,6 +44,7 @@ type Service struct {
 	runner    *check.Runner
 	reminders *remind.StateFile
 	settings  *SettingsFile
+	guard     *guard.Guard
 	now       func() time.Time
 	changed   func()
 	pid       int
@@ -48,22 +53,21 @@ type Service struct {
 // New returns a Service over p.
 func New(p Params) *Service {
 	s := &Service{store: p.Store, secrets: p.Secrets, runner: p.Runner, reminders: p.Reminders,
-		settings: p.Settings, now: p.Now, changed: p.Changed, pid: os.Getpid()}
+		settings: p.Settings, guard: p.Guard, now: p.Now, changed: p.Changed, pid: os.Getpid()}
 	if s.reminders == nil {
 		s.reminders = remind.OpenState(p.Store.Dir())
 	}
 	if s.settings == nil {
 		s.settings = OpenSettings(p.Store.Dir())
 	}
+	if s.guard == nil {
+		s.guard = guard.Open(p.Store.Dir(), p.Secrets, nil)
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	return s
 }
-
-// Store returns the metadata store, for faces that only read it (its path,
-// its damaged-file handling).
-func (s *Service) Store() *vault.Store { return s.store }
 
 // Dir returns the folder Keywarden keeps its files in (keys.json and the
 // state files beside it), for a face that keeps a file of its own there.
@@ -87,6 +91,10 @@ func (s *Service) Record(id string) (vault.Record, error) { return s.record(id) 
 
 // SettingsFile returns the settings file.
 func (s *Service) SettingsFile() *SettingsFile { return s.settings }
+
+// AppGuard returns app 2FA's guard, over the same folder and keyring as
+// the service: the faces' prompts enrol, verify and disable through it.
+func (s *Service) AppGuard() *guard.Guard { return s.guard }
 
 // Reminders returns the reminders' state file.
 func (s *Service) Reminders() *remind.StateFile { return s.reminders }

@@ -62,6 +62,8 @@ func serviceErrors() map[string][]error {
 		"keys.ErrActivityDamaged":   {activityDamaged},
 		"keys.ActivityDamagedError": {activityDamaged},
 		"check.ErrTypedCode":        {check.ErrTypedCode},
+		"keys.EditConflictError":    {&keys.EditConflictError{Record: rec, Fields: []string{"notes"}}},
+		"keys.FolderError":          {&keys.FolderError{Err: errors.New("$HOME is not defined")}, &keys.FolderError{Dir: "/x", Err: os.ErrPermission}},
 
 		"vault.ErrNotFound":           {notFound},
 		"vault.NotFoundError":         {notFound, &vault.NotFoundError{Ref: "koinly", Near: []string{"koinly-tax"}}},

@@ -16,7 +16,6 @@ import (
 
 	"fyne.io/systray"
 
-	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/instance"
 	"github.com/keywarden/keywarden/app/internal/safetext"
 	"github.com/keywarden/keywarden/app/keys"
@@ -88,14 +87,10 @@ func newLogger(w io.Writer) *log.Logger {
 	return log.New(safetext.NewLogWriter(w), "keywarden tray: ", log.LstdFlags)
 }
 
-// realConfig opens the user's key list, the reminders, the settings, the
-// keyring and the exchange through the key service, as the window does.
+// realConfig opens the key service (keys.Open, as the window and the
+// command line do) and the way to start the window.
 func realConfig() (Config, error) {
-	store, err := vault.OpenFromEnv(os.Getenv)
-	if err != nil {
-		return Config{}, err
-	}
-	base, err := check.BaseURLFromEnv(os.Getenv)
+	svc, err := keys.Open(keys.Config{Changed: TellWindow})
 	if err != nil {
 		return Config{}, err
 	}
@@ -103,13 +98,6 @@ func realConfig() (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("cannot find this program's own path to start the window: %w", err)
 	}
-	secrets := vault.NewKeyring()
-	svc := keys.New(keys.Params{
-		Store:   store,
-		Secrets: secrets,
-		Runner:  &check.Runner{Secrets: secrets, BaseURL: base},
-		Changed: TellWindow,
-	})
 	return Config{
 		Keys:   svc,
 		Window: func(id string) error { return ShowWindow(exe, id) },

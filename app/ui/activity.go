@@ -224,8 +224,8 @@ func (mw *mainWindow) showLedger(list keys.ActivityList, since time.Time, err er
 
 // watchWords says what the runbook's ledger button reads with, or how to
 // make a watch key when the account has none.
-func watchWords(mw *mainWindow, rec vault.Record) string {
-	if _, w, err := mw.keys.WatchedAccount(rec.Account); err == nil {
+func watchWords(svc *keys.Service, rec vault.Record) string {
+	if _, w, err := svc.WatchedAccount(rec.Account); err == nil {
 		return "Keywarden reads the ledger with the account's watch key, “" + w.Name + "”, and marks what none of your keys was meant to do."
 	}
 	return "To have Keywarden read the ledger for you: " + keys.UserMessage(keys.ErrNoWatchKey)

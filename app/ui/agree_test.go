@@ -83,7 +83,7 @@ func TestFaces_tellTheSameTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := keys.New(keys.Params{Store: f.store, Secrets: f.secrets, Runner: f.env.Runner})
+	svc := keys.New(keys.Params{Store: f.store, Secrets: f.secrets, Runner: f.runner})
 	if err := svc.UpdateSettings(func(s *keys.Settings) error { s.ReadOnlyDays = 7; return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestFaces_tellTheSameTruth(t *testing.T) {
 	take, skip := win.snap.CheckAllTargets(nil)
 
 	// The tray part, over the same files.
-	tr := tray.New(tray.Config{Keys: keys.New(keys.Params{Store: f.store, Secrets: f.secrets, Runner: f.env.Runner})})
+	tr := tray.New(tray.Config{Keys: keys.New(keys.Params{Store: f.store, Secrets: f.secrets, Runner: f.runner})})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = tr.Run(ctx); close(done) }()

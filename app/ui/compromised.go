@@ -26,14 +26,16 @@ var leakStepCount = len(vault.LeakStepCodes)
 // look at the account's recent activity, change the password and 2FA,
 // contact support. Each step has a tick box and a link.
 type leakSteps struct {
-	mw      *mainWindow
+	mw      revokeHost
 	rec     vault.Record
 	ticks   []*widget.Check
 	replace *widget.Button
 	content fyne.CanvasObject
 }
 
-func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
+// newLeakSteps builds the steps for rec; all is the key list, for the
+// read-only keys that show the account's activity.
+func newLeakSteps(mw revokeHost, rec vault.Record, all []vault.Record) *leakSteps {
 	l := &leakSteps{mw: mw, rec: rec, ticks: make([]*widget.Check, leakStepCount)}
 	done := make([]bool, leakStepCount)
 	for i, code := range vault.LeakStepCodes {
@@ -47,7 +49,7 @@ func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
 	if rec.ReplacedBy != "" {
 		done[0] = true
 	}
-	readers := readOnlyKeys(rec, mw.records)
+	readers := readOnlyKeys(rec, all)
 	activity := "Sign in to Kraken and look at the recent history: withdrawals, orders, new withdrawal addresses or logins you do not recognise."
 	if readers != "" {
 		activity += " A read-only key you keep, such as " + readers + ", shows the same in the tool that uses it."
@@ -58,7 +60,7 @@ func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
 	}{
 		{"Make a replacement, if the service still needs a key",
 			"Give it a new key with the fewest permissions and an IP allow-list, and only once the service says it is safe again.", l.replace},
-		{"Look at recent account activity", activity + " " + watchWords(mw, rec),
+		{"Look at recent account activity", activity + " " + watchWords(mw.service(), rec),
 			container.NewHBox(mw.activityStepAction(rec),
 				widget.NewButtonWithIcon("Open Kraken's history", theme.ComputerIcon(), func() { mw.openURL(KrakenHistoryURL) }))},
 		{"Change your Kraken password and 2FA",
@@ -88,7 +90,7 @@ func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
 func (l *leakSteps) onTick(i int, on bool) {
 	mw, id, code := l.mw, l.rec.ID, vault.LeakStepCodes[i]
 	mw.background("Saving the checklist", func() func() {
-		saved, err := mw.keys.SetLeakStep(id, code, on)
+		saved, err := mw.service().SetLeakStep(id, code, on)
 		return func() {
 			if err != nil {
 				mw.showError("The tick was not saved", err)
@@ -96,11 +98,7 @@ func (l *leakSteps) onTick(i int, on bool) {
 			}
 			// Keep the screen (and its scroll) as it is: only the list's
 			// copy of the record catches up.
-			for i := range mw.records {
-				if mw.records[i].ID == id {
-					mw.records[i] = saved
-				}
-			}
+			mw.keepRecord(saved)
 		}
 	})
 }

@@ -7,8 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/keywarden/keywarden/app/demo"
-	"github.com/keywarden/keywarden/app/guard"
-	"github.com/keywarden/keywarden/app/keys"
 )
 
 // RunDemo runs the window in demo mode until the app quits: sample keys in
@@ -30,9 +28,8 @@ func runDemo(a fyne.App, o demoOptions) error {
 	}
 	defer d.Close()
 	atExit(func() { d.Close(); os.RemoveAll(dir) })
-	svc := keys.New(keys.Params{Store: d.Store, Secrets: d.Secrets, Runner: d.Runner})
-	mw := newMainWindow(Env{App: a, Keys: svc, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner,
-		Guard: guard.New(d.Secrets, nil), Demo: true, Website: d.Website()})
+	svc := d.Keys()
+	mw := newMainWindow(Env{App: a, Keys: svc, Guard: svc.AppGuard(), Demo: true, Website: d.Website()})
 	// The demo's suspicious withdrawal reaches the ledger a minute in; the
 	// window reads it a moment later, as the tray part would, and asks.
 	later := time.AfterFunc(demo.WithdrawalAfter+5*time.Second, func() { mw.env.do(mw.askAboutActivity) })

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,7 +22,7 @@ import (
 // keyDetail shows one key: what needs doing, what the record and the last
 // readback say, and its history, with the actions down the side.
 type keyDetail struct {
-	mw       *mainWindow
+	mw       detailHost
 	rec      vault.Record
 	findings []review.Finding
 
@@ -31,6 +32,7 @@ type keyDetail struct {
 	readback                                              *readbackView
 	reminders                                             *reminderSection
 	remindersHeading                                      *widget.Label
+	confirm                                               *dialog.ConfirmDialog // the last asked, for tests
 	scroll                                                *container.Scroll
 	content                                               fyne.CanvasObject
 }
@@ -47,8 +49,8 @@ func (mw *mainWindow) showDetail(id string) {
 	mw.show(viewDetail, id, mw.detail.content)
 }
 
-func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
-	d := &keyDetail{mw: mw, rec: rec, findings: mw.findings(rec)}
+func newKeyDetail(mw detailHost, rec vault.Record) *keyDetail {
+	d := &keyDetail{mw: mw, rec: rec, findings: mw.snapshot().Findings(rec.ID)}
 	d.back = widget.NewButtonWithIcon("Keys", theme.NavigateBackIcon(), mw.showList)
 	d.checkNow = widget.NewButtonWithIcon("Check now", theme.ViewRefreshIcon(), d.onCheckNow)
 	d.markReviewed = widget.NewButtonWithIcon("Mark reviewed", theme.ConfirmIcon(), d.onMarkReviewed)
@@ -64,14 +66,14 @@ func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
 	d.unattended = widget.NewButtonWithIcon(unattendedLabel(rec), theme.LoginIcon(), d.onUnattended)
 	d.enableActions()
 
-	st := mw.state(rec)
+	st := mw.snapshot().State(rec.ID)
 	state := widget.NewLabelWithStyle(string(st), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	state.Importance = stateImportance(st)
 	title := newHeading(rec.Name)
 	title.SizeName = theme.SizeNameHeadingText
 	header := container.NewBorder(nil, nil, d.back, state, title)
 
-	d.readback = newReadbackView(rec, mw.env.now())
+	d.readback = newReadbackView(rec, mw.now())
 	d.reminders = newReminderSection(mw, rec)
 	d.remindersHeading = newHeading("Reminders and background checks")
 	body := container.NewVBox(
@@ -154,8 +156,8 @@ func lineIcon(res fyne.Resource) fyne.CanvasObject {
 
 // recordView is what Keywarden's record says about the key.
 func (d *keyDetail) recordView() fyne.CanvasObject {
-	r, now := d.rec, d.mw.env.now()
-	eff := d.mw.snap.Effective(r.ID)
+	r, now := d.rec, d.mw.now()
+	eff := d.mw.snapshot().Effective(r.ID)
 	ips := "any IP address"
 	if len(r.Restrictions.IPAllowlist) > 0 {
 		ips = strings.Join(r.Restrictions.IPAllowlist, ", ")

@@ -89,8 +89,7 @@ func (mw *mainWindow) copySecret(rec vault.Record, what string, part func(vault.
 }
 
 func (d *keyDetail) onEdit() {
-	d.mw.editor = newEditDialog(d.mw, d.rec)
-	d.mw.editor.dlg.Show()
+	d.mw.editKey(d.rec)
 }
 
 // onCompromised marks the key leaked at once, then opens the runbook.
@@ -98,16 +97,16 @@ func (d *keyDetail) onCompromised() {
 	mw, rec := d.mw, d.rec
 	msg := "Mark “" + rec.Name + "” as leaked? Keywarden then walks you through revoking it, " +
 		"replacing it and checking your account."
-	mw.confirm = dialog.NewConfirm("The key leaked", msg, func(ok bool) {
+	d.confirm = dialog.NewConfirm("The key leaked", msg, func(ok bool) {
 		if !ok {
 			return
 		}
 		mw.do("Saving", func() error {
-			_, err := mw.keys.MarkCompromised(rec.ID, "")
+			_, err := mw.service().MarkCompromised(rec.ID, "")
 			return err
 		}, func() { mw.showRevoke(rec.ID, true) })
-	}, mw.win)
-	mw.confirm.Show()
+	}, mw.window())
+	d.confirm.Show()
 }
 
 // onRemove deletes the record and its secret, after app 2FA and a
@@ -117,13 +116,13 @@ func (d *keyDetail) onRemove() {
 	mw.protect("Remove "+rec.Name, func() {
 		msg := "Remove “" + rec.Name + "” from Keywarden? Its secret is deleted from the keyring and its record and history are gone. " +
 			"This does not delete the key on Kraken: revoke it there first if it is still in use."
-		mw.confirm = dialog.NewConfirm("Remove the key", msg, func(ok bool) {
+		d.confirm = dialog.NewConfirm("Remove the key", msg, func(ok bool) {
 			if ok {
 				mw.removeKey(rec)
 			}
-		}, mw.win)
-		mw.confirm.SetConfirmText("Remove")
-		mw.confirm.Show()
+		}, mw.window())
+		d.confirm.SetConfirmText("Remove")
+		d.confirm.Show()
 	})
 }
 

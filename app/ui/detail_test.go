@@ -145,7 +145,7 @@ func TestKeyDetail_remove(t *testing.T) {
 	rec := f.byName("old-portfolio-script")
 	f.mw.showDetail(rec.ID)
 	test.Tap(f.mw.detail.remove)
-	f.mw.confirm.Confirm()
+	f.mw.detail.confirm.Confirm()
 	f.wait()
 	if _, ok := f.mw.record(rec.ID); ok {
 		t.Error("the record is still there")

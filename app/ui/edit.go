@@ -55,9 +55,7 @@ func newEditDialog(mw *mainWindow, rec vault.Record) *editDialog {
 	e.notes.Wrapping = fyne.TextWrapWord
 	e.notes.SetMinRowsVisible(3)
 	e.reviewDays = widget.NewEntry()
-	if rec.ReviewDays > 0 {
-		e.reviewDays.SetText(strconv.Itoa(rec.ReviewDays))
-	}
+	e.reviewDays.SetText(daysText(rec.ReviewDays))
 	e.reviewDays.SetPlaceHolder("empty: the default for its permissions")
 	e.reviewDays.Validator = validDays
 	e.status = widget.NewRadioGroup([]string{editActive, editParked}, nil)
@@ -110,6 +108,15 @@ func nonceScaleOf(choice string) kraken.NonceScale {
 	return kraken.NonceMilliseconds
 }
 
+// daysText is a review interval in the dialog's field: empty for the
+// default.
+func daysText(days int) string {
+	if days > 0 {
+		return strconv.Itoa(days)
+	}
+	return ""
+}
+
 // validDays accepts an empty field or a whole number of days in range.
 func validDays(s string) error {
 	s = strings.TrimSpace(s)
@@ -124,22 +131,63 @@ func validDays(s string) error {
 }
 
 // onSave writes the changes, with an "edited" event, and a "parked" or
-// "resumed" one when the status changed.
+// "resumed" one when the status changed. Only what the person changed is
+// saved, onto the key as it is now (keys.Edit.From): a change another
+// window or process made meanwhile stays. When it changed the same field
+// to something else, nothing is saved and the dialog opens again over the
+// key as it is now, with what the person typed kept.
 func (e *editDialog) onSave() {
 	name := strings.TrimSpace(e.name.Text)
 	days, _ := strconv.Atoi(strings.TrimSpace(e.reviewDays.Text))
+	from := keys.EditOf(e.rec)
 	edit := keys.Edit{Name: name, Account: e.account.Text, Notes: e.notes.Text,
-		UsedBy: strings.Split(e.usedBy.Text, ","), ReviewDays: days, Parked: e.status.Selected == editParked}
+		UsedBy: strings.Split(e.usedBy.Text, ","), ReviewDays: days, Parked: e.status.Selected == editParked, From: &from}
 	id, scale := e.rec.ID, nonceScaleOf(e.nonces.Selected)
 	changeScale := scale.OrDefault() != e.rec.NonceScale.OrDefault()
-	e.mw.do("Saving", func() error {
-		if _, err := e.mw.keys.Edit(id, edit); err != nil {
-			return err
+	mw := e.mw
+	mw.background("Saving", func() func() {
+		_, err := mw.keys.Edit(id, edit)
+		if err == nil && changeScale {
+			_, err = mw.keys.SetNonceScale(id, scale)
 		}
-		if changeScale {
-			_, err := e.mw.keys.SetNonceScale(id, scale)
-			return err
+		snap := mw.readList()
+		return func() {
+			mw.setData(snap)
+			var conflict *keys.EditConflictError
+			switch {
+			case errors.As(err, &conflict):
+				mw.showError("Nothing was changed", err)
+				e.reopen(conflict.Record)
+			case err != nil:
+				mw.showError("Nothing was changed", err)
+			default:
+				mw.notice("Saved " + name + ".")
+			}
 		}
-		return nil
-	}, func() { e.mw.notice("Saved " + name + ".") })
+	})
+}
+
+// reopen shows the dialog again over now, the key as it is now, with the
+// fields the person changed as they typed them and the others as they
+// are now.
+func (e *editDialog) reopen(now vault.Record) {
+	again := newEditDialog(e.mw, now)
+	keep := func(typed, was string, dst *widget.Entry) {
+		if typed != was {
+			dst.SetText(typed)
+		}
+	}
+	keep(e.name.Text, e.rec.Name, again.name)
+	keep(e.account.Text, e.rec.Account, again.account)
+	keep(e.notes.Text, e.rec.Notes, again.notes)
+	keep(e.usedBy.Text, strings.Join(e.rec.UsedBy, ", "), again.usedBy)
+	keep(e.reviewDays.Text, daysText(e.rec.ReviewDays), again.reviewDays)
+	if (e.status.Selected == editParked) != (e.rec.Status == vault.StatusParked) {
+		again.status.SetSelected(e.status.Selected)
+	}
+	if e.nonces.Selected != nonceScaleWords(e.rec.NonceScale) {
+		again.nonces.SetSelected(e.nonces.Selected)
+	}
+	e.mw.editor = again
+	again.dlg.Show()
 }

@@ -10,10 +10,8 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/keys"
-	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 )
 
@@ -23,20 +21,18 @@ const Title = "Keywarden"
 // DemoTitle is the main window's title in demo mode.
 const DemoTitle = "Keywarden — demo"
 
-// Env is everything the window works with. App, and Keys or Store and
-// Secrets, are required; the rest have defaults.
+// Env is everything the window works with. App and Keys are required; the
+// rest have defaults.
 type Env struct {
 	App fyne.App
-	// Keys owns the workflows on keys; nil means a service over Store,
-	// Secrets and Runner.
-	Keys    *keys.Service
-	Store   *vault.Store
-	Secrets vault.SecretStore
-	Runner  *check.Runner
-	// Guard is app 2FA; nil leaves sensitive actions unprotected and the
-	// setting off.
+	// Keys owns the workflows on keys, and is the window's only way to the
+	// key list, the keyring and the exchange (keys.Open builds it).
+	Keys *keys.Service
+	// Guard is app 2FA (the service's, Keys.AppGuard, in the real window);
+	// nil leaves sensitive actions unprotected and the setting off.
 	Guard *guard.Guard
-	// Now is the clock; nil means time.Now.
+	// Now is the window's clock (the idle close); nil means time.Now. The
+	// service keeps its own.
 	Now func() time.Time
 	// Demo marks the demo mode: the title says so and the empty state does
 	// not offer to start another demo.
@@ -95,15 +91,6 @@ func startDemo() error {
 	}
 	go func() { _ = cmd.Wait() }() // reap it when it ends
 	return nil
-}
-
-// keys returns the key service: Keys, or one over Store, Secrets and
-// Runner.
-func (e Env) keys() *keys.Service {
-	if e.Keys != nil {
-		return e.Keys
-	}
-	return keys.New(keys.Params{Store: e.Store, Secrets: e.Secrets, Runner: e.Runner, Now: e.Now})
 }
 
 // do runs f on the UI goroutine: Do, or fyne.Do.

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/keywarden/keywarden/app/keys"
+	"github.com/keywarden/keywarden/app/ui/async"
 )
 
 // The window follows what other processes change (`keywarden add` in a
@@ -73,10 +74,11 @@ func (mw *mainWindow) lookAgainIfStale() {
 		return
 	}
 	mw.stale = keys.Change{}
-	go func() {
-		snap := mw.readList()
-		mw.env.do(func() { mw.followed(c, snap) })
-	}()
+	async.Run(mw.run, mw.readList, func(snap listSnapshot, err error) {
+		if err == nil {
+			mw.followed(c, snap)
+		}
+	})
 }
 
 // sameAs reports whether snap shows what the window shows already.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/demo"
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -22,6 +23,7 @@ type fixture struct {
 	app     fyne.App
 	store   *vault.Store
 	secrets *vault.Memory
+	runner  *check.Runner
 	ex      *krakentest.Exchange
 	env     Env
 	mw      *mainWindow
@@ -39,7 +41,8 @@ func newDemoFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(d.Close)
 	f := &fixture{t: t, app: test.NewTempApp(t), store: d.Store, secrets: d.Secrets, ex: d.Exchange, posted: make(chan func(), 64)}
-	f.env = Env{App: f.app, Store: d.Store, Secrets: d.Secrets, Runner: d.Runner, Demo: true, Website: d.Website(), Do: f.post}
+	f.runner = d.Runner
+	f.env = Env{App: f.app, Demo: true, Website: d.Website(), Do: f.post}
 	return f.open()
 }
 
@@ -54,7 +57,8 @@ func newFixture(t *testing.T) *fixture {
 	ex := krakentest.New()
 	t.Cleanup(ex.Close)
 	f := &fixture{t: t, app: test.NewTempApp(t), store: store, secrets: vault.NewMemory(), ex: ex, posted: make(chan func(), 64)}
-	f.env = Env{App: f.app, Store: store, Secrets: f.secrets, Runner: &check.Runner{Secrets: f.secrets, BaseURL: ex.URL()}, Do: f.post}
+	f.runner = &check.Runner{Secrets: f.secrets, BaseURL: ex.URL()}
+	f.env = Env{App: f.app, Do: f.post}
 	return f
 }
 
@@ -77,6 +81,10 @@ func (f *fixture) addKey(name string, onExchange []kraken.Permission, intended .
 // open builds the window and waits for the key list.
 func (f *fixture) open() *fixture {
 	f.t.Helper()
+	if f.env.Keys == nil {
+		// The service over the fixture's parts, on the window's clock.
+		f.env.Keys = keys.New(keys.Params{Store: f.store, Secrets: f.secrets, Runner: f.runner, Now: f.env.Now})
+	}
 	f.mw = newMainWindow(f.env)
 	f.mw.win.Resize(fyne.NewSize(900, 620))
 	f.t.Cleanup(f.mw.win.Close)

@@ -20,7 +20,7 @@ import (
 // reminders file (remind.StateFile) that the tray part reads; the tray is
 // told after each change.
 type reminderSection struct {
-	mw   *mainWindow
+	mw   detailHost
 	rec  vault.Record
 	file *remind.StateFile
 
@@ -35,8 +35,8 @@ type reminderSection struct {
 	content                         fyne.CanvasObject
 }
 
-func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
-	s := &reminderSection{mw: mw, rec: rec, file: mw.keys.Reminders()}
+func newReminderSection(mw detailHost, rec vault.Record) *reminderSection {
+	s := &reminderSection{mw: mw, rec: rec, file: mw.service().Reminders()}
 	if words := retiredWords(rec); words != "" {
 		s.content = newWrapped(words) // no reminders, no checks: nothing to set
 		return s
@@ -64,7 +64,7 @@ func newReminderSection(mw *mainWindow, rec vault.Record) *reminderSection {
 		s.snoozeText, container.NewHBox(s.snoozeDay, s.snoozeWeek, s.unsnooze),
 		autoRow, s.checkText, container.NewHBox(s.useDefault), inUseRow, note,
 	)
-	s.fill(mw.snap.Reminders, mw.snap.RemindersErr)
+	s.fill(mw.snapshot().Reminders, mw.snapshot().RemindersErr)
 	return s
 }
 
@@ -105,7 +105,7 @@ func (s *reminderSection) fill(st remind.State, err error) {
 	default:
 		s.problem.Hide()
 	}
-	now := s.mw.env.now()
+	now := s.mw.now()
 
 	if until, ok := st.SnoozedUntil(s.rec.ID, now); ok {
 		s.snoozeText.SetText("Snoozed until " + dateTime(until) + " (" + relative(until, now) + "): the tray keeps quiet about this key until then, unless something urgent comes up.")
@@ -118,7 +118,7 @@ func (s *reminderSection) fill(st remind.State, err error) {
 		s.snoozeWeek.Show()
 		s.unsnooze.Hide()
 	}
-	if !s.mw.snap.Settings.Notifications {
+	if !s.mw.snapshot().Settings.Notifications {
 		s.snoozeText.SetText(s.snoozeText.Text + " (Reminders are turned off for all keys in Settings.)")
 	}
 
@@ -173,7 +173,7 @@ func (s *reminderSection) showProblem(text string) {
 }
 
 func (s *reminderSection) onSnooze(d time.Duration) {
-	until := s.mw.env.now().Add(d)
+	until := s.mw.now().Add(d)
 	s.save("Snoozing the reminders", func(st *remind.State) { st.Snooze(s.rec.ID, until) })
 }
 
@@ -205,10 +205,11 @@ func (s *reminderSection) onUseDefault() {
 func (s *reminderSection) save(what string, fn func(*remind.State)) {
 	s.enable(false)
 	s.mw.background(what, func() func() {
-		err := s.mw.keys.UpdateReminders(s.rec.ID, fn)
+		err := s.mw.service().UpdateReminders(s.rec.ID, fn)
 		st, loadErr := s.file.Load()
 		return func() {
-			s.mw.snap.Reminders, s.mw.snap.RemindersErr = st, loadErr
+			snap := s.mw.snapshot()
+			snap.Reminders, snap.RemindersErr = st, loadErr
 			var not *keys.NotAllowedError
 			switch {
 			case errors.As(err, &not):

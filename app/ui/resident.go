@@ -99,7 +99,7 @@ func runWindow(env Env, win *instance.Instance, openID string) {
 		env.StartAtLogin = func(on bool) error { return setStartAtLogin(exe, on) }
 		if on, err := autostart.Enabled(); err == nil {
 			// The entry may have been removed or added outside Keywarden.
-			_ = env.keys().UpdateSettings(func(s *keys.Settings) error { s.StartAtLogin = on; return nil })
+			_ = env.Keys.UpdateSettings(func(s *keys.Settings) error { s.StartAtLogin = on; return nil })
 		}
 		go func() {
 			if _, err := tray.EnsureRunning(exe); err != nil {

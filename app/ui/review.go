@@ -13,7 +13,7 @@ import (
 // questions to answer honestly, then keep it (Mark reviewed), replace it
 // (Rotate) or get rid of it (Revoke).
 type reviewScreen struct {
-	mw  *mainWindow
+	mw  reviewHost
 	rec vault.Record
 
 	needed, services, minimal *widget.Check
@@ -35,7 +35,7 @@ func (mw *mainWindow) showReview(id string) {
 	mw.show(viewReview, id, mw.review.content)
 }
 
-func newReviewScreen(mw *mainWindow, rec vault.Record) *reviewScreen {
+func newReviewScreen(mw reviewHost, rec vault.Record) *reviewScreen {
 	s := &reviewScreen{mw: mw, rec: rec}
 	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { mw.showDetail(rec.ID) })
 

@@ -20,7 +20,7 @@ import (
 // answer marks the key revoked and deletes its secret; the record stays as
 // history. The compromised variant adds the leak steps (compromised.go).
 type revokeRunbook struct {
-	mw          *mainWindow
+	mw          revokeHost
 	rec         vault.Record
 	compromised bool
 
@@ -43,12 +43,14 @@ func (mw *mainWindow) showRevoke(id string, compromised bool) {
 	}
 	compromised = compromised || rec.Leaked()
 	mw.clearScreens()
-	mw.revoke = newRevokeRunbook(mw, rec, compromised)
+	mw.revoke = newRevokeRunbook(mw, rec, compromised, mw.records)
 	mw.show(viewRevoke, id, mw.revoke.content)
 }
 
-func newRevokeRunbook(mw *mainWindow, rec vault.Record, compromised bool) *revokeRunbook {
-	rb := &revokeRunbook{mw: mw, rec: rec, compromised: compromised, related: sameService(rec, mw.records)}
+// newRevokeRunbook builds the runbook for rec; all is the key list, for
+// the keys that went to the same services.
+func newRevokeRunbook(mw revokeHost, rec vault.Record, compromised bool, all []vault.Record) *revokeRunbook {
+	rb := &revokeRunbook{mw: mw, rec: rec, compromised: compromised, related: sameService(rec, all)}
 	rb.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { mw.showDetail(rec.ID) })
 	rb.openSite = widget.NewButtonWithIcon("Open Kraken's API page", theme.ComputerIcon(), func() { mw.openURL(KrakenAPISettingsURL) })
 	rb.confirm = widget.NewButtonWithIcon("I deleted it — confirm", theme.ConfirmIcon(), rb.onConfirm)
@@ -88,7 +90,7 @@ func newRevokeRunbook(mw *mainWindow, rec vault.Record, compromised bool) *revok
 		container.NewHBox(rb.confirm), rb.result, container.NewHBox(rb.anyway),
 	)
 	if compromised {
-		rb.leak = newLeakSteps(mw, rec)
+		rb.leak = newLeakSteps(mw, rec, all)
 		body.Add(widget.NewSeparator())
 		body.Add(rb.leak.content)
 	}
@@ -102,7 +104,7 @@ func newRevokeRunbook(mw *mainWindow, rec vault.Record, compromised bool) *revok
 // the simulated website's delete.
 func (rb *revokeRunbook) siteButtons() fyne.CanvasObject {
 	row := container.NewHBox(rb.openSite)
-	site := rb.mw.env.Website
+	site := rb.mw.website()
 	if site == nil {
 		return row
 	}
@@ -175,7 +177,7 @@ func (rb *revokeRunbook) confirmWith(code string) {
 	mw.background("Asking Kraken about "+rec.Name, func() func() {
 		ctx, cancel := mw.checkContext()
 		defer cancel()
-		res, err = mw.keys.Revoke(ctx, rec.ID, code, false)
+		res, err = mw.service().Revoke(ctx, rec.ID, code, false)
 		snap := mw.readList()
 		return func() {
 			var unc *keys.NotConfirmedError
@@ -245,9 +247,9 @@ func (rb *revokeRunbook) askAnyway(msg string) {
 		mw.do("Recording the revocation", func() error {
 			ctx, cancel := mw.checkContext()
 			defer cancel()
-			_, err := mw.keys.Revoke(ctx, rec.ID, "", true)
+			_, err := mw.service().Revoke(ctx, rec.ID, "", true)
 			return err
 		}, func() { mw.notice("Recorded " + rec.Name + " as revoked, without Kraken's confirmation.") })
-	}, mw.win)
+	}, mw.window())
 	rb.anywayDialog.Show()
 }

@@ -107,7 +107,7 @@ func TestCompromised(t *testing.T) {
 	rec := f.byName("koinly-tax-import")
 	f.mw.showDetail(rec.ID)
 	test.Tap(f.mw.detail.compromised)
-	f.mw.confirm.Confirm()
+	f.mw.detail.confirm.Confirm()
 	f.wait()
 	if got := f.stored(rec.ID); got.Status != vault.StatusCompromised {
 		t.Fatalf("status %s, want compromised", got.Status)

@@ -21,7 +21,7 @@ import (
 // settingsScreen holds the settings: review defaults, notifications,
 // start at login, app 2FA, and where things are kept.
 type settingsScreen struct {
-	mw *mainWindow
+	mw settingsHost
 
 	back            *widget.Button
 	readOnly, risky *commitEntry
@@ -44,9 +44,9 @@ func (mw *mainWindow) showSettings() {
 	mw.show(viewSettings, "", mw.settings.content)
 }
 
-func newSettingsScreen(mw *mainWindow) *settingsScreen {
+func newSettingsScreen(mw settingsHost) *settingsScreen {
 	s := &settingsScreen{mw: mw}
-	p := mw.snap.Settings
+	p := mw.settingsShown()
 	s.back = widget.NewButtonWithIcon("Keys", theme.NavigateBackIcon(), mw.showList)
 
 	s.readOnly = newCommitEntry(strconv.Itoa(p.ReadOnlyDays), func(string) { s.commit() })
@@ -76,7 +76,7 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	s.startAtLogin = widget.NewCheck("Start Keywarden when I log in", s.onStartAtLogin)
 	s.startAtLogin.SetChecked(p.StartAtLogin)
 	loginHint := newWrapped("Keywarden then sits in the tray and reminds you of due keys.")
-	if mw.env.StartAtLogin == nil {
+	if mw.startAtLogin() == nil {
 		s.startAtLogin.Disable()
 		loginHint.SetText("Comes with the tray.")
 	}
@@ -85,10 +85,10 @@ func newSettingsScreen(mw *mainWindow) *settingsScreen {
 	s.guardButton = widget.NewButton("", s.onGuard)
 	s.refreshGuard()
 
-	store := "Your key list (names, services, permissions, history; never a secret): " + mw.keys.KeyListPath() +
-		". A backup of the previous version is kept beside it. Settings: " + mw.keys.SettingsFile().Path() + "."
+	store := "Your key list (names, services, permissions, history; never a secret): " + mw.service().KeyListPath() +
+		". A backup of the previous version is kept beside it. Settings: " + mw.service().SettingsFile().Path() + "."
 	secrets := "Secrets (API keys, private keys, 2FA seeds): your system keyring, service “" + vault.KeyringService + "”."
-	if mw.env.Demo {
+	if mw.demo() {
 		secrets = "Demo mode: the secrets live in memory only and vanish when the window closes."
 	}
 	body := container.NewVBox(
@@ -138,7 +138,7 @@ func (s *settingsScreen) commit() {
 		return
 	}
 	s.problem.Hide()
-	cur := s.mw.snap.Settings
+	cur := s.mw.settingsShown()
 	if readOnly == cur.ReadOnlyDays && risky == cur.RiskyDays && idle == cur.IdleCloseMinutes {
 		return
 	}
@@ -158,10 +158,10 @@ func firstError(errs ...error) error {
 }
 
 func (s *settingsScreen) onStartAtLogin(on bool) {
-	if s.mw.env.StartAtLogin == nil || on == s.mw.snap.Settings.StartAtLogin {
+	if s.mw.startAtLogin() == nil || on == s.mw.settingsShown().StartAtLogin {
 		return
 	}
-	if err := s.mw.env.StartAtLogin(on); err != nil {
+	if err := s.mw.startAtLogin()(on); err != nil {
 		s.mw.showError("Start at login was not changed", err)
 		s.startAtLogin.SetChecked(!on)
 		return
@@ -175,7 +175,7 @@ func (s *settingsScreen) onStartAtLogin(on bool) {
 func (s *settingsScreen) save(fn func(*keys.Settings)) {
 	mw := s.mw
 	mw.background("Saving the settings", func() func() {
-		err := mw.keys.UpdateSettings(func(st *keys.Settings) error { fn(st); return nil })
+		err := mw.service().UpdateSettings(func(st *keys.Settings) error { fn(st); return nil })
 		snap := mw.readList()
 		return func() {
 			mw.take(snap)
@@ -190,7 +190,7 @@ func (s *settingsScreen) save(fn func(*keys.Settings)) {
 
 // refreshGuard shows whether app 2FA is on, and the button that changes it.
 func (s *settingsScreen) refreshGuard() {
-	g := s.mw.env.Guard
+	g := s.mw.appGuard()
 	s.guardOn = false
 	switch {
 	case g == nil:
@@ -213,8 +213,8 @@ func (s *settingsScreen) refreshGuard() {
 // guard.json says off (deleted or edited): the seed decides, and the code
 // prompts ask for codes. The keyring is asked off the UI goroutine.
 func (s *settingsScreen) askKeyring(g *guard.Guard) {
-	async.Run(s.mw.env.Do, func() bool { on, err := g.Required(); return on && err == nil }, func(on bool) {
-		if !on || s.mw.settings != s || g.Enabled() {
+	async.Run(s.mw.runner(), func() bool { on, err := g.Required(); return on && err == nil }, func(on bool, err error) {
+		if err != nil || !on || !s.mw.shows(s) || g.Enabled() {
 			return
 		}
 		s.guardState.SetText("On: its seed is in the system keyring, though Keywarden's record of it was missing. Copying or revealing a secret, removing a key and turning this off ask for a code from your authenticator app.")
@@ -225,20 +225,20 @@ func (s *settingsScreen) askKeyring(g *guard.Guard) {
 }
 
 func (s *settingsScreen) onGuard() {
-	g, mw := s.mw.env.Guard, s.mw
+	g, mw := s.mw.appGuard(), s.mw
 	if g == nil {
 		return
 	}
 	done := func(bool) {
-		if mw.settings == s {
+		if mw.shows(s) {
 			s.refreshGuard()
 		}
 	}
 	if g.Enabled() || s.guardOn {
-		guardui.ShowDisable(mw.win, g, mw.env.now, done)
+		guardui.ShowDisable(mw.window(), g, mw.now, done)
 		return
 	}
-	guardui.ShowEnrol(mw.win, g, guardAccount(), mw.env.now, done)
+	guardui.ShowEnrol(mw.window(), g, guardAccount(), mw.now, done)
 }
 
 // guardAccount is what the authenticator app shows beside "Keywarden".

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
-	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/instance"
 	"github.com/keywarden/keywarden/app/internal/safetext"
@@ -137,28 +136,20 @@ func runExitHooks() {
 	}
 }
 
-// realEnv opens the user's vault, the OS keyring and the exchange.
+// realEnv opens the key service (keys.Open, as the tray part and the
+// command line do) and app 2FA's guard beside it.
 func realEnv(a fyne.App) (Env, error) {
-	store, err := vault.OpenFromEnv(os.Getenv)
+	svc, err := keys.Open(keys.Config{Changed: func() { go tellTray() }})
 	if err != nil {
 		return Env{}, err
 	}
-	base, err := check.BaseURLFromEnv(os.Getenv)
-	if err != nil {
-		return Env{}, err
-	}
-	keyring := vault.NewKeyring()
-	runner := &check.Runner{Secrets: keyring, BaseURL: base}
-	svc := keys.New(keys.Params{Store: store, Secrets: keyring, Runner: runner,
-		Changed: func() { go tellTray() }})
 	// App 2FA's switch, lock and used codes live in guard.json beside
 	// keys.json, shared with the tray part and the command line; an older
 	// version's switch in the Fyne preferences moves there once.
-	if err := guard.AdoptFlag(guard.OpenState(store.Dir()), a.Preferences()); err != nil {
+	if err := guard.AdoptFlag(guard.OpenState(svc.Dir()), a.Preferences()); err != nil {
 		return Env{}, err
 	}
-	return Env{App: a, Keys: svc, Store: store, Secrets: keyring, Runner: runner,
-		Guard: guard.Open(store.Dir(), keyring, nil)}, nil
+	return Env{App: a, Keys: svc, Guard: svc.AppGuard()}, nil
 }
 
 // haveDisplay reports whether a GUI can start; without one Fyne panics.

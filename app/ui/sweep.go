@@ -32,7 +32,7 @@ const viewSweep view = 200
 // the keys not in Keywarden (keys.Import). The sweep runs off the UI
 // goroutine; its progress comes back through fyne.Do.
 type sweepScreen struct {
-	mw *mainWindow
+	mw sweepHost
 	// roots are the folders swept; empty means the home folder.
 	roots []string
 
@@ -68,7 +68,7 @@ func (mw *mainWindow) showSweep() {
 	mw.show(viewSweep, "", mw.sweeper.content)
 }
 
-func newSweepScreen(mw *mainWindow) *sweepScreen {
+func newSweepScreen(mw sweepHost) *sweepScreen {
 	s := &sweepScreen{mw: mw, imported: map[int]string{}, cleaned: map[string]string{}}
 	s.back = widget.NewButtonWithIcon("Keys", theme.NavigateBackIcon(), mw.showList)
 	s.run = widget.NewButtonWithIcon("Sweep my home folder", theme.SearchIcon(), func() { s.start(nil) })
@@ -107,7 +107,7 @@ func (s *sweepScreen) onPick() {
 			return
 		}
 		s.start([]string{u.Path()})
-	}, s.mw.win)
+	}, s.mw.window())
 	d.Show()
 }
 
@@ -140,7 +140,7 @@ func (s *sweepScreen) start(roots []string) {
 		s.mw.showMessage("No home folder", "Keywarden cannot tell which folder is your home. Choose a folder to sweep.")
 		return
 	}
-	ctx, cancel := context.WithCancel(s.mw.ctx)
+	ctx, cancel := context.WithCancel(s.mw.lifetime())
 	s.stop = cancel
 	s.run.Disable()
 	s.pick.Disable()
@@ -167,7 +167,7 @@ func (s *sweepScreen) start(roots []string) {
 					ids = append(ids, k.ID)
 				}
 			}
-			r.spent, _ = s.mw.keys.SpentBackups(r.rep, ids) // unreadable list: nothing offered
+			r.spent, _ = s.mw.service().SpentBackups(r.rep, ids) // unreadable list: nothing offered
 		}
 		return func() { s.finish(r) }
 	})
@@ -177,7 +177,7 @@ func (s *sweepScreen) start(roots []string) {
 // it runs off the UI goroutine. Keys not looked for by value are named in
 // skipped, each with why.
 func (s *sweepScreen) storedKeys() (ks []sweep.Key, looked int, skipped []string) {
-	l, err := s.mw.keys.SweepKeys()
+	l, err := s.mw.service().SweepKeys()
 	if err != nil {
 		return nil, 0, []string{"your key list could not be read (" + userMessage(err) + ")"}
 	}
@@ -306,7 +306,7 @@ func (s *sweepScreen) spentBox() fyne.CanvasObject {
 func (s *sweepScreen) onDeleteBackups() {
 	spent := s.spent
 	s.mw.background("Deleting backups", func() func() {
-		err := s.mw.keys.DeleteBackups(spent)
+		err := s.mw.service().DeleteBackups(spent)
 		return func() {
 			if err != nil {
 				s.mw.showError("Not every backup was deleted", err)
@@ -378,7 +378,7 @@ func (s *sweepScreen) groupBox(hits []sweep.Hit) fyne.CanvasObject {
 				c := widget.NewLabelWithStyle(cmd, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 				c.Wrapping = fyne.TextWrapBreak
 				copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-					s.mw.env.App.Clipboard().SetContent(cmd) // a command, no secret
+					s.mw.clipboard().SetContent(cmd) // a command, no secret
 					s.mw.notice("Copied the command.")
 				})
 				box.Add(container.NewBorder(nil, nil, nil, container.NewVBox(copyBtn), c))
@@ -459,7 +459,7 @@ func (s *sweepScreen) onImport(h sweep.Hit) {
 	s.mw.background("Asking Kraken about the key", func() func() {
 		ctx, cancel := s.mw.checkContext()
 		defer cancel()
-		rb, err := s.mw.keys.VerifyFound(ctx, h)
+		rb, err := s.mw.service().VerifyFound(ctx, h)
 		return func() {
 			if err != nil {
 				s.mw.showError("The key was not imported", err)
@@ -473,7 +473,7 @@ func (s *sweepScreen) onImport(h sweep.Hit) {
 func (s *sweepScreen) openImport(h sweep.Hit, rb vault.Readback) {
 	d := &importDialog{s: s, hit: h, rb: rb}
 	d.name = widget.NewEntry()
-	d.name.SetText(keys.ImportName(h, s.mw.records))
+	d.name.SetText(keys.ImportName(h, s.mw.keyList()))
 	d.name.Validator = func(v string) error {
 		if strings.TrimSpace(v) == "" {
 			return errors.New("give the key a name")
@@ -511,7 +511,7 @@ func (s *sweepScreen) openImport(h sweep.Hit, rb vault.Readback) {
 		if ok {
 			d.onImport()
 		}
-	}, s.mw.win)
+	}, s.mw.window())
 	d.dlg.Resize(fyne.NewSize(600, 0))
 	s.importer = d
 	d.dlg.Show()
@@ -552,7 +552,7 @@ func (d *importDialog) onImport() {
 	s.mw.background("Importing "+strings.TrimSpace(in.Name), func() func() {
 		ctx, cancel := s.mw.checkContext()
 		defer cancel()
-		res, err := s.mw.keys.Import(ctx, in)
+		res, err := s.mw.service().Import(ctx, in)
 		snap := s.mw.readList()
 		return func() {
 			s.mw.setData(snap)

@@ -39,7 +39,7 @@ func (d *keyDetail) onUnattended() {
 		var saved vault.Record
 		mw.do("Saving", func() error {
 			var err error
-			saved, err = mw.keys.SetStartsWithoutAppCode(rec.ID, on, "in the window")
+			saved, err = mw.service().SetStartsWithoutAppCode(rec.ID, on, "in the window")
 			return err
 		}, func() {
 			mw.notice("Saved: " + rec.Name + " " + unattendedWords(saved) + ".")

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,6 +39,9 @@ type mainWindow struct {
 	closeWin func()
 	keys     *keys.Service
 	clip     *clipGuard
+	// run is the window's one way off the UI goroutine (async.Run); closed
+	// with the window, so no result is drawn on a window that is gone.
+	run *async.Runner
 	// ctx lives as long as the window: closing it cancels the work in
 	// flight (checks), whose results would have nowhere to go.
 	ctx    context.Context
@@ -70,7 +72,6 @@ type mainWindow struct {
 
 	// Dialogs last opened, kept so tests can drive them.
 	editor      *editDialog
-	confirm     *dialog.ConfirmDialog
 	codePrompt  *codePrompt
 	damaged     *damagedDialog
 	activityDlg *activityDialog
@@ -86,7 +87,7 @@ type mainWindow struct {
 }
 
 func newMainWindow(env Env) *mainWindow {
-	mw := &mainWindow{env: env, keys: env.keys()}
+	mw := &mainWindow{env: env, keys: env.Keys, run: async.New(env.Do)}
 	mw.ctx, mw.cancel = context.WithCancel(context.Background())
 	mw.snap = keys.NewSnapshot(nil, keys.DefaultSettings(), remind.State{}, env.now())
 	env.App.Settings().SetTheme(newAppTheme())
@@ -112,6 +113,7 @@ func newMainWindow(env Env) *mainWindow {
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
 	mw.win.SetCloseIntercept(mw.onCloseRequest)
 	mw.win.SetOnClosed(func() {
+		mw.run.Close()
 		mw.idle.stop()
 		mw.cancel()
 		mw.clip.clearNow()
@@ -177,8 +179,10 @@ func (mw *mainWindow) onFind() {
 	mw.win.Canvas().Focus(mw.list.search)
 }
 
-// background runs work off the UI goroutine with the busy indicator on;
-// the function work returns (if any) then runs on the UI goroutine.
+// background runs work off the UI goroutine (async.Run) with the busy
+// indicator on; the function work returns (if any) then runs on the UI
+// goroutine. A panic in work is shown as an error, and the busy indicator
+// still stops.
 func (mw *mainWindow) background(what string, work func() func()) {
 	mw.jobs++
 	mw.pending.Add(1)
@@ -187,22 +191,23 @@ func (mw *mainWindow) background(what string, work func() func()) {
 	mw.activity.Start()
 	mw.root.Refresh()
 	mw.notice(what + "…")
-	async.Run(mw.env.Do, work, func(done func()) {
-		{
-			mw.jobs--
-			if mw.jobs == 0 {
-				mw.activity.Stop()
-				mw.activity.Hide()
-				mw.root.Refresh()
-				if strings.HasSuffix(mw.status.Text, "…") {
-					mw.notice("") // a job's own line; a result's stays
-				}
-				defer mw.lookAgainIfStale() // after done has drawn the job's result
+	async.Run(mw.run, work, func(done func(), err error) {
+		defer mw.pending.Add(-1)
+		mw.jobs--
+		if mw.jobs == 0 {
+			mw.activity.Stop()
+			mw.activity.Hide()
+			mw.root.Refresh()
+			if strings.HasSuffix(mw.status.Text, "…") {
+				mw.notice("") // a job's own line; a result's stays
 			}
-			if done != nil {
-				done()
-			}
-			mw.pending.Add(-1)
+			defer mw.lookAgainIfStale() // after done has drawn the job's result
+		}
+		switch {
+		case err != nil:
+			mw.showError(what+" did not finish", err)
+		case done != nil:
+			done()
 		}
 	})
 }

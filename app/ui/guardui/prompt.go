@@ -126,7 +126,15 @@ type codePrompt struct {
 // runOff runs work off the UI goroutine and hands its error to done on the
 // UI goroutine, through do (nil: fyne.Do). Tests replace it to decide when
 // done runs.
-var runOff = func(do func(func()), work func() error, done func(error)) { async.Run(do, work, done) }
+// A panic in work is an error: the guarded action does not run.
+var runOff = func(do func(func()), work func() error, done func(error)) {
+	async.Run(async.New(do), work, func(err, panicked error) {
+		if panicked != nil {
+			err = panicked
+		}
+		done(err)
+	})
+}
 
 // intro is a prompt's opening: what the code is for, in bold, and what to
 // do.

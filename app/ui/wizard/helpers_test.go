@@ -54,10 +54,10 @@ func newHarness(t *testing.T, replaces *vault.Record, existing ...vault.Record) 
 		Existing: func() []vault.Record { return h.existing },
 		Now:      func() time.Time { return h.now },
 		OpenURL:  func(u string) { h.opened = append(h.opened, u) },
+		Do:       func(f func()) { h.posted <- f },
 	}
-	h.wz = New(d, replaces, h.onSave, func() { h.canceled++ })
 	h.posted = make(chan func(), 16)
-	h.wz.do = func(f func()) { h.posted <- f }
+	h.wz = New(d, replaces, h.onSave, func() { h.canceled++ })
 	h.win.SetContent(h.wz.Content())
 	h.win.Resize(fyne.NewSize(900, 620))
 	return h
@@ -84,7 +84,7 @@ func (h *harness) savedResults() []Result {
 func (h *harness) wait() {
 	h.t.Helper()
 	timeout := time.After(30 * time.Second)
-	for h.wz.pending > 0 {
+	for h.wz.run.Pending() > 0 {
 		select {
 		case f := <-h.posted:
 			f()

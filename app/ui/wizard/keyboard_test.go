@@ -123,7 +123,6 @@ func TestWizard_demoSiteCompletes(t *testing.T) {
 		return k.APIKey, k.PrivateKey
 	}
 	h.wz = New(h.wz.d, nil, h.onSave, func() {})
-	h.wz.do = func(f func()) { h.posted <- f }
 	h.win.SetContent(h.wz.Content())
 	h.fillStep1("koinly-tax-import", "Koinly", vault.PurposeTaxImport)
 	h.next()

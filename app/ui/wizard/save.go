@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/keys"
+	"github.com/keywarden/keywarden/app/ui/async"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -51,7 +52,10 @@ func (s *verifyStep) doSave() {
 	s.render()
 	s.w.refreshNav()
 	onSave := s.w.onSave
-	goBack(s.w, func() error { return onSave(res) }, func(err error) {
+	async.Run(s.w.run, func() error { return onSave(res) }, func(err, panicked error) {
+		if panicked != nil {
+			err = panicked // not saved, as far as anyone can tell
+		}
 		s.saving = false
 		if err != nil {
 			fyne.LogError("saving the new key failed", err)

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/keys"
+	"github.com/keywarden/keywarden/app/ui/async"
 	"github.com/keywarden/keywarden/app/vault"
 )
 
@@ -164,12 +166,15 @@ func (s *verifyStep) start(in verifyInput, code string) {
 	verify := s.w.d.Verify
 	s.render()
 	s.w.refreshNav()
-	goBack(s.w, func() vault.Readback {
+	async.Run(s.w.run, func() vault.Readback {
 		defer cancel()
 		return verify(ctx, in.secret, in.mode, code)
-	}, func(rb vault.Readback) {
+	}, func(rb vault.Readback, panicked error) {
 		if gen != s.gen {
 			return
+		}
+		if panicked != nil {
+			rb = vault.Readback{At: s.w.now(), Outcome: vault.OutcomeError, Problem: keys.UserMessage(panicked)}
 		}
 		s.running, s.cancel = false, nil
 		s.readback = &rb

@@ -3,19 +3,7 @@ package wizard
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/keywarden/keywarden/app/ui/async"
 )
-
-// goBack runs work on a goroutine and then done with its result on the
-// UI goroutine.
-func goBack[T any](w *Wizard, work func() T, done func(T)) {
-	w.pending++
-	async.Run(w.do, work, func(v T) {
-		w.pending--
-		done(v)
-	})
-}
 
 // message sets a label's text and importance, hiding it when text is empty.
 func message(l *widget.Label, text string, imp widget.Importance) {

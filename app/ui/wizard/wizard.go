@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/ui/async"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 )
@@ -97,12 +98,9 @@ type Wizard struct {
 	// discard is the last "discard the pasted keys?" question shown.
 	discard *dialog.ConfirmDialog
 
-	// do runs UI work posted from a goroutine: fyne.Do, or a queue the
-	// tests drain on their own goroutine.
-	do func(func())
-	// pending counts background work (verify, save) whose result is not on
-	// screen yet. Touched on the UI goroutine only.
-	pending int
+	// run is how the wizard's work (verify, save) goes off the UI
+	// goroutine; its results come back through Deps.Do.
+	run *async.Runner
 }
 
 // New builds the wizard. replaces, when non-nil, is the key being rotated:
@@ -121,10 +119,7 @@ func New(d Deps, replaces *vault.Record, onSave func(Result) error, onCancel fun
 	if d.OpenURL == nil {
 		d.OpenURL = func(string) {}
 	}
-	w := &Wizard{d: d, replaces: replaces, onSave: onSave, onCancel: onCancel, do: fyne.Do}
-	if d.Do != nil {
-		w.do = d.Do
-	}
+	w := &Wizard{d: d, replaces: replaces, onSave: onSave, onCancel: onCancel, run: async.New(d.Do)}
 
 	w.names = newNameStep(w)
 	w.perms = newPermStep(w)
