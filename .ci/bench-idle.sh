@@ -30,7 +30,9 @@ if [ "${KEYWARDEN_IN_BENCH:-}" != 1 ]; then
 	KEYWARDEN_BENCH_DIR=$(mktemp -d /tmp/keywarden-bench.XXXXXX)
 	export KEYWARDEN_BENCH_DIR
 	trap 'rm -rf "$KEYWARDEN_BENCH_DIR"' EXIT
-	KEYWARDEN_IN_BENCH=1 dbus-run-session -- "$0" "$@"
+	# A private bus that starts no service on demand (.ci/private-bus.sh).
+	bus=$("$root/.ci/private-bus.sh" "$KEYWARDEN_BENCH_DIR")
+	KEYWARDEN_IN_BENCH=1 dbus-run-session "$bus" -- "$0" "$@"
 	exit $?
 fi
 

@@ -19,24 +19,11 @@ if [ "${KEYWARDEN_IN_SESSION:-}" != 1 ]; then
 		echo "keywarden: dbus-run-session is missing (Debian package dbus): no private D-Bus session for the tests. Run make deps-test." >&2
 		exit 1
 	fi
-	# The private bus starts no service on demand: with the system's
-	# service folders, the first call to a name nobody owns (a
-	# notification to org.freedesktop.Notifications, where dunst is
-	# installed) would start the desktop's daemon outside the test, and a
-	# test could no longer tell "no server" from "a server". What the
-	# tests need, this script or the test starts itself.
-	# (Run as root, a dbus-daemon given a config file says once that it
-	# could not raise its descriptor limit: true, and harmless.)
-	bus=(--session)
-	conf=/usr/share/dbus-1/session.conf
-	if [ -r "$conf" ]; then
-		mkdir -p "$KEYWARDEN_SESSION_DIR/dbus-services"
-		sed "s|<standard_session_servicedirs */>|<servicedir>$KEYWARDEN_SESSION_DIR/dbus-services</servicedir>|" \
-			"$conf" >"$KEYWARDEN_SESSION_DIR/bus.conf"
-		bus=(--config-file="$KEYWARDEN_SESSION_DIR/bus.conf")
-	fi
+	# The private bus starts no service on demand (.ci/private-bus.sh says
+	# why).
+	bus=$("$(dirname "$0")/private-bus.sh" "$KEYWARDEN_SESSION_DIR")
 	rc=0
-	KEYWARDEN_IN_SESSION=1 dbus-run-session "${bus[@]}" -- "$0" "$@" || rc=$?
+	KEYWARDEN_IN_SESSION=1 dbus-run-session "$bus" -- "$0" "$@" || rc=$?
 	exit "$rc"
 fi
 
