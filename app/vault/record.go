@@ -220,6 +220,9 @@ type Record struct {
 	LastReviewed time.Time `json:"lastReviewed,omitzero"`
 	Status       Status    `json:"status"`
 	LastCheck    *Readback `json:"lastCheck,omitempty"`
+	// Use is what Keywarden's checks have shown of the key's use by other
+	// programs; its own checks never count.
+	Use UseSeen `json:"use,omitzero"`
 	// Replaces and ReplacedBy link a rotated key and its replacement by ID.
 	Replaces   string  `json:"replaces,omitempty"`
 	ReplacedBy string  `json:"replacedBy,omitempty"`
