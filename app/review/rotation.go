@@ -31,6 +31,8 @@ const (
 // behind it and its words, which every face shows as they are.
 type Rotation struct {
 	State RotationState
+	// OldName and NewName are the two keys' names.
+	OldName, NewName string
 	// Saved is when the new key was saved.
 	Saved time.Time
 	// NewUsed is the new key's first use by another program that a check
@@ -57,7 +59,7 @@ type Rotation struct {
 // (fail closed: revoking too early stops a program mid-trade). Use times a
 // check cannot have shown (after the key's last check) make it unknown too.
 func RotationOf(old, repl vault.Record, now time.Time) Rotation {
-	rot := Rotation{Saved: repl.Created, NewUsed: repl.Use.First, OldUsed: old.Use.Last}
+	rot := Rotation{OldName: old.Name, NewName: repl.Name, Saved: repl.Created, NewUsed: repl.Use.First, OldUsed: old.Use.Last}
 	rot.OldUsedSinceSaved = old.Use.Last.After(repl.Created.Add(OwnUseTolerance))
 	w := words{repl: keyName(repl.Name), now: now}
 	switch {
