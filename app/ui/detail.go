@@ -63,6 +63,7 @@ func newKeyDetail(mw *mainWindow, rec vault.Record) *keyDetail {
 	d.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), d.onRemove)
 	d.unattended = widget.NewButtonWithIcon(unattendedLabel(rec), theme.LoginIcon(), d.onUnattended)
 	d.enableActions()
+	d.highlightRevoke()
 
 	st := mw.state(rec)
 	state := widget.NewLabelWithStyle(string(st), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
