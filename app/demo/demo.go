@@ -39,18 +39,27 @@ func New(dir string) (*Demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex := krakentest.New()
+	// The demo's exchange answers GetApiKeyInfo with the key as it was
+	// before the asking call, so a check in the demo shows the programs'
+	// uses and keeps the rotations' verdicts (krakentest.WithKeyInfoBeforeCall).
+	ex := krakentest.New(krakentest.WithKeyInfoBeforeCall())
 	d := &Demo{Store: store, Secrets: vault.NewMemory(), Exchange: ex}
 	d.Runner = &check.Runner{Secrets: d.Secrets, BaseURL: ex.URL()}
 
 	now := time.Now().Truncate(time.Second)
 	var records []vault.Record
+	ids := map[string]int{} // by name, index in records
 	for _, s := range samples(now) {
 		rec, err := d.add(s, now)
 		if err != nil {
 			ex.Close()
 			return nil, err
 		}
+		if i, ok := ids[s.replaces]; ok {
+			rec.Replaces, records[i].ReplacedBy = records[i].ID, rec.ID
+			records[i].AddEvent(rec.Created, vault.EventRotated, "replaced by “"+rec.Name+"”")
+		}
+		ids[rec.Name] = len(records)
 		records = append(records, rec)
 	}
 	err = store.Update(func(data *vault.Data) error {
@@ -82,6 +91,9 @@ type sample struct {
 	check *vault.Readback
 	// history lists events after "added", oldest first.
 	history []vault.Event
+	// replaces names the sample this one replaces (a rotation), listed
+	// before it.
+	replaces string
 }
 
 // add puts the sample on the exchange and its secret in memory, and returns

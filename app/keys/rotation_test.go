@@ -20,13 +20,20 @@ import (
 // the asking call (krakentest.WithKeyInfoBeforeCall).
 func newRotationFixture(t *testing.T, before bool) *fixture {
 	t.Helper()
+	return newSkewedRotationFixture(t, before, 0)
+}
+
+// newSkewedRotationFixture is newRotationFixture with the exchange's clock
+// skew behind Keywarden's.
+func newSkewedRotationFixture(t *testing.T, before bool, skew time.Duration) *fixture {
+	t.Helper()
 	dir := t.TempDir()
 	store, err := vault.Open(filepath.Join(dir, "store"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{dir: dir, store: store, secrets: vault.NewMemory(), clock: time.Now().UTC().Truncate(time.Second)}
-	opts := []krakentest.Option{krakentest.WithClock(f.now)}
+	opts := []krakentest.Option{krakentest.WithClock(func() time.Time { return f.now().Add(-skew) })}
 	if before {
 		opts = append(opts, krakentest.WithKeyInfoBeforeCall())
 	}
@@ -152,6 +159,24 @@ func TestService_RotationVerdict(t *testing.T) {
 		rot := p.check(t, time.Minute, p.old.ID)
 		if rot.State != review.RotationUnknown || !strings.Contains(rot.Detail, "only Keywarden's own check") {
 			t.Errorf("verdict %s (%s), want unknown: the answers show only Keywarden's checks", rot.State, rot.Detail)
+		}
+	})
+	t.Run("clocks a minute apart, and answers that show the asking call: never switched", func(t *testing.T) {
+		// The exchange's lastUsed is then Keywarden's own check, a minute
+		// before the check's time here: only the nonces tell it apart.
+		p := newPair(t, newSkewedRotationFixture(t, false, time.Minute))
+		p.check(t, time.Minute, p.old.ID)
+		rot := p.check(t, 5*time.Minute, p.old.ID)
+		if rot.State != review.RotationUnknown || !rot.NewUsed.IsZero() {
+			t.Errorf("verdict %s (%s), new key used %v: want unknown, Keywarden's checks are no use", rot.State, rot.Detail, rot.NewUsed)
+		}
+	})
+	t.Run("clocks a minute apart, and answers without the asking call: Keywarden's checks are no use of the new key", func(t *testing.T) {
+		p := newPair(t, newSkewedRotationFixture(t, true, time.Minute))
+		p.check(t, time.Minute, p.repl.ID)
+		rot := p.check(t, 5*time.Minute, p.repl.ID)
+		if rot.State == review.RotationSwitched || !rot.NewUsed.IsZero() {
+			t.Errorf("verdict %s (%s), new key used %v: Keywarden's own check was taken for a use", rot.State, rot.Detail, rot.NewUsed)
 		}
 	})
 	t.Run("a check of a key that needs no rotation reads one key", func(t *testing.T) {

@@ -19,12 +19,12 @@ func rotationPair(now time.Time, savedAgo, newUsedAgo, oldUsedAgo time.Duration)
 	}
 	old := vault.Record{ID: "old", Name: "bot-2026-06", Status: vault.StatusActive, Purpose: vault.PurposeTradingBot,
 		Created: now.Add(-200 * day), LastReviewed: now.Add(-day), ReplacedBy: "new", LastCheck: rb()}
-	old.Use.Saw(now.Add(-oldUsedAgo))
+	old.Use.Saw(now.Add(-oldUsedAgo), true)
 	repl := vault.Record{ID: "new", Name: "bot-2026-12", Status: vault.StatusActive, Purpose: vault.PurposeTradingBot,
 		Created: now.Add(-savedAgo), Replaces: "old", LastCheck: rb()}
 	if newUsedAgo > 0 {
-		repl.Use.Saw(now.Add(-newUsedAgo))
-		repl.Use.Saw(now.Add(-2 * time.Minute))
+		repl.Use.Saw(now.Add(-newUsedAgo), true)
+		repl.Use.Saw(now.Add(-2*time.Minute), true)
 	}
 	return []vault.Record{old, repl}
 }

@@ -126,20 +126,25 @@ func (w words) unknown(rot Rotation, why string) Rotation {
 }
 
 // blind reports whether a GetApiKeyInfo answer's lastUsed is the very call
-// that asked: such an answer hides every earlier use.
+// that asked: such an answer hides every earlier use. The nonces tell when
+// the readback holds them (CallShown); otherwise a lastUsed within
+// OwnUseTolerance of the check is taken for it.
 func blind(rb vault.Readback) bool {
+	if shown, known := CallShown(rb); known {
+		return shown
+	}
 	return !rb.LastUsed.IsZero() && !rb.LastUsed.Before(rb.At.Add(-OwnUseTolerance))
 }
 
 // oddUse reports use times no check can have shown: after the key's last
-// check, or the first after the last. A hand-edited or damaged record;
-// treated as telling nothing.
+// check, or a sure first use without a last one or after it. A hand-edited
+// or damaged record; treated as telling nothing.
 func oddUse(r vault.Record) bool {
 	u := r.Use
-	if u.First.IsZero() && u.Last.IsZero() {
-		return false
-	}
-	if u.First.IsZero() || u.Last.IsZero() || u.First.After(u.Last) || r.LastCheck == nil {
+	switch {
+	case u.Last.IsZero():
+		return !u.First.IsZero()
+	case r.LastCheck == nil || u.First.After(u.Last):
 		return true
 	}
 	return u.Last.After(r.LastCheck.At.Add(OwnUseTolerance))

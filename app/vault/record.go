@@ -138,6 +138,11 @@ type Readback struct {
 	Modified    time.Time           `json:"modified,omitzero"`
 	LastUsed    time.Time           `json:"lastUsed,omitzero"`
 	IPAllowlist []string            `json:"ipAllowlist,omitempty"`
+	// Nonce is the key's nonce as GetApiKeyInfo reported it; SentNonce the
+	// one Keywarden sent for that call. Equal, the answer includes the
+	// asking call, so its LastUsed is Keywarden's own; 0 when not known.
+	Nonce     uint64 `json:"nonce,omitempty"`
+	SentNonce uint64 `json:"sentNonce,omitempty"`
 }
 
 // Outcome is how a check ended.
@@ -167,6 +172,8 @@ func ReadbackFromInfo(info *kraken.KeyInfo, at time.Time) Readback {
 		Modified:    info.Modified,
 		LastUsed:    info.LastUsed,
 		IPAllowlist: info.IPAllowlist,
+		Nonce:       info.Nonce,
+		SentNonce:   info.SentNonce,
 	}
 }
 

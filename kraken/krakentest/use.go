@@ -19,10 +19,12 @@ func WithKeyInfoBeforeCall() Option {
 // Use stamps the key as another program's authenticated call at the
 // exchange clock would (a bot placing an order, a tax tool reading the
 // ledger): its lastUsed becomes now. It is not recorded in Calls, which
-// holds what Keywarden sent, and leaves the key's nonce and rate counter
-// alone: the other program's nonces are on its own clock and scale, and a
-// test that needs them sets Key.Nonce. It reports whether the key was in
-// the table.
+// holds what Keywarden sent, and leaves the key's rate counter and nonce
+// alone, as a call inside the key's nonce window does whose nonce is below
+// the last one (the exchange reports the highest): the harder case for
+// Keywarden, which cannot then tell the use from the nonce. A test that
+// needs the program's nonces sets Key.Nonce. It reports whether the key was
+// in the table.
 func (e *Exchange) Use(apiKey string) bool {
 	now := e.cfg.now()
 	e.mu.Lock()
