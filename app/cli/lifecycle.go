@@ -132,14 +132,7 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 	if err != nil {
 		return err
 	}
-	if ok, why := keys.Can(rec, keys.ActRevoke); !ok {
-		fmt.Fprintf(e.out, "%q: %s\n", rec.Name, why)
-		return nil
-	}
-	if goOn, err := confirmRotation(svc, e, rec, in.Force); err != nil || !goOn {
-		return err
-	}
-	if err := e.requireAppCode(fmt.Sprintf("revoke %q", rec.Name)); err != nil {
+	if goOn, err := mayRevoke(svc, e, rec, in.Force); err != nil || !goOn {
 		return err
 	}
 	if rec.TwoFA == vault.TwoFATyped && in.OTP == "" && e.interactive() {
@@ -180,6 +173,24 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 		fmt.Fprintln(e.out, "It had leaked, and stays marked so: look at recent account activity with another read-only key, change your account password and 2FA, and contact Kraken support if anything looks wrong. \"keywarden show "+safe(rec.Name)+"\" lists these steps.")
 	}
 	return nil
+}
+
+// mayRevoke reports whether revoke may go on with rec: the key can be
+// revoked (if not, it says why), the person confirmed revoking the old key
+// of a rotation still in use (confirmRotation), and gave the app 2FA code
+// when it is on.
+func mayRevoke(svc *keys.Service, e *env, rec vault.Record, force bool) (bool, error) {
+	if ok, why := keys.Can(rec, keys.ActRevoke); !ok {
+		fmt.Fprintf(e.out, "%q: %s\n", rec.Name, why)
+		return false, nil
+	}
+	if goOn, err := confirmRotation(svc, e, rec, force); err != nil || !goOn {
+		return false, err
+	}
+	if err := e.requireAppCode(fmt.Sprintf("revoke %q", rec.Name)); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // unconfirmedWords says why a forced revocation was not confirmed.
