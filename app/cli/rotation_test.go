@@ -21,10 +21,12 @@ func (c *rotationClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); retu
 
 func (c *rotationClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// TestRevoke_oldKeyStillInUse: the old key of a rotation, used after its
-// replacement was saved, is shown with the same verdict by show and check,
-// and revoke refuses it without a terminal unless --force.
-func TestRevoke_oldKeyStillInUse(t *testing.T) {
+// stillInUse makes a rotation whose old key "bot-2026-06" a program used
+// after its replacement "bot-2026-12" was saved, on an exchange that
+// answers with the key as it was before the asking call, and returns the
+// fixture, the old record and its key.
+func stillInUse(t *testing.T) (*fixture, vault.Record, krakentest.Key) {
+	t.Helper()
 	clk := &rotationClock{t: time.Now().UTC().Truncate(time.Second)}
 	f := newFixture(t, krakentest.WithClock(clk.now), krakentest.WithKeyInfoBeforeCall())
 	f.now = clk.now
@@ -40,13 +42,21 @@ func TestRevoke_oldKeyStillInUse(t *testing.T) {
 	clk.advance(2 * time.Minute)
 	f.ex.Use(oldKey.APIKey) // the bot still trades with the old key
 	clk.advance(4 * time.Minute)
+	return f, old, oldKey
+}
+
+// TestRevoke_oldKeyStillInUse: the old key of a rotation, used after its
+// replacement was saved, is shown with the same verdict by show and check,
+// and revoke refuses it without a terminal unless --force.
+func TestRevoke_oldKeyStillInUse(t *testing.T) {
+	f, old, oldKey := stillInUse(t)
 
 	const verdict = "Your program has not switched yet: revoking the old key now would stop it"
 	checked := f.run("", "check", "bot-2026-06") // exit 3: a key needs attention
 	if checked.code != 3 || !strings.Contains(checked.out, verdict) || !strings.Contains(checked.out, "the old one was used 4 minutes ago") {
 		t.Fatalf("check: %v", checked)
 	}
-	if r := f.record(repl.ID); r.LastCheck == nil || !r.LastCheck.At.Equal(clk.now()) {
+	if r := f.record("bot-2026-12"); r.LastCheck == nil || !r.LastCheck.At.Equal(f.now()) {
 		t.Errorf("check of the old key did not read the new one: %+v", r.LastCheck)
 	}
 	if shown := f.run("", "show", "bot-2026-06"); !strings.Contains(shown.out, verdict) {
