@@ -18,8 +18,14 @@ import (
 
 const day = 24 * time.Hour
 
-// Account is the exchange account every sample key belongs to.
+// Account is the exchange account the sample keys belong to, but for the
+// rotations' (TradingAccount).
 const Account = "demo@example.com"
+
+// TradingAccount is a second account, the rotations' samples: with them on
+// Account it would hold more keys than review.ManyKeys, and every sample
+// would say so.
+const TradingAccount = "demo-trading@example.com"
 
 // Demo is a running demo: the store, the in-memory secrets, and a check
 // runner pointed at the simulated exchange.
@@ -101,7 +107,9 @@ type sample struct {
 func (d *Demo) add(s sample, now time.Time) (vault.Record, error) {
 	rec := s.rec
 	rec.ID = vault.NewID()
-	rec.Account = Account
+	if rec.Account == "" {
+		rec.Account = Account
+	}
 	if rec.Status == "" {
 		rec.Status = vault.StatusActive
 	}
@@ -113,7 +121,7 @@ func (d *Demo) add(s sample, now time.Time) (vault.Record, error) {
 		k.Name = rec.Name
 		k.Created = rec.Created
 		if rec.TwoFA == vault.TwoFASeed {
-			key, err := totp.Generate(totp.GenerateOpts{Issuer: "Kraken", AccountName: Account})
+			key, err := totp.Generate(totp.GenerateOpts{Issuer: "Kraken", AccountName: rec.Account})
 			if err != nil {
 				return rec, err
 			}

@@ -120,6 +120,14 @@ func TestNew(t *testing.T) {
 		if got := verdicts(recs); !maps.Equal(got, want) {
 			t.Fatalf("verdicts %v, want %v", got, want)
 		}
+		all := slices.Collect(maps.Values(recs))
+		for name, r := range recs {
+			for _, f := range review.Findings(r, all, now) {
+				if f.Code == review.CodeManyKeys {
+					t.Errorf("%s: %s: the rotations crowd the demo's account", name, f.Title)
+				}
+			}
+		}
 		// Check every rotated key in the demo, as Check now would.
 		after := maps.Clone(recs)
 		for name, r := range recs {

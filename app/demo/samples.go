@@ -118,12 +118,12 @@ func rotations(now time.Time) []sample {
 	checked := now.Add(-3 * time.Minute)
 	pair := func(name, usedBy string, purpose vault.Purpose, perms []kraken.Permission, r vault.Restrictions, saved, oldUsed, newUsed time.Time) []sample {
 		old := sample{
-			rec: vault.Record{Name: name + "-2026-06", Purpose: purpose, UsedBy: []string{usedBy}, Intended: perms, Restrictions: r,
+			rec: vault.Record{Name: name + "-2026-06", Account: TradingAccount, Purpose: purpose, UsedBy: []string{usedBy}, Intended: perms, Restrictions: r,
 				Created: now.Add(-180 * day), LastReviewed: saved},
 			key: exchangeKey(perms, r, oldUsed), check: okCheck(checked, perms, r, oldUsed),
 		}
 		repl := sample{
-			rec: vault.Record{Name: name + "-2026-12", Purpose: purpose, UsedBy: []string{usedBy}, Intended: perms, Restrictions: r,
+			rec: vault.Record{Name: name + "-2026-12", Account: TradingAccount, Purpose: purpose, UsedBy: []string{usedBy}, Intended: perms, Restrictions: r,
 				Created: saved, LastReviewed: saved},
 			key: exchangeKey(perms, r, newUsed), check: okCheck(checked, perms, r, newUsed), replaces: old.rec.Name,
 		}
