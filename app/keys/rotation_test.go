@@ -9,6 +9,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/keys"
+	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/review"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -207,4 +208,38 @@ func TestService_CheckNamedReadsBothKeysOnce(t *testing.T) {
 	if rot := p.verdict(t); rot.State != review.RotationSwitched {
 		t.Errorf("verdict %s (%s), want switched", rot.State, rot.Detail)
 	}
+}
+
+func TestService_CheckInBackgroundReadsBothKeys(t *testing.T) {
+	t.Run("the other key is checked when its background checks are on", func(t *testing.T) {
+		p := newPair(t, newRotationFixture(t, true))
+		p.use(2*time.Minute, p.newKy)
+		now := p.f.advance(time.Minute)
+		res := p.f.svc.CheckInBackground(context.Background(), []vault.Record{p.f.record(t, p.repl.ID)}, now)
+		if got := names(resultRecords(res)); len(got) != 2 {
+			t.Fatalf("checked %v, want both keys", got)
+		}
+		if rot := p.verdict(t); rot.State != review.RotationSwitched {
+			t.Errorf("verdict %s (%s), want switched", rot.State, rot.Detail)
+		}
+	})
+	t.Run("not when the person turned them off for it", func(t *testing.T) {
+		p := newPair(t, newRotationFixture(t, true))
+		if err := p.f.svc.UpdateReminders(p.old.ID, func(st *remind.State) { st.SetAutoCheck(p.old.ID, false) }); err != nil {
+			t.Fatal(err)
+		}
+		now := p.f.advance(time.Minute)
+		res := p.f.svc.CheckInBackground(context.Background(), []vault.Record{p.f.record(t, p.repl.ID)}, now)
+		if got := names(resultRecords(res)); len(got) != 1 || got[0] != p.repl.Name {
+			t.Errorf("checked %v, want only the new key", got)
+		}
+	})
+}
+
+func resultRecords(res []check.Result) []vault.Record {
+	out := make([]vault.Record, len(res))
+	for i, r := range res {
+		out[i] = r.Record
+	}
+	return out
 }
