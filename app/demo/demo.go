@@ -25,7 +25,7 @@ const Account = "demo@example.com"
 // TradingAccount is a second account, the rotations' samples: with them on
 // Account it would hold more keys than review.ManyKeys, and every sample
 // would say so.
-const TradingAccount = "demo-trading@example.com"
+const TradingAccount = "bots.demo@example.com"
 
 // Demo is a running demo: the store, the in-memory secrets, and a check
 // runner pointed at the simulated exchange.
