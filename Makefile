@@ -4,8 +4,10 @@ export LANG := en_US.UTF-8
 
 .PHONY: run build test lint vet deps deps-test deps-windows fuzz bench bench-idle clean
 
-## run: install what Fyne needs (if missing), then start the app
+## run: install what Fyne needs (if missing), then start the app (the
+## first time, it says first that the build takes a few minutes)
 run: deps
+	@GO=$(GO) .ci/first-build-note.sh
 	$(GO) run .
 
 ## build: the binary, ./keywarden
@@ -17,7 +19,7 @@ build: deps
 ## cyclomatic complexity 20), the README check, the session script's own test,
 ## then every test with the race detector inside a private D-Bus, keyring and
 ## Xvfb session; a keyring or display that cannot start fails the run
-test: deps-test fmt vet staticcheck cyclo readme-check session-test
+test: deps-test fmt vet staticcheck cyclo readme-check session-test first-build-note-test
 	KEYWARDEN_SESSION_STRICT=1 .ci/session.sh $(GO) test -race -count=1 ./...
 
 ## fmt: fail if gofmt would change a file
@@ -42,6 +44,11 @@ cyclo:
 ## session-test: .ci/session.sh fails in CI when it cannot start a display
 session-test:
 	.ci/session-test.sh
+
+## first-build-note-test: make run says when its first build will be long
+.PHONY: first-build-note-test
+first-build-note-test:
+	GO=$(GO) .ci/first-build-note-test.sh
 
 # The packages without Fyne's GL driver, vetted for macOS and Windows too.
 PORTABLE = ./kraken/... ./app/vault/... ./app/review/... ./app/remind/... ./app/check/... \

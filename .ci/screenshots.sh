@@ -144,6 +144,10 @@ for theme in light dark; do
 	shot "detail-findings-$theme" "$theme" default demo --show detail:freqtrade-bot-vps
 	shot "detail-reminders-$theme" "$theme" default demo --show detail-reminders:freqtrade-bot-vps
 	shot "find-copies-$theme" "$theme" default demo --show find-copies
+	# A rotation in each state the exchange's evidence can show (issue 24).
+	shot "rotation-not-switched-$theme" "$theme" default demo --show detail:gridbot-2026-06
+	shot "rotation-both-in-use-$theme" "$theme" default demo --show detail:freqtrade-eth-2026-06
+	shot "rotation-switched-$theme" "$theme" default demo --show detail:cointracking-sync-2026-06
 	if [ "${SCREENSHOTS_ALL:-}" = 1 ]; then
 		shot "empty-$small-$theme" "$theme" "$small"
 		shot "wizard-permissions-$small-$theme" "$theme" "$small" demo --show wizard-permissions

@@ -17,7 +17,7 @@ import (
 // If the call must first wait for the rate counter, a time-based code can
 // expire meanwhile; RateCounter().Delay tells beforehand.
 func (c *Client) APIKeyInfo(ctx context.Context, otp string) (*KeyInfo, error) {
-	result, err := c.call(ctx, "GetApiKeyInfo", func() string { return otp })
+	result, sent, err := c.callSent(ctx, "GetApiKeyInfo", func() string { return otp })
 	if err != nil {
 		return nil, err
 	}
@@ -25,6 +25,7 @@ func (c *Client) APIKeyInfo(ctx context.Context, otp string) (*KeyInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kraken GetApiKeyInfo: %w", err)
 	}
+	info.SentNonce = sent
 	return info, nil
 }
 

@@ -249,15 +249,24 @@ func encodeBody(nonce int64, otp string, params []param) []byte {
 // 2FA code only after any wait, so a time-based code is as fresh as it can
 // be. call never retries.
 func (c *Client) call(ctx context.Context, method string, otp func() string, params ...param) ([]byte, error) {
+	result, _, err := c.callSent(ctx, method, otp, params...)
+	return result, err
+}
+
+// callSent is call that also returns the nonce it sent (0 when it sent
+// none), so an answer that reports the key's nonce can be told to include
+// this very call or not.
+func (c *Client) callSent(ctx context.Context, method string, otp func() string, params ...param) ([]byte, uint64, error) {
+	var sent uint64
 	if err := checkSafe(method, params); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := c.lock.lock(ctx); err != nil {
-		return nil, fmt.Errorf("kraken %s: %w", method, err)
+		return nil, sent, fmt.Errorf("kraken %s: %w", method, err)
 	}
 	defer c.lock.unlock()
 	if err := c.rate.Wait(ctx, CallCost(method), c.clock); err != nil {
-		return nil, fmt.Errorf("kraken %s: %w", method, err)
+		return nil, sent, fmt.Errorf("kraken %s: %w", method, err)
 	}
 
 	urlPath := "/0/private/" + method
@@ -270,11 +279,12 @@ func (c *Client) call(ctx context.Context, method string, otp func() string, par
 		scrub = newScrubber(c.apiKey, c.privateKey, code)
 	}
 	n := c.nonces.next()
+	sent = uint64(n)
 	nonce := strconv.FormatInt(n, 10)
 	body := encodeBody(n, code, params)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+urlPath, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("kraken %s: %w: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
+		return nil, sent, fmt.Errorf("kraken %s: %w: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
 	}
 	req.Header.Set("API-Key", c.apiKey)
 	req.Header.Set("API-Sign", sign(c.secret, urlPath, nonce, body))
@@ -285,26 +295,26 @@ func (c *Client) call(ctx context.Context, method string, otp func() string, par
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("kraken %s: %w", method, ctx.Err())
+			return nil, sent, fmt.Errorf("kraken %s: %w", method, ctx.Err())
 		}
 		if errors.Is(err, ErrNotLoopback) {
-			return nil, fmt.Errorf("kraken %s: %w", method, ErrNotLoopback)
+			return nil, sent, fmt.Errorf("kraken %s: %w", method, ErrNotLoopback)
 		}
-		return nil, fmt.Errorf("kraken %s: %w: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
+		return nil, sent, fmt.Errorf("kraken %s: %w: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return nil, fmt.Errorf("kraken %s: %w", method, ctx.Err())
+		return nil, sent, fmt.Errorf("kraken %s: %w", method, ctx.Err())
 	case err != nil:
-		return nil, fmt.Errorf("kraken %s: %w: reading the answer: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
+		return nil, sent, fmt.Errorf("kraken %s: %w: reading the answer: %s", method, ErrNetwork, Quote(scrub.Replace(err.Error())))
 	case resp.StatusCode >= 500:
-		return nil, fmt.Errorf("kraken %s: %w: HTTP status %d", method, ErrExchangeDown, resp.StatusCode)
+		return nil, sent, fmt.Errorf("kraken %s: %w: HTTP status %d", method, ErrExchangeDown, resp.StatusCode)
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("kraken %s: %w: HTTP status %d", method, ErrBadResponse, resp.StatusCode)
+		return nil, sent, fmt.Errorf("kraken %s: %w: HTTP status %d", method, ErrBadResponse, resp.StatusCode)
 	case len(data) > maxAnswer:
-		return nil, fmt.Errorf("kraken %s: %w: the answer is over %d bytes", method, ErrBadResponse, maxAnswer)
+		return nil, sent, fmt.Errorf("kraken %s: %w: the answer is over %d bytes", method, ErrBadResponse, maxAnswer)
 	}
 
 	result, err := parseEnvelope(method, data, scrub.Replace)
@@ -313,5 +323,5 @@ func (c *Client) call(ctx context.Context, method string, otp func() string, par
 		// trading limiter instead, which this counter does not model.
 		c.rate.Fill(c.clock.Now())
 	}
-	return result, err
+	return result, sent, err
 }

@@ -101,6 +101,10 @@ func TestClient_APIKeyInfo(t *testing.T) {
 				t.Fatalf("APIKeyInfo: %v", err)
 			}
 			want, _ := kraken.ParseKeyInfo([]byte(documentedKeyInfo))
+			if got.SentNonce == 0 || got.SentNonce == got.Nonce {
+				t.Errorf("SentNonce = %d: want the nonce sent, not the answer's %d", got.SentNonce, got.Nonce)
+			}
+			want.SentNonce = got.SentNonce // checked against the request below
 			if !equalKeyInfo(got, want) {
 				t.Errorf("APIKeyInfo = %+v, want %+v", got, want)
 			}
@@ -110,6 +114,9 @@ func TestClient_APIKeyInfo(t *testing.T) {
 				t.Fatalf("the exchange got %d calls, want 1", len(reqs))
 			}
 			r := reqs[0]
+			if uint64(r.Nonce) != got.SentNonce {
+				t.Errorf("SentNonce = %d, the request's nonce %d", got.SentNonce, r.Nonce)
+			}
 			if want := testPrefix + "/0/private/GetApiKeyInfo"; r.Path != want {
 				t.Errorf("path = %q, want %q", r.Path, want)
 			}

@@ -73,6 +73,9 @@ func TestIntegration_APIKeyInfo(t *testing.T) {
 	if info.Nonce != calls[0].Nonce {
 		t.Errorf("Nonce = %d, want the call's own %d", info.Nonce, calls[0].Nonce)
 	}
+	if info.SentNonce != calls[0].Nonce {
+		t.Errorf("SentNonce = %d, want the nonce sent, %d", info.SentNonce, calls[0].Nonce)
+	}
 	assertNoUnsafeCall(t, ex)
 }
 

@@ -18,6 +18,11 @@ type KeyInfo struct {
 	Modified    time.Time
 	LastUsed    time.Time // zero = never used
 	IPAllowlist []string  // empty = any IP
+
+	// SentNonce is not part of the answer: it is the nonce this client sent
+	// for the call (0 when unknown). Equal to Nonce, the answer includes the
+	// asking call, and its LastUsed is that call.
+	SentNonce uint64
 }
 
 // Has reports whether the key holds permission p.

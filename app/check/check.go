@@ -288,14 +288,26 @@ func (r *Runner) CheckAll(ctx context.Context, recs []vault.Record, otp func(vau
 
 // Apply stores a readback in the record: the last check, a "checked" event
 // (the review rules need it to tell Keywarden's own use from others') and a
-// "drift" event when the permissions differ from what was intended. The
+// "drift" event when the permissions differ from what was intended, and a
+// use by another program that the exchange's lastUsed shows (Record.Use). The
 // Problem is capped to MaxProblem, whoever made the readback. Apply never
 // changes the record's nonce scale: only the user does.
 func Apply(rec *vault.Record, rb vault.Readback) {
 	rb.Problem = kraken.Cap(rb.Problem, MaxProblem)
+	prev := rec.LastCheck
 	rec.LastCheck = &rb
 	switch rb.Outcome {
 	case vault.OutcomeOK:
+		// Before this check's event joins the history, so that an earlier
+		// check of Keywarden's is told apart from another program's use. An
+		// answer whose nonce is the one the previous check sent may report
+		// that check (clocks apart by more than review.OwnUseTolerance), or
+		// a program's call with a lower nonce inside the key's nonce window:
+		// a doubtful use (vault.UseSeen).
+		ownPrev := prev != nil && prev.SentNonce != 0 && rb.Nonce == prev.SentNonce
+		if at, never, ok := review.LastUse(*rec); ok && !never {
+			rec.Use.Saw(at, !ownPrev)
+		}
 		rec.AddEvent(rb.At, vault.EventChecked, "")
 		extra, missing := review.Drift(rec.Intended, rb.Permissions)
 		if rb.Probed {

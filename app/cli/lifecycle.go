@@ -99,7 +99,7 @@ type revokeInput struct {
 
 func runRevoke(e *env, args []string) int {
 	fs := newFlags(e, "revoke", revokeUsage)
-	force := fs.Bool("force", false, "record the key revoked even when the exchange does not confirm it (its secret is kept, so a later revoke can confirm it)")
+	force := fs.Bool("force", false, "record the key revoked even when the exchange does not confirm it (its secret is kept, so a later revoke can confirm it), or while the exchange shows it still in use after its rotation")
 	otp := fs.String("otp", "", "the current 2FA `code`, for a key whose code is typed at each check")
 	pos, _, err := parseArgs(fs, args)
 	if err != nil {
@@ -123,17 +123,16 @@ func runRevoke(e *env, args []string) int {
 // key, then records it revoked and deletes its secret (keys.Service.Revoke);
 // the record stays as history, and a leak stays remembered. Any other
 // answer changes nothing, unless Force, which records it revoked anyway
-// and keeps the secret, so a later revoke can still confirm it.
+// and keeps the secret, so a later revoke can still confirm it. The old key
+// of a rotation that was used after its replacement was saved, and is not
+// seen switched, is revoked only after a warning and a yes on a terminal,
+// or with Force (confirmRotation).
 func revoke(ctx context.Context, e *env, in revokeInput) error {
 	svc, rec, err := e.serviceFor(in.Ref, true)
 	if err != nil {
 		return err
 	}
-	if ok, why := keys.Can(rec, keys.ActRevoke); !ok {
-		fmt.Fprintf(e.out, "%q: %s\n", rec.Name, why)
-		return nil
-	}
-	if err := e.requireAppCode(fmt.Sprintf("revoke %q", rec.Name)); err != nil {
+	if goOn, err := mayRevoke(svc, e, rec, in.Force); err != nil || !goOn {
 		return err
 	}
 	if rec.TwoFA == vault.TwoFATyped && in.OTP == "" && e.interactive() {
@@ -174,6 +173,24 @@ func revoke(ctx context.Context, e *env, in revokeInput) error {
 		fmt.Fprintln(e.out, "It had leaked, and stays marked so: look at recent account activity with another read-only key, change your account password and 2FA, and contact Kraken support if anything looks wrong. \"keywarden show "+safe(rec.Name)+"\" lists these steps.")
 	}
 	return nil
+}
+
+// mayRevoke reports whether revoke may go on with rec: the key can be
+// revoked (if not, it says why), the person confirmed revoking the old key
+// of a rotation still in use (confirmRotation), and gave the app 2FA code
+// when it is on.
+func mayRevoke(svc *keys.Service, e *env, rec vault.Record, force bool) (bool, error) {
+	if ok, why := keys.Can(rec, keys.ActRevoke); !ok {
+		fmt.Fprintf(e.out, "%q: %s\n", rec.Name, why)
+		return false, nil
+	}
+	if goOn, err := confirmRotation(svc, e, rec, force); err != nil || !goOn {
+		return false, err
+	}
+	if err := e.requireAppCode(fmt.Sprintf("revoke %q", rec.Name)); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // unconfirmedWords says why a forced revocation was not confirmed.

@@ -20,8 +20,14 @@ import (
 
 const day = 24 * time.Hour
 
-// Account is the exchange account every sample key belongs to.
+// Account is the exchange account the sample keys belong to, but for the
+// rotations' (TradingAccount).
 const Account = "demo@example.com"
+
+// TradingAccount is a second account, the rotations' samples: with them on
+// Account it would hold more keys than review.ManyKeys, and every sample
+// would say so.
+const TradingAccount = "bots.demo@example.com"
 
 // Demo is a running demo: the store, the in-memory secrets, and a check
 // runner pointed at the simulated exchange.
@@ -58,18 +64,27 @@ func New(dir string) (*Demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex := krakentest.New()
+	// The demo's exchange answers GetApiKeyInfo with the key as it was
+	// before the asking call, so a check in the demo shows the programs'
+	// uses and keeps the rotations' verdicts (krakentest.WithKeyInfoBeforeCall).
+	ex := krakentest.New(krakentest.WithKeyInfoBeforeCall())
 	d := &Demo{Store: store, Secrets: vault.NewMemory(), Exchange: ex}
 	d.Runner = &check.Runner{Secrets: d.Secrets, BaseURL: ex.URL()}
 
 	now := time.Now().Truncate(time.Second)
 	var records []vault.Record
+	ids := map[string]int{} // by name, index in records
 	for _, s := range samples(now) {
 		rec, err := d.add(s, now)
 		if err != nil {
 			ex.Close()
 			return nil, err
 		}
+		if i, ok := ids[s.replaces]; ok {
+			rec.Replaces, records[i].ReplacedBy = records[i].ID, rec.ID
+			records[i].AddEvent(rec.Created, vault.EventRotated, "replaced by “"+rec.Name+"”")
+		}
+		ids[rec.Name] = len(records)
 		records = append(records, rec)
 	}
 	err = store.Update(func(data *vault.Data) error {
@@ -139,6 +154,9 @@ type sample struct {
 	check *vault.Readback
 	// history lists events after "added", oldest first.
 	history []vault.Event
+	// replaces names the sample this one replaces (a rotation), listed
+	// before it.
+	replaces string
 }
 
 // add puts the sample on the exchange and its secret in memory, and returns
@@ -146,7 +164,9 @@ type sample struct {
 func (d *Demo) add(s sample, now time.Time) (vault.Record, error) {
 	rec := s.rec
 	rec.ID = vault.NewID()
-	rec.Account = Account
+	if rec.Account == "" {
+		rec.Account = Account
+	}
 	if rec.Status == "" {
 		rec.Status = vault.StatusActive
 	}
@@ -158,7 +178,7 @@ func (d *Demo) add(s sample, now time.Time) (vault.Record, error) {
 		k.Name = rec.Name
 		k.Created = rec.Created
 		if rec.TwoFA == vault.TwoFASeed {
-			key, err := totp.Generate(totp.GenerateOpts{Issuer: "Kraken", AccountName: Account})
+			key, err := totp.Generate(totp.GenerateOpts{Issuer: "Kraken", AccountName: rec.Account})
 			if err != nil {
 				return rec, err
 			}

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -95,6 +96,55 @@ func TestNew(t *testing.T) {
 		}
 		if rb := d.Runner.Check(ctx, recs["accointing-tax-2024"], check.Options{}, now); rb.Outcome != vault.OutcomeInvalidKey {
 			t.Errorf("deleted key: outcome %q, want invalid-key", rb.Outcome)
+		}
+	})
+
+	t.Run("a rotation in each state, kept by a check in the demo", func(t *testing.T) {
+		want := map[string]review.RotationState{
+			"gridbot-2026-06":           review.RotationNotSwitched,
+			"freqtrade-eth-2026-06":     review.RotationBothInUse,
+			"cointracking-sync-2026-06": review.RotationSwitched,
+		}
+		verdicts := func(recs map[string]vault.Record) map[string]review.RotationState {
+			all := make([]vault.Record, 0, len(recs))
+			for _, r := range recs {
+				all = append(all, r)
+			}
+			x := review.NewIndex(all)
+			got := map[string]review.RotationState{}
+			for name := range want {
+				if rot, ok := x.Rotation(recs[name], now); ok {
+					got[name] = rot.State
+				}
+			}
+			return got
+		}
+		if got := verdicts(recs); !maps.Equal(got, want) {
+			t.Fatalf("verdicts %v, want %v", got, want)
+		}
+		all := slices.Collect(maps.Values(recs))
+		for name, r := range recs {
+			for _, f := range review.Findings(r, all, now) {
+				if f.Code == review.CodeManyKeys {
+					t.Errorf("%s: %s: the rotations crowd the demo's account", name, f.Title)
+				}
+			}
+		}
+		// Check every rotated key in the demo, as Check now would.
+		after := maps.Clone(recs)
+		for name, r := range recs {
+			if r.Replaces == "" && r.ReplacedBy == "" {
+				continue
+			}
+			rb := d.Runner.Check(context.Background(), r, check.Options{}, now.Add(time.Minute))
+			if rb.Outcome != vault.OutcomeOK {
+				t.Fatalf("%s: %s %s", name, rb.Outcome, rb.Problem)
+			}
+			check.Apply(&r, rb)
+			after[name] = r
+		}
+		if got := verdicts(after); !maps.Equal(got, want) {
+			t.Errorf("after a check in the demo: verdicts %v, want %v", got, want)
 		}
 	})
 

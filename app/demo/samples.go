@@ -26,7 +26,7 @@ func samples(now time.Time) []sample {
 	vps := vault.Restrictions{IPAllowlist: vpsIP, Expires: later(300), NonceWindow: 5}
 	grafana := vault.Restrictions{IPAllowlist: []string{"192.0.2.0/28"}, Expires: later(250)}
 
-	return []sample{
+	return append([]sample{
 		{
 			rec: vault.Record{Name: "koinly-tax-import", Purpose: vault.PurposeTaxImport, UsedBy: []string{"Koinly"},
 				Notes: "Connected under Koinly → Wallets → Kraken (API).", Intended: tax, Restrictions: healthy,
@@ -108,5 +108,39 @@ func samples(now time.Time) []sample {
 				{At: ago(399), Kind: vault.EventRevoked, Note: "deleted on the website; the exchange answered “invalid key”"},
 			},
 		},
+	}, rotations(now)...)
+}
+
+// rotations returns three rotations, one in each state the exchange's
+// evidence can show (review.RotationOf): a program not switched yet, both
+// keys in use, and switched. Each old key is listed before its
+// replacement, which names it in replaces. The exchange's lastUsed is a
+// program's last use; the last check saw it, so a check made in the demo
+// (whose exchange answers with the key as it was before the asking call)
+// keeps the verdict.
+func rotations(now time.Time) []sample {
+	bot := vault.PurposeTradingBot.LeastPermissions()
+	tax := vault.PurposeTaxImport.LeastPermissions()
+	limits := vault.Restrictions{IPAllowlist: []string{"203.0.113.40"}, Expires: now.Add(200 * day)}
+	taxLimits := vault.Restrictions{Expires: now.Add(300 * day)}
+	checked := now.Add(-3 * time.Minute)
+	pair := func(name, usedBy string, purpose vault.Purpose, perms []kraken.Permission, r vault.Restrictions, saved, oldUsed, newUsed time.Time) []sample {
+		old := sample{
+			rec: vault.Record{Name: name + "-2026-06", Account: TradingAccount, Purpose: purpose, UsedBy: []string{usedBy}, Intended: perms, Restrictions: r,
+				Created: now.Add(-180 * day), LastReviewed: saved},
+			key: exchangeKey(perms, r, oldUsed), check: okCheck(checked, perms, r, oldUsed),
+		}
+		repl := sample{
+			rec: vault.Record{Name: name + "-2026-12", Account: TradingAccount, Purpose: purpose, UsedBy: []string{usedBy}, Intended: perms, Restrictions: r,
+				Created: saved, LastReviewed: saved},
+			key: exchangeKey(perms, r, newUsed), check: okCheck(checked, perms, r, newUsed), replaces: old.rec.Name,
+		}
+		return []sample{old, repl}
 	}
+	out := pair("gridbot", "grid bot (Raspberry Pi)", vault.PurposeTradingBot, bot, limits,
+		now.Add(-2*time.Hour), now.Add(-7*time.Minute), time.Time{})
+	out = append(out, pair("freqtrade-eth", "freqtrade ETH strategy (VPS)", vault.PurposeTradingBot, bot, limits,
+		now.Add(-26*time.Hour), now.Add(-5*time.Minute), now.Add(-9*time.Minute))...)
+	return append(out, pair("cointracking-sync", "CoinTracking", vault.PurposeTaxImport, tax, taxLimits,
+		now.Add(-50*time.Hour), now.Add(-49*time.Hour), now.Add(-20*time.Hour))...)
 }

@@ -18,8 +18,18 @@ const CheckTimeout = 90 * time.Second
 // whose code is typed at each check. It returns the record as saved and
 // the exchange's answer; an answer that says nothing about the key (no
 // network, keyring locked: Readback.Unreached) is returned but not saved,
-// so the last real answer stays.
+// so the last real answer stays. The other key of a rotation is checked
+// with it (checkPartner), so the rotation's verdict rests on both.
 func (s *Service) Check(ctx context.Context, id, code string) (vault.Record, vault.Readback, error) {
+	rec, rb, err := s.checkOne(ctx, id, code)
+	if err == nil {
+		s.checkPartner(ctx, rec)
+	}
+	return rec, rb, err
+}
+
+// checkOne is Check without the rotation's other key.
+func (s *Service) checkOne(ctx context.Context, id, code string) (vault.Record, vault.Readback, error) {
 	runner, err := s.checkRunner()
 	if err != nil {
 		return vault.Record{}, vault.Readback{}, err
@@ -102,14 +112,16 @@ func (s *Service) CheckAll(ctx context.Context, codes func(vault.Record) string)
 }
 
 // CheckInBackground checks recs as the scheduler asks (no typed codes),
-// saves the answers by the save rule and returns them all, so the
-// scheduler can try the unanswered ones again sooner.
+// with the other key of their rotations where that is checked in the
+// background too (withPartners), saves the answers by the save rule and
+// returns them all, so the scheduler can try the unanswered ones again
+// sooner.
 func (s *Service) CheckInBackground(ctx context.Context, recs []vault.Record, now time.Time) []check.Result {
 	runner, err := s.checkRunner()
 	if err != nil {
 		return nil
 	}
-	results := runner.CheckAll(ctx, recs, nil, now)
+	results := runner.CheckAll(ctx, s.withPartners(recs), nil, now)
 	if ctx.Err() != nil {
 		return nil // cut short: the answers say "cancelled", not what the keys are
 	}

@@ -23,7 +23,8 @@ type NamedReport struct {
 }
 
 // CheckNamed checks the keys a person named, one by one (Check), each
-// once however often it was named. codes gives the 2FA code for a key
+// once however often it was named, and the other key of their rotations
+// once (not in the report). codes gives the 2FA code for a key
 // whose code is typed at each check, asked only for such a key that can
 // be checked; nil gives none. A failure that says nothing about any key (no
 // exchange, the keyring cannot be read, the key list cannot be read) ends
@@ -66,7 +67,7 @@ func (s *Service) CheckNamed(ctx context.Context, ids []string, codes func(vault
 				continue
 			}
 		}
-		rec, rb, err := s.Check(ctx, id, code)
+		rec, rb, err := s.checkOne(ctx, id, code)
 		var not *NotAllowedError
 		switch {
 		case errors.As(err, &not): // changed since it was read
@@ -81,6 +82,13 @@ func (s *Service) CheckNamed(ctx context.Context, ids []string, codes func(vault
 			saveErr = err
 		}
 		rep.Results = append(rep.Results, check.Result{Record: rec, Readback: rb})
+	}
+	// The other key of a rotation is read too, once, unless it was named.
+	for _, res := range rep.Results {
+		if p, ok := s.partner(res.Record); ok && !slices.Contains(seen, p.ID) {
+			seen = append(seen, p.ID)
+			s.checkPartner(ctx, res.Record)
+		}
 	}
 	return rep, saveErr
 }

@@ -125,7 +125,11 @@ func nextReminder(records []vault.Record, state State, now time.Time) (at time.T
 			at, ok = t, true
 		}
 	}
+	idx := review.NewIndex(records)
 	for _, r := range records {
+		if t, still := stillInUseAt(r, idx, now); still {
+			consider(t)
+		}
 		until, snoozed := state.SnoozedUntil(r.ID, now)
 		if snoozed {
 			consider(until)
@@ -162,6 +166,7 @@ func reminders(r vault.Record, idx *review.Index, now time.Time) []Reminder {
 	if r.LastCheck != nil && !r.LastCheck.At.IsZero() && !r.LastCheck.At.After(now) {
 		at = r.LastCheck.At
 	}
+	out = append(out, rotationReminders(r, idx, at, now)...)
 	for _, f := range idx.Findings(r, now) {
 		if f.Severity < review.Critical && !worseFindings[f.Code] || notProblems[f.Code] {
 			continue

@@ -90,9 +90,21 @@ func nonceWindow(r vault.Record) int {
 // come after the check that reported it, so anything later is that check
 // seen through a clock running ahead), or within OwnUseTolerance of any
 // "checked" event in the history.
+//
+// When the readback holds both nonces (CallShown), they decide the first
+// case instead of the clocks: an answer whose nonce is the one Keywarden
+// sent includes the asking call, so its lastUsed is that call whatever the
+// clocks say; one whose nonce differs leaves the call out, so a use just
+// before it is another call.
 func isOwnUse(r vault.Record, used time.Time) bool {
-	if r.LastCheck != nil && !r.LastCheck.At.IsZero() && !used.Before(r.LastCheck.At.Add(-OwnUseTolerance)) {
-		return true
+	if rb := r.LastCheck; rb != nil {
+		shown, known := CallShown(*rb)
+		switch {
+		case known && shown:
+			return true
+		case !known && !rb.At.IsZero() && !used.Before(rb.At.Add(-OwnUseTolerance)):
+			return true
+		}
 	}
 	for _, e := range r.History {
 		if e.Kind == vault.EventChecked && absDuration(used.Sub(e.At)) <= OwnUseTolerance {
@@ -143,4 +155,15 @@ func absDuration(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
+}
+
+// CallShown reports whether a GetApiKeyInfo answer includes the very call
+// that asked: the key's nonce it reports is the one Keywarden sent, so its
+// lastUsed is that call and hides every earlier use. known is false when
+// the readback lacks either nonce (older records, probes).
+func CallShown(rb vault.Readback) (shown, known bool) {
+	if rb.Nonce == 0 || rb.SentNonce == 0 {
+		return false, false
+	}
+	return rb.Nonce == rb.SentNonce, true
 }

@@ -60,22 +60,35 @@ func leakAftercare(r vault.Record, _ *Index, _ time.Time) []Finding {
 }
 
 // replaced: the key was rotated and its replacement saved, but the old key
-// still works: revoke it once whatever used it has moved to the new one.
-func replaced(r vault.Record, x *Index, _ time.Time) []Finding {
+// still works. Its words are the rotation's verdict (RotationOf): revoke
+// the old key only once the exchange shows the new one in use and the old
+// one quiet.
+func replaced(r vault.Record, x *Index, now time.Time) []Finding {
 	if r.ReplacedBy == "" || r.Retired() {
 		return nil
 	}
-	next := "the new key"
-	if x != nil {
-		if n, ok := x.byID[r.ReplacedBy]; ok {
-			next = "“" + n.Name + "”"
-		}
+	rot, ok := x.Rotation(r, now)
+	if !ok {
+		rot = words{repl: "the new key", now: now}.unknown(Rotation{}, "This key was rotated; its replacement is not in the key list.")
 	}
 	return []Finding{{
 		Code:     CodeReplaced,
 		Severity: Warning,
-		Title:    "Replaced: revoke the old key once the new one works",
-		Detail:   "This key was rotated; its replacement is " + next + ".",
-		NextStep: "When whatever used this key works with " + next + ", revoke this one (Revoke…).",
+		Title:    rot.Title,
+		Detail:   rot.Detail,
+		NextStep: rot.NextStep,
 	}}
+}
+
+// Rotation returns the verdict on r's rotation (RotationOf) at now, and
+// false when r was not replaced, is retired, or its replacement is not in x.
+func (x *Index) Rotation(r vault.Record, now time.Time) (Rotation, bool) {
+	if x == nil || r.ReplacedBy == "" || r.Retired() {
+		return Rotation{}, false
+	}
+	n, ok := x.byID[r.ReplacedBy]
+	if !ok {
+		return Rotation{}, false
+	}
+	return RotationOf(r, *n, now), true
 }

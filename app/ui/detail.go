@@ -65,6 +65,7 @@ func newKeyDetail(mw detailHost, rec vault.Record) *keyDetail {
 	d.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), d.onRemove)
 	d.unattended = widget.NewButtonWithIcon(unattendedLabel(rec), theme.LoginIcon(), d.onUnattended)
 	d.enableActions()
+	d.highlightRevoke()
 
 	st := mw.snapshot().State(rec.ID)
 	state := widget.NewLabelWithStyle(string(st), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})

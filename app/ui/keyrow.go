@@ -61,8 +61,8 @@ func (r *keyRow) set(mw *mainWindow, rec vault.Record) {
 	}
 	r.where.SetText(strings.Join(where, " · "))
 	limits := restrictionSummary(rec)
-	if rec.ReplacedBy != "" && !rec.Retired() {
-		limits = "replaced: revoke it once the new key works · " + limits
+	if line := mw.rotationLine(rec); line != "" {
+		limits = line + " · " + limits
 	}
 	r.limits.SetText(limits)
 

@@ -145,6 +145,11 @@ type Readback struct {
 	Modified    time.Time           `json:"modified,omitzero"`
 	LastUsed    time.Time           `json:"lastUsed,omitzero"`
 	IPAllowlist []string            `json:"ipAllowlist,omitempty"`
+	// Nonce is the key's nonce as GetApiKeyInfo reported it; SentNonce the
+	// one Keywarden sent for that call. Equal, the answer includes the
+	// asking call, so its LastUsed is Keywarden's own; 0 when not known.
+	Nonce     uint64 `json:"nonce,omitempty"`
+	SentNonce uint64 `json:"sentNonce,omitempty"`
 }
 
 // Outcome is how a check ended.
@@ -174,6 +179,8 @@ func ReadbackFromInfo(info *kraken.KeyInfo, at time.Time) Readback {
 		Modified:    info.Modified,
 		LastUsed:    info.LastUsed,
 		IPAllowlist: info.IPAllowlist,
+		Nonce:       info.Nonce,
+		SentNonce:   info.SentNonce,
 	}
 }
 
@@ -227,6 +234,9 @@ type Record struct {
 	LastReviewed time.Time `json:"lastReviewed,omitzero"`
 	Status       Status    `json:"status"`
 	LastCheck    *Readback `json:"lastCheck,omitempty"`
+	// Use is what Keywarden's checks have shown of the key's use by other
+	// programs; its own checks never count.
+	Use UseSeen `json:"use,omitzero"`
 	// Replaces and ReplacedBy link a rotated key and its replacement by ID.
 	Replaces   string  `json:"replaces,omitempty"`
 	ReplacedBy string  `json:"replacedBy,omitempty"`

@@ -27,6 +27,13 @@ type keyState struct {
 	failures  []time.Time
 	// lockedUntil is the end of the current lockout; zero or past when none.
 	lockedUntil time.Time
+
+	// before is the key's nonce and last use as they were before the call
+	// being answered, for WithKeyInfoBeforeCall.
+	before struct {
+		nonce    uint64
+		lastUsed time.Time
+	}
 }
 
 // expired reports whether the key's expiry date has passed. The exchange

@@ -43,7 +43,10 @@ type config struct {
 	latency      time.Duration
 	noKeyInfo    bool
 	lockoutAfter int
-	prefix       string
+	// infoBeforeCall: GetApiKeyInfo answers with the key's state before
+	// the call (WithKeyInfoBeforeCall).
+	infoBeforeCall bool
+	prefix         string
 }
 
 // WithClock sets the exchange clock (default time.Now). It drives the rate

@@ -116,6 +116,9 @@ func getAPIKeyInfo(e *Exchange, s *keyState, _ url.Values, _ time.Time) (any, st
 		return nil, errUnknownMethod
 	}
 	k := s.key
+	if e.cfg.infoBeforeCall {
+		k.Nonce, k.LastUsed = s.before.nonce, s.before.lastUsed
+	}
 	info := keyInfo{
 		APIKeyName:   k.Name,
 		APIKey:       k.APIKey,

@@ -143,6 +143,7 @@ func (e *Exchange) answer(r *http.Request, now time.Time, call *Call) (int, enve
 	// Authenticated: the nonce is used and the key counts as used (the
 	// documented GetApiKeyInfo example has lastUsed just after its own
 	// nonce), whatever the method answers next.
+	s.before.nonce, s.before.lastUsed = s.key.Nonce, s.key.LastUsed
 	s.acceptNonce(req.nonce)
 	s.key.LastUsed = now
 
