@@ -140,12 +140,16 @@ step "what the program adds while it is used"
 mkdir -p "$records"
 echo '{"startAtLogin":true}' >"$records/settings.json"
 cred set upgrade-test || fail "could not write a credential"
-# The tray part registers the keywarden: link and the toasts' name and icon.
+# The tray part registers the keywarden: link and the toasts' name and icon
+# (for the exe it runs from: the smoke run's registration goes first).
+wine reg delete "HKCU\\$linkkey" /f >"$work/reg-del.out" 2>&1 </dev/null || true
+wine reg delete "HKCU\\$aumidkey" /f >>"$work/reg-del.out" 2>&1 </dev/null || true
 mkdir -p "$work/keys" "$work/run"
 KEYWARDEN_DIR=$(winepath -w "$work/keys" 2>/dev/null) XDG_RUNTIME_DIR=$(winepath -w "$work/run" 2>/dev/null) \
 	wine "$dir/keywarden.exe" tray >"$work/tray.out" 2>"$work/tray.err" </dev/null &
 waitfor 90 regkey "$aumidkey" || fail "the tray part registered no toasts within 90 s"
-regkey "$linkkey\\shell\\open\\command" || fail "the tray part registered no keywarden: link"
+waitfor 30 regkey "$linkkey\\shell\\open\\command" || fail "the tray part registered no keywarden: link"
+grep -qF "\"$localappdata\\Programs\\Keywarden\\keywarden.exe\" \"%1\"" "$work/reg.out" || fail "the keywarden: link does not start the installed exe"
 wineserver -k >/dev/null 2>&1 || true
 # Start at login as app/autostart writes it (only the window turns it on).
 wine reg add "HKCU\\$runkey" /v Keywarden /d "\"$localappdata\\Programs\\Keywarden\\keywarden.exe\" tray" /f >"$work/reg-run.out" 2>&1 </dev/null
