@@ -124,7 +124,7 @@ check_installed() {
 		if [ -s "$h/.local/share/$doc" ]; then ok "installed ~/.local/share/$doc"; else fail "no ~/.local/share/$doc"; fi
 	done
 	# man finds the page beside ~/.local/bin, as it would for the person.
-	if out=$(env -u MANPATH HOME="$h" PATH="$h/.local/bin:/usr/bin:/bin" man -w "$EXE" 2>&1) && [ "$out" = "$h/.local/share/man/man1/$EXE.1.gz" ]; then
+	if out=$(env -u MANPATH LC_ALL=C.UTF-8 HOME="$h" PATH="$h/.local/bin:/usr/bin:/bin" man -w "$EXE" 2>&1) && [ "$out" = "$h/.local/share/man/man1/$EXE.1.gz" ]; then
 		ok "man $EXE finds the installed page"
 	else
 		fail "man -w $EXE: $out"

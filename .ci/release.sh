@@ -29,6 +29,7 @@ check() {
 	fi
 }
 need() { [ -f "$1" ] || { echo "release: $1 is missing: run $2" >&2; exit 1; }; }
+rm -rf "$out" # nothing stale stays if a check fails
 need dist/Keywarden.tar.xz "make package"
 need "dist/keywarden_${v}_amd64.deb" "make deb"
 need "dist/keywarden-setup-$v.exe" "make windows-setup"
@@ -52,7 +53,6 @@ if [ "$failures" -ne 0 ]; then
 	exit 1
 fi
 
-rm -rf "$out"
 mkdir -p "$out"
 cp dist/Keywarden.tar.xz "$out/keywarden-$v-linux-amd64.tar.xz"
 cp "$deb" "$out/"

@@ -10,7 +10,8 @@
 #      program itself makes (the tray part's keywarden: link and toasts'
 #      name, start at login) are put in place
 #   3. SETUP.exe upgrades it silently: the new version is registered, the
-#      settings and the key are kept; the installed exe's --version says it
+#      settings and the key are kept; the installer's and the installed
+#      exe's version resources and the exe's --version say FyneApp.toml's
 #   4. the uninstaller (/S) removes the program, the Start-menu entry, the
 #      Uninstall entry, the link, the toasts' registration and start at
 #      login, and keeps the settings and the key
@@ -161,6 +162,14 @@ timed t_upgrade w install "$setup" /S || fail "the installer exited $?"
 [ -f "$records/settings.json" ] || fail "the upgrade lost settings.json"
 cred get upgrade-test || fail "the upgrade lost the key in the Credential Manager"
 ok "$t_upgrade s"
+
+step "the version resources of the installer and the exe"
+quad=$APP_VERSION.${APP_BUILD:-0}
+for f in "$setup" "$dir/keywarden.exe"; do
+	got=$(python3 .ci/peversion.py "$f" | awk '{ print $2 }' | tr '\n' ' ')
+	[ "$got" = "$quad $quad $APP_VERSION $quad " ] || fail "$(basename "$f"): $got"
+done
+ok "$quad"
 
 step "the installed exe starts: --version"
 w version "$dir/keywarden.exe" --version || fail "keywarden.exe --version exited $?"
