@@ -27,6 +27,7 @@ cd "$here/../.."
 # shellcheck source=.ci/appinfo.sh
 source .ci/appinfo.sh
 export WINEDEBUG=-all LANG=en_US.UTF-8
+t0=$(date +%s)
 WINEPREFIX=$("$here/prefix.sh")
 export WINEPREFIX
 work=$(mktemp -d /tmp/keywarden-setup-test.XXXXXX)
@@ -110,6 +111,8 @@ uninstall() {
 	w uninstall "$dir/uninstall.exe" "$@" || return 1
 	waitfor 120 test ! -e "$dir"
 }
+echo "setup-test: ready in $(($(date +%s) - t0)) s (Xvfb, the prefix, the test's cred.exe)"
+
 # timed VAR CMD...: runs CMD, puts its seconds in VAR.
 timed() {
 	local s ms
@@ -196,4 +199,4 @@ rc=0
 cred get upgrade-test || rc=$?
 [ "$rc" -eq 3 ] || fail "the key is still in the Credential Manager (cred get exited $rc)"
 ok "$t_purge s"
-echo "setup-test: passed (install $t_install s, upgrade $t_upgrade s, uninstall $t_uninstall s, uninstall with /PURGE $t_purge s)"
+echo "setup-test: passed in $(($(date +%s) - t0)) s (install $t_install s, upgrade $t_upgrade s, uninstall $t_uninstall s, uninstall with /PURGE $t_purge s)"
