@@ -111,9 +111,34 @@ windows: deps-windows
 	GO=$(GO) .ci/windows.sh dist/keywarden.exe
 
 ## test-windows: the portable packages' tests and the tray's, run under
-## Wine, then a smoke test of dist/keywarden.exe on a private display
-test-windows: windows
+## Wine, then a smoke test of dist/keywarden.exe on a private display, then
+## the installer's test (.ci/wine/setup-test.sh): a silent install, an
+## upgrade over an older version, --version, and uninstalls under Wine
+test-windows: windows-setup
 	GO=$(GO) .ci/test-windows.sh dist/keywarden.exe $(PORTABLE) ./app/tray/...
+	KEYWARDEN_SETUP_VERSION=0.0.0 KEYWARDEN_SETUP_FAST=1 .ci/windows-setup.sh dist/keywarden.exe dist/test/keywarden-setup-older.exe
+	.ci/wine/setup-test.sh dist/keywarden-setup-$(VERSION).exe dist/test/keywarden-setup-older.exe
+
+## windows-setup: dist/keywarden-setup-VERSION.exe, the Windows installer
+## (NSIS, .ci/nsis/keywarden.nsi): per user, no administrator rights
+.PHONY: windows-setup deb deb-check release deps-deb deps-setup
+windows-setup: windows deps-setup
+	.ci/windows-setup.sh dist/keywarden.exe dist/keywarden-setup-$(VERSION).exe
+
+## deb: dist/keywarden_VERSION_amd64.deb (.ci/deb.sh): the program, menu
+## entry, icons, AppStream metainfo, man page and completions
+deb: deps-deb
+	GO=$(GO) .ci/deb.sh
+
+## deb-check: lintian, appstreamcli and desktop-file-validate on the .deb,
+## and an install, --version and purge in a scratch root (.ci/deb-check.sh)
+deb-check: deb
+	.ci/deb-check.sh
+
+## release: dist/release/ with the Linux tarball, the .deb, the Windows
+## installer and the bare exe, all of FyneApp.toml's version, and SHA256SUMS
+release: package deb windows-setup
+	.ci/release.sh
 
 deps:
 	@.ci/packages.sh run
@@ -126,6 +151,17 @@ deps-test:
 deps-windows:
 	@.ci/packages.sh windows
 	@$(GO) mod download
+
+deps-deb:
+	@.ci/packages.sh deb
+	@$(GO) mod download
+
+deps-setup:
+	@.ci/packages.sh setup
+	@$(GO) mod download
+
+# The version of every artifact: FyneApp.toml's.
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 
 clean:
 	rm -f keywarden

@@ -3,7 +3,9 @@
 package main
 
 import (
+	_ "embed"
 	"os"
+	"strings"
 
 	"github.com/keywarden/keywarden/app/cli"
 	_ "github.com/keywarden/keywarden/app/quietlocale" // before Fyne's lang: no locale noise under LANG=C.UTF-8
@@ -19,10 +21,35 @@ func main() {
 	}
 	if cli.IsCommand(args) {
 		cli.AttachConsole() // Windows: the GUI exe writes to the terminal it was started from
-		os.Exit(cli.Main(args, cli.IO{}))
+		os.Exit(cli.Main(args, cli.IO{Version: appVersion(fyneApp)}))
 	}
 	if len(args) > 0 && args[0] == "tray" {
 		os.Exit(tray.Main(args[1:], os.Stderr)) // the resident part: no window, no GL
 	}
 	os.Exit(ui.Main(args, os.Stderr))
+}
+
+// fyneApp is FyneApp.toml, the one place Keywarden's version is written:
+// --version, the .deb, the AppStream release and the Windows version
+// resource and installer all take it from there.
+//
+//go:embed FyneApp.toml
+var fyneApp string
+
+// appVersion returns the Version of FyneApp.toml's [Details] table, or ""
+// (which prints as "unknown") if it has none.
+func appVersion(toml string) string {
+	table := ""
+	for _, line := range strings.Split(toml, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			table = line
+			continue
+		}
+		key, value, ok := strings.Cut(line, "=")
+		if ok && table == "[Details]" && strings.TrimSpace(key) == "Version" {
+			return strings.Trim(strings.TrimSpace(value), `"`)
+		}
+	}
+	return ""
 }

@@ -282,3 +282,38 @@ func TestMain_POSIXLocaleIsQuiet(t *testing.T) {
 		})
 	}
 }
+
+func TestAppVersion(t *testing.T) {
+	cases := []struct{ name, toml, want string }{
+		{"the Details table's Version", "Website = \"x\"\n\n[Details]\n  Icon = \"a.png\"\n  Version = \"1.2.3\"\n  Build = 4\n", "1.2.3"},
+		{"a Version in another table is not it", "[Other]\nVersion = \"9\"\n[Details]\nName = \"K\"\n", ""},
+		{"no Details table", "Version = \"9\"\n", ""},
+		{"spaces around the equals sign", "[Details]\nVersion=\"0.2.0\"\r\n", "0.2.0"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := appVersion(tc.toml); got != tc.want {
+				t.Errorf("appVersion(%q) = %q, want %q", tc.toml, got, tc.want)
+			}
+		})
+	}
+	if got := appVersion(fyneApp); got == "" {
+		t.Errorf("the embedded FyneApp.toml gives no version:\n%s", fyneApp)
+	}
+}
+
+// TestMain_Version: the built program's --version is FyneApp.toml's.
+func TestMain_Version(t *testing.T) {
+	bin := buildBinary(t)
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	toml, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "keywarden " + appVersion(string(toml)) + "\n"; string(out) != want || want == "keywarden \n" {
+		t.Errorf("--version printed %q, want %q", out, want)
+	}
+}

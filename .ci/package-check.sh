@@ -2,7 +2,9 @@
 # make package-check: makes dist/Keywarden.tar.xz (.ci/package.sh package)
 # and checks it for real, in a private session (.ci/session.sh) and
 # temporary homes, never yours:
-#   - the tarball holds the binary, the .desktop entry and the icon, nothing else
+#   - the tarball holds the binary, the .desktop entry, the icon, the man page
+#     and the completions, nothing else; install puts the man page where man
+#     finds it
 #   - the entry: Exec is the bare program (no arguments: it opens the window),
 #     Name, Icon, Comment, Categories, Keywords from FyneApp.toml,
 #     StartupWMClass; desktop-file-validate finds no error
@@ -76,8 +78,8 @@ tar -C "$work/unpacked" -xJf "$tarball"
 files=$(cd "$work/unpacked" && find . -type f | sort | tr '\n' ' ')
 prefix=usr/local
 [ -d "$work/unpacked/$EXE/usr/local" ] || prefix=usr
-expect "tarball holds the binary, the entry, the icon and fyne's Makefile" "$files" \
-	"./$EXE/Makefile ./$EXE/$prefix/bin/$EXE ./$EXE/$prefix/share/applications/$APP_ID.desktop ./$EXE/$prefix/share/pixmaps/$APP_ID.png "
+expect "tarball holds the binary, the entry, the icon, fyne's Makefile, the man page and completions" "$files" \
+	"./$EXE/Makefile ./$EXE/$prefix/bin/$EXE ./$EXE/$prefix/share/applications/$APP_ID.desktop ./$EXE/$prefix/share/bash-completion/completions/$EXE ./$EXE/$prefix/share/fish/vendor_completions.d/$EXE.fish ./$EXE/$prefix/share/man/man1/$EXE.1.gz ./$EXE/$prefix/share/pixmaps/$APP_ID.png ./$EXE/$prefix/share/zsh/vendor-completions/_$EXE "
 pkg=$work/unpacked/$EXE/$prefix
 entry=$pkg/share/applications/$APP_ID.desktop
 
@@ -117,6 +119,16 @@ check_installed() {
 	expect "installed entry's Exec is the full path" "$(key "$d" Exec)" "$want_exec"
 	expect "installed entry is the packaged one but for Exec" "$(grep -v '^Exec=' "$d")" "$(grep -v '^Exec=' "$entry")"
 	validate "$d" "(installed)"
+	local doc
+	for doc in man/man1/$EXE.1.gz bash-completion/completions/$EXE fish/vendor_completions.d/$EXE.fish zsh/site-functions/_$EXE; do
+		if [ -s "$h/.local/share/$doc" ]; then ok "installed ~/.local/share/$doc"; else fail "no ~/.local/share/$doc"; fi
+	done
+	# man finds the page beside ~/.local/bin, as it would for the person.
+	if out=$(env -u MANPATH LC_ALL=C.UTF-8 HOME="$h" PATH="$h/.local/bin:/usr/bin:/bin" man -w "$EXE" 2>&1) && [ "$out" = "$h/.local/share/man/man1/$EXE.1.gz" ]; then
+		ok "man $EXE finds the installed page"
+	else
+		fail "man -w $EXE: $out"
+	fi
 }
 
 h=$work/empty-home

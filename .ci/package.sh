@@ -9,9 +9,15 @@
 # Build number, deletes ./keywarden, and drops a generated Go file next to
 # main.go while it builds. None of that should touch your working tree.
 #
+# package then adds the man page and the bash, zsh and fish completions
+# (made from the command table by .ci/gendocs) to the tarball.
+#
 # install puts the binary in ~/.local/bin, the menu entry in
 # $XDG_DATA_HOME/applications (~/.local/share/applications) with Exec set to
-# the binary's full path, and the icon in the hicolor theme there. It writes
+# the binary's full path, the icon in the hicolor theme there, the man page
+# in $XDG_DATA_HOME/man (man finds it beside ~/.local/bin) and the
+# completions where bash-completion and fish look for a user's own (zsh:
+# $XDG_DATA_HOME/zsh/site-functions, to add to fpath). It writes
 # the list of what it created to $XDG_DATA_HOME/keywarden/installed-files, so
 # uninstall removes those files and the folders it made, nothing else. Your
 # keys (the keyring) and records (~/.config/keywarden) are never touched.
@@ -47,6 +53,27 @@ where() {
 	icondir=$data/icons/hicolor/$ICON_SIZE/apps
 	icon=$icondir/$APP_ID.png
 	manifest=$data/keywarden/installed-files
+	man=$data/man/man1/$EXE.1.gz
+	bash_completion=$data/bash-completion/completions/$EXE
+	zsh_completion=$data/zsh/site-functions/_$EXE
+	fish_completion=$data/fish/vendor_completions.d/$EXE.fish
+}
+
+# The man page and completions in the tarball, under its usr/ or usr/local/
+# (where .ci/gendocs puts them under its folder).
+DOCS=(share/man/man1/$EXE.1.gz share/bash-completion/completions/$EXE
+	share/zsh/vendor-completions/_$EXE share/fish/vendor_completions.d/$EXE.fish)
+
+# add_docs TARBALL: adds the man page and completions to fyne's tarball.
+add_docs() {
+	local go=${GO:-go} t=$work/docs prefix
+	mkdir "$t"
+	tar -C "$t" -xJf "$1"
+	prefix=$(dirname "$(dirname "$(find "$t" -path "*/bin/$EXE" -type f | head -n1)")")
+	# shellcheck source=.ci/appinfo.sh
+	source "$root/.ci/appinfo.sh"
+	(cd "$root" && "$go" run ./.ci/gendocs -version "$APP_VERSION" -date "$DOCS_DATE" "$prefix")
+	tar -C "$t" --sort=name --owner=0 --group=0 -cJf "$1" .
 }
 
 do_package() {
@@ -69,6 +96,7 @@ do_package() {
 	(cd "$work/src" && "$fyne" package -os linux --release --verbose)
 	found=("$work/src/"*.tar.xz)
 	[ -f "${found[0]}" ] || die package "fyne package made no .tar.xz"
+	add_docs "${found[0]}"
 	mkdir -p "$root/dist"
 	mv -f "${found[0]}" "$tarball.part"
 	mv -f "$tarball.part" "$tarball"
@@ -110,7 +138,8 @@ do_install() {
 		say install "warning: running through sudo, so this installs for root ($HOME), not for $SUDO_USER"
 	fi
 
-	local src_bin src_desktop src_icon line created=() d
+	local src_bin src_desktop src_icon src_prefix line created=() d doc
+	local docs_to=("$man" "$bash_completion" "$zsh_completion" "$fish_completion")
 	work=$(mktemp -d "${TMPDIR:-/tmp}/keywarden-install.XXXXXX")
 	tar -C "$work" -xJf "$tarball"
 	# fyne puts them under usr/local/ when the packaging machine has one, else usr/.
@@ -120,6 +149,10 @@ do_install() {
 	if [ -z "$src_bin" ] || [ -z "$src_desktop" ] || [ -z "$src_icon" ]; then
 		die install "dist/$NAME.tar.xz does not hold bin/$EXE, $APP_ID.desktop and $APP_ID.png: run make package again"
 	fi
+	src_prefix=$(dirname "$(dirname "$src_bin")")
+	for doc in "${DOCS[@]}"; do
+		[ -f "$src_prefix/$doc" ] || die install "dist/$NAME.tar.xz has no man page or completions (an older make package): run make package again"
+	done
 
 	# Folders made by an earlier install stay on the list.
 	if [ -f "$manifest" ]; then
@@ -129,6 +162,9 @@ do_install() {
 	fi
 	for d in "$bindir" "$(dirname "$desktop")" "$icondir" "$(dirname "$manifest")"; do
 		mkdirs "$d"
+	done
+	for d in "${docs_to[@]}"; do
+		mkdirs "$(dirname "$d")"
 	done
 
 	install -m 0755 "$src_bin" "$bin"
@@ -141,8 +177,11 @@ do_install() {
 	done <"$src_desktop" >"$work/entry.desktop"
 	install -m 0644 "$work/entry.desktop" "$desktop"
 	install -m 0644 "$src_icon" "$icon"
+	for d in 0 1 2 3; do
+		install -m 0644 "$src_prefix/${DOCS[d]}" "${docs_to[d]}"
+	done
 	{
-		printf '%s\n' "$bin" "$desktop" "$icon" "$manifest"
+		printf '%s\n' "$bin" "$desktop" "$icon" "${docs_to[@]}" "$manifest"
 		[ ${#created[@]} -eq 0 ] || printf '%s\n' "${created[@]}" | sort -ru # deepest first
 	} >"$work/manifest"
 	install -m 0644 "$work/manifest" "$manifest"
@@ -152,6 +191,9 @@ do_install() {
 	say install "  program    $bin"
 	say install "  menu entry $desktop"
 	say install "  icon       $icon"
+	say install "  man page   $man (man $EXE)"
+	say install "  completion $bash_completion, $fish_completion,"
+	say install "             $zsh_completion (zsh: add fpath+=($(dirname "$zsh_completion")) to ~/.zshrc before compinit)"
 	say install "Open it from your desktop's menu, or run $EXE; make uninstall removes it again."
 	case ":$PATH:" in
 	*":$bindir:"*) ;;
@@ -182,7 +224,7 @@ do_uninstall() {
 	if [ -f "$manifest" ]; then
 		mapfile -t paths <"$manifest"
 	else
-		paths=("$bin" "$desktop" "$icon") # installed before the list existed
+		paths=("$bin" "$desktop" "$icon" "$man" "$bash_completion" "$zsh_completion" "$fish_completion") # installed before the list existed
 	fi
 
 	for pid in /proc/[0-9]*; do
@@ -199,7 +241,7 @@ do_uninstall() {
 			rmdir "$p" 2>/dev/null && folders=$((folders + 1))
 		elif [ -e "$p" ] || [ -L "$p" ]; then
 			case $p in
-			"$bin" | "$desktop" | "$icon" | "$manifest") ;;
+			"$bin" | "$desktop" | "$icon" | "$manifest" | "$man" | "$bash_completion" | "$zsh_completion" | "$fish_completion") ;;
 			*) continue ;; # only ever the files install writes
 			esac
 			rm -f "$p"

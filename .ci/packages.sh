@@ -5,11 +5,18 @@
 #   .ci/packages.sh windows  that, plus what `make windows` and `make
 #                          test-windows` need: mingw-w64 and Wine (~3 min,
 #                          ~265 MB download, ~1.4 GB on disk)
+#   .ci/packages.sh deb    that of test, plus what make deb and deb-check need
+#   .ci/packages.sh setup  that of windows, plus NSIS for the Windows installer
 set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev)
-test_pkgs=(gnome-keyring libsecret-tools dbus dbus-daemon xvfb xdotool x11-utils imagemagick dunst)
+# bash, zsh, fish and man run the completions and the man page in app/cli's tests;
+# dunst is a real notification daemon for app/tray's tests.
+test_pkgs=(gnome-keyring libsecret-tools dbus dbus-daemon xvfb xdotool x11-utils imagemagick
+	bash zsh fish man-db dunst)
+deb_pkgs=(dpkg-dev lintian appstream desktop-file-utils)
+setup_pkgs=(nsis)
 # Debian 12 has no wine64 command: the wine package runs 64-bit programs.
 windows_pkgs=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 fonts-dejavu-core python3)
 
@@ -17,6 +24,8 @@ want=("${build_pkgs[@]}")
 case "${1:-run}" in
 test) want+=("${test_pkgs[@]}") ;;
 windows) want+=("${test_pkgs[@]}" "${windows_pkgs[@]}") ;;
+deb) want+=("${test_pkgs[@]}" "${deb_pkgs[@]}") ;;
+setup) want+=("${test_pkgs[@]}" "${windows_pkgs[@]}" "${setup_pkgs[@]}") ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -46,7 +55,7 @@ export DEBIAN_FRONTEND=noninteractive
 # tests (.ci/test-windows.sh, .ci/wine/) were measured to work; the rest
 # without.
 opts=(-y -q --no-install-recommends)
-[ "${1:-run}" = windows ] && opts=(-y -q)
+case "${1:-run}" in windows | setup) opts=(-y -q) ;; esac
 if ! "${sudo[@]}" apt-get install "${opts[@]}" "${missing[@]}"; then
 	"${sudo[@]}" apt-get update -q
 	"${sudo[@]}" apt-get install "${opts[@]}" "${missing[@]}"

@@ -109,6 +109,7 @@ package cli
 import (
 	"bufio"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -178,6 +179,9 @@ type IO struct {
 	// kept the settings in, read once while settings.json does not exist;
 	// "" means where the toolkit keeps it on this system.
 	LegacyPreferences string
+	// Version is Keywarden's version, as FyneApp.toml gives it (main.go
+	// embeds that file); "" prints as "unknown".
+	Version string
 	// TellTray tells the tray part, if it runs, that the key list, the
 	// reminders or the settings changed; nil means the message on
 	// app/instance's socket. Main calls it once, after a command that saved
@@ -213,6 +217,7 @@ func init() {
 		{"activity", activityUsage, "show the account's new ledger entries and what needs your answer (exit 3 if something does); ok REFID says it was you", runActivity},
 		{"exec", execUsage, "run a program with the key in its environment, so it needs no config file", runExec},
 		{"2fa", twoFAUsage, "app 2FA: status, enable (shows the QR code), disable, and which keys may start without a code", runTwoFA},
+		{"version", versionUsage, "print Keywarden's version (also --version)", runVersion},
 		{"help", helpUsage, "show this help, or one command's", runHelp},
 	}
 }
@@ -228,17 +233,25 @@ func lookup(name string) *command {
 
 // IsCommand reports whether args (without the program name) ask for the
 // command line rather than the window: the first one names a command, or
-// is -h, -help or --help. No arguments, "demo" and anything else are the
+// is -h, -help, --help or --version. No arguments, "demo" and anything else are the
 // window's.
 func IsCommand(args []string) bool {
 	if len(args) == 0 {
 		return false
 	}
-	switch args[0] {
+	return lookup(alias(args[0])) != nil
+}
+
+// alias returns the command an option-style first argument stands for
+// (--help is help, --version is version), else arg itself.
+func alias(arg string) string {
+	switch arg {
 	case "-h", "-help", "--help":
-		return true
+		return "help"
+	case "-version", "--version":
+		return "version"
 	}
-	return lookup(args[0]) != nil
+	return arg
 }
 
 // Main runs the command named by args (without the program name) and
@@ -251,11 +264,7 @@ func Main(args []string, stdio IO) int {
 		printHelp(e.errw)
 		return ExitUsage
 	}
-	name := args[0]
-	switch name {
-	case "-h", "-help", "--help":
-		name = "help"
-	}
+	name := alias(args[0])
 	cmd := lookup(name)
 	if cmd == nil {
 		e.say("keywarden: %q is not a Keywarden command. Run \"keywarden help\" to see them.", name)
@@ -294,6 +303,11 @@ type env struct {
 	// service saved a change, so Main calls it.
 	tellTray func()
 	changed  atomic.Bool
+	// version is IO.Version.
+	version string
+	// flags is the last flag set newFlags made: the man page and the
+	// completions read a command's flags from it.
+	flags *flag.FlagSet
 	// settingsNoted is set once a damaged settings file was reported.
 	settingsNoted bool
 
@@ -304,7 +318,7 @@ func newEnv(s IO) *env {
 	e := &env{
 		stdin: s.Stdin, out: s.Stdout, errw: s.Stderr, getenv: s.Getenv, environ: s.Environ,
 		dir: s.Dir, secrets: s.Secrets, baseURL: s.BaseURL, http: s.HTTP, now: s.Now, par: s.Parallel,
-		legacyPrefs: s.LegacyPreferences, tellTray: s.TellTray,
+		legacyPrefs: s.LegacyPreferences, tellTray: s.TellTray, version: s.Version,
 	}
 	if e.stdin == nil {
 		e.stdin = os.Stdin
@@ -325,6 +339,9 @@ func newEnv(s IO) *env {
 	}
 	if e.now == nil {
 		e.now = time.Now
+	}
+	if e.version == "" {
+		e.version = "unknown"
 	}
 	if e.par <= 0 {
 		e.par = DefaultParallel

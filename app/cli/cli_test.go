@@ -33,6 +33,8 @@ func TestIsCommand(t *testing.T) {
 		{[]string{"help"}, true},
 		{[]string{"--help"}, true},
 		{[]string{"-h"}, true},
+		{[]string{"--version"}, true},
+		{[]string{"version"}, true},
 	}
 	for _, tc := range cases {
 		if got := cli.IsCommand(tc.args); got != tc.want {

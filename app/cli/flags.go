@@ -23,6 +23,7 @@ func newFlags(e *env, name, usage string) *flag.FlagSet {
 			fs.PrintDefaults()
 		}
 	}
+	e.flags = fs
 	return fs
 }
 
