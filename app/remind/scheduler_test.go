@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -366,23 +367,67 @@ func TestScheduler_poke(t *testing.T) {
 	})
 	t.Run("pokes while busy fold into one look", func(t *testing.T) {
 		h := newHarness(t)
+		g := &gatedVault{Vault: h.store, entered: make(chan struct{}, 8)}
+		h.vault = g
 		h.start(false)
-		for range 5 {
+		// The first poke's look is held inside its read of the key list, so
+		// the next four certainly arrive while the scheduler is busy (left
+		// to the goroutine scheduler, a quick look could take each poke on
+		// its own, as one did under Wine).
+		g.close()
+		h.sched.Poke()
+		select {
+		case <-g.entered:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the poke did not start a look")
+		}
+		for range 4 {
 			h.sched.Poke()
 		}
-		h.waitArmed()
-		select {
-		case d := <-h.clock.armed:
-			// A second look is allowed when a poke landed during the first.
-			_ = d
-		case <-time.After(50 * time.Millisecond):
-		}
+		g.open()
+		h.waitArmed() // the look the first poke started
+		h.waitArmed() // one more, for the four pokes that came meanwhile
 		select {
 		case <-h.clock.armed:
 			t.Error("five pokes made more than two looks")
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(100 * time.Millisecond):
 		}
 	})
+}
+
+// gatedVault holds each read of the key list while its gate is closed, and
+// says when a read has begun.
+type gatedVault struct {
+	Vault
+	mu      sync.Mutex
+	gate    chan struct{} // nil: open
+	entered chan struct{}
+}
+
+func (g *gatedVault) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.gate = make(chan struct{})
+}
+
+func (g *gatedVault) open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.gate != nil {
+		close(g.gate)
+		g.gate = nil
+	}
+}
+
+func (g *gatedVault) Load() (*vault.Data, error) {
+	g.mu.Lock()
+	gate := g.gate
+	g.mu.Unlock()
+	if gate != nil {
+		g.entered <- struct{}{}
+		<-gate
+	}
+	return g.Vault.Load()
 }
 
 func TestScheduler_backgroundChecks(t *testing.T) {
