@@ -88,15 +88,10 @@ func (t *Tray) checkAll() (title, body string, err error) {
 		t.report(fmt.Errorf("check all keys: save the answers: %w", err))
 	}
 
-	failed, typed := 0, 0
+	failed := 0
 	for _, res := range rep.Results {
 		if res.Readback.Outcome == vault.OutcomeError {
 			failed++
-		}
-	}
-	for _, sk := range rep.Skipped {
-		if !sk.Record.Retired() && sk.Record.TwoFA == vault.TwoFATyped {
-			typed++
 		}
 	}
 	title = fmt.Sprintf("Checked %s", plural(len(rep.Results), "key", "keys"))
@@ -104,11 +99,8 @@ func (t *Tray) checkAll() (title, body string, err error) {
 	if failed > 0 {
 		parts = append(parts, fmt.Sprintf("%s could not be checked.", plural(failed, "key", "keys")))
 	}
-	switch {
-	case typed == 1:
-		parts = append(parts, "1 key needs its 2FA code typed for each check: check it in the window.")
-	case typed > 1:
-		parts = append(parts, fmt.Sprintf("%d keys need their 2FA code typed for each check: check them in the window.", typed))
+	if not := keys.NotChecked(rep.Skipped, keys.InTray); not != "" {
+		parts = append(parts, not)
 	}
 	if snap, err := t.cfg.Keys.Snapshot(); err == nil {
 		switch n := snap.AttentionCount(); {
