@@ -219,16 +219,16 @@ func (s *sweepScreen) finish(r sweepDone) {
 func (s *sweepScreen) summary(took time.Duration) string {
 	rep := s.rep
 	var b strings.Builder
-	if len(rep.Hits) == 0 {
-		fmt.Fprintf(&b, "Nothing found: no copy of your keys in %s.", countOf(rep.Files, "file", "files"))
-	} else {
-		fmt.Fprintf(&b, "Found %s.", countOf(len(rep.Hits), "copy", "copies"))
-	}
+	b.WriteString(keys.SweepFound(rep, s.looked))
 	fmt.Fprintf(&b, " Swept %s under %s", countOf(rep.Files, "file", "files"), strings.Join(rep.Roots, ", "))
 	if rep.Repos > 0 {
 		fmt.Fprintf(&b, " and %s", countOf(rep.Repos, "git history", "git histories"))
 	}
-	fmt.Fprintf(&b, " in %.1f s, looking for %s.", took.Seconds(), countOf(s.looked, "stored key", "stored keys"))
+	fmt.Fprintf(&b, " in %.1f s", took.Seconds())
+	if len(rep.Hits) > 0 { // else SweepFound said how many were looked for
+		fmt.Fprintf(&b, ", looking for %s", countOf(s.looked, "stored key", "stored keys"))
+	}
+	b.WriteString(".")
 	if len(s.skipped) > 0 {
 		fmt.Fprintf(&b, " Not looked for: %s.", strings.Join(s.skipped, "; "))
 	}
