@@ -44,6 +44,7 @@ type sweepScreen struct {
 
 	stop    context.CancelFunc // ends the sweep running, nil when none
 	rep     *sweep.Report
+	took    time.Duration // the last sweep's own time, without the keyring's
 	looked  int
 	skipped []string
 	// imported maps a found key's number (Hit.Unknown) to the name it was
@@ -151,6 +152,11 @@ func (s *sweepScreen) start(roots []string) {
 		var r sweepDone
 		var ks []sweep.Key
 		ks, r.looked, r.skipped = s.storedKeys()
+		fyne.Do(func() {
+			if s.stop != nil {
+				s.progress.SetText("Looking through your files…")
+			}
+		})
 		start := time.Now()
 		r.rep, r.err = sweep.Run(ctx, sweep.Options{Roots: roots, Keys: ks, Progress: func(p sweep.Progress) {
 			fyne.Do(func() {
@@ -208,7 +214,7 @@ func (s *sweepScreen) finish(r sweepDone) {
 		s.progress.SetText("The sweep failed. " + userMessage(r.err))
 		return
 	}
-	s.rep, s.looked, s.skipped, s.spent = r.rep, r.looked, r.skipped, r.spent
+	s.rep, s.looked, s.skipped, s.spent, s.took = r.rep, r.looked, r.skipped, r.spent, r.took
 	s.imported, s.cleaned = map[int]string{}, map[string]string{}
 	s.progress.SetText(s.summary(r.took))
 	s.showResults()
