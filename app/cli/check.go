@@ -241,7 +241,7 @@ func writeChecks(e *env, in checkInput, done []checked, skips []skipped, gone, a
 		fmt.Fprintf(w, "%s: %s\n", safe(c.rec.Name), outcomeWords(&c.rb))
 		switch c.rb.Outcome {
 		case vault.OutcomeOK:
-			fmt.Fprintf(w, "  Permissions: %s  [%s]\n", permWords(c.rb.Permissions), kraken.MaxRisk(c.rb.Permissions))
+			fmt.Fprintf(w, "  Permissions: %s  [%s]\n", permWords(c.rb.Permissions), kraken.RiskWords(c.rb.Permissions))
 			extra, missing := drift(c.rec.Intended, c.rb)
 			if len(extra)+len(missing) > 0 {
 				fmt.Fprintln(w, "  Differences from what was intended:")

@@ -67,7 +67,7 @@ Exit codes: 0 done (check: nothing needs attention; sweep: nothing found), 1 fai
 Environment:
   %s         folder of the key list (default: your config folder/keywarden)
   %s  another exchange address, on this computer only (tests, the demo)
-  %s=1      also print the technical detail behind an error (never a secret)
+  %s=1     also print the technical detail behind an error (never a secret)
   %s         a key's current 2FA code, instead of --otp
   %s    the app 2FA code, where no terminal can ask for it
 `, EnvOTP, EnvAppCode, EnvDir, EnvKrakenURL, EnvDebug, EnvOTP, EnvAppCode)

@@ -67,7 +67,7 @@ func newLeakSteps(mw *mainWindow, rec vault.Record) *leakSteps {
 			"They can lock the account and follow up on movements you did not make. Say when the key leaked and what it could do.",
 			widget.NewButtonWithIcon("Open Kraken support", theme.HelpIcon(), func() { mw.openURL(KrakenSupportURL) })},
 	}
-	box := container.NewVBox(newHeading("3. After a leak"))
+	box := container.NewVBox(newHeading("3. Leak checklist"))
 	for i, s := range steps {
 		i := i
 		check := widget.NewCheck("", nil)

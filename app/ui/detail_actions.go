@@ -98,7 +98,7 @@ func (d *keyDetail) onCompromised() {
 	mw, rec := d.mw, d.rec
 	msg := "Mark “" + rec.Name + "” as leaked? Keywarden then walks you through revoking it, " +
 		"replacing it and checking your account."
-	mw.confirm = dialog.NewConfirm("The key leaked", msg, func(ok bool) {
+	mw.confirm = dialog.NewConfirm("Mark as leaked", msg, func(ok bool) {
 		if !ok {
 			return
 		}

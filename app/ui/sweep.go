@@ -368,11 +368,7 @@ func (s *sweepScreen) groupBox(hits []sweep.Hit) fyne.CanvasObject {
 		case s.importable(h):
 			if !importing[h.Unknown] {
 				importing[h.Unknown] = true
-				next := "This key is not in Keywarden: import it, so Keywarden keeps it in the system keyring and can check what it may do."
-				if h.Git != nil {
-					next = h.Next
-				}
-				box.Add(newWrapped("Next: " + next))
+				box.Add(newWrapped("Next: " + keys.ImportStep(h)))
 				b := widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), func() { s.onImport(h) })
 				b.Importance = widget.HighImportance
 				box.Add(container.NewHBox(b))
@@ -500,7 +496,7 @@ func (s *sweepScreen) openImport(h sweep.Hit, rb vault.Readback) {
 		d.remove.Text = "The copy cannot be removed here"
 		d.remove.Disable()
 	}
-	perms := newWrapped(fmt.Sprintf("Kraken accepts this key. It may: %s (%s).", permissionList(rb.Permissions), kraken.MaxRisk(rb.Permissions)))
+	perms := newWrapped(fmt.Sprintf("Kraken accepts this key. It may: %s (%s).", permissionList(rb.Permissions), kraken.RiskWords(rb.Permissions)))
 	where := newWrapped("Found at " + h.Where() + ".")
 	items := []*widget.FormItem{
 		widget.NewFormItem("", where),
