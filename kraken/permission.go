@@ -116,6 +116,35 @@ func MaxRisk(perms []Permission) Risk {
 	return r
 }
 
+// depositWords name Deposit's risk: it is ranked with trading, since it
+// changes the account, but money only comes in, so "can trade" would mislead.
+const depositWords = "money in only"
+
+// RiskWords says in a few words what holding p risks, for its badge: its
+// risk level's words (Risk.String), but "money in only" for Deposit.
+func (p Permission) RiskWords() string {
+	if p == AddFunds {
+		return depositWords
+	}
+	return p.Risk().String()
+}
+
+// RiskWords says in a few words what holding perms risks: MaxRisk's words,
+// but "money in only" when Deposit is the only permission above reading:
+// such a key can neither trade nor move money out.
+func RiskWords(perms []Permission) string {
+	r := MaxRisk(perms)
+	if r != RiskTrade {
+		return r.String()
+	}
+	for _, p := range perms {
+		if p.Risk() == RiskTrade && p != AddFunds {
+			return r.String()
+		}
+	}
+	return depositWords
+}
+
 // catalogueOrder is each known code's place in Catalogue.
 var catalogueOrder = func() map[Permission]int {
 	m := make(map[Permission]int, len(Catalogue))

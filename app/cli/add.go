@@ -213,7 +213,7 @@ func (e *env) reportVerified(in addInput, rec vault.Record, rb vault.Readback) {
 	if rb.Name != "" && !strings.EqualFold(rb.Name, rec.Name) {
 		fmt.Fprintf(w, "  On the website it is named %q.\n", rb.Name)
 	}
-	fmt.Fprintf(w, "  Permissions on Kraken: %s  [%s]\n", permWords(rb.Permissions), kraken.MaxRisk(rb.Permissions))
+	fmt.Fprintf(w, "  Permissions on Kraken: %s  [%s]\n", permWords(rb.Permissions), kraken.RiskWords(rb.Permissions))
 	if rb.Probed {
 		fmt.Fprintln(w, "  Kraken does not offer GetApiKeyInfo on this account, so these were found with safe test calls.")
 		if len(rb.Unknown) > 0 {

@@ -169,7 +169,7 @@ func runChecks(ctx context.Context, e *env, svc *keys.Service, snap *keys.Snapsh
 		}
 		run.saveErr, run.results = err, rep.Results
 		for _, sk := range rep.Skipped {
-			run.skips = append(run.skips, skipOf(sk.Record, sk.Reason))
+			run.skips = append(run.skips, skipOf(sk))
 		}
 		return run, nil
 	}
@@ -192,9 +192,6 @@ func runChecks(ctx context.Context, e *env, svc *keys.Service, snap *keys.Snapsh
 	return run, nil
 }
 
-// typedReason is why a key whose 2FA code is typed was not checked.
-const typedReason = "it has 2FA: give its current code in KEYWARDEN_OTP, or with --otp - on standard input"
-
 // codeFor returns the 2FA code to check r with, for a key whose code is
 // typed at each check: --otp, or asked on a terminal; "" for other keys.
 func (e *env) codeFor(r vault.Record, in checkInput) string {
@@ -208,18 +205,10 @@ func (e *env) codeFor(r vault.Record, in checkInput) string {
 	return strings.TrimSpace(code)
 }
 
-// skipOf words a key "check --all" left out for the command line.
-func skipOf(r vault.Record, reason string) skipped {
-	s := skipped{ID: r.ID, Name: r.Name, Reason: clause(reason)}
-	switch {
-	case r.Status == vault.StatusRevoked:
-		s.Reason, s.quiet = "it is revoked", true
-	case r.Retired():
-		s.Reason = fmt.Sprintf("it is marked as leaked: delete it on the Kraken website (Settings → API), then run \"keywarden revoke %s\" to confirm", r.Name)
-	case r.TwoFA == vault.TwoFATyped:
-		s.Reason = typedReason
-	}
-	return s
+// skipOf words a key "check --all" left out for the command line, in the
+// words every face uses (keys.Skipped.Advice).
+func skipOf(sk keys.Skipped) skipped {
+	return skipped{ID: sk.Record.ID, Name: sk.Record.Name, Reason: sk.Advice(keys.OnCommandLine), quiet: sk.Quiet()}
 }
 
 // namedSkip words a key named that was not checked: not checking it is an
@@ -227,7 +216,7 @@ func skipOf(r vault.Record, reason string) skipped {
 func namedSkip(sk keys.Skipped) skipped {
 	s := skipped{ID: sk.Record.ID, Name: sk.Record.Name, Reason: clause(sk.Reason), named: true}
 	if ok, _ := keys.Can(sk.Record, keys.ActCheck); ok && sk.Record.TwoFA == vault.TwoFATyped {
-		s.Reason = typedReason // with how to give the code here
+		s.Reason = sk.Advice(keys.OnCommandLine) // with how to give the code here
 	}
 	return s
 }
@@ -252,7 +241,7 @@ func writeChecks(e *env, in checkInput, done []checked, skips []skipped, gone, a
 		fmt.Fprintf(w, "%s: %s\n", safe(c.rec.Name), outcomeWords(&c.rb))
 		switch c.rb.Outcome {
 		case vault.OutcomeOK:
-			fmt.Fprintf(w, "  Permissions: %s  [%s]\n", permWords(c.rb.Permissions), kraken.MaxRisk(c.rb.Permissions))
+			fmt.Fprintf(w, "  Permissions: %s  [%s]\n", permWords(c.rb.Permissions), kraken.RiskWords(c.rb.Permissions))
 			extra, missing := drift(c.rec.Intended, c.rb)
 			if len(extra)+len(missing) > 0 {
 				fmt.Fprintln(w, "  Differences from what was intended:")

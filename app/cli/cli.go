@@ -329,11 +329,14 @@ func newEnv(s IO) *env {
 	if e.errw == nil {
 		e.errw = os.Stderr
 	}
-	e.rawOut, e.rawErr = e.out, e.errw
-	e.out, e.errw = safetext.NewWriter(e.out), safetext.NewWriter(e.errw)
 	if e.getenv == nil {
 		e.getenv = os.Getenv
 	}
+	e.rawOut, e.rawErr = e.out, e.errw
+	if !utf8Locale(e.getenv) { // words only: JSON keeps its UTF-8 (rawOut)
+		e.out, e.errw = &asciiWriter{w: e.out}, &asciiWriter{w: e.errw}
+	}
+	e.out, e.errw = safetext.NewWriter(e.out), safetext.NewWriter(e.errw)
 	if e.environ == nil {
 		e.environ = os.Environ
 	}

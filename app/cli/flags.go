@@ -4,35 +4,67 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 )
 
-// newFlags returns the flag set of one command: errors go to stderr with
-// the command's usage line and flags.
+// newFlags returns the flag set of one command. Its errors and -h go to
+// stderr, in plain words (parseArgs), with the command's usage line and
+// its options (printUsage), never the flag package's own dump.
 func newFlags(e *env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.errw)
-	fs.Usage = func() {
-		fmt.Fprintf(e.errw, "usage: keywarden %s\n", usage)
-		n := 0
-		fs.VisitAll(func(*flag.Flag) { n++ })
-		if n > 0 {
-			fs.PrintDefaults()
-		}
-	}
+	fs.Usage = func() { printUsage(e.errw, fs, usage) }
 	e.flags = fs
 	return fs
 }
 
+// printUsage prints the command's usage line and its options, as
+// "--name VALUE  what it does", aligned.
+func printUsage(w io.Writer, fs *flag.FlagSet, usage string) {
+	fmt.Fprintf(w, "usage: keywarden %s\n", usage)
+	var names, texts []string
+	width := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, text := flag.UnquoteUsage(f)
+		switch arg {
+		case "string", "value":
+			arg = "value"
+		case "int", "uint", "float":
+			arg = "n"
+		}
+		name := "--" + f.Name
+		if arg != "" {
+			name += " " + strings.ToUpper(arg)
+		}
+		names, texts = append(names, name), append(texts, text)
+		width = max(width, len(name))
+	})
+	for i := range names {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, names[i], texts[i])
+	}
+	fmt.Fprintf(w, "\"keywarden help %s\" says more.\n", fs.Name())
+}
+
 // parseArgs parses args with fs, letting flags come after the positional
 // arguments too ("show NAME --json"), and returns the positional ones. A
-// "--" ends the flags; what follows it is returned as rest.
+// "--" ends the flags; what follows it is returned as rest. A flag it
+// does not know, or one without its value, is said in plain words on
+// fs's output, with a near name when there is one, then the usage.
 func parseArgs(fs *flag.FlagSet, args []string) (pos, rest []string, err error) {
+	w, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard) // the flag package's own words
+	fs.Usage = func() {}
+	defer func() { fs.SetOutput(w); fs.Usage = usage }()
 	for {
 		if err := fs.Parse(args); err != nil {
+			if !errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(w, "keywarden %s: %s\n", fs.Name(), flagWords(fs, err))
+			}
+			usage()
 			return nil, nil, err
 		}
 		left := fs.Args()
@@ -48,8 +80,76 @@ func parseArgs(fs *flag.FlagSet, args []string) (pos, rest []string, err error) 
 	}
 }
 
-// flagFailed returns the exit code for a flag parse error, which the flag
-// package has already printed with the usage: 0 for -h, else ExitUsage.
+// flagWords says a flag package error in plain words. Its messages are
+// stable ("flag provided but not defined: -jsn"); one it does not know is
+// passed on.
+func flagWords(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		name = strings.TrimLeft(name, "-")
+		words := fmt.Sprintf("there is no option --%s.", name)
+		if near := nearFlag(fs, name); near != "" {
+			words += fmt.Sprintf(" Did you mean --%s?", near)
+		}
+		return words
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return fmt.Sprintf("--%s needs a value after it.", strings.TrimLeft(name, "-"))
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if value, name, ok := strings.Cut(rest, " for flag -"); ok {
+			name, _, _ = strings.Cut(name, ":")
+			return fmt.Sprintf("%s is not a value --%s takes.", value, name)
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		if value, name, ok := strings.Cut(rest, " for -"); ok {
+			name, _, _ = strings.Cut(name, ":")
+			return fmt.Sprintf("--%s is on or off: give it alone, or as --%s=false, not %s.", name, name, value)
+		}
+	}
+	return msg + "."
+}
+
+// nearFlag returns the option of fs closest to name when it is a likely
+// slip: at most two letters off, or name is the start of it.
+func nearFlag(fs *flag.FlagSet, name string) string {
+	best, bestDist := "", 3
+	fs.VisitAll(func(f *flag.Flag) {
+		d := editDistance(name, f.Name)
+		if strings.HasPrefix(f.Name, name) && len(name) >= 2 {
+			d = min(d, 1)
+		}
+		if d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// flagFailed returns the exit code for a flag parse error, which parseArgs
+// has already printed with the usage: 0 for -h, else ExitUsage.
 func flagFailed(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK

@@ -99,7 +99,8 @@ func newFixture(t testing.TB, opts ...krakentest.Option) *fixture {
 	ex := krakentest.New(opts...)
 	t.Cleanup(ex.Close)
 	mem := vault.NewMemory()
-	return &fixture{t: t, dir: t.TempDir(), secrets: mem, mem: mem, ex: ex, env: map[string]string{},
+	// A UTF-8 terminal, as most are; words_test.go tries LANG=C.
+	return &fixture{t: t, dir: t.TempDir(), secrets: mem, mem: mem, ex: ex, env: map[string]string{"LANG": "en_US.UTF-8"},
 		legacy: filepath.Join(t.TempDir(), "preferences.json")}
 }
 

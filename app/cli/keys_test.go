@@ -256,7 +256,7 @@ func TestLeak(t *testing.T) {
 
 		res = f.run("", "show", "freqtrade-vps")
 		for _, want := range []string{"(revoked after a leak)", "Leaked:", "marked as leaked on " + r.LeakedAt.UTC().Format("2 Jan 2006"),
-			"After the leak:", "[ ] change your account password and 2FA"} {
+			"Leak checklist:", "[ ] change your account password and 2FA"} {
 			if !strings.Contains(res.out, want) {
 				t.Errorf("show lacks %q:\n%v", want, res)
 			}

@@ -122,7 +122,7 @@ func list(e *env, in listInput) error {
 		if usedBy == "" {
 			usedBy = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safe(r.Name), state, safe(string(r.Purpose)), kraken.MaxRisk(review.EffectivePermissions(r)), usedBy, last, hint(r))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safe(r.Name), state, safe(string(r.Purpose)), kraken.RiskWords(review.EffectivePermissions(r)), usedBy, last, hint(r))
 	}
 	return tw.Flush()
 }
@@ -252,7 +252,7 @@ func writeRecord(w io.Writer, snap *keys.Snapshot, r *vault.Record) {
 	}
 	row("Used by", orDash(safeList(r.UsedBy, ", ")))
 	row("API key", hint(*r))
-	row("Intended", fmt.Sprintf("%s  [%s]", permWords(r.Intended), kraken.MaxRisk(r.Intended)))
+	row("Intended", fmt.Sprintf("%s  [%s]", permWords(r.Intended), kraken.RiskWords(r.Intended)))
 	row("IP allow-list", listOr(r.Restrictions.IPAllowlist, "any IP address"))
 	row("Expires", dayOr(review.ExpiresAt(*r), "no expiry date"))
 	row("Nonce window", nonceWords(r.Restrictions.NonceWindow))
@@ -298,7 +298,7 @@ func writeLastCheck(w io.Writer, r *vault.Record) {
 		if rb.Name != "" {
 			row("Name on Kraken", rb.Name)
 		}
-		row("Permissions", fmt.Sprintf("%s  [%s]", permWords(rb.Permissions), kraken.MaxRisk(rb.Permissions)))
+		row("Permissions", fmt.Sprintf("%s  [%s]", permWords(rb.Permissions), kraken.RiskWords(rb.Permissions)))
 		if rb.Probed {
 			row("Found by", "safe test calls (GetApiKeyInfo is not offered); untested: "+listOr(permStrings(rb.Unknown), "none"))
 		} else {
@@ -328,7 +328,7 @@ func writeHistory(w io.Writer, r *vault.Record) {
 		hist = hist[len(hist)-10:]
 	}
 	for _, ev := range hist {
-		line := fmt.Sprintf("  %s  %s", moment(ev.At), safe(string(ev.Kind)))
+		line := fmt.Sprintf("  %s  %s", moment(ev.At), safe(keys.EventWords(ev.Kind)))
 		if ev.Note != "" {
 			line += ": " + safe(ev.Note)
 		}
@@ -347,7 +347,7 @@ var leakSteps = map[string]string{
 // writeLeakSteps prints a leaked key's after-a-leak checklist, as the
 // window keeps it in the record.
 func writeLeakSteps(w io.Writer, r vault.Record) {
-	fmt.Fprintln(w, "After the leak:")
+	fmt.Fprintln(w, "Leak checklist:")
 	for _, code := range keys.LeakStepCodes {
 		mark := " "
 		if slices.Contains(r.LeakSteps, code) {

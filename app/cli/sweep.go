@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/sweep"
 )
 
@@ -185,11 +186,7 @@ type jsonSweep struct {
 // writeSweep prints the hits grouped by where they are, each group with
 // its next steps, then what was swept and skipped.
 func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, took time.Duration) {
-	if len(rep.Hits) == 0 {
-		fmt.Fprintf(w, "Nothing found: no copy of your keys (%d looked for) and no other Kraken key.\n", looked)
-	} else {
-		fmt.Fprintf(w, "Found %s.\n", foundWords(rep.Hits))
-	}
+	fmt.Fprintln(w, keys.SweepFound(rep, looked))
 	var group string
 	var steps []string
 	flush := func() {
@@ -245,29 +242,6 @@ func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, too
 	for _, s := range skips {
 		fmt.Fprintf(w, "Not looked for: %q (%s).\n", s.Name, s.Reason)
 	}
-}
-
-// foundWords counts what was found: "3 copies of 2 of your keys and 1
-// key not in Keywarden".
-func foundWords(hits []sweep.Hit) string {
-	copies := 0
-	stored, unknown := map[string]bool{}, map[int]bool{}
-	for _, h := range hits {
-		if h.Kind == sweep.KindStored {
-			copies++
-			stored[h.Key.ID] = true
-		} else {
-			unknown[h.Unknown] = true
-		}
-	}
-	var parts []string
-	if copies > 0 {
-		parts = append(parts, fmt.Sprintf("%s of %s", count(copies, "copy", "copies"), count(len(stored), "of your keys", "of your keys")))
-	}
-	if len(unknown) > 0 {
-		parts = append(parts, count(len(unknown), "key not in Keywarden", "keys not in Keywarden"))
-	}
-	return strings.Join(parts, " and ")
 }
 
 // groupOf is the heading hits are grouped under: the file, or the

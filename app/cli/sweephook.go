@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/sweep"
 )
 
@@ -96,9 +97,9 @@ func writeStaged(w io.Writer, rep *sweep.StagedReport, looked int, skips []skipp
 		fmt.Fprintf(w, "keywarden: checked the %s staged in %s: no copy of your keys (%d looked for) and no other Kraken key.\n",
 			count(rep.Files, "file", "files"), safe(rep.Repo), looked)
 	} else if inHook {
-		fmt.Fprintf(w, "keywarden: this commit is stopped: the staged changes hold %s.\n", foundWords(rep.Hits))
+		fmt.Fprintf(w, "keywarden: this commit is stopped: the staged changes hold %s.\n", keys.SweepHolds(rep.Hits))
 	} else {
-		fmt.Fprintf(w, "keywarden: the staged changes hold %s; do not commit them as they are.\n", foundWords(rep.Hits))
+		fmt.Fprintf(w, "keywarden: the staged changes hold %s; do not commit them as they are.\n", keys.SweepHolds(rep.Hits))
 	}
 	var group string
 	var steps []string

@@ -91,7 +91,7 @@ func importFound(ctx context.Context, e *env, svc *keys.Service, rep *sweep.Repo
 			fmt.Fprintf(w, "  %s\n", message(err))
 			continue
 		}
-		fmt.Fprintf(w, "  Kraken accepts it. Permissions: %s  [%s]\n", permWords(rb.Permissions), kraken.MaxRisk(rb.Permissions))
+		fmt.Fprintf(w, "  Kraken accepts it. Permissions: %s  [%s]\n", permWords(rb.Permissions), kraken.RiskWords(rb.Permissions))
 
 		snap, err := e.snapshot(svc)
 		if err != nil {

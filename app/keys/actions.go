@@ -77,7 +77,7 @@ func canExec(r vault.Record) (bool, string) {
 	case r.Status == vault.StatusRevoked:
 		return false, "It is revoked: Keywarden no longer hands it to a program. Create a new key on the Kraken website and add it to Keywarden."
 	case r.Leaked():
-		return false, "It has leaked: Keywarden will not hand it to a program. Delete it on the Kraken website (Settings → API) now, revoke it in Keywarden (Revoke…, or keywarden revoke NAME), and use a new key."
+		return false, "It has leaked: Keywarden will not hand it to a program. Delete it on the Kraken website (Settings → API) now, confirm it in Keywarden (Leak checklist…, or keywarden revoke NAME), and use a new key."
 	}
 	return true, ""
 }

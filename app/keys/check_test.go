@@ -331,3 +331,50 @@ func equalCheck(a, b *vault.Readback) bool {
 	}
 	return a.At.Equal(b.At) && a.Outcome == b.Outcome && a.Problem == b.Problem
 }
+
+// Issue 20: "Checked 3 keys." with 4 keys; the key that needs a typed 2FA
+// code was skipped silently.
+func TestCheckAllSummary_NamesEveryKeyLeftOut(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.add(t, "active")
+	revoked, _ := f.add(t, "revoked")
+	if _, err := f.svc.Revoke(ctx, revoked.ID, "", true); err != nil {
+		t.Fatal(err)
+	}
+	leaked, _ := f.add(t, "leaked")
+	if _, err := f.svc.MarkCompromised(leaked.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.addTyped(t, "typed\x1b[2J", "hunter2-static")
+	rep, err := f.svc.CheckAll(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		face keys.Face
+		want []string
+	}{
+		{keys.InWindow, []string{
+			"Checked 1 key. Not checked: ",
+			`“typed\x1b[2J” (its 2FA code must be typed for each check: select it, press Check now and type the code)`,
+			"“leaked” (it is marked as leaked: delete it on the Kraken website, then confirm in its runbook)"}},
+		{keys.InTray, []string{"open Keywarden, select it and press Check now"}},
+		{keys.OnCommandLine, []string{"give its current code in KEYWARDEN_OTP, or with --otp - on standard input",
+			`then run "keywarden revoke leaked" to confirm`}},
+	}
+	for _, tc := range tests {
+		got := keys.CheckAllSummary(len(rep.Results), rep.Skipped, tc.face)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("face %d: %q lacks %q", tc.face, got, w)
+			}
+		}
+		if strings.Contains(got, "revoked") || strings.Contains(got, "\x1b") {
+			t.Errorf("face %d: %q names the revoked key or shows a control character", tc.face, got)
+		}
+	}
+	if got := keys.NotChecked(rep.Skipped[:0], keys.InWindow); got != "" {
+		t.Errorf("nothing left out, yet %q", got)
+	}
+}

@@ -319,7 +319,7 @@ func plural(n int, one, many string) string {
 // file, is not in a file to edit.
 func CanRemoveCopy(h sweep.Hit) (bool, string) {
 	if h.Git != nil {
-		return false, fmt.Sprintf("This copy is in the history of the git repository %s, not in a file Keywarden can edit: %s", h.Path, h.Next)
+		return false, fmt.Sprintf("This copy is in the history of the git repository %s, not in a file Keywarden can edit. %s", h.Path, gitCopyStep(h.Git))
 	}
 	if _, _, ok := h.Pair(); !ok {
 		return false, "Keywarden removes copies of keys it imports; for a copy of a key it keeps, replace it with keywarden exec."
@@ -567,4 +567,33 @@ func rewrite(path string, before fs.FileInfo, data, kept []byte) error {
 func same(path string, was fs.FileInfo) bool {
 	now, err := os.Lstat(path)
 	return err == nil && now.Mode() == was.Mode() && now.Size() == was.Size() && now.ModTime().Equal(was.ModTime())
+}
+
+// ImportStep is the next step for a key found that is not in Keywarden, as
+// the window says it beside its Import button: import it, and for a copy
+// in a git history, what importing does not undo. (The sweep's own Hit.Next
+// is for the command line: it says keywarden add.)
+func ImportStep(h sweep.Hit) string {
+	const importIt = "This key is not in Keywarden: import it, so Keywarden keeps it in the system keyring and can check what it may do."
+	if h.Git == nil {
+		return importIt
+	}
+	return importIt + " " + gitCopyStep(h.Git)
+}
+
+// gitCopyStep says what to do about a copy of a key in a git history, which
+// no import removes.
+func gitCopyStep(g *sweep.GitOrigin) string {
+	commit := g.Commit
+	if len(commit) > 12 {
+		commit = commit[:12]
+	}
+	switch {
+	case g.Pushed():
+		return fmt.Sprintf("Commit %s holds it and was pushed (%s): treat the key as leaked. Delete it on Kraken's website (Settings → API) and make a new one; rewriting the history does not take the copy back.",
+			commit, strings.Join(g.Remotes, ", "))
+	case g.Commit == "":
+		return fmt.Sprintf("Git keeps this object although no commit reaches it any more; delete it with: cd %s && git reflog expire --expire-unreachable=now --all && git gc --prune=now", g.Repo)
+	}
+	return fmt.Sprintf("Commit %s holds it but was not pushed: remove it from the history before you push (for example with git filter-repo --replace-text), or make a new key if this repository was ever copied elsewhere.", commit)
 }

@@ -234,6 +234,12 @@ func TestService_Import(t *testing.T) {
 		if ok || !strings.Contains(why, "git") {
 			t.Errorf("CanRemoveCopy = %v, %q", ok, why)
 		}
+		// Issue 20: while importing, the advice said "keywarden add --name".
+		for _, advice := range []string{why, keys.ImportStep(h)} {
+			if strings.Contains(advice, "keywarden add") || !strings.Contains(advice, "git filter-repo") {
+				t.Errorf("the advice while importing is %q", advice)
+			}
+		}
 		res, err := f.svc.Import(ctx, keys.Import{Hit: h, Name: "grid", RemoveCopy: true})
 		if err != nil {
 			t.Fatal(err)

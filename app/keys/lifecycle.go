@@ -124,7 +124,7 @@ var LeakStepCodes = vault.LeakStepCodes
 func (s *Service) SetLeakStep(id, step string, done bool) (vault.Record, error) {
 	return s.change(id, "", func(r *vault.Record) error {
 		if !r.Leaked() {
-			return &NotAllowedError{Record: *r, Action: ActCompromised, Why: "It is not marked as leaked, so it has no after-a-leak checklist."}
+			return &NotAllowedError{Record: *r, Action: ActCompromised, Why: "It is not marked as leaked, so it has no leak checklist."}
 		}
 		has := slices.Contains(r.LeakSteps, step)
 		switch {

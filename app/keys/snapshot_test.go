@@ -318,3 +318,20 @@ func benchmarkNewSnapshot(b *testing.B, n int) {
 		b.Fatalf("%d of %d keys need attention: the records do not exercise the rules", count, n)
 	}
 }
+
+// Issue 20: a key that expires on 5 Jan had its next review on 6 Mar. Every
+// face asks the snapshot; with the person's review days it still never
+// answers a date after the expiry.
+func TestSnapshot_NextReviewNeverAfterTheExpiry(t *testing.T) {
+	dies := readOnly("dies-soon", 10)
+	dies.Restrictions.Expires = snapNow.Add(20 * 24 * time.Hour)
+	lives := readOnly("lives-long", 10)
+	set := settingsWith(func(s *keys.Settings) { s.ReadOnlyDays = 60 })
+	snap := keys.NewSnapshot([]vault.Record{dies, lives}, set, remind.State{}, snapNow)
+	if at, ok := snap.NextReview(dies.ID); !ok || !at.Equal(dies.Restrictions.Expires) {
+		t.Errorf("next review of the key that expires in 20 days: %v (%v), want its expiry %v", at, ok, dies.Restrictions.Expires)
+	}
+	if at, _ := snap.NextReview(lives.ID); !at.Equal(lives.Created.Add(60 * 24 * time.Hour)) {
+		t.Errorf("next review of a key without expiry: %v, want 60 days after it was added", at)
+	}
+}

@@ -18,3 +18,12 @@ func TwoFAWords(t vault.TwoFA) string {
 	}
 	return "a kind this version of Keywarden does not know"
 }
+
+// EventWords names a history event as every face shows it: its kind, but a
+// leak by the one name the faces give it ("marked as leaked").
+func EventWords(k vault.EventKind) string {
+	if k == vault.EventCompromised {
+		return "marked as leaked"
+	}
+	return string(k)
+}

@@ -30,17 +30,31 @@ func ReviewInterval(r vault.Record) time.Duration {
 }
 
 // NextReview returns when the key is next due for review: one interval
-// after it was last reviewed, or after it was added when it never was.
-// A record with neither date is due now.
+// after it was last reviewed, or after it was added when it never was, but
+// never later than the key's expiry, since a review after the key is dead
+// comes too late to decide whether it needs a replacement. A review made
+// after the expiry starts a normal interval again, so marking an expired
+// key reviewed quiets it. A record with neither date is due now.
 func NextReview(r vault.Record, now time.Time) time.Time {
+	due, _ := nextReview(r, now)
+	return due
+}
+
+// nextReview is NextReview, and whether the key's expiry moved the review
+// forward to it.
+func nextReview(r vault.Record, now time.Time) (due time.Time, atExpiry bool) {
 	from := r.LastReviewed
 	if from.IsZero() {
 		from = r.Created
 	}
 	if from.IsZero() {
-		return now
+		return now, false
 	}
-	return from.Add(ReviewInterval(r))
+	due = from.Add(ReviewInterval(r))
+	if expires := ExpiresAt(r); !expires.IsZero() && expires.After(from) && due.After(expires) {
+		return expires, true
+	}
+	return due, false
 }
 
 // DueKind names a kind of reminder.
@@ -120,24 +134,29 @@ type DueEvent struct {
 // are still ahead plus the latest one
 // already passed; steps passed before that are superseded and left out.
 // Retired keys get no reminders; parked keys get review reminders only,
-// since nothing should be using them when they expire. A record with no
-// date at all is due for review now, so its review ID follows the day until
-// it is reviewed.
+// since nothing should be using them when they expire. A review that the
+// expiry moved forward (NextReview) is left to the expiry reminders, which
+// say the same and more at the same moment. A record with no date at all is
+// due for review now, so its review ID follows the day until it is reviewed.
 func Events(r vault.Record, now time.Time) []DueEvent {
 	if r.Retired() {
 		return nil
 	}
-	due := NextReview(r, now)
-	events := []DueEvent{{
-		ID:       eventID(r.ID, DueReview, due),
-		RecordID: r.ID,
-		Kind:     DueReview,
-		At:       due,
-		Severity: Warning,
-		Title:    "Time to review " + keyName(r.Name),
-	}}
+	due, atExpiry := nextReview(r, now)
 	expires := ExpiresAt(r)
-	if r.Status == vault.StatusParked || expires.IsZero() {
+	parked := r.Status == vault.StatusParked
+	var events []DueEvent
+	if !atExpiry || parked {
+		events = append(events, DueEvent{
+			ID:       eventID(r.ID, DueReview, due),
+			RecordID: r.ID,
+			Kind:     DueReview,
+			At:       due,
+			Severity: Warning,
+			Title:    "Time to review " + keyName(r.Name),
+		})
+	}
+	if parked || expires.IsZero() {
 		return events
 	}
 	steps := stepsFor(r, expires)

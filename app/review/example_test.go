@@ -53,10 +53,13 @@ func ExampleEvents() {
 	}
 	next, _ := review.NextEvent([]vault.Record{r}, now)
 	fmt.Println("wake up at", next.Format(time.DateOnly))
+	// Its 30-day review would fall after its expiry: it moves to the expiry,
+	// whose reminders take its place.
+	fmt.Println("next review", review.NextReview(r, now).Format(time.DateOnly))
 	// Output:
 	// k2/expiry-7d/2026-03-15 2026-03-08 Key “freqtrade-vps” expires in 5 days
 	// k2/expiry-1d/2026-03-15 2026-03-14 Key “freqtrade-vps” expires in 1 day
 	// k2/expired/2026-03-15 2026-03-15 Key “freqtrade-vps” has expired
-	// k2/review/2026-03-30 2026-03-30 Time to review “freqtrade-vps”
 	// wake up at 2026-03-14
+	// next review 2026-03-15
 }

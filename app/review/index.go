@@ -54,7 +54,7 @@ func leakAftercare(r vault.Record, _ *Index, _ time.Time) []Finding {
 	if left := r.LeakStepsLeft(); left > 0 {
 		f.Severity = Warning
 		f.Title = fmt.Sprintf("Revoked after a leak: %d of %d steps left", left, len(vault.LeakStepCodes))
-		f.NextStep = "Open the after-a-leak checklist (Revoke…) and work through it: account activity, password and 2FA, support."
+		f.NextStep = "Open its leak checklist (Leak checklist… on the key) and work through it: account activity, password and 2FA, support."
 	}
 	return []Finding{f}
 }

@@ -71,7 +71,7 @@ func notOnExchange(r vault.Record, _ *Index, _ time.Time) []Finding {
 		Severity: Critical,
 		Title:    "The exchange no longer knows this key",
 		Detail:   fmt.Sprintf("At the check on %s Kraken answered “invalid key”: the key was deleted on the website, or revoked.", dateTime(rb.At)),
-		NextStep: "If you deleted it, mark it revoked. If you did not, treat it as compromised: someone who can sign in to your account may have done it, so change your password and 2FA now.",
+		NextStep: "If you deleted it, mark it revoked. If you did not, treat it as leaked: someone who can sign in to your account may have done it, so change your password and 2FA now.",
 	}}
 }
 
@@ -118,7 +118,7 @@ func parkedKeyUsed(r vault.Record, _ *Index, _ time.Time) []Finding {
 		Title:    "Someone else may have this key",
 		Detail: fmt.Sprintf("The key is parked, so nothing should use it, but the exchange says it was used on %s, after %s, and that was not Keywarden.",
 			dateTime(rb.LastUsed), since),
-		NextStep: "If you did not use it yourself, treat it as compromised: " + lowerFirst(deleteOnWebsite) + " now, then follow the leaked-key steps.",
+		NextStep: "If you did not use it yourself, treat it as leaked: " + lowerFirst(deleteOnWebsite) + " now, then mark it as leaked in Keywarden and work through its leak checklist.",
 	}}
 }
 

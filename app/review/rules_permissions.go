@@ -96,11 +96,16 @@ func beyondPurpose(r vault.Record, _ *Index, _ time.Time) []Finding {
 
 // noExpiry: a key that can trade or move money never expires.
 func noExpiry(r vault.Record, _ *Index, _ time.Time) []Finding {
-	risk := kraken.MaxRisk(EffectivePermissions(r))
+	perms := EffectivePermissions(r)
+	risk := kraken.MaxRisk(perms)
 	if risk == kraken.RiskRead || !ExpiresAt(r).IsZero() {
 		return nil
 	}
-	detail := fmt.Sprintf("This key %s and never expires. An expiry date limits how long a leaked key is of use to anyone.", risk)
+	can := risk.String()
+	if kraken.RiskWords(perms) == kraken.AddFunds.RiskWords() { // not trading: money only comes in
+		can = "can create deposit addresses"
+	}
+	detail := fmt.Sprintf("This key %s and never expires. An expiry date limits how long a leaked key is of use to anyone.", can)
 	if exactCheck(r) != nil && !r.Restrictions.Expires.IsZero() {
 		detail += fmt.Sprintf(" You meant it to expire on %s, but the exchange has no expiry date for it.", date(r.Restrictions.Expires))
 	}

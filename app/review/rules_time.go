@@ -51,13 +51,15 @@ func expiry(r vault.Record, _ *Index, now time.Time) []Finding {
 
 // reviewDue: the review interval has elapsed (due at exactly the interval).
 func reviewDue(r vault.Record, _ *Index, now time.Time) []Finding {
-	due := NextReview(r, now)
+	due, atExpiry := nextReview(r, now)
 	if due.After(now) {
 		return nil
 	}
 	every := days(int(ReviewInterval(r) / day))
 	var detail string
 	switch {
+	case atExpiry:
+		detail = fmt.Sprintf("Its regular review would have come after it expires on %s, so it is due then.", dateTime(due))
 	case !r.LastReviewed.IsZero():
 		detail = fmt.Sprintf("Last reviewed on %s; this key is due every %s.", date(r.LastReviewed), every)
 	case !r.Created.IsZero():

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -83,7 +84,7 @@ func questionsWords(n int) string {
 	if n == 1 {
 		return "1 entry of your account's ledger needs your answer"
 	}
-	return itoa(n) + " entries of your account's ledger need your answer"
+	return strconv.Itoa(n) + " entries of your account's ledger need your answer"
 }
 
 // showActivity reads the ledger and opens the Activity dialog.
@@ -105,7 +106,7 @@ func (mw *mainWindow) openActivity(v activityView) {
 	case v.watched == 0:
 		rows.Add(newWrapped(keys.UserMessage(keys.ErrNoWatchKey)))
 	case len(v.questions) == 0:
-		rows.Add(newWrapped("Nothing needs an answer. Keywarden read " + itoa(v.read) + " new entries of the account's ledger now, and reads it every few minutes while the tray part runs."))
+		rows.Add(newWrapped("Nothing needs an answer. Keywarden read " + strconv.Itoa(v.read) + " new entries of the account's ledger now, and reads it every few minutes while the tray part runs."))
 	default:
 		rows.Add(newWrapped(questionsWords(len(v.questions)) + ". None of your keys in use was meant to do these:"))
 	}
@@ -197,7 +198,7 @@ func (mw *mainWindow) activityStepAction(rec vault.Record) fyne.CanvasObject {
 // each entry.
 func (mw *mainWindow) showLedger(list keys.ActivityList, since time.Time, err error) {
 	now := mw.env.now()
-	rows := container.NewVBox(newWrapped(itoa(len(list.Entries)) + " entries since " + since.Local().Format("2 Jan 2006 15:04") + ", newest first. “Needs your answer” marks what none of your keys in use was meant to do."))
+	rows := container.NewVBox(newWrapped(strconv.Itoa(len(list.Entries)) + " entries since " + since.Local().Format("2 Jan 2006 15:04") + ", newest first. “Needs your answer” marks what none of your keys in use was meant to do."))
 	if list.Partial {
 		rows.Add(newWrapped("These are the newest; there are more on Kraken's website."))
 	}

@@ -70,7 +70,7 @@ func newLeakSteps(mw revokeHost, rec vault.Record, all []vault.Record) *leakStep
 			"They can lock the account and follow up on movements you did not make. Say when the key leaked and what it could do.",
 			widget.NewButtonWithIcon("Open Kraken support", theme.HelpIcon(), func() { mw.openURL(KrakenSupportURL) })},
 	}
-	box := container.NewVBox(newHeading("3. After a leak"))
+	box := container.NewVBox(newHeading("3. Leak checklist"))
 	for i, s := range steps {
 		i := i
 		check := widget.NewCheck("", nil)

@@ -49,6 +49,13 @@ func (mw *mainWindow) showDetail(id string) {
 	mw.show(viewDetail, id, mw.detail.content)
 }
 
+// The one name a leak has on every screen: the button that marks a key as
+// leaked, and the one that opens its checklist (the runbook).
+const (
+	markLeakedLabel    = "Mark as leaked…"
+	leakChecklistLabel = "Leak checklist…"
+)
+
 func newKeyDetail(mw detailHost, rec vault.Record) *keyDetail {
 	d := &keyDetail{mw: mw, rec: rec, findings: mw.snapshot().Findings(rec.ID)}
 	d.back = widget.NewButtonWithIcon("Keys", theme.NavigateBackIcon(), mw.showList)
@@ -60,7 +67,7 @@ func newKeyDetail(mw detailHost, rec vault.Record) *keyDetail {
 	d.copyKey = widget.NewButtonWithIcon("Copy API key", theme.ContentCopyIcon(), d.onCopyAPIKey)
 	d.copyPrivate = widget.NewButtonWithIcon("Copy private key", theme.ContentCopyIcon(), d.onCopyPrivateKey)
 	d.revoke = widget.NewButtonWithIcon("Revoke…", theme.CancelIcon(), func() { mw.showRevoke(rec.ID, false) })
-	d.compromised = widget.NewButtonWithIcon("Mark compromised…", theme.WarningIcon(), d.onCompromised)
+	d.compromised = widget.NewButtonWithIcon(markLeakedLabel, theme.WarningIcon(), d.onCompromised)
 	d.compromised.Importance = widget.DangerImportance
 	d.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), d.onRemove)
 	d.unattended = widget.NewButtonWithIcon(unattendedLabel(rec), theme.LoginIcon(), d.onUnattended)
@@ -118,11 +125,14 @@ func (d *keyDetail) enableActions() {
 			b.btn.Disable()
 		}
 	}
-	if d.rec.Leaked() && d.rec.Status == vault.StatusRevoked {
-		// The runbook holds the after-a-leak checklist: reopen it.
-		d.revoke.SetText("After-a-leak steps…")
+	if d.rec.Leaked() {
+		// The runbook holds the leak checklist, before and after the
+		// revocation: one name for it on every screen.
+		d.revoke.SetText(leakChecklistLabel)
 		d.revoke.OnTapped = func() { d.mw.showRevoke(d.rec.ID, true) }
-		d.revoke.Enable()
+		if d.rec.Status == vault.StatusRevoked {
+			d.revoke.Enable()
+		}
 	}
 }
 
@@ -235,7 +245,7 @@ func historyView(r vault.Record) fyne.CanvasObject {
 	box := container.NewVBox()
 	for i := len(r.History) - 1; i >= 0; i-- {
 		e := r.History[i]
-		text := dateTime(e.At) + " · " + string(e.Kind)
+		text := dateTime(e.At) + " · " + keys.EventWords(e.Kind)
 		if e.Note != "" {
 			text += ": " + e.Note
 		}

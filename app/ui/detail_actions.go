@@ -97,7 +97,7 @@ func (d *keyDetail) onCompromised() {
 	mw, rec := d.mw, d.rec
 	msg := "Mark “" + rec.Name + "” as leaked? Keywarden then walks you through revoking it, " +
 		"replacing it and checking your account."
-	d.confirm = dialog.NewConfirm("The key leaked", msg, func(ok bool) {
+	d.confirm = dialog.NewConfirm("Mark as leaked", msg, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -134,12 +134,17 @@ func (mw *mainWindow) removeKey(rec vault.Record) {
 }
 
 // onCheckAll checks every key "Check all" takes (keys.Snapshot's
-// CheckAllTargets): keys whose 2FA code must be typed are left out; check
-// them one by one.
+// CheckAllTargets). The keys it leaves out are named, with how to check
+// them (keys.CheckAllSummary), in a message as well as the status line,
+// which may cut a long line short.
 func (mw *mainWindow) onCheckAll() {
 	take, skip := mw.snap.CheckAllTargets(nil)
-	if len(take) == 0 {
+	if len(take) == 0 && !anyLoud(skip) {
 		mw.notice("There is no key to check.")
+		return
+	}
+	if len(take) == 0 {
+		mw.showMessage("No key was checked", keys.CheckAllSummary(0, skip, keys.InWindow))
 		return
 	}
 	var rep keys.CheckReport
@@ -151,16 +156,20 @@ func (mw *mainWindow) onCheckAll() {
 		_, _ = mw.keys.PollActivity(ctx) // "Check all" reads the watched ledgers too; Activity shows what they found
 		return err
 	}, func() {
-		msg := "Checked " + itoa(len(rep.Results)) + " keys."
-		typed := 0
-		for _, s := range skip {
-			if !s.Record.Retired() {
-				typed++
-			}
-		}
-		if typed > 0 {
-			msg += " " + itoa(typed) + " with a typed 2FA code were left out: check them one by one."
-		}
+		msg := keys.CheckAllSummary(len(rep.Results), rep.Skipped, keys.InWindow)
 		mw.notice(msg)
+		if anyLoud(rep.Skipped) {
+			mw.showMessage("Some keys were not checked", msg)
+		}
 	})
+}
+
+// anyLoud reports whether a key left out is one to name (keys.Skipped.Quiet).
+func anyLoud(skip []keys.Skipped) bool {
+	for _, s := range skip {
+		if !s.Quiet() {
+			return true
+		}
+	}
+	return false
 }

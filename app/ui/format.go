@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -92,9 +91,9 @@ func permissionSummary(r vault.Record) (string, kraken.Risk) {
 	case 0:
 		return "no permissions", risk
 	case 1:
-		return risk.String() + " · 1 permission", risk
+		return kraken.RiskWords(perms) + " · 1 permission", risk
 	}
-	return fmt.Sprintf("%s · %d permissions", risk, n), risk
+	return fmt.Sprintf("%s · %d permissions", kraken.RiskWords(perms), n), risk
 }
 
 // restrictionSummary says whether the key is tied to IP addresses and when
@@ -212,8 +211,6 @@ func newHeading(text string) *widget.Label {
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // tightVBox stacks objects with less space between them than a VBox, for
 // the lines of one item (a finding, a key row).

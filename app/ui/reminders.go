@@ -75,7 +75,7 @@ func retiredWords(r vault.Record) string {
 	case vault.StatusRevoked:
 		return "This key is revoked: the tray sends no reminders about it and does not check it in the background."
 	case vault.StatusCompromised:
-		return "This key is marked as leaked: the tray sends no reminders about it and does not check it in the background. Follow the steps under “Revoke…” until Kraken no longer knows it."
+		return "This key is marked as leaked: the tray sends no reminders about it and does not check it in the background. Work through its “" + leakChecklistLabel + "” until Kraken no longer knows it."
 	}
 	return ""
 }

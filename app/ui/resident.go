@@ -124,6 +124,7 @@ func runWindow(env Env, win *instance.Instance, openID string) {
 		mw.openKey(openID)
 	}
 	mw.idle.start()
+	freeStartMemory()
 	mw.win.ShowAndRun()
 }
 

@@ -44,6 +44,7 @@ type sweepScreen struct {
 
 	stop    context.CancelFunc // ends the sweep running, nil when none
 	rep     *sweep.Report
+	took    time.Duration // the last sweep's own time, without the keyring's
 	looked  int
 	skipped []string
 	// imported maps a found key's number (Hit.Unknown) to the name it was
@@ -151,6 +152,11 @@ func (s *sweepScreen) start(roots []string) {
 		var r sweepDone
 		var ks []sweep.Key
 		ks, r.looked, r.skipped = s.storedKeys()
+		fyne.Do(func() {
+			if s.stop != nil {
+				s.progress.SetText("Looking through your files…")
+			}
+		})
 		start := time.Now()
 		r.rep, r.err = sweep.Run(ctx, sweep.Options{Roots: roots, Keys: ks, Progress: func(p sweep.Progress) {
 			fyne.Do(func() {
@@ -208,7 +214,7 @@ func (s *sweepScreen) finish(r sweepDone) {
 		s.progress.SetText("The sweep failed. " + userMessage(r.err))
 		return
 	}
-	s.rep, s.looked, s.skipped, s.spent = r.rep, r.looked, r.skipped, r.spent
+	s.rep, s.looked, s.skipped, s.spent, s.took = r.rep, r.looked, r.skipped, r.spent, r.took
 	s.imported, s.cleaned = map[int]string{}, map[string]string{}
 	s.progress.SetText(s.summary(r.took))
 	s.showResults()
@@ -219,16 +225,16 @@ func (s *sweepScreen) finish(r sweepDone) {
 func (s *sweepScreen) summary(took time.Duration) string {
 	rep := s.rep
 	var b strings.Builder
-	if len(rep.Hits) == 0 {
-		fmt.Fprintf(&b, "Nothing found: no copy of your keys in %s.", countOf(rep.Files, "file", "files"))
-	} else {
-		fmt.Fprintf(&b, "Found %s.", countOf(len(rep.Hits), "copy", "copies"))
-	}
+	b.WriteString(keys.SweepFound(rep, s.looked))
 	fmt.Fprintf(&b, " Swept %s under %s", countOf(rep.Files, "file", "files"), strings.Join(rep.Roots, ", "))
 	if rep.Repos > 0 {
 		fmt.Fprintf(&b, " and %s", countOf(rep.Repos, "git history", "git histories"))
 	}
-	fmt.Fprintf(&b, " in %.1f s, looking for %s.", took.Seconds(), countOf(s.looked, "stored key", "stored keys"))
+	fmt.Fprintf(&b, " in %.1f s", took.Seconds())
+	if len(rep.Hits) > 0 { // else SweepFound said how many were looked for
+		fmt.Fprintf(&b, ", looking for %s", countOf(s.looked, "stored key", "stored keys"))
+	}
+	b.WriteString(".")
 	if len(s.skipped) > 0 {
 		fmt.Fprintf(&b, " Not looked for: %s.", strings.Join(s.skipped, "; "))
 	}
@@ -362,11 +368,7 @@ func (s *sweepScreen) groupBox(hits []sweep.Hit) fyne.CanvasObject {
 		case s.importable(h):
 			if !importing[h.Unknown] {
 				importing[h.Unknown] = true
-				next := "This key is not in Keywarden: import it, so Keywarden keeps it in the system keyring and can check what it may do."
-				if h.Git != nil {
-					next = h.Next
-				}
-				box.Add(newWrapped("Next: " + next))
+				box.Add(newWrapped("Next: " + keys.ImportStep(h)))
 				b := widget.NewButtonWithIcon("Import…", theme.ContentAddIcon(), func() { s.onImport(h) })
 				b.Importance = widget.HighImportance
 				box.Add(container.NewHBox(b))
@@ -494,7 +496,7 @@ func (s *sweepScreen) openImport(h sweep.Hit, rb vault.Readback) {
 		d.remove.Text = "The copy cannot be removed here"
 		d.remove.Disable()
 	}
-	perms := newWrapped(fmt.Sprintf("Kraken accepts this key. It may: %s (%s).", permissionList(rb.Permissions), kraken.MaxRisk(rb.Permissions)))
+	perms := newWrapped(fmt.Sprintf("Kraken accepts this key. It may: %s (%s).", permissionList(rb.Permissions), kraken.RiskWords(rb.Permissions)))
 	where := newWrapped("Found at " + h.Where() + ".")
 	items := []*widget.FormItem{
 		widget.NewFormItem("", where),

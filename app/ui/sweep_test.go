@@ -73,7 +73,7 @@ func TestFindCopies(t *testing.T) {
 	f.wait()
 	all := strings.Join(texts(s.content), "\n")
 	for _, want := range []string{
-		"Found 2 copies. Swept 2 files under " + home,
+		"Found 1 copy of 1 of your keys and 1 key not in Keywarden. Swept 2 files under " + home,
 		filepath.Join(home, ".bash_history"),
 		`Line 2: API key of "koinly-tax"`,
 		"keywarden exec koinly-tax -- YOUR-PROGRAM",
@@ -140,7 +140,7 @@ func TestFindCopies(t *testing.T) {
 	test.Tap(s.run)
 	f.wait()
 	all = strings.Join(texts(s.content), "\n")
-	if !strings.Contains(all, "Found 3 copies. Swept 3 files") || !strings.Contains(all, filepath.Base(backups[0])) ||
+	if !strings.Contains(all, "Found 3 copies of 2 of your keys. Swept 3 files") || !strings.Contains(all, filepath.Base(backups[0])) ||
 		!strings.Contains(all, "This is the backup Keywarden kept") || strings.Contains(all, "Import…") {
 		t.Errorf("second sweep:\n%s", all)
 	}
@@ -178,7 +178,7 @@ func TestFindCopies_NothingFound(t *testing.T) {
 	test.Tap(s.run)
 	f.wait()
 	all := strings.Join(texts(s.content), "\n")
-	if !strings.Contains(all, "Nothing found: no copy of your keys in 2 files") {
+	if !strings.Contains(all, "Nothing found: no copy of your keys (1 looked for) and no other Kraken key. Swept 2 files") {
 		t.Errorf("no empty state:\n%s", all)
 	}
 	test.Tap(s.back)

@@ -195,8 +195,8 @@ func sessionBusMissingWithout(t *testing.T) bool {
 
 func checkUnavailable(t *testing.T, lines []string) {
 	t.Helper()
-	if len(lines) != 3 {
-		t.Fatalf("probe printed %d lines, want 3: %q", len(lines), lines)
+	if len(lines) != 5 {
+		t.Fatalf("probe printed %d lines, want 5: %q", len(lines), lines)
 	}
 	for _, l := range lines {
 		if !strings.Contains(l, " unavailable ") {
@@ -226,18 +226,20 @@ func runProbe(t *testing.T, env ...string) []string {
 	return strings.Split(strings.TrimSpace(string(out)), "\n")
 }
 
-// childKeyringProbe calls Get, Set and Delete and prints one line for each:
+// childKeyringProbe calls Get, GetMany (two ids), Set and Delete and prints
+// one line for each:
 // "op unavailable|notfound|ok|other: message".
 func childKeyringProbe() int {
 	k := &Keyring{Service: testService, Timeout: 15 * time.Second}
 	id := NewID()
 	_, gerr := k.Get(id)
+	_, merrs := k.GetMany([]string{id, NewID()})
 	serr := k.Set(id, Secret{APIKey: "probe-api-key", PrivateKey: "probe-private-key"})
 	derr := k.Delete(id)
 	for _, r := range []struct {
 		op  string
 		err error
-	}{{"get", gerr}, {"set", serr}, {"delete", derr}} {
+	}{{"get", gerr}, {"getmany", merrs[0]}, {"getmany", merrs[1]}, {"set", serr}, {"delete", derr}} {
 		kind := "other"
 		switch {
 		case r.err == nil:
@@ -431,4 +433,52 @@ func TestScrub(t *testing.T) {
 	if scrub(plain, sec) != plain {
 		t.Error("scrub replaced an error with nothing to hide")
 	}
+}
+
+// TestKeyring_GetMany reads several items in one batch and gives each id
+// what Get gives it: the secret, not found, or damaged.
+func TestKeyring_GetMany(t *testing.T) {
+	k := liveKeyring(t)
+	a, b, damaged, missing := NewID(), NewID(), NewID(), NewID()
+	want := map[string]Secret{a: testSecret(), b: testSecret()}
+	for id, s := range want {
+		if err := k.Set(id, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := keyring.Set(testService, damaged, "not json: s3cr3t-value-123456"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for _, id := range []string{a, b, damaged} {
+			_ = k.Delete(id)
+		}
+	})
+	ids := []string{a, missing, damaged, b, ""}
+	got, errs := k.GetMany(ids)
+	if len(got) != len(ids) || len(errs) != len(ids) {
+		t.Fatalf("%d secrets and %d errors for %d ids", len(got), len(errs), len(ids))
+	}
+	for i, id := range ids {
+		one, oneErr := k.Get(id)
+		if got[i] != one || !sameKind(errs[i], oneErr) {
+			t.Errorf("id %d: GetMany gave (%v, %v), Get (%v, %v)", i, got[i] == Secret{}, errs[i], one == Secret{}, oneErr)
+		}
+	}
+	if got[0] != want[a] || got[3] != want[b] {
+		t.Error("GetMany did not return the secrets stored")
+	}
+	if !errors.Is(errs[1], ErrSecretNotFound) || !errors.Is(errs[2], ErrSecretDamaged) || strings.Contains(errs[2].Error(), "s3cr3t") {
+		t.Errorf("errors %v, %v", errs[1], errs[2])
+	}
+}
+
+// sameKind reports whether two errors are the same kind of keyring error.
+func sameKind(a, b error) bool {
+	for _, target := range []error{ErrSecretNotFound, ErrSecretDamaged, ErrKeyringUnavailable, errEmptyID} {
+		if errors.Is(a, target) != errors.Is(b, target) {
+			return false
+		}
+	}
+	return (a == nil) == (b == nil)
 }

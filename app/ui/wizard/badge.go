@@ -15,11 +15,13 @@ import (
 // read only, orange for can trade, red for can move money out.
 type riskBadge struct {
 	widget.BaseWidget
-	risk kraken.Risk
+	risk  kraken.Risk
+	words string // the permission's own (kraken.Permission.RiskWords)
 }
 
-func newRiskBadge(r kraken.Risk) *riskBadge {
-	b := &riskBadge{risk: r}
+// newRiskBadge returns the badge of permission p.
+func newRiskBadge(p kraken.Permission) *riskBadge {
+	b := &riskBadge{risk: p.Risk(), words: p.RiskWords()}
 	b.ExtendBaseWidget(b)
 	return b
 }
@@ -37,7 +39,7 @@ func (b *riskBadge) colours() (bg, fg fyne.ThemeColorName) {
 
 // CreateRenderer draws the badge.
 func (b *riskBadge) CreateRenderer() fyne.WidgetRenderer {
-	r := &badgeRenderer{b: b, bg: canvas.NewRectangle(color.Transparent), text: canvas.NewText(b.risk.String(), nil)}
+	r := &badgeRenderer{b: b, bg: canvas.NewRectangle(color.Transparent), text: canvas.NewText(b.words, nil)}
 	r.text.TextStyle.Bold = true
 	r.Refresh()
 	return r
@@ -72,7 +74,7 @@ func (r *badgeRenderer) Refresh() {
 	r.bg.CornerRadius = theme.SizeForWidget(theme.SizeNameInputRadius, r.b)
 	r.text.Color = theme.ColorForWidget(fg, r.b)
 	r.text.TextSize = theme.SizeForWidget(theme.SizeNameCaptionText, r.b)
-	r.text.Text = r.b.risk.String()
+	r.text.Text = r.b.words
 	r.bg.Refresh()
 	r.text.Refresh()
 }

@@ -115,10 +115,10 @@ func permissionRows(intended []kraken.Permission, rb vault.Readback) []compareRo
 			r.Explain = "Kraken offers no safe way to test this permission; check on the website that it is ticked."
 		case granted:
 			r.State, r.Danger = rowDiffers, perm.Risk() > kraken.RiskRead
-			r.Short = "granted but not intended (" + perm.Risk().String() + ")"
+			r.Short = "granted but not intended (" + perm.RiskWords() + ")"
 			if known {
 				r.Explain = fmt.Sprintf("Granted but not intended. Risk: %s. With it, whoever holds the key can: %s Untick it on the website (edit the key), then verify again; or go back to step 2 and tick it if you really meant it.",
-					perm.Risk(), lowerFirst(info.Meaning))
+					perm.RiskWords(), lowerFirst(info.Meaning))
 			} else {
 				r.Explain = "Kraken reports a permission Keywarden does not know, so it counts as dangerous. Find it on the website and untick it, then verify again."
 			}

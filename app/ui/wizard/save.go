@@ -29,7 +29,8 @@ func (s *verifyStep) onSaveTapped() {
 	for _, d := range diffs {
 		fmt.Fprintf(&b, "\n• %s: %s", d.What, d.Short)
 	}
-	b.WriteString("\n\nSave it anyway? Keywarden will keep reporting the difference until you fix it on the website.")
+	fmt.Fprintf(&b, "\n\nSave it anyway? Keywarden will keep reporting the %s until you fix %s on the website.",
+		plural(len(diffs), "difference", "differences"), plural(len(diffs), "it", "them"))
 	s.confirmText = b.String()
 	s.confirm = dialog.NewConfirm("Save a key that differs?", s.confirmText, func(yes bool) {
 		if yes {

@@ -217,7 +217,7 @@ func (s *limitStep) update() {
 	case err != nil:
 		message(s.expiryMsg, err.Error(), widget.DangerImportance)
 	case d.IsZero() && s.risk() > kraken.RiskRead:
-		message(s.expiryMsg, fmt.Sprintf("This key %s and would work for ever: if it leaks, it stays useful to a thief until you notice. Set a date unless the key is for a program you run without breaks.", riskPhrase(s.risk())), widget.WarningImportance)
+		message(s.expiryMsg, fmt.Sprintf("This key %s and would work for ever: if it leaks, it stays useful to a thief until you notice. Set a date unless the key is for a program you run without breaks.", riskPhrase(s.w.perms.selected())), widget.WarningImportance)
 	case d.IsZero():
 		message(s.expiryMsg, "No expiry: Keywarden will still remind you to review the key.", widget.MediumImportance)
 	default:

@@ -48,7 +48,7 @@ func newPermStep(w *Wizard) *permStep {
 	for i, info := range kraken.Catalogue {
 		c := newStepCheck(w, info.Label, func(on bool) { s.toggled(info, on) })
 		s.checks[info.Code] = c
-		badges[i] = newRiskBadge(info.Risk)
+		badges[i] = newRiskBadge(info.Code)
 		checkWidth = max(checkWidth, c.MinSize().Width)
 		height = max(height, c.MinSize().Height)
 		badgeWidth = max(badgeWidth, badges[i].MinSize().Width)
@@ -164,7 +164,7 @@ func (s *permStep) update() {
 	case len(perms) == 0:
 		s.summary.SetText("Nothing ticked yet.")
 	default:
-		s.summary.SetText(fmt.Sprintf("%d ticked. With them, the key %s.", len(perms), riskPhrase(kraken.MaxRisk(perms))))
+		s.summary.SetText(fmt.Sprintf("%d ticked. With them, the key %s.", len(perms), riskPhrase(perms)))
 	}
 	p := s.w.names.purposeValue()
 	var beyond []string
@@ -183,8 +183,11 @@ func (s *permStep) update() {
 }
 
 // riskPhrase ends the sentence "With them, the key …".
-func riskPhrase(r kraken.Risk) string {
-	switch r {
+func riskPhrase(perms []kraken.Permission) string {
+	if kraken.RiskWords(perms) == kraken.AddFunds.RiskWords() {
+		return "can read and create deposit addresses: money can only come in"
+	}
+	switch kraken.MaxRisk(perms) {
 	case kraken.RiskRead:
 		return "can only read"
 	case kraken.RiskTrade:

@@ -257,7 +257,7 @@ func (s *verifyStep) render() {
 		}
 		message(s.status, fmt.Sprintf("%d %s between what you intended and what Kraken says, highlighted below. Fix %s on the website, then verify again; or save anyway.",
 			n, plural(n, "difference", "differences"), plural(n, "it", "them")), imp)
-		s.againNote.SetText("Fix it on the website, then verify again.")
+		s.againNote.SetText("Fix " + plural(n, "it", "them") + " on the website, then verify again.")
 	}
 	if rb.Probed {
 		s.status.SetText(s.status.Text + " (Your account does not offer the call that reads a key's settings, so only the permissions were tested.)")

@@ -150,8 +150,9 @@ func TestWizard_verifyFindsDrift(t *testing.T) {
 	if v.status.Importance != widget.DangerImportance || !strings.Contains(v.status.Text, "3 differences") {
 		t.Errorf("status %q (importance %v)", v.status.Text, v.status.Importance)
 	}
-	if !strings.Contains(v.againNote.Text, "fix it on the website, then verify again") && !strings.Contains(v.againNote.Text, "Fix it on the website, then verify again") {
-		t.Errorf("no advice to fix and verify again: %q", v.againNote.Text)
+	// Issue 20: "Fix them" in the status and "Fix it" under it, on one page.
+	if !strings.Contains(v.status.Text, "Fix them on the website") || !strings.Contains(v.againNote.Text, "Fix them on the website, then verify again") {
+		t.Errorf("no advice to fix the 3 differences and verify again, in one number: %q / %q", v.status.Text, v.againNote.Text)
 	}
 
 	// Save asks first, naming every difference; "Go back" saves nothing.
