@@ -59,7 +59,7 @@ func helpFlags(t *testing.T, name string) []string {
 		t.Fatalf("help %s: %v", name, res)
 	}
 	var flags []string
-	for _, m := range regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`).FindAllStringSubmatch(res.out, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^  --?([a-z0-9-]+)`).FindAllStringSubmatch(res.out, -1) {
 		flags = append(flags, "--"+m[1])
 	}
 	return flags

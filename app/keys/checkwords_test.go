@@ -62,7 +62,7 @@ func TestCheckReport_Words(t *testing.T) {
 		{"all fine", keys.CheckReport{Results: []check.Result{ok("a"), ok("b")}}, 0,
 			"Checked 2 keys", "All look fine."},
 		{"one needs attention, one needs its code typed", keys.CheckReport{Results: []check.Result{ok("a")}, Skipped: []keys.Skipped{typed}}, 1,
-			"Checked 1 key", "1 key needs its 2FA code typed for each check: check it in the window. 1 key needs attention: open Keywarden to see what to do."},
+			"Checked 1 key", "Not checked: “t” (its 2FA code must be typed for each check: open Keywarden, select it and press Check now). 1 key needs attention: open Keywarden to see what to do."},
 		{"some failed for one reason", keys.CheckReport{Results: []check.Result{ok("a"), bad("b", "Kraken is busy; try again in a minute.", true), bad("c", "Kraken is busy; try again in a minute.", true)}}, 0,
 			"Checked 1 of 3 keys", "2 keys could not be checked: Kraken is busy; try again in a minute. That says nothing about the keys themselves: they keep the answers of their last check."},
 		{"a key refused: its answer is the news", keys.CheckReport{Results: []check.Result{bad("bot", "Kraken refused the 2FA code", false)}}, 1,

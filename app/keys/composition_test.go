@@ -49,6 +49,7 @@ var faceAllowed = map[string]map[string]string{
 		"Permission": "data", "PermissionInfo": "data", "Risk": "data", "NonceScale": "data",
 		"Catalogue": "the permission catalogue", "SortPermissions": "pure", "MaxRisk": "pure",
 		"CheckKeyShape": "pure: the format of a pasted key", "ParseNonceScale": "pure", "ErrMalformedKey": "errors.Is",
+		"RiskWords": "pure: the words for a set of permissions' risk (\"money in only\" for Deposit), as Permission.RiskWords",
 	},
 	module + "app/keys": nil, // all but the service's own constructor, below
 }
