@@ -292,7 +292,7 @@ func TestSweepScreen_alone(t *testing.T) {
 
 	summary := s.progress.Text
 	for _, want := range []string{
-		"Found 1 copy.",
+		"Found 1 copy of 1 of your keys.",
 		"looking for 1 stored key.",
 		"Not looked for: ",
 		"“no-secret” (its secret is not in the system keyring)",
