@@ -289,17 +289,27 @@ const (
 // LeakStepCodes lists the after-a-leak steps in order.
 var LeakStepCodes = []string{LeakReplace, LeakActivity, LeakPassword, LeakSupport}
 
-// LeakStepsLeft returns how many after-a-leak steps are not ticked yet.
+// LeakStepDone reports whether the after-a-leak step code is done: ticked,
+// or, for LeakReplace, done by the key's rotation (ReplacedBy is set), so
+// the count and the ticks can never disagree.
+func (r *Record) LeakStepDone(code string) bool {
+	if code == LeakReplace && r.ReplacedBy != "" {
+		return true
+	}
+	for _, s := range r.LeakSteps {
+		if s == code {
+			return true
+		}
+	}
+	return false
+}
+
+// LeakStepsLeft returns how many after-a-leak steps are not done yet
+// (LeakStepDone).
 func (r *Record) LeakStepsLeft() int {
 	left := 0
 	for _, code := range LeakStepCodes {
-		done := false
-		for _, s := range r.LeakSteps {
-			if s == code {
-				done = true
-			}
-		}
-		if !done {
+		if !r.LeakStepDone(code) {
 			left++
 		}
 	}
