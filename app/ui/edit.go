@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -36,6 +37,7 @@ type editDialog struct {
 	nonces                                   *widget.Select
 	purpose                                  *widget.Select
 	intended                                 *widget.CheckGroup
+	scaleAsk                                 *dialog.ConfirmDialog // the question before a nonce scale change
 	dlg                                      *dialog.FormDialog
 }
 
@@ -213,13 +215,50 @@ func validDays(s string) error {
 // to something else, nothing is saved and the dialog opens again over the
 // key as it is now, with what the person typed kept.
 func (e *editDialog) onSave() {
+	scale := nonceScaleOf(e.nonces.Selected)
+	if scale.OrDefault() == e.rec.NonceScale.OrDefault() {
+		e.save(scale)
+		return
+	}
+	e.askScale(scale)
+}
+
+// askScale asks before a change of the nonce scale, naming the programs
+// the key is used by and what happens to each (keys.NonceScaleChange):
+// one click must not lock a bot out of its key for good. No saves nothing
+// and opens the dialog again with what was typed.
+func (e *editDialog) askScale(scale kraken.NonceScale) {
+	typed := e.rec
+	typed.UsedBy = strings.Split(e.usedBy.Text, ",") // the programs as the dialog names them now
+	words := keys.NonceScaleChange(typed, scale)
+	intro := newWrapped(words.Intro)
+	if words.Danger {
+		intro.Importance = widget.DangerImportance
+	}
+	box := container.NewVBox(intro)
+	for _, p := range words.Programs {
+		box.Add(newWrapped("• " + p))
+	}
+	e.scaleAsk = dialog.NewCustomConfirm(words.Title, "Change it", "Keep it as it is", fixedWidth(520, box), func(ok bool) {
+		if ok {
+			e.save(scale)
+			return
+		}
+		e.reopen(e.rec)
+		e.mw.editor.nonces.SetSelected(nonceScaleWords(e.rec.NonceScale)) // kept as it is
+	}, e.mw.win)
+	e.scaleAsk.Show()
+}
+
+// save writes the dialog's fields, and the nonce scale when it changed.
+func (e *editDialog) save(scale kraken.NonceScale) {
 	name := strings.TrimSpace(e.name.Text)
 	days, _ := strconv.Atoi(strings.TrimSpace(e.reviewDays.Text))
 	from := keys.EditOf(e.rec)
 	edit := keys.Edit{Name: name, Account: e.account.Text, Notes: e.notes.Text,
 		UsedBy: strings.Split(e.usedBy.Text, ","), ReviewDays: days, Parked: e.status.Selected == editParked, From: &from,
 		Purpose: purposeChoice(e.purpose.Selected), Intended: intendedOf(e.rec, e.intended.Selected)}
-	id, scale := e.rec.ID, nonceScaleOf(e.nonces.Selected)
+	id := e.rec.ID
 	changeScale := scale.OrDefault() != e.rec.NonceScale.OrDefault()
 	mw := e.mw
 	mw.background("Saving", func() func() {

@@ -258,6 +258,11 @@ type Record struct {
 	// that of the programs that use it. Empty means milliseconds. Only the
 	// user changes it; Keywarden never raises it by itself.
 	NonceScale kraken.NonceScale `json:"nonceScale,omitempty"`
+	// NonceSeen is the largest nonce scale the exchange is known to have
+	// seen on this key (a check's answer, or Keywarden's own nonces in a
+	// check that got through). A key's nonce never goes back, so after a
+	// change to a smaller scale the checks' advice can say why they fail.
+	NonceSeen kraken.NonceScale `json:"nonceSeen,omitempty"`
 }
 
 // PendingOp names an unfinished change between a record and the keyring.
