@@ -44,8 +44,12 @@ func NonceScaleChange(r vault.Record, to kraken.NonceScale) NonceChange {
 		c.Danger = true
 		c.Intro = "Kraken accepts only nonces larger than the key's last one, from any program, and a key never goes back. " +
 			"After Keywarden's next check with " + to.String() + " nonces, every program that sends smaller ones is locked out of this key for good."
+		most := ""
+		if seen == kraken.NonceMilliseconds {
+			most = ", as most programs do"
+		}
 		for _, p := range programs {
-			c.Programs = append(c.Programs, p+": if it counts in "+seen.String()+" (most programs count in milliseconds), its calls fail with “Invalid nonce” for good. Change it to "+to.String()+" first, or keep this setting.")
+			c.Programs = append(c.Programs, p+": if it counts in "+seen.String()+most+", its calls fail with “Invalid nonce” for good. Change it to "+to.String()+" first, or keep this setting.")
 		}
 		if len(programs) == 0 {
 			c.Programs = []string{"No program is recorded for this key (Used by). Any program that uses it with smaller nonces is locked out for good."}

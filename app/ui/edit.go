@@ -84,7 +84,10 @@ func newEditDialog(mw *mainWindow, rec vault.Record) *editDialog {
 	e.purpose.SetSelected(rec.Purpose.Label())
 	e.intended = widget.NewCheckGroup(intendedChoices(rec), nil)
 	e.intended.SetSelected(intendedLabels(rec.Intended))
-	permsItem := widget.NewFormItem("Permissions you mean it to have", e.intended)
+	// 13 tick boxes would push Save below a small window: they scroll.
+	permsScroll := container.NewVScroll(e.intended)
+	permsScroll.SetMinSize(fyne.NewSize(0, 110))
+	permsItem := widget.NewFormItem("Meant to have", permsScroll)
 	permsItem.HintText = "What checks compare Kraken's answer with; change the key itself on Kraken's website."
 
 	items := []*widget.FormItem{

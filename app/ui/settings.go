@@ -71,8 +71,8 @@ func newSettingsScreen(mw settingsHost) *settingsScreen {
 	reviewForm.Items[1].HintText = "1 to 365 days"
 	idleForm := widget.NewForm(widget.NewFormItem("Minutes without input", wheel.Pass(s.idleClose, s.page)))
 	idleForm.Items[0].HintText = "1 to 1440, or never"
-	unlockForm := widget.NewForm(widget.NewFormItem("Stay unlocked after a code (minutes)", wheel.Pass(s.unlock, s.page)))
-	unlockForm.Items[0].HintText = "0 (ask every time) to 15; never longer than the idle close, never in another window"
+	unlockForm := widget.NewForm(widget.NewFormItem("Minutes unlocked", wheel.Pass(s.unlock, s.page)))
+	unlockForm.Items[0].HintText = "0 (ask every time) to 15"
 
 	s.notifications = widget.NewCheck("Remind me from the tray when a key is due or about to expire", nil)
 	s.notifications.SetChecked(p.Notifications)
@@ -107,7 +107,7 @@ func newSettingsScreen(mw settingsHost) *settingsScreen {
 		widget.NewSeparator(), newHeading("Reminders"), s.notifications, newWrapped(keys.NotificationsOffNote),
 		widget.NewSeparator(), newHeading("Start at login"), s.startAtLogin, loginHint,
 		widget.NewSeparator(), newHeading("App 2FA"), s.guardState, container.NewHBox(s.guardButton),
-		newWrapped("After a correct code, this window does not ask again for a short while, so two protected actions in a row need one code. Closing the window, or its idle close, locks it again."),
+		newWrapped("After a correct code, this window does not ask again for a short while, so two protected actions in a row need one code. Never longer than the idle close; closing the window locks it again, and other windows and the command line still ask."),
 		unlockForm,
 		widget.NewSeparator(), newHeading("Appearance"),
 		newWrapped("Keywarden follows your system's light or dark theme; change it there."),
