@@ -50,6 +50,10 @@ type Options struct {
 	// UsedBy names the programs that use the key, for the advice on an
 	// invalid nonce. Check takes it from the record and ignores this field.
 	UsedBy []string
+	// Seen is the largest nonce scale the key is known to have seen
+	// (vault.Record.NonceSeen), for the advice when a smaller one is
+	// refused. Check takes it from the record and ignores this field.
+	Seen kraken.NonceScale
 }
 
 // MaxProblem is how many characters of a Readback's Problem are kept: the
@@ -67,7 +71,7 @@ func (r *Runner) Check(ctx context.Context, rec vault.Record, opt Options, now t
 		rb.Unreached = errors.Is(err, vault.ErrKeyringUnavailable)
 		return rb
 	}
-	opt.NonceScale, opt.UsedBy = rec.NonceScale, rec.UsedBy
+	opt.NonceScale, opt.UsedBy, opt.Seen = rec.NonceScale, rec.UsedBy, rec.NonceSeen
 	return r.CheckSecret(ctx, secret, rec.TwoFA, opt, now)
 }
 
@@ -134,6 +138,9 @@ func fromError(err error, opt Options, now time.Time) vault.Readback {
 	problem := kraken.UserMessage(err)
 	if errors.Is(err, kraken.ErrInvalidNonce) {
 		problem = InvalidNonceAdvice(opt.NonceScale, opt.UsedBy)
+		if opt.Seen.Rank() > opt.NonceScale.Rank() {
+			problem = SmallerScaleAdvice(opt.NonceScale, opt.Seen, opt.UsedBy)
+		}
 	}
 	rb := failed(now, problem)
 	rb.Unreached = unreached(err)
@@ -307,6 +314,13 @@ func Apply(rec *vault.Record, rb vault.Readback) {
 		ownPrev := prev != nil && prev.SentNonce != 0 && rb.Nonce == prev.SentNonce
 		if at, never, ok := review.LastUse(*rec); ok && !never {
 			rec.Use.Saw(at, !ownPrev)
+		}
+		// Keywarden's own nonces got through, and the answer shows the
+		// key's: the key has seen the larger of the two.
+		for _, s := range []kraken.NonceScale{rec.NonceScale.OrDefault(), rb.NonceScale} {
+			if s.Rank() > rec.NonceSeen.Rank() {
+				rec.NonceSeen = s
+			}
 		}
 		rec.AddEvent(rb.At, vault.EventChecked, "")
 		extra, missing := review.Drift(rec.Intended, rb.Permissions)

@@ -37,6 +37,22 @@ func InvalidNonceAdvice(scale kraken.NonceScale, usedBy []string) string {
 		" called at the same moment. Check again in a moment, or set a nonce window on the key on Kraken's website."
 }
 
+// SmallerScaleAdvice explains an "invalid nonce" answer to nonces on
+// scale when the key is known to have seen larger ones (seen): most often
+// its scale was changed to a larger one and back. The exchange never goes
+// back to smaller nonces, so no retry helps; the key now needs nonces on
+// seen's scale or larger, from Keywarden and from every program in usedBy.
+func SmallerScaleAdvice(scale, seen kraken.NonceScale, usedBy []string) string {
+	programs := "every program that uses it"
+	if names := strings.Join(usedBy, ", "); names != "" {
+		programs = "every program that uses it (" + names + ")"
+	}
+	return "Kraken refused Keywarden's nonce: this key has already seen " + seen.OrDefault().String() +
+		" nonces, and a key never goes back to smaller ones, so " + scale.OrDefault().String() +
+		" nonces fail for good. Kraken is not down: the key now needs " + seen.OrDefault().String() + " or larger, from Keywarden and from " +
+		programs + ". Set Nonces back to " + seen.OrDefault().String() + " in Edit details (keywarden nonce-scale), or make a new key to start again at milliseconds."
+}
+
 // SuggestedNonceScale returns the scale the record's last check saw on the
 // key when it is larger than the record's own: a program uses the key with
 // larger nonces, and checks on the record's scale will fail. It reports

@@ -72,7 +72,7 @@ func TestSettings(t *testing.T) {
 		if res.code != 0 || !strings.Contains(res.out, filepath.Join(f.dir, keys.SettingsName)) {
 			t.Fatalf("settings: %v", res)
 		}
-		want := map[string]string{"review-days-read-only": "90", "review-days-risky": "30", "notifications": "on", "start-at-login": "off", "idle-close-minutes": "10", "watch-minutes": "15"}
+		want := map[string]string{"review-days-read-only": "90", "review-days-risky": "30", "notifications": "on", "start-at-login": "off", "idle-close-minutes": "10", "watch-minutes": "15", "unlock-minutes": "2"}
 		for name, value := range want {
 			if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + ` +` + value + ` `).MatchString(res.out) {
 				t.Errorf("settings does not list %s = %s:\n%v", name, value, res)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -350,7 +349,7 @@ func writeLeakSteps(w io.Writer, r vault.Record) {
 	fmt.Fprintln(w, "Leak checklist:")
 	for _, code := range keys.LeakStepCodes {
 		mark := " "
-		if slices.Contains(r.LeakSteps, code) {
+		if r.LeakStepDone(code) { // the window's rule: a rotation counts as the replacement
 			mark = "x"
 		}
 		fmt.Fprintf(w, "  [%s] %s\n", mark, leakSteps[code])

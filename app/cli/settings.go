@@ -18,6 +18,7 @@ var settingsAbout = map[string]string{
 	"start-at-login":        "start the tray part at login (changed in the window)",
 	"idle-close-minutes":    "close the window after this many minutes without input, or never (the tray part stays)",
 	"watch-minutes":         "read the watched accounts' ledgers every this many minutes (keywarden watch NAME)",
+	"unlock-minutes":        "after an app 2FA code, minutes the window asks for no other code (0: ask every time; never past the idle close)",
 }
 
 // settingsInput is what settings needs: no Name lists them all.

@@ -51,7 +51,7 @@ func (s *Service) checkOne(ctx context.Context, id, code string) (vault.Record, 
 	if err != nil {
 		rb = vault.Readback{At: s.now(), Outcome: vault.OutcomeError, Problem: UserMessage(err)}
 	} else {
-		rb = runner.CheckSecret(ctx, secret, rec.TwoFA, check.Options{OTP: code, NonceScale: rec.NonceScale, UsedBy: rec.UsedBy}, s.now())
+		rb = runner.CheckSecret(ctx, secret, rec.TwoFA, check.Options{OTP: code, NonceScale: rec.NonceScale, UsedBy: rec.UsedBy, Seen: rec.NonceSeen}, s.now())
 	}
 	results := []check.Result{{Record: rec, Readback: rb}}
 	cutShort(ctx, results)

@@ -117,9 +117,12 @@ func explain(err error) (string, bool) {
 // test-exchange address, a stopped or timed-out run.
 func explainRun(err error) (string, bool) {
 	var serr *SettingError
+	var eerr *EditError
 	switch {
 	case errors.As(err, &serr):
 		return upperFirst(serr.Msg) + ".", true
+	case errors.As(err, &eerr):
+		return eerr.Msg + " Nothing was changed.", true
 	case errors.Is(err, ErrSettingsDamaged):
 		return "The settings file is damaged, so the defaults are used. Change a setting to write a good file again.", true
 	case errors.Is(err, ErrNoName):

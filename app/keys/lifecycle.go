@@ -52,6 +52,13 @@ type Edit struct {
 	Name, Account, Notes string
 	UsedBy               []string
 	ReviewDays           int // 0: the default for the key's risk
+	// Purpose is what the key is for; "" keeps the key's.
+	Purpose vault.Purpose
+	// Intended are the permissions the person means the key to have (what
+	// checks compare the exchange's answer with); nil keeps the key's, an
+	// empty list is refused (a key is made for something). A code the
+	// catalogue does not know is kept only if the key had it.
+	Intended []kraken.Permission
 	// Parked parks the key (true) or puts it back in use (false); a retired
 	// key's status is not changed.
 	Parked bool
@@ -71,16 +78,30 @@ func (s *Service) Edit(id string, e Edit) (vault.Record, error) {
 		_, err := ParseReviewDays("-")
 		return vault.Record{}, err
 	}
+	if e.Purpose != "" && !slices.Contains(vault.Purposes, e.Purpose) {
+		return vault.Record{}, &EditError{Msg: "That purpose is not one Keywarden knows; choose one of the list."}
+	}
+	e = e.keepingEmpty()
 	now := s.now()
 	return s.change(id, ActEdit, func(r *vault.Record) error {
 		e, err := e.onto(*r)
 		if err != nil {
 			return err
 		}
+		if err := checkIntended(e.Intended, *r); err != nil {
+			return err
+		}
 		services := cleanServices(e.UsedBy)
+		note := declaredChange(*r, e)
 		r.Name, r.Account, r.Notes = strings.TrimSpace(e.Name), strings.TrimSpace(e.Account), strings.TrimSpace(e.Notes)
 		r.UsedBy, r.ReviewDays = services, e.ReviewDays
-		r.AddEvent(now, vault.EventEdited, "")
+		if e.Purpose != "" {
+			r.Purpose = e.Purpose
+		}
+		if e.Intended != nil {
+			r.Intended = kraken.SortPermissions(e.Intended)
+		}
+		r.AddEvent(now, vault.EventEdited, note)
 		switch {
 		case r.Retired():
 		case e.Parked && r.Status != vault.StatusParked:

@@ -46,6 +46,13 @@ const (
 	MaxWatchMinutes     = 24 * 60
 )
 
+// The limits of the unlock after a correct app 2FA code, in minutes; 0
+// means a code for every protected action.
+const (
+	DefaultUnlockMinutes = 2
+	MaxUnlockMinutes     = 15
+)
+
 const day = 24 * time.Hour
 
 // Settings are the app's own settings, shared by the window, the tray part
@@ -68,6 +75,23 @@ type Settings struct {
 	// WatchMinutes is how often the tray part reads the watched accounts'
 	// ledgers (the account watch).
 	WatchMinutes int `json:"watchMinutes,omitempty"`
+	// UnlockMinutes is how long, after a correct app 2FA code, the window
+	// stays unlocked for protected actions (AppCodeGrace); 0 asks every
+	// time. A file from before it gets the default (DefaultSettings).
+	UnlockMinutes int `json:"unlockMinutes"`
+}
+
+// AppCodeGrace is how long a window stays unlocked for protected actions
+// after a correct app 2FA code: UnlockMinutes, but never longer than the
+// idle close, so an unlocked window is never left behind by someone who
+// walked away (the window closes first, and the unlock ends with it).
+// Zero means a code for every protected action.
+func (s Settings) AppCodeGrace() time.Duration {
+	m := min(max(s.UnlockMinutes, 0), MaxUnlockMinutes)
+	if s.IdleCloseMinutes > 0 {
+		m = min(m, s.IdleCloseMinutes)
+	}
+	return time.Duration(m) * time.Minute
 }
 
 // NotificationsOffNote says what turning notifications off means, where
@@ -83,11 +107,12 @@ func DefaultSettings() Settings {
 		Notifications:    true,
 		IdleCloseMinutes: DefaultIdleCloseMinutes,
 		WatchMinutes:     DefaultWatchMinutes,
+		UnlockMinutes:    DefaultUnlockMinutes,
 	}
 }
 
 // The names `keywarden settings` knows, in the order it lists them.
-var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login", "idle-close-minutes", "watch-minutes"}
+var settingNames = []string{"review-days-read-only", "review-days-risky", "notifications", "start-at-login", "idle-close-minutes", "watch-minutes", "unlock-minutes"}
 
 // SettingNames returns the names Get and Set take.
 func SettingNames() []string { return append([]string(nil), settingNames...) }
@@ -107,6 +132,8 @@ func (s Settings) Get(name string) (string, error) {
 		return FormatIdleClose(s.IdleCloseMinutes), nil
 	case "watch-minutes":
 		return strconv.Itoa(s.WatchMinutes), nil
+	case "unlock-minutes":
+		return strconv.Itoa(s.UnlockMinutes), nil
 	}
 	return "", unknownSetting(name)
 }
@@ -150,6 +177,13 @@ func (s *Settings) Set(name, value string) error {
 		}
 		s.WatchMinutes = n
 		return nil
+	case "unlock-minutes":
+		n, err := ParseUnlockMinutes(value)
+		if err != nil {
+			return err
+		}
+		s.UnlockMinutes = n
+		return nil
 	case "start-at-login":
 		return &SettingError{Name: name, Msg: fmt.Sprintf("%s cannot be set as a value here: turn it on or off in the window's settings", name)}
 	}
@@ -177,6 +211,17 @@ func ParseIdleClose(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > MaxIdleCloseMinutes {
 		return 0, &SettingError{Msg: fmt.Sprintf("the window closes after a whole number of minutes from 1 to %d without input, or never", MaxIdleCloseMinutes)}
+	}
+	return n, nil
+}
+
+// ParseUnlockMinutes reads how long the window stays unlocked after a
+// correct app 2FA code: a whole number of minutes from 0 (ask every time)
+// to MaxUnlockMinutes.
+func ParseUnlockMinutes(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 || n > MaxUnlockMinutes {
+		return 0, &SettingError{Name: "unlock-minutes", Msg: fmt.Sprintf("after an app 2FA code the window stays unlocked for a whole number of minutes from 0 (ask every time) to %d", MaxUnlockMinutes)}
 	}
 	return n, nil
 }
@@ -228,6 +273,7 @@ func (s Settings) clamp() Settings {
 		s.WatchMinutes = DefaultWatchMinutes
 	}
 	s.WatchMinutes = min(max(s.WatchMinutes, MinWatchMinutes), MaxWatchMinutes)
+	s.UnlockMinutes = min(max(s.UnlockMinutes, 0), MaxUnlockMinutes)
 	return s
 }
 
@@ -324,6 +370,15 @@ func (f *SettingsFile) Update(fn func(*Settings) error) error {
 	return nil
 }
 
+// failClosedSettings are the defaults used while the settings file cannot
+// be read, with no unlock after an app 2FA code: a protection whose state
+// is damaged acts as if it is on.
+func failClosedSettings() Settings {
+	s := DefaultSettings()
+	s.UnlockMinutes = 0
+	return s
+}
+
 // ErrSettingsDamaged matches a settings file that could not be read.
 var ErrSettingsDamaged = errors.New("the settings file is damaged; the defaults are used until a setting is changed")
 
@@ -333,11 +388,11 @@ func (f *SettingsFile) read() (Settings, []byte, error) {
 		return f.migrated(), nil, nil
 	}
 	if err != nil {
-		return DefaultSettings(), nil, fmt.Errorf("keys: read the settings: %w", err)
+		return failClosedSettings(), nil, fmt.Errorf("keys: read the settings: %w", err)
 	}
 	s := DefaultSettings()
 	if err := json.Unmarshal(b, &s); err != nil {
-		return DefaultSettings(), b, fmt.Errorf("%w (%s: %v)", ErrSettingsDamaged, f.Path(), err)
+		return failClosedSettings(), b, fmt.Errorf("%w (%s: %v)", ErrSettingsDamaged, f.Path(), err)
 	}
 	return s.clamp(), b, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/keywarden/keywarden/app/keys"
 )
@@ -44,7 +45,7 @@ func mustLoad(t *testing.T, sf *keys.SettingsFile) keys.Settings {
 func TestSettingsFile_Load(t *testing.T) {
 	t.Run("a missing file gives the defaults", func(t *testing.T) {
 		sf := settingsIn(t, nil)
-		want := keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15}
+		want := keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}
 		if got := mustLoad(t, sf); got != want {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
@@ -58,7 +59,7 @@ func TestSettingsFile_Load(t *testing.T) {
 			"review.readOnlyDays": 14, "review.riskyDays": 7, "notifications.enabled": false,
 			"startAtLogin": true, "app2fa.enabled": true, "someOtherKey": "kept out",
 		})
-		want := keys.Settings{ReadOnlyDays: 14, RiskyDays: 7, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10, WatchMinutes: 15}
+		want := keys.Settings{ReadOnlyDays: 14, RiskyDays: 7, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}
 		if got := mustLoad(t, sf); got != want {
 			t.Fatalf("got %+v, want %+v", got, want)
 		}
@@ -102,8 +103,12 @@ func TestSettingsFile_Load(t *testing.T) {
 		if !errors.Is(err, keys.ErrSettingsDamaged) {
 			t.Fatalf("got %v, want ErrSettingsDamaged", err)
 		}
-		if got != keys.DefaultSettings() {
-			t.Errorf("got %+v, want the defaults (not the legacy values)", got)
+		// The defaults, with no unlock after an app 2FA code: a damaged
+		// protection state acts as if it is on.
+		closed := keys.DefaultSettings()
+		closed.UnlockMinutes = 0
+		if got != closed {
+			t.Errorf("got %+v, want the defaults (not the legacy values), no unlock", got)
 		}
 		if msg := keys.UserMessage(err); !strings.Contains(msg, "damaged") || !strings.Contains(msg, "defaults") {
 			t.Errorf("message %q", msg)
@@ -111,7 +116,7 @@ func TestSettingsFile_Load(t *testing.T) {
 		if err := sf.Update(func(s *keys.Settings) error { return s.Set("notifications", "off") }); err != nil {
 			t.Fatal(err)
 		}
-		want := keys.DefaultSettings()
+		want := closed
 		want.Notifications = false
 		if got := mustLoad(t, sf); got != want {
 			t.Errorf("after a change: got %+v, want %+v", got, want)
@@ -153,7 +158,7 @@ func TestSettingsFile_Update(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		want := keys.Settings{ReadOnlyDays: 45, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15}
+		want := keys.Settings{ReadOnlyDays: 45, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}
 		if got := mustLoad(t, sf); got != want {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
@@ -229,7 +234,7 @@ func TestSettingsFile_Update(t *testing.T) {
 				t.Errorf("update %d: %v", i, err)
 			}
 		}
-		want := keys.Settings{ReadOnlyDays: 11, RiskyDays: 12, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10, WatchMinutes: 15}
+		want := keys.Settings{ReadOnlyDays: 11, RiskyDays: 12, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}
 		if got := mustLoad(t, sf); got != want {
 			t.Errorf("got %+v, want %+v: a change was lost", got, want)
 		}
@@ -243,18 +248,18 @@ func TestSettings_Set(t *testing.T) {
 		want                 keys.Settings // when ok
 		ok                   bool
 	}{
-		{"read-only days", "review-days-read-only", "7", keys.Settings{ReadOnlyDays: 7, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
-		{"risky days at the upper limit", "review-days-risky", "365", keys.Settings{ReadOnlyDays: 90, RiskyDays: 365, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
-		{"risky days at the lower limit", "review-days-risky", "1", keys.Settings{ReadOnlyDays: 90, RiskyDays: 1, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
-		{"notifications off", "notifications", "off", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
-		{"notifications no", "notifications", "no", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15}, true},
-		{"idle close after 5 minutes", "idle-close-minutes", "5", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 5, WatchMinutes: 15}, true},
-		{"idle close never", "idle-close-minutes", "never", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, WatchMinutes: 15}, true},
-		{"idle close at the upper limit", "idle-close-minutes", "1440", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 1440, WatchMinutes: 15}, true},
+		{"read-only days", "review-days-read-only", "7", keys.Settings{ReadOnlyDays: 7, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}, true},
+		{"risky days at the upper limit", "review-days-risky", "365", keys.Settings{ReadOnlyDays: 90, RiskyDays: 365, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}, true},
+		{"risky days at the lower limit", "review-days-risky", "1", keys.Settings{ReadOnlyDays: 90, RiskyDays: 1, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}, true},
+		{"notifications off", "notifications", "off", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}, true},
+		{"notifications no", "notifications", "no", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, IdleCloseMinutes: 10, WatchMinutes: 15, UnlockMinutes: 2}, true},
+		{"idle close after 5 minutes", "idle-close-minutes", "5", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 5, WatchMinutes: 15, UnlockMinutes: 2}, true},
+		{"idle close never", "idle-close-minutes", "never", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, WatchMinutes: 15, UnlockMinutes: 2}, true},
+		{"idle close at the upper limit", "idle-close-minutes", "1440", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 1440, WatchMinutes: 15, UnlockMinutes: 2}, true},
 		{"idle close beyond a day", "idle-close-minutes", "1441", keys.Settings{}, false},
 		{"idle close negative", "idle-close-minutes", "-1", keys.Settings{}, false},
 		{"idle close as a fraction", "idle-close-minutes", "2.5", keys.Settings{}, false},
-		{"watch every 30 minutes", "watch-minutes", "30", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 30}, true},
+		{"watch every 30 minutes", "watch-minutes", "30", keys.Settings{ReadOnlyDays: 90, RiskyDays: 30, Notifications: true, IdleCloseMinutes: 10, WatchMinutes: 30, UnlockMinutes: 2}, true},
 		{"watch more often than every 5 minutes", "watch-minutes", "4", keys.Settings{}, false},
 		{"watch never", "watch-minutes", "never", keys.Settings{}, false},
 		{"zero days", "review-days-read-only", "0", keys.Settings{}, false},
@@ -299,8 +304,8 @@ func TestSettings_Set(t *testing.T) {
 	}
 
 	t.Run("every name lists and reads back", func(t *testing.T) {
-		s := keys.Settings{ReadOnlyDays: 12, RiskyDays: 3, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 15, WatchMinutes: 20}
-		want := map[string]string{"review-days-read-only": "12", "review-days-risky": "3", "notifications": "off", "start-at-login": "on", "idle-close-minutes": "15", "watch-minutes": "20"}
+		s := keys.Settings{ReadOnlyDays: 12, RiskyDays: 3, Notifications: false, StartAtLogin: true, IdleCloseMinutes: 15, WatchMinutes: 20, UnlockMinutes: 5}
+		want := map[string]string{"review-days-read-only": "12", "review-days-risky": "3", "notifications": "off", "start-at-login": "on", "idle-close-minutes": "15", "watch-minutes": "20", "unlock-minutes": "5"}
 		got := map[string]string{}
 		for _, name := range keys.SettingNames() {
 			v, err := s.Get(name)
@@ -321,4 +326,37 @@ func TestSettings_Set(t *testing.T) {
 			t.Error("Get of an unknown name succeeded")
 		}
 	})
+}
+
+// The unlock after an app 2FA code (issue 20 item 12): 2 minutes by
+// default, 0 asks every time, never longer than the idle close, and a
+// file from before the setting gets the default.
+func TestSettings_AppCodeGrace(t *testing.T) {
+	s := keys.DefaultSettings()
+	if got := s.AppCodeGrace(); got != 2*time.Minute {
+		t.Errorf("default %v, want 2m", got)
+	}
+	if err := s.Set("unlock-minutes", "0"); err != nil || s.AppCodeGrace() != 0 {
+		t.Errorf("0: %v %v, want ask every time", s.AppCodeGrace(), err)
+	}
+	s.UnlockMinutes, s.IdleCloseMinutes = 10, 3
+	if got := s.AppCodeGrace(); got != 3*time.Minute {
+		t.Errorf("unlock 10, idle close 3: %v, want 3m (never past the idle close)", got)
+	}
+	s.IdleCloseMinutes = 0
+	if got := s.AppCodeGrace(); got != 10*time.Minute {
+		t.Errorf("idle close never: %v, want 10m", got)
+	}
+	for _, bad := range []string{"-1", "16", "two", "1.5"} {
+		if err := s.Set("unlock-minutes", bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	sf := settingsIn(t, nil)
+	if err := os.WriteFile(sf.Path(), []byte(`{"readOnlyDays": 7}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustLoad(t, sf); got.UnlockMinutes != keys.DefaultUnlockMinutes {
+		t.Errorf("a file from before the setting: %d, want the default", got.UnlockMinutes)
+	}
 }

@@ -63,6 +63,7 @@ func serviceErrors() map[string][]error {
 		"keys.ActivityDamagedError": {activityDamaged},
 		"check.ErrTypedCode":        {check.ErrTypedCode},
 		"keys.EditConflictError":    {&keys.EditConflictError{Record: rec, Fields: []string{"notes"}}},
+		"keys.EditError":            {&keys.EditError{Msg: "That purpose is not one Keywarden knows; choose one of the list."}},
 		"keys.FolderError":          {&keys.FolderError{Err: errors.New("$HOME is not defined")}, &keys.FolderError{Dir: "/x", Err: os.ErrPermission}},
 
 		"vault.ErrNotFound":           {notFound},

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"slices"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -37,17 +35,14 @@ type leakSteps struct {
 // read-only keys that show the account's activity.
 func newLeakSteps(mw revokeHost, rec vault.Record, all []vault.Record) *leakSteps {
 	l := &leakSteps{mw: mw, rec: rec, ticks: make([]*widget.Check, leakStepCount)}
-	done := make([]bool, leakStepCount)
-	for i, code := range vault.LeakStepCodes {
-		done[i] = slices.Contains(rec.LeakSteps, code)
-	}
+	// The ticks come from the same rule as the count the detail and the
+	// list show (keys.LeakChecklistOf), so they cannot disagree.
+	list := keys.LeakChecklistOf(rec)
+	done := list.Done
 
 	l.replace = widget.NewButtonWithIcon("Make a replacement…", theme.ContentAddIcon(), func() { mw.onRotate(rec) })
 	if ok, _ := keys.Can(rec, keys.ActRotate); !ok {
 		l.replace.Disable()
-	}
-	if rec.ReplacedBy != "" {
-		done[0] = true
 	}
 	readers := readOnlyKeys(rec, all)
 	activity := "Sign in to Kraken and look at the recent history: withdrawals, orders, new withdrawal addresses or logins you do not recognise."
@@ -76,6 +71,9 @@ func newLeakSteps(mw revokeHost, rec vault.Record, all []vault.Record) *leakStep
 		check := widget.NewCheck("", nil)
 		check.SetChecked(done[i])
 		check.OnChanged = func(on bool) { l.onTick(i, on) }
+		if list.ByRotation[i] {
+			check.Disable() // done by the rotation: unticking would change nothing
+		}
 		l.ticks[i] = check
 		title := newWrapped(s.title)
 		title.TextStyle = fyne.TextStyle{Bold: true}

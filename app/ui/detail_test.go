@@ -127,6 +127,7 @@ func TestKeyDetail_nonceScale(t *testing.T) {
 	test.Tap(f.mw.detail.edit)
 	f.mw.editor.nonces.SetSelected(nonceScaleWords(kraken.NonceNanoseconds))
 	f.mw.editor.dlg.Submit()
+	f.mw.editor.scaleAsk.Confirm() // a change of scale is asked first (issue 20 item 1)
 	f.wait()
 	got := f.stored(rec.ID)
 	if got.NonceScale != kraken.NonceNanoseconds {

@@ -107,6 +107,7 @@ func (c *idleCloser) check() {
 	c.noticeFocus()
 	if limit := c.limit(); limit > 0 && !c.busy() && c.mw.env.now().Sub(c.last) >= limit {
 		c.closed = true
+		c.mw.unlock.End() // an unlock never outlives the idle close
 		c.mw.saveWindowState()
 		c.mw.closeWin()
 		return

@@ -11,13 +11,15 @@ import (
 )
 
 // protect runs action after app 2FA accepts a code, or at once when app
-// 2FA is off. reason says what the code is for.
+// 2FA is off or the window is still unlocked by a code typed a moment ago
+// (mw.unlock, for keys.Settings.AppCodeGrace). reason says what the code
+// is for.
 func (mw *mainWindow) protect(reason string, action func()) {
 	if mw.env.Guard == nil {
 		action()
 		return
 	}
-	guardui.Protect(mw.win, mw.env.Guard, mw.env.Do, reason, mw.env.now, action)
+	guardui.ProtectUnlocked(mw.win, mw.env.Guard, mw.env.Do, reason, mw.env.now, &mw.unlock, mw.snap.Settings.AppCodeGrace, action)
 }
 
 // codePrompt asks for a code from the authenticator of a key whose 2FA

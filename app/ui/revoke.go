@@ -31,6 +31,7 @@ type revokeRunbook struct {
 	leak                            *leakSteps // nil unless compromised
 	anywayDialog                    *dialog.ConfirmDialog
 	scroll                          *container.Scroll
+	title, intro                    *widget.Label // kept for tests
 	content                         fyne.CanvasObject
 }
 
@@ -64,9 +65,14 @@ func newRevokeRunbook(mw revokeHost, rec vault.Record, compromised bool, all []v
 	intro := newWrapped("Only Kraken can revoke a key: delete it on the website, then let Keywarden confirm that Kraken no longer accepts it. " +
 		"Keywarden keeps the record as history and deletes the secret from your keyring.")
 	if compromised {
-		title.SetText("“" + rec.Name + "” leaked: revoke it now")
-		intro.SetText("Whoever has this key can use it until it is deleted on Kraken. Delete it first, confirm, then work through the steps below.")
-		intro.Importance = widget.DangerImportance
+		// One rule (keys.LeakChecklistOf) words the heading: urgent and red
+		// until Kraken confirmed the revocation, plain afterwards.
+		list := keys.LeakChecklistOf(rec)
+		title.SetText(list.Title)
+		intro.SetText(list.Intro)
+		if list.Urgent {
+			intro.Importance = widget.DangerImportance
+		}
 	}
 	title.SizeName = theme.SizeNameHeadingText
 	if ok, why := keys.Can(rec, keys.ActRevoke); !ok {
@@ -97,6 +103,7 @@ func newRevokeRunbook(mw revokeHost, rec vault.Record, compromised bool, all []v
 	header := container.NewVBox(container.NewBorder(nil, nil, rb.back, nil, title), widget.NewSeparator())
 	rb.scroll = container.NewVScroll(container.NewPadded(body))
 	rb.content = container.NewBorder(header, nil, nil, nil, rb.scroll)
+	rb.title, rb.intro = title, intro
 	return rb
 }
 

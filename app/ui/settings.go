@@ -26,6 +26,7 @@ type settingsScreen struct {
 	back            *widget.Button
 	readOnly, risky *commitEntry
 	idleClose       *commitEntry
+	unlock          *commitEntry // minutes unlocked after an app 2FA code
 	saveButton      *widget.Button
 	problem         *widget.Label // why a typed value was not saved
 	scroll          *container.Scroll
@@ -56,6 +57,8 @@ func newSettingsScreen(mw settingsHost) *settingsScreen {
 		e.Validator = func(v string) error { _, err := keys.ParseReviewDays(v); return err }
 	}
 	s.idleClose.Validator = func(v string) error { _, err := keys.ParseIdleClose(v); return err }
+	s.unlock = newCommitEntry(strconv.Itoa(p.UnlockMinutes), func(string) { s.commit() })
+	s.unlock.Validator = func(v string) error { _, err := keys.ParseUnlockMinutes(v); return err }
 	s.saveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.commit)
 	s.problem = newWrapped("")
 	s.problem.Importance = widget.DangerImportance
@@ -68,6 +71,8 @@ func newSettingsScreen(mw settingsHost) *settingsScreen {
 	reviewForm.Items[1].HintText = "1 to 365 days"
 	idleForm := widget.NewForm(widget.NewFormItem("Minutes without input", wheel.Pass(s.idleClose, s.page)))
 	idleForm.Items[0].HintText = "1 to 1440, or never"
+	unlockForm := widget.NewForm(widget.NewFormItem("Minutes unlocked", wheel.Pass(s.unlock, s.page)))
+	unlockForm.Items[0].HintText = "0 (ask every time) to 15"
 
 	s.notifications = widget.NewCheck("Remind me from the tray when a key is due or about to expire", nil)
 	s.notifications.SetChecked(p.Notifications)
@@ -102,6 +107,8 @@ func newSettingsScreen(mw settingsHost) *settingsScreen {
 		widget.NewSeparator(), newHeading("Reminders"), s.notifications, newWrapped(keys.NotificationsOffNote),
 		widget.NewSeparator(), newHeading("Start at login"), s.startAtLogin, loginHint,
 		widget.NewSeparator(), newHeading("App 2FA"), s.guardState, container.NewHBox(s.guardButton),
+		newWrapped("After a correct code, this window does not ask again for a short while, so two protected actions in a row need one code. Never longer than the idle close; closing the window locks it again, and other windows and the command line still ask."),
+		unlockForm,
 		widget.NewSeparator(), newHeading("Appearance"),
 		newWrapped("Keywarden follows your system's light or dark theme; change it there."),
 		widget.NewSeparator(), newHeading("Where things are kept"), newWrapped(store), newWrapped(secrets),
@@ -122,28 +129,29 @@ func (s *settingsScreen) page() fyne.Scrollable {
 	return s.scroll
 }
 
-// commit saves the typed values (review days, idle close) when all are
+// commit saves the typed values (review days, idle close, unlock) when all are
 // valid and one differs from what is stored; otherwise it says what is
 // wrong and saves nothing. It runs on leaving a field, on Enter and on Save.
 func (s *settingsScreen) commit() {
 	readOnly, err1 := keys.ParseReviewDays(s.readOnly.Text)
 	risky, err2 := keys.ParseReviewDays(s.risky.Text)
 	idle, err3 := keys.ParseIdleClose(s.idleClose.Text)
-	if err := errors.Join(err1, err2, err3); err != nil {
-		for _, e := range []*commitEntry{s.readOnly, s.risky, s.idleClose} {
+	unlock, err4 := keys.ParseUnlockMinutes(s.unlock.Text)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		for _, e := range []*commitEntry{s.readOnly, s.risky, s.idleClose, s.unlock} {
 			_ = e.Validate()
 		}
-		s.problem.SetText("Not saved: " + keys.UserMessage(firstError(err1, err2, err3)))
+		s.problem.SetText("Not saved: " + keys.UserMessage(firstError(err1, err2, err3, err4)))
 		s.problem.Show()
 		return
 	}
 	s.problem.Hide()
 	cur := s.mw.settingsShown()
-	if readOnly == cur.ReadOnlyDays && risky == cur.RiskyDays && idle == cur.IdleCloseMinutes {
+	if readOnly == cur.ReadOnlyDays && risky == cur.RiskyDays && idle == cur.IdleCloseMinutes && unlock == cur.UnlockMinutes {
 		return
 	}
 	s.save(func(st *keys.Settings) {
-		st.ReadOnlyDays, st.RiskyDays, st.IdleCloseMinutes = readOnly, risky, idle
+		st.ReadOnlyDays, st.RiskyDays, st.IdleCloseMinutes, st.UnlockMinutes = readOnly, risky, idle, unlock
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/keywarden/keywarden/app/guard"
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/ui/async"
@@ -78,7 +79,10 @@ type mainWindow struct {
 	ledgerLines []string // the entries the last ledger listing marked
 	lastMessage string
 
-	idle     *idleCloser
+	idle *idleCloser
+	// unlock is the short unlock after a correct app 2FA code
+	// (keys.Settings.AppCodeGrace): this window's, in memory only.
+	unlock   guard.Unlock
 	activity *widget.Activity
 	status   *widget.Label
 	jobs     int          // background jobs running, on the UI goroutine
@@ -113,6 +117,7 @@ func newMainWindow(env Env) *mainWindow {
 	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
 	mw.win.SetCloseIntercept(mw.onCloseRequest)
 	mw.win.SetOnClosed(func() {
+		mw.unlock.End()
 		mw.run.Close()
 		mw.idle.stop()
 		mw.cancel()

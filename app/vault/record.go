@@ -268,6 +268,11 @@ type Record struct {
 	// that of the programs that use it. Empty means milliseconds. Only the
 	// user changes it; Keywarden never raises it by itself.
 	NonceScale kraken.NonceScale `json:"nonceScale,omitempty"`
+	// NonceSeen is the largest nonce scale the exchange is known to have
+	// seen on this key (a check's answer, or Keywarden's own nonces in a
+	// check that got through). A key's nonce never goes back, so after a
+	// change to a smaller scale the checks' advice can say why they fail.
+	NonceSeen kraken.NonceScale `json:"nonceSeen,omitempty"`
 }
 
 // PendingOp names an unfinished change between a record and the keyring.
@@ -299,17 +304,27 @@ const (
 // LeakStepCodes lists the after-a-leak steps in order.
 var LeakStepCodes = []string{LeakReplace, LeakActivity, LeakPassword, LeakSupport}
 
-// LeakStepsLeft returns how many after-a-leak steps are not ticked yet.
+// LeakStepDone reports whether the after-a-leak step code is done: ticked,
+// or, for LeakReplace, done by the key's rotation (ReplacedBy is set), so
+// the count and the ticks can never disagree.
+func (r *Record) LeakStepDone(code string) bool {
+	if code == LeakReplace && r.ReplacedBy != "" {
+		return true
+	}
+	for _, s := range r.LeakSteps {
+		if s == code {
+			return true
+		}
+	}
+	return false
+}
+
+// LeakStepsLeft returns how many after-a-leak steps are not done yet
+// (LeakStepDone).
 func (r *Record) LeakStepsLeft() int {
 	left := 0
 	for _, code := range LeakStepCodes {
-		done := false
-		for _, s := range r.LeakSteps {
-			if s == code {
-				done = true
-			}
-		}
-		if !done {
+		if !r.LeakStepDone(code) {
 			left++
 		}
 	}

@@ -36,14 +36,50 @@ func Protect(win fyne.Window, g *guard.Guard, do func(func()), reason string, no
 	protect(win, g, do, reason, now, action)
 }
 
+// ProtectUnlocked is Protect with the window's short unlock (guard.Unlock):
+// while u is open for grace() (keys.Settings.AppCodeGrace), action runs
+// without a code; a code accepted here opens it again. A lock after wrong
+// codes, wherever they were typed, ends the unlock: fail closed.
+func ProtectUnlocked(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time,
+	u *guard.Unlock, grace func() time.Duration, action func()) {
+	protectUnlocked(win, g, do, reason, now, u, grace, action)
+}
+
+func protectUnlocked(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time,
+	u *guard.Unlock, grace func() time.Duration, action func()) *codePrompt {
+	t := now()
+	if u.Open(t, grace()) {
+		if _, locked := g.LockedUntil(t); !locked {
+			action()
+			return nil
+		}
+		u.End()
+	}
+	verify := func(code string, at time.Time) error {
+		err := g.Verify(code, at)
+		if err == nil {
+			u.Grant(at)
+		}
+		return err
+	}
+	return protectVerify(win, g, do, reason, now, verify, action)
+}
+
 // errRequired stands for "ask for a code" in Protect's keyring question.
 var errRequired = errors.New("app 2FA is on")
 
 // protect is Protect, returning the prompt when it was shown at once (nil
 // when the keyring is asked first, or none was needed).
 func protect(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time, action func()) *codePrompt {
+	return protectVerify(win, g, do, reason, now, g.Verify, action)
+}
+
+// protectVerify is protect with the code checked by verify (g.Verify, or
+// one that also opens an unlock).
+func protectVerify(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time,
+	verify func(string, time.Time) error, action func()) *codePrompt {
 	if g.Enabled() {
-		return askCode(win, g, do, reason, now, action)
+		return askCode(win, verify, do, reason, now, action)
 	}
 	runOff(do, func() error {
 		on, err := g.Required()
@@ -53,7 +89,7 @@ func protect(win fyne.Window, g *guard.Guard, do func(func()), reason string, no
 		return err
 	}, func(err error) {
 		if err != nil { // on, or the keyring cannot say: the prompt's Verify explains
-			askCode(win, g, do, reason, now, action)
+			askCode(win, verify, do, reason, now, action)
 			return
 		}
 		action()
@@ -62,10 +98,10 @@ func protect(win fyne.Window, g *guard.Guard, do func(func()), reason string, no
 }
 
 // askCode shows the code prompt in front of action.
-func askCode(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time, action func()) *codePrompt {
+func askCode(win fyne.Window, verify func(string, time.Time) error, do func(func()), reason string, now func() time.Time, action func()) *codePrompt {
 	p := newCodePrompt(win, "Type your app 2FA code", dialogWidth,
 		intro(reason, "Type the 6-digit code your authenticator app shows for Keywarden."), "Continue", now,
-		g.Verify, func(ok bool) {
+		verify, func(ok bool) {
 			if ok {
 				action()
 			}
