@@ -98,7 +98,9 @@ func newMainWindow(env Env) *mainWindow {
 
 	mw.activity = widget.NewActivity()
 	mw.activity.Hide()
-	mw.status = newTruncated("")
+	// The status line wraps: it carries key warnings and check failures,
+	// which must be read in full, not cut with "…".
+	mw.status = newWrapped("")
 	mw.status.Hide()
 	mw.list = newKeysList(mw)
 	mw.empty = newEmptyState(mw.onNewKey, mw.onTryDemo(), func() { mw.openURL(KrakenAPISettingsURL) }, mw.showSettings)
@@ -215,12 +217,12 @@ func (mw *mainWindow) background(what string, work func() func()) {
 // notice shows a short message in the status line.
 // An empty text hides the status line.
 func (mw *mainWindow) notice(text string) {
-	hide := text == ""
+	mw.status.Hidden = text == ""
+	// Wrap at the window's width before the layout asks for the line's
+	// height: a label not yet laid out would measure one short line.
+	mw.status.Resize(fyne.NewSize(mw.root.Size().Width, mw.status.Size().Height))
 	mw.status.SetText(text)
-	if hide != mw.status.Hidden {
-		mw.status.Hidden = hide
-		mw.root.Refresh() // lay the window out again with or without the line
-	}
+	mw.root.Refresh() // lay the window out again: the line's height follows its text
 }
 
 // reload reads the key list again.

@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// shownText is the text o draws, its lines joined by spaces: what a person
+// can read of it.
+func shownText(o fyne.CanvasObject) string {
+	var parts []string
+	for _, obj := range test.LaidOutObjects(o) {
+		if t, ok := obj.(*canvas.Text); ok && t.Visible() && t.Text != "" {
+			parts = append(parts, strings.TrimSpace(t.Text))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// A long status line (a check's failure, a key warning) is shown in full
+// at 640 pixels, over several lines, never cut with "…".
+func TestStatusLine_showsLongTextInFull(t *testing.T) {
+	f := newDemoFixture(t)
+	f.mw.win.Resize(fyne.NewSize(640, 480))
+	msg := "Checked koinly-tax-import: the check failed. Kraken rejected the signature. Either the private key does not belong to this API key (paste it again), or the key has 2FA and the code was wrong or expired (try a fresh code)."
+	f.mw.notice(msg)
+	if got := shownText(f.mw.status); got != msg {
+		t.Errorf("the status line shows %q\nwant %q", got, msg)
+	}
+	if f.mw.status.Size().Height < f.mw.status.MinSize().Height {
+		t.Errorf("the status line is %v high, its text needs %v", f.mw.status.Size().Height, f.mw.status.MinSize().Height)
+	}
+}
+
+// Remove is in the danger colour, its question too, and it is in view
+// without scrolling at 640×480 and 840×580 (the demo's size), for every
+// key.
+func TestKeyDetail_removeInViewAndDanger(t *testing.T) {
+	f := newDemoFixture(t)
+	for _, size := range []fyne.Size{{Width: 640, Height: 480}, {Width: 840, Height: 580}} {
+		f.mw.win.Resize(size)
+		for _, rec := range f.mw.records {
+			f.mw.showDetail(rec.ID)
+			b := f.mw.detail.remove
+			if b.Importance != widget.DangerImportance {
+				t.Fatalf("Remove has importance %v, want danger", b.Importance)
+			}
+			canvasSize := f.mw.win.Canvas().Size()
+			at := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+			if !b.Visible() || at.Y < 0 || at.Y+b.Size().Height > canvasSize.Height || b.Size().Height == 0 {
+				t.Errorf("%v, %s: Remove at %v (%v high) in a canvas %v high: not in view", size, rec.Name, at, b.Size().Height, canvasSize.Height)
+			}
+		}
+	}
+	rec := f.mw.records[0]
+	f.mw.showDetail(rec.ID)
+	test.Tap(f.mw.detail.remove)
+	f.wait()
+	if d := f.mw.detail.confirm; d == nil {
+		t.Fatal("Remove asked nothing")
+	}
+	if !hasDangerButton(f.mw.win.Canvas().Overlays().Top(), "Remove") {
+		t.Error("the question's Remove button is not in the danger colour")
+	}
+}
+
+// hasDangerButton reports whether a button labelled text under o has the
+// danger importance.
+func hasDangerButton(o fyne.CanvasObject, text string) bool {
+	for _, obj := range test.LaidOutObjects(o) {
+		if b, ok := obj.(*widget.Button); ok && b.Text == text && b.Importance == widget.DangerImportance {
+			return true
+		}
+	}
+	return false
+}
