@@ -79,3 +79,44 @@ func hasDangerButton(o fyne.CanvasObject, text string) bool {
 	}
 	return false
 }
+
+// Settings' Save always confirms, and Escape leaves Settings: from the
+// window, and from a field after saving what it holds; a wrong value
+// keeps the person there with the problem shown.
+func TestSettings_saveConfirmsAndEscapeLeaves(t *testing.T) {
+	f := newDemoFixture(t)
+	escape := &fyne.KeyEvent{Name: fyne.KeyEscape}
+
+	f.mw.showSettings()
+	test.Tap(f.mw.settings.saveButton) // nothing changed: still confirmed
+	f.wait()
+	if f.mw.status.Hidden || f.mw.status.Text != "Settings saved." {
+		t.Errorf("Save with nothing changed shows %q", f.mw.status.Text)
+	}
+	f.mw.settings.risky.SetText("20")
+	test.Tap(f.mw.settings.saveButton)
+	f.wait()
+	if got := f.settings().RiskyDays; got != 20 || f.mw.status.Text != "Settings saved." {
+		t.Errorf("Save: risky days %d, status %q", got, f.mw.status.Text)
+	}
+
+	f.mw.win.Canvas().OnTypedKey()(escape) // nothing has the focus
+	if f.mw.view != viewList {
+		t.Fatalf("Escape left the window on view %d", f.mw.view)
+	}
+
+	f.mw.showSettings()
+	s := f.mw.settings
+	f.mw.win.Canvas().Focus(s.readOnly)
+	s.readOnly.SetText("500")
+	s.readOnly.TypedKey(escape)
+	if f.mw.view != viewSettings || s.problem.Hidden {
+		t.Fatalf("Escape with a wrong value: view %d, problem %q", f.mw.view, s.problem.Text)
+	}
+	s.readOnly.SetText("30")
+	s.readOnly.TypedKey(escape)
+	f.wait()
+	if f.mw.view != viewList || f.settings().ReadOnlyDays != 30 {
+		t.Errorf("Escape from a field: view %d, read-only days %d", f.mw.view, f.settings().ReadOnlyDays)
+	}
+}
