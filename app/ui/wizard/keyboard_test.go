@@ -42,6 +42,17 @@ func (k keyboard) press(name fyne.KeyName) {
 	f.TypedKey(&fyne.KeyEvent{Name: name})
 }
 
+// enter presses Enter: the focused widget gets it, or else the window,
+// which hands it to the wizard's Next as the main window does.
+func (k keyboard) enter() {
+	ev := &fyne.KeyEvent{Name: fyne.KeyReturn}
+	if f := k.c.Focused(); f != nil {
+		f.TypedKey(ev)
+		return
+	}
+	k.h.wz.Next()
+}
+
 // typeText types into the focused widget.
 func (k keyboard) typeText(s string) { test.Type(k.c.Focused(), s) }
 
@@ -105,8 +116,9 @@ func TestWizard_keyboardOnly(t *testing.T) {
 	k.wantStep(7)
 	h.wait()
 
-	k.tabTo(h.wz.save)
-	k.press(fyne.KeySpace)
+	// Enter saves on the verify step (issue 20, item 8): the window hands
+	// Enter that reaches no widget to Next.
+	k.enter()
 	h.wait()
 	if s := h.savedResults(); len(s) != 1 || s[0].Record.Restrictions.IPAllowlist[0] != "203.0.113.7" {
 		t.Fatalf("saved %+v", s)
@@ -144,5 +156,24 @@ func TestWizard_demoSiteCompletes(t *testing.T) {
 	h.wait()
 	if s := h.savedResults(); len(s) != 1 || s[0].Readback == nil || s[0].Readback.Outcome != vault.OutcomeOK {
 		t.Fatalf("saved %+v", s)
+	}
+}
+
+// A field reached with Tab is scrolled into view, so nothing is typed
+// blind: the Name on step 1 in a 640×480 window (issue 20, item 8).
+func TestWizard_focusedFieldScrolledIntoView(t *testing.T) {
+	h := newHarness(t, nil)
+	h.win.Resize(fyne.NewSize(640, 480))
+	k := keyboard{h: h, c: h.win.Canvas()}
+	sc := h.wz.scrolls[0]
+	if sc.Content.MinSize().Height <= sc.Size().Height {
+		t.Fatalf("step 1 fits (%v in %v): the test shows nothing", sc.Content.MinSize().Height, sc.Size().Height)
+	}
+	sc.ScrollToTop()
+	k.tabTo(h.wz.names.name)
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(h.wz.names.name).Y - d.AbsolutePositionForObject(sc).Y
+	if top < 0 || top+h.wz.names.name.Size().Height > sc.Size().Height {
+		t.Errorf("the focused Name is at %v in a page %v high: out of view", top, sc.Size().Height)
 	}
 }
