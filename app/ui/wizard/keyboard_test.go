@@ -1,11 +1,13 @@
 package wizard
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -175,5 +177,50 @@ func TestWizard_focusedFieldScrolledIntoView(t *testing.T) {
 	top := d.AbsolutePositionForObject(h.wz.names.name).Y - d.AbsolutePositionForObject(sc).Y
 	if top < 0 || top+h.wz.names.name.Size().Height > sc.Size().Height {
 		t.Errorf("the focused Name is at %v in a page %v high: out of view", top, sc.Size().Height)
+	}
+}
+
+// In the demo, step 4's simulated website comes first and in view, says
+// in place that it made the key, makes it once however often it is
+// clicked, and no real link is offered (issue 20, item 4).
+func TestWizard_demoSiteFirstOnceInPlace(t *testing.T) {
+	h := newHarness(t, nil)
+	made := 0
+	h.wz.d.DemoSite = func(name string, perms []kraken.Permission, ips []string, expires time.Time, nonce int) (string, string) {
+		made++
+		k := h.ex.AddKey(krakentest.Key{Name: name, Permissions: perms, IPAllowlist: ips, ValidUntil: expires, NonceWindow: nonce})
+		return k.APIKey, k.PrivateKey
+	}
+	h.wz = New(h.wz.d, nil, h.onSave, func() {})
+	h.win.SetContent(h.wz.Content())
+	h.win.Resize(fyne.NewSize(840, 580))
+	h.fillStep1("koinly-tax-import", "Koinly", vault.PurposeTaxImport)
+	h.next()
+	h.next()
+	h.next()
+	site, sc := h.wz.site, h.wz.scrolls[3]
+	inView := func(o fyne.CanvasObject) bool {
+		d := fyne.CurrentApp().Driver()
+		top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc).Y
+		return o.Visible() && top >= 0 && top+o.Size().Height <= sc.Size().Height
+	}
+	if !inView(site.demo) {
+		t.Fatal("the simulated website's button is not in view on arrival")
+	}
+	for _, o := range test.LaidOutObjects(h.wz.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Visible() && b.Text == site.open.Text {
+			t.Errorf("the demo offers the real %q", b.Text)
+		}
+	}
+	test.Tap(site.demo)
+	test.Tap(site.demo)
+	if made != 1 {
+		t.Errorf("two clicks made %d keys on the simulated website", made)
+	}
+	if !inView(site.demoDone) || !strings.HasPrefix(site.demoDone.Text, "Done:") {
+		t.Errorf("the confirmation %q is not shown in place", site.demoDone.Text)
+	}
+	if len(h.opened) != 0 {
+		t.Errorf("the demo opened %v", h.opened)
 	}
 }
