@@ -34,7 +34,6 @@ type keyDetail struct {
 	remindersHeading                                      *widget.Label
 	confirm                                               *dialog.ConfirmDialog // the last asked, for tests
 	scroll                                                *container.Scroll
-	actions                                               *container.Scroll // the everyday actions; the ends stay below them
 	content                                               fyne.CanvasObject
 }
 
@@ -90,10 +89,10 @@ func newKeyDetail(mw detailHost, rec vault.Record) *keyDetail {
 	// The ends of a key stay in view at any height (640×480 too): only the
 	// everyday actions above them scroll.
 	ends := container.NewVBox(widget.NewSeparator(), d.revoke, d.compromised, d.remove)
-	d.actions = container.NewVScroll(container.NewPadded(actions))
+	everyday := container.NewVScroll(container.NewPadded(actions))
 	width := fyne.Max(actions.MinSize().Width, ends.MinSize().Width) + 2*theme.Padding()
-	d.actions.SetMinSize(fyne.NewSize(width, 0))
-	side := container.NewBorder(nil, container.NewPadded(ends), nil, nil, d.actions)
+	everyday.SetMinSize(fyne.NewSize(width, 0))
+	side := container.NewBorder(nil, container.NewPadded(ends), nil, nil, everyday)
 	d.scroll = container.NewVScroll(container.NewPadded(body))
 	d.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, side, d.scroll)
 	return d
