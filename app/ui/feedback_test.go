@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -118,5 +119,25 @@ func TestSettings_saveConfirmsAndEscapeLeaves(t *testing.T) {
 	f.wait()
 	if f.mw.view != viewList || f.settings().ReadOnlyDays != 30 {
 		t.Errorf("Escape from a field: view %d, read-only days %d", f.mw.view, f.settings().ReadOnlyDays)
+	}
+}
+
+// Ctrl+N does nothing behind an open dialog (seen under X: the wizard
+// opened under "Remove the key?"), and works again once it is closed.
+func TestWindow_ctrlNWaitsForTheDialog(t *testing.T) {
+	f := newDemoFixture(t)
+	ctrlN := &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	c := f.mw.win.Canvas().(fyne.Shortcutable)
+	rec := f.mw.records[0]
+	f.mw.showDetail(rec.ID)
+	test.Tap(f.mw.detail.remove)
+	c.TypedShortcut(ctrlN)
+	if f.mw.view != viewDetail || f.mw.wizard != nil {
+		t.Fatalf("Ctrl+N behind the dialog opened view %d", f.mw.view)
+	}
+	f.mw.detail.confirm.Hide()
+	c.TypedShortcut(ctrlN)
+	if f.mw.view != viewWizard {
+		t.Errorf("Ctrl+N after the dialog closed: view %d", f.mw.view)
 	}
 }

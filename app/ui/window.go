@@ -111,8 +111,8 @@ func newMainWindow(env Env) *mainWindow {
 	mw.win.SetContent(newActivityLayer(mw.root, mw.idle.touch))
 
 	ctrl := fyne.KeyModifierShortcutDefault
-	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, func(fyne.Shortcut) { mw.onNewKey() })
-	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
+	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, mw.shortcut(mw.onNewKey))
+	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, mw.shortcut(mw.onFind))
 	mw.win.SetCloseIntercept(mw.onCloseRequest)
 	mw.win.SetOnClosed(func() {
 		mw.run.Close()
@@ -132,6 +132,18 @@ func newMainWindow(env Env) *mainWindow {
 	mw.follow()
 	mw.watchOnOpen()
 	return mw
+}
+
+// shortcut returns a window shortcut's handler: it runs action unless a
+// dialog is open. A dialog is modal; a screen changed behind it would
+// leave the dialog (Remove the key?) over a screen it no longer belongs to.
+func (mw *mainWindow) shortcut(action func()) func(fyne.Shortcut) {
+	return func(fyne.Shortcut) {
+		if mw.win.Canvas().Overlays().Top() != nil {
+			return
+		}
+		action()
+	}
 }
 
 // demoBanner says "demo" inside the window, not only in its title; nil
