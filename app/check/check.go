@@ -80,29 +80,39 @@ func (r *Runner) Check(ctx context.Context, rec vault.Record, opt Options, now t
 // secret of the key (nor the typed code) reaches the Readback, and its
 // texts are capped (MaxProblem, kraken.MaxQuoted). It never retries.
 func (r *Runner) CheckSecret(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, opt Options, now time.Time) vault.Readback {
-	rb := r.checkSecret(ctx, secret, twoFA, opt, now)
-	return clean(rb, secret.APIKey, secret.PrivateKey, secret.OTPSeed, secret.OTPPassword, strings.TrimSpace(opt.OTP))
+	rb, _ := r.CheckSecretCause(ctx, secret, twoFA, opt, now)
+	return rb
 }
 
-func (r *Runner) checkSecret(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, opt Options, now time.Time) vault.Readback {
+// CheckSecretCause is CheckSecret that also returns the error behind a
+// failed key-information call (nil when the exchange answered it), so the
+// caller can tell apart causes that share one message: with a typed 2FA
+// code, "invalid signature" almost always means a mistyped code. The error
+// is for errors.Is only; it is never shown.
+func (r *Runner) CheckSecretCause(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, opt Options, now time.Time) (vault.Readback, error) {
+	rb, cause := r.checkSecret(ctx, secret, twoFA, opt, now)
+	return clean(rb, secret.APIKey, secret.PrivateKey, secret.OTPSeed, secret.OTPPassword, strings.TrimSpace(opt.OTP)), cause
+}
+
+func (r *Runner) checkSecret(ctx context.Context, secret vault.Secret, twoFA vault.TwoFA, opt Options, now time.Time) (vault.Readback, error) {
 	client, err := kraken.NewClient(secret.APIKey, secret.PrivateKey, r.clientOptions(secret.APIKey, opt.NonceScale)...)
 	if err != nil {
-		return failed(now, kraken.UserMessage(err))
+		return failed(now, kraken.UserMessage(err)), err
 	}
 	code, err := otpFunc(secret, twoFA, opt.OTP)
 	if err != nil {
-		return failed(now, err.Error())
+		return failed(now, err.Error()), err
 	}
 	info, err := client.APIKeyInfo(ctx, code())
 	switch {
 	case err == nil:
 		rb := vault.ReadbackFromInfo(info, now)
 		rb.NonceScale, _ = info.NonceScale()
-		return rb
+		return rb, nil
 	case errors.Is(err, kraken.ErrUnknownMethod) && !opt.NoProbes:
-		return probe(ctx, client, code, opt, now)
+		return probe(ctx, client, code, opt, now), nil
 	}
-	return fromError(err, opt, now)
+	return fromError(err, opt, now), err
 }
 
 // probe finds the permissions through side-effect-free calls.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/keywarden/keywarden/app/check"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken"
 )
 
 // CheckTimeout bounds a check started by a person (one key, or all),
@@ -51,7 +52,14 @@ func (s *Service) checkOne(ctx context.Context, id, code string) (vault.Record, 
 	if err != nil {
 		rb = vault.Readback{At: s.now(), Outcome: vault.OutcomeError, Problem: UserMessage(err)}
 	} else {
-		rb = runner.CheckSecret(ctx, secret, rec.TwoFA, check.Options{OTP: code, NonceScale: rec.NonceScale, UsedBy: rec.UsedBy, Seen: rec.NonceSeen}, s.now())
+		var cause error
+		rb, cause = runner.CheckSecretCause(ctx, secret, rec.TwoFA, check.Options{OTP: code, NonceScale: rec.NonceScale, UsedBy: rec.UsedBy, Seen: rec.NonceSeen}, s.now())
+		if rec.TwoFA == vault.TwoFATyped && errors.Is(cause, kraken.ErrInvalidSignature) {
+			// The pair was verified when the key was added; a refused
+			// signature with a typed code is a mistyped code, not a key
+			// that changed: keep the record as it was.
+			return rec, vault.Readback{}, ErrWrongCode
+		}
 	}
 	results := []check.Result{{Record: rec, Readback: rb}}
 	cutShort(ctx, results)

@@ -3,6 +3,7 @@ package keys_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -376,5 +377,37 @@ func TestCheckAllSummary_NamesEveryKeyLeftOut(t *testing.T) {
 	}
 	if got := keys.NotChecked(rep.Skipped[:0], keys.InWindow); got != "" {
 		t.Errorf("nothing left out, yet %q", got)
+	}
+}
+
+// A mistyped key-2FA code is a wrong code, not a broken key: Check says so
+// in plain words and keeps the record as it was (issue 20, item 9).
+func TestService_Check_wrongTypedCode(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	typed := f.addTyped(t, "typed", "hunter2-static")
+	before := f.record(t, typed.ID)
+
+	_, _, err := f.svc.Check(ctx, typed.ID, "hunter3-static")
+	if !errors.Is(err, keys.ErrWrongCode) {
+		t.Fatalf("Check with a mistyped code: %v, want ErrWrongCode", err)
+	}
+	msg := keys.UserMessage(err)
+	if !strings.HasPrefix(msg, "Wrong code, nothing changed") || strings.Contains(msg, "does not belong to this API key (paste") {
+		t.Errorf("words: %q", msg)
+	}
+	if got := f.record(t, typed.ID); !reflect.DeepEqual(got, before) {
+		t.Errorf("the record changed: last check %+v, was %+v", got.LastCheck, before.LastCheck)
+	}
+
+	// Named checks (the command line) list it as left out, with why.
+	rep, err := f.svc.CheckNamed(ctx, []string{typed.ID}, func(vault.Record) string { return "hunter3-static" })
+	if err != nil || len(rep.Results) != 0 || len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0].Reason, "refused the 2FA code") {
+		t.Errorf("named check: %+v, %v", rep, err)
+	}
+
+	// The right code still checks and saves.
+	if _, rb, err := f.svc.Check(ctx, typed.ID, "hunter2-static"); err != nil || rb.Outcome != vault.OutcomeOK {
+		t.Fatalf("the right code: %v, %+v", err, rb)
 	}
 }

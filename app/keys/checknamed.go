@@ -73,6 +73,9 @@ func (s *Service) CheckNamed(ctx context.Context, ids []string, codes func(vault
 		case errors.As(err, &not): // changed since it was read
 			rep.Skipped = append(rep.Skipped, Skipped{rec, not.Why})
 			continue
+		case errors.Is(err, ErrWrongCode):
+			rep.Skipped = append(rep.Skipped, Skipped{rec, "Kraken refused the 2FA code typed for it; nothing changed: check it again with a fresh code"})
+			continue
 		case errors.Is(err, vault.ErrNotFound):
 			rep.Gone++
 			continue

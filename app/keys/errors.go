@@ -25,6 +25,10 @@ var (
 	// ErrChanged is returned when the record changed meanwhile in a way
 	// the action cannot follow (removed, or revoked by another window).
 	ErrChanged = errors.New("keys: the key changed meanwhile")
+	// ErrWrongCode is returned by Check when the exchange refused a call
+	// made with a typed 2FA code: the code was mistyped or expired (the
+	// pair was verified when the key was added). Nothing is saved.
+	ErrWrongCode = errors.New("keys: the exchange refused the typed 2FA code")
 )
 
 // DuplicateKeyError says the API key being saved is kept already, by
@@ -111,6 +115,12 @@ func explain(err error) (string, bool) {
 	return "", false
 }
 
+// WrongCodeMessage is what a person hears when Kraken refused the 2FA code
+// they typed for a key's check.
+const WrongCodeMessage = "Wrong code, nothing changed: Kraken refused the 2FA code typed for this key (a typo, or a code that had expired). " +
+	"Type the code your authenticator shows now and check again; after several failed tries Kraken locks the key out for about 15 minutes. " +
+	"If fresh codes keep failing, the private key may not belong to this API key."
+
 // explainRun puts in plain words what stopped a workflow from outside
 // this package's own errors: the settings, a change meanwhile, the
 // exchange's answers that need advice only the service can give, the
@@ -139,6 +149,8 @@ func explainRun(err error) (string, bool) {
 		return "Keywarden cannot talk to the exchange here.", true
 	case errors.Is(err, check.ErrNotLoopback):
 		return check.EnvKrakenURL + " may only point at this computer: it is for tests and the demo. Unset it to talk to Kraken, or give an address such as http://127.0.0.1:8080.", true
+	case errors.Is(err, ErrWrongCode):
+		return WrongCodeMessage, true
 	case errors.Is(err, check.ErrCodeNeeded):
 		return "This key has 2FA, and its code is typed for each check: give its current code from your authenticator app, then check again.", true
 	case errors.Is(err, context.DeadlineExceeded):

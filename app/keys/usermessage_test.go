@@ -51,6 +51,7 @@ func serviceErrors() map[string][]error {
 		"keys.ErrNotConfirmed":      {notConfirmed},
 		"keys.NotConfirmedError":    {notConfirmed, &keys.NotConfirmedError{Record: rec, Readback: vault.Readback{Outcome: vault.OutcomeError, Problem: "No answer."}}},
 		"keys.ErrChanged":           {keys.ErrChanged},
+		"keys.ErrWrongCode":         {keys.ErrWrongCode},
 		"keys.ErrNoExchange":        {keys.ErrNoExchange},
 		"keys.ErrNoName":            {keys.ErrNoName},
 		"keys.ErrSettingsDamaged":   {keys.ErrSettingsDamaged},

@@ -70,6 +70,7 @@ func newKeyDetail(mw detailHost, rec vault.Record) *keyDetail {
 	d.compromised = widget.NewButtonWithIcon(markLeakedLabel, theme.WarningIcon(), d.onCompromised)
 	d.compromised.Importance = widget.DangerImportance
 	d.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), d.onRemove)
+	d.remove.Importance = widget.DangerImportance // it deletes the secret for good
 	d.unattended = widget.NewButtonWithIcon(unattendedLabel(rec), theme.LoginIcon(), d.onUnattended)
 	d.enableActions()
 	d.highlightRevoke()
@@ -92,10 +93,14 @@ func newKeyDetail(mw detailHost, rec vault.Record) *keyDetail {
 		widget.NewSeparator(), newHeading("History"), historyView(rec),
 	)
 	actions := container.NewVBox(d.checkNow, d.markReviewed, d.reviewKey, d.rotate, d.edit,
-		widget.NewSeparator(), d.copyKey, d.copyPrivate, d.unattended,
-		widget.NewSeparator(), d.revoke, d.compromised, d.remove)
-	side := container.NewVScroll(container.NewPadded(actions))
-	side.SetMinSize(fyne.NewSize(actions.MinSize().Width+2*theme.Padding(), 0))
+		widget.NewSeparator(), d.copyKey, d.copyPrivate, d.unattended)
+	// The ends of a key stay in view at any height (640×480 too): only the
+	// everyday actions above them scroll.
+	ends := container.NewVBox(widget.NewSeparator(), d.revoke, d.compromised, d.remove)
+	everyday := container.NewVScroll(container.NewPadded(actions))
+	width := fyne.Max(actions.MinSize().Width, ends.MinSize().Width) + 2*theme.Padding()
+	everyday.SetMinSize(fyne.NewSize(width, 0))
+	side := container.NewBorder(nil, container.NewPadded(ends), nil, nil, everyday)
 	d.scroll = container.NewVScroll(container.NewPadded(body))
 	d.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, side, d.scroll)
 	return d

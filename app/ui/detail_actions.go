@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/vault"
@@ -122,6 +123,7 @@ func (d *keyDetail) onRemove() {
 			}
 		}, mw.window())
 		d.confirm.SetConfirmText("Remove")
+		d.confirm.SetConfirmImportance(widget.DangerImportance)
 		d.confirm.Show()
 	})
 }

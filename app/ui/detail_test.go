@@ -274,6 +274,14 @@ func TestKeyDetail_unattended(t *testing.T) {
 	rec := f.byName("koinly-tax-import")
 	f.mw.showDetail(rec.ID)
 	test.Tap(f.mw.detail.unattended)
+	// The warning comes before the change, in full.
+	if f.mw.detail.confirm == nil || f.stored(rec.ID).StartsWithoutAppCode {
+		t.Fatal("allowed without saying what it means first")
+	}
+	if top := f.mw.win.Canvas().Overlays().Top(); !strings.Contains(shownText(top), "anyone who can run programs as you can then use this key") {
+		t.Errorf("the question does not carry the warning: %q", shownText(top))
+	}
+	f.mw.detail.confirm.Confirm()
 	f.wait()
 	got := f.stored(rec.ID)
 	if !got.StartsWithoutAppCode || got.History[len(got.History)-1].Kind != vault.EventAppCode {
@@ -305,6 +313,7 @@ func TestKeyDetail_unattendedTyped(t *testing.T) {
 		t.Fatalf("a typed flag shows as in effect: %q, button %q", unattendedWords(typed), f.mw.detail.unattended.Text)
 	}
 	test.Tap(f.mw.detail.unattended)
+	f.mw.detail.confirm.Confirm()
 	f.wait()
 	if got := f.stored(rec.ID); got.AppCodeSeal == "" || !f.mw.keys.StartsWithoutAppCode(got) {
 		t.Errorf("allowing it in the window did not seal it: %+v", got)

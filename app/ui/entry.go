@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -10,6 +11,9 @@ import (
 type commitEntry struct {
 	widget.Entry
 	onCommit func(text string)
+	// onEscape, when set, runs for Escape: the screen's way back, which
+	// an entry holding the focus would otherwise swallow.
+	onEscape func()
 }
 
 func newCommitEntry(text string, onCommit func(string)) *commitEntry {
@@ -24,6 +28,15 @@ func newCommitEntry(text string, onCommit func(string)) *commitEntry {
 func (e *commitEntry) FocusLost() {
 	e.Entry.FocusLost()
 	e.commit()
+}
+
+// TypedKey runs onEscape for Escape and treats other keys as an entry does.
+func (e *commitEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(ev)
 }
 
 // commit hands the value over.

@@ -152,10 +152,14 @@ func scrollSum(o fyne.CanvasObject) float32 {
 }
 
 // onCanvasKey acts on a key that reached no focused widget: Enter goes on
-// in the wizard.
+// in the wizard (or saves on its last step); Escape leaves Settings unless
+// a dialog is open over it.
 func (mw *mainWindow) onCanvasKey(ev *fyne.KeyEvent) {
-	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && mw.wizard != nil {
+	switch {
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && mw.wizard != nil:
 		mw.wizard.Next()
+	case ev.Name == fyne.KeyEscape && mw.view == viewSettings && mw.settings != nil && mw.win.Canvas().Overlays().Top() == nil:
+		mw.settings.leave()
 	}
 }
 

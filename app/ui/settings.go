@@ -59,7 +59,10 @@ func newSettingsScreen(mw settingsHost) *settingsScreen {
 	s.idleClose.Validator = func(v string) error { _, err := keys.ParseIdleClose(v); return err }
 	s.unlock = newCommitEntry(strconv.Itoa(p.UnlockMinutes), func(string) { s.commit() })
 	s.unlock.Validator = func(v string) error { _, err := keys.ParseUnlockMinutes(v); return err }
-	s.saveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.commit)
+	for _, e := range []*commitEntry{s.readOnly, s.risky, s.idleClose, s.unlock} {
+		e.onEscape = s.leave
+	}
+	s.saveButton = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.onSave)
 	s.problem = newWrapped("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Hide()
@@ -129,10 +132,37 @@ func (s *settingsScreen) page() fyne.Scrollable {
 	return s.scroll
 }
 
+// onSave saves the typed values and says so, even when they were saved
+// already (on leaving a field): a Save that shows nothing leaves the
+// person wondering.
+func (s *settingsScreen) onSave() {
+	if s.commit() == commitSame {
+		s.mw.notice("Settings saved.")
+	}
+}
+
+// leave goes back to the keys, as Escape does: after saving what was
+// typed, or not at all when a typed value is wrong, so nothing typed is
+// lost without a word.
+func (s *settingsScreen) leave() {
+	if s.commit() != commitInvalid {
+		s.mw.showList()
+	}
+}
+
+// commitResult is what commit did.
+type commitResult int
+
+const (
+	commitSame    commitResult = iota // the values are stored already
+	commitSaving                      // a save started
+	commitInvalid                     // a value is wrong; nothing saved
+)
+
 // commit saves the typed values (review days, idle close, unlock) when all are
 // valid and one differs from what is stored; otherwise it says what is
 // wrong and saves nothing. It runs on leaving a field, on Enter and on Save.
-func (s *settingsScreen) commit() {
+func (s *settingsScreen) commit() commitResult {
 	readOnly, err1 := keys.ParseReviewDays(s.readOnly.Text)
 	risky, err2 := keys.ParseReviewDays(s.risky.Text)
 	idle, err3 := keys.ParseIdleClose(s.idleClose.Text)
@@ -143,16 +173,17 @@ func (s *settingsScreen) commit() {
 		}
 		s.problem.SetText("Not saved: " + keys.UserMessage(firstError(err1, err2, err3, err4)))
 		s.problem.Show()
-		return
+		return commitInvalid
 	}
 	s.problem.Hide()
 	cur := s.mw.settingsShown()
 	if readOnly == cur.ReadOnlyDays && risky == cur.RiskyDays && idle == cur.IdleCloseMinutes && unlock == cur.UnlockMinutes {
-		return
+		return commitSame
 	}
 	s.save(func(st *keys.Settings) {
 		st.ReadOnlyDays, st.RiskyDays, st.IdleCloseMinutes, st.UnlockMinutes = readOnly, risky, idle, unlock
 	})
+	return commitSaving
 }
 
 // firstError returns the first non-nil error.
@@ -192,6 +223,7 @@ func (s *settingsScreen) save(fn func(*keys.Settings)) {
 				return
 			}
 			mw.tellTray()
+			mw.notice("Settings saved.")
 		}
 	})
 }

@@ -1,6 +1,11 @@
 package ui
 
-import "github.com/keywarden/keywarden/app/vault"
+import (
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/keywarden/keywarden/app/vault"
+)
 
 // A key a bot gets at boot through "keywarden exec" may be handed out
 // without the app 2FA code: the choice is made here, behind the app code,
@@ -32,9 +37,29 @@ func unattendedWords(r vault.Record) string {
 }
 
 // onUnattended changes whether exec hands the key out without the app
-// code, after the app code.
+// code, after the app code. Allowing it first says, in full, what it
+// means, so the warning is read before the change, not after.
 func (d *keyDetail) onUnattended() {
-	mw, rec, on := d.mw, d.rec, !granted(d.rec)
+	if granted(d.rec) {
+		d.setUnattended(false)
+		return
+	}
+	allowed := d.rec
+	allowed.StartsWithoutAppCode, allowed.AppCodeSeal = true, "allowed"
+	msg := "With this, “keywarden exec " + d.rec.Name + "” " + unattendedWords(allowed) + ". Allow it only for a bot that must start without you."
+	d.confirm = dialog.NewConfirm("Start without the app 2FA code?", msg, func(ok bool) {
+		if ok {
+			d.setUnattended(true)
+		}
+	}, d.mw.window())
+	d.confirm.SetConfirmText("Allow it")
+	d.confirm.SetConfirmImportance(widget.DangerImportance)
+	d.confirm.Show()
+}
+
+// setUnattended saves the choice, after the app code.
+func (d *keyDetail) setUnattended(on bool) {
+	mw, rec := d.mw, d.rec
 	mw.protect("Change how exec hands out "+rec.Name, func() {
 		var saved vault.Record
 		mw.do("Saving", func() error {

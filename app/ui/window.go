@@ -102,7 +102,9 @@ func newMainWindow(env Env) *mainWindow {
 
 	mw.activity = widget.NewActivity()
 	mw.activity.Hide()
-	mw.status = newTruncated("")
+	// The status line wraps: it carries key warnings and check failures,
+	// which must be read in full, not cut with "…".
+	mw.status = newWrapped("")
 	mw.status.Hide()
 	mw.list = newKeysList(mw)
 	mw.empty = newEmptyState(mw.onNewKey, mw.onTryDemo(), func() { mw.openURL(KrakenAPISettingsURL) }, mw.showSettings)
@@ -113,8 +115,8 @@ func newMainWindow(env Env) *mainWindow {
 	mw.win.SetContent(newActivityLayer(mw.root, mw.idle.touch))
 
 	ctrl := fyne.KeyModifierShortcutDefault
-	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, func(fyne.Shortcut) { mw.onNewKey() })
-	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, func(fyne.Shortcut) { mw.onFind() })
+	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: ctrl}, mw.shortcut(mw.onNewKey))
+	mw.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}, mw.shortcut(mw.onFind))
 	mw.win.SetCloseIntercept(mw.onCloseRequest)
 	mw.win.SetOnClosed(func() {
 		mw.unlock.End()
@@ -135,6 +137,18 @@ func newMainWindow(env Env) *mainWindow {
 	mw.follow()
 	mw.watchOnOpen()
 	return mw
+}
+
+// shortcut returns a window shortcut's handler: it runs action unless a
+// dialog is open. A dialog is modal; a screen changed behind it would
+// leave the dialog (Remove the key?) over a screen it no longer belongs to.
+func (mw *mainWindow) shortcut(action func()) func(fyne.Shortcut) {
+	return func(fyne.Shortcut) {
+		if mw.win.Canvas().Overlays().Top() != nil {
+			return
+		}
+		action()
+	}
 }
 
 // demoBanner says "demo" inside the window, not only in its title; nil
@@ -220,12 +234,12 @@ func (mw *mainWindow) background(what string, work func() func()) {
 // notice shows a short message in the status line.
 // An empty text hides the status line.
 func (mw *mainWindow) notice(text string) {
-	hide := text == ""
+	mw.status.Hidden = text == ""
+	// Wrap at the window's width before the layout asks for the line's
+	// height: a label not yet laid out would measure one short line.
+	mw.status.Resize(fyne.NewSize(mw.root.Size().Width, mw.status.Size().Height))
 	mw.status.SetText(text)
-	if hide != mw.status.Hidden {
-		mw.status.Hidden = hide
-		mw.root.Refresh() // lay the window out again with or without the line
-	}
+	mw.root.Refresh() // lay the window out again: the line's height follows its text
 }
 
 // reload reads the key list again.

@@ -1,11 +1,13 @@
 package wizard
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
@@ -40,6 +42,17 @@ func (k keyboard) press(name fyne.KeyName) {
 		k.h.t.Fatalf("step %d: nothing has the focus for %s", k.h.wz.current+1, name)
 	}
 	f.TypedKey(&fyne.KeyEvent{Name: name})
+}
+
+// enter presses Enter: the focused widget gets it, or else the window,
+// which hands it to the wizard's Next as the main window does.
+func (k keyboard) enter() {
+	ev := &fyne.KeyEvent{Name: fyne.KeyReturn}
+	if f := k.c.Focused(); f != nil {
+		f.TypedKey(ev)
+		return
+	}
+	k.h.wz.Next()
 }
 
 // typeText types into the focused widget.
@@ -105,8 +118,9 @@ func TestWizard_keyboardOnly(t *testing.T) {
 	k.wantStep(7)
 	h.wait()
 
-	k.tabTo(h.wz.save)
-	k.press(fyne.KeySpace)
+	// Enter saves on the verify step (issue 20, item 8): the window hands
+	// Enter that reaches no widget to Next.
+	k.enter()
 	h.wait()
 	if s := h.savedResults(); len(s) != 1 || s[0].Record.Restrictions.IPAllowlist[0] != "203.0.113.7" {
 		t.Fatalf("saved %+v", s)
@@ -144,5 +158,69 @@ func TestWizard_demoSiteCompletes(t *testing.T) {
 	h.wait()
 	if s := h.savedResults(); len(s) != 1 || s[0].Readback == nil || s[0].Readback.Outcome != vault.OutcomeOK {
 		t.Fatalf("saved %+v", s)
+	}
+}
+
+// A field reached with Tab is scrolled into view, so nothing is typed
+// blind: the Name on step 1 in a 640×480 window (issue 20, item 8).
+func TestWizard_focusedFieldScrolledIntoView(t *testing.T) {
+	h := newHarness(t, nil)
+	h.win.Resize(fyne.NewSize(640, 480))
+	k := keyboard{h: h, c: h.win.Canvas()}
+	sc := h.wz.scrolls[0]
+	if sc.Content.MinSize().Height <= sc.Size().Height {
+		t.Fatalf("step 1 fits (%v in %v): the test shows nothing", sc.Content.MinSize().Height, sc.Size().Height)
+	}
+	sc.ScrollToTop()
+	k.tabTo(h.wz.names.name)
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(h.wz.names.name).Y - d.AbsolutePositionForObject(sc).Y
+	if top < 0 || top+h.wz.names.name.Size().Height > sc.Size().Height {
+		t.Errorf("the focused Name is at %v in a page %v high: out of view", top, sc.Size().Height)
+	}
+}
+
+// In the demo, step 4's simulated website comes first and in view, says
+// in place that it made the key, makes it once however often it is
+// clicked, and no real link is offered (issue 20, item 4).
+func TestWizard_demoSiteFirstOnceInPlace(t *testing.T) {
+	h := newHarness(t, nil)
+	made := 0
+	h.wz.d.DemoSite = func(name string, perms []kraken.Permission, ips []string, expires time.Time, nonce int) (string, string) {
+		made++
+		k := h.ex.AddKey(krakentest.Key{Name: name, Permissions: perms, IPAllowlist: ips, ValidUntil: expires, NonceWindow: nonce})
+		return k.APIKey, k.PrivateKey
+	}
+	h.wz = New(h.wz.d, nil, h.onSave, func() {})
+	h.win.SetContent(h.wz.Content())
+	h.win.Resize(fyne.NewSize(840, 580))
+	h.fillStep1("koinly-tax-import", "Koinly", vault.PurposeTaxImport)
+	h.next()
+	h.next()
+	h.next()
+	site, sc := h.wz.site, h.wz.scrolls[3]
+	inView := func(o fyne.CanvasObject) bool {
+		d := fyne.CurrentApp().Driver()
+		top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc).Y
+		return o.Visible() && top >= 0 && top+o.Size().Height <= sc.Size().Height
+	}
+	if !inView(site.demo) {
+		t.Fatal("the simulated website's button is not in view on arrival")
+	}
+	for _, o := range test.LaidOutObjects(h.wz.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Visible() && b.Text == site.open.Text {
+			t.Errorf("the demo offers the real %q", b.Text)
+		}
+	}
+	test.Tap(site.demo)
+	test.Tap(site.demo)
+	if made != 1 {
+		t.Errorf("two clicks made %d keys on the simulated website", made)
+	}
+	if !inView(site.demoDone) || !strings.HasPrefix(site.demoDone.Text, "Done:") {
+		t.Errorf("the confirmation %q is not shown in place", site.demoDone.Text)
+	}
+	if len(h.opened) != 0 {
+		t.Errorf("the demo opened %v", h.opened)
 	}
 }

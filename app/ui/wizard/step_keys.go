@@ -24,9 +24,9 @@ var (
 type keyStep struct {
 	w *Wizard
 
-	apiKey     *widget.Entry // masked
+	apiKey     *stepEntry // masked
 	apiMsg     *widget.Label
-	privateKey *widget.Entry // masked
+	privateKey *stepEntry // masked
 	privMsg    *widget.Label
 	demoPaste  *widget.Button // demo mode: pastes the simulated website's pair
 
@@ -35,11 +35,11 @@ type keyStep struct {
 
 func newKeyStep(w *Wizard) *keyStep {
 	s := &keyStep{w: w}
-	s.apiKey = widget.NewPasswordEntry()
+	s.apiKey = newStepEntry(w, true)
 	s.apiKey.SetPlaceHolder("paste the API key")
 	s.apiKey.OnChanged = func(string) { s.changed() }
 	s.apiMsg = note()
-	s.privateKey = widget.NewPasswordEntry()
+	s.privateKey = newStepEntry(w, true)
 	s.privateKey.SetPlaceHolder("paste the private key")
 	s.privateKey.OnChanged = func(string) { s.changed() }
 	s.privMsg = note()

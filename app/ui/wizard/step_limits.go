@@ -26,7 +26,7 @@ type limitStep struct {
 	ips   *tabOutEntry
 	ipMsg *widget.Label
 
-	expiry      *widget.Entry  // YYYY-MM-DD
+	expiry      *stepEntry     // YYYY-MM-DD
 	pick        *widget.Button // opens the calendar
 	calendar    *widget.Calendar
 	picker      dialog.Dialog
@@ -37,7 +37,7 @@ type limitStep struct {
 	expiryDirty bool // the person chose a date or "no expiry" themselves
 	setting     bool
 
-	nonce    *widget.Entry
+	nonce    *stepEntry
 	nonceMsg *widget.Label
 
 	box *fyne.Container
@@ -51,7 +51,7 @@ func newLimitStep(w *Wizard) *limitStep {
 	s.ips.OnChanged = func(string) { s.changed() }
 	s.ipMsg = note()
 
-	s.expiry = widget.NewEntry()
+	s.expiry = newStepEntry(w, false)
 	s.expiry.SetPlaceHolder("YYYY-MM-DD")
 	s.expiry.OnChanged = func(string) {
 		if !s.setting {
@@ -73,7 +73,7 @@ func newLimitStep(w *Wizard) *limitStep {
 	})
 	s.expiryMsg = note()
 
-	s.nonce = widget.NewEntry()
+	s.nonce = newStepEntry(w, false)
 	s.nonce.SetText("0")
 	s.nonce.OnChanged = func(string) { s.changed() }
 	s.nonceMsg = note()

@@ -20,11 +20,11 @@ import (
 type nameStep struct {
 	w *Wizard
 
-	usedBy      *widget.Entry
+	usedBy      *stepEntry
 	usedByMsg   *widget.Label // "this service already holds a key"
 	purpose     *widget.RadioGroup
 	purposeInfo *widget.Label
-	name        *widget.Entry
+	name        *stepEntry
 	suggest     *widget.Button // fills in the suggested name
 	nameMsg     *widget.Label  // duplicate (blocks) or default-looking (warns)
 
@@ -33,7 +33,7 @@ type nameStep struct {
 
 func newNameStep(w *Wizard) *nameStep {
 	s := &nameStep{w: w}
-	s.usedBy = widget.NewEntry()
+	s.usedBy = newStepEntry(w, false)
 	s.usedBy.SetPlaceHolder("for example: Koinly, freqtrade on my VPS")
 	s.usedBy.OnChanged = func(string) { s.changed() }
 	s.usedByMsg = note()
@@ -47,7 +47,7 @@ func newNameStep(w *Wizard) *nameStep {
 	s.purpose.Horizontal = false // one per line: the step fits a 640-pixel window
 	s.purposeInfo = wrapped("")
 
-	s.name = widget.NewEntry()
+	s.name = newStepEntry(w, false)
 	s.name.SetPlaceHolder("a name that says where the key is used")
 	s.name.OnChanged = func(string) { s.changed() }
 	s.suggest = widget.NewButton("", func() { s.name.SetText(s.suggestion()) })

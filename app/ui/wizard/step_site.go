@@ -37,32 +37,46 @@ func newSiteStep(w *Wizard) *siteStep {
 		fyne.CurrentApp().Clipboard().SetContent(w.plan().Name) // a name, never a secret
 	})
 	s.list = container.NewVBox()
+	if w.d.DemoSite != nil {
+		// The demo offers no real link: the simulated website's one action
+		// comes first, and says in place that it is done.
+		s.demo = widget.NewButtonWithIcon("Make this key on the simulated website", theme.MediaPlayIcon(), s.onDemo)
+		s.demo.Importance = widget.HighImportance
+		s.demoDone = wrapped("")
+		s.demoDone.Hide()
+		s.box = container.NewVBox(
+			wrapped("In the demo, a simulated website stands in for Kraken's: it makes the key exactly as the checklist below says and shows the pair once, as Kraken does."),
+			container.NewHBox(s.demo),
+			s.demoDone,
+			widget.NewSeparator(),
+			wrapped("On Kraken, you would open Settings, API, Create API key, and fill it in exactly like this:"),
+			s.list,
+		)
+		return s
+	}
 	s.box = container.NewVBox(
 		wrapped("Keywarden cannot make the key for you: only you can, on the website. Open the page, choose to create a new key, and fill it in exactly like this:"),
 		container.NewHBox(s.open, s.copyName),
 		s.list,
 	)
-	if w.d.DemoSite != nil {
-		s.demo = widget.NewButtonWithIcon("Demo: make this key on the simulated website", theme.MediaPlayIcon(), s.onDemo)
-		s.demoDone = wrapped("")
-		s.demoDone.Hide()
-		s.box.Add(widget.NewSeparator())
-		s.box.Add(wrapped("In the demo, a simulated website stands in for Kraken's: it makes the key exactly as the checklist says and shows the pair once, as Kraken does."))
-		s.box.Add(container.NewHBox(s.demo))
-		s.box.Add(s.demoDone)
-	}
 	return s
 }
 
-// onDemo makes the key on the demo's simulated website and keeps the pair
-// for the next step's "Paste the demo pair".
+// onDemo makes the key on the demo's simulated website, once, and keeps
+// the pair for the next step's "Paste the demo pair"; a second click makes
+// no second key.
 func (s *siteStep) onDemo() {
+	if s.w.demoPair != ([2]string{}) {
+		return
+	}
 	p := s.w.plan()
 	api, priv := s.w.d.DemoSite(p.Name, p.Perms, p.IPs, p.Expires, p.NonceWindow)
 	s.w.demoPair = [2]string{api, priv}
 	s.w.keys.demoPaste.Show()
-	s.demoDone.SetText("The simulated website made “" + p.Name + "”. Go on to the next step and paste the pair.")
-	s.demoDone.Show()
+	s.demo.SetText("Made on the simulated website")
+	s.demo.SetIcon(theme.ConfirmIcon())
+	s.demo.Disable()
+	message(s.demoDone, "Done: the simulated website made “"+p.Name+"” and shows its pair once. Click Next and paste the pair.", widget.SuccessImportance)
 	s.w.relayout()
 }
 

@@ -29,12 +29,12 @@ type twofaStep struct {
 
 	mode *widget.RadioGroup
 
-	code      *widget.Entry // typed mode: the code for the verify call
+	code      *stepEntry // typed mode: the code for the verify call
 	codePart  *fyne.Container
-	seed      *widget.Entry // seed mode: base32 or otpauth:// link, masked
+	seed      *stepEntry // seed mode: base32 or otpauth:// link, masked
 	seedMsg   *widget.Label
 	seedPart  *fyne.Container
-	password  *widget.Entry // password mode, masked
+	password  *stepEntry // password mode, masked
 	passPart  *fyne.Container
 	modeNotes *widget.Label
 
@@ -51,13 +51,13 @@ func newTwofaStep(w *Wizard) *twofaStep {
 	s.mode.Required = true
 	s.modeNotes = wrapped("")
 
-	s.code = widget.NewEntry()
+	s.code = newStepEntry(w, false)
 	s.code.SetPlaceHolder("123456")
 	s.code.OnChanged = func(string) { s.changed() }
 	s.codePart = container.NewVBox(fieldTitle("Code"),
 		wrapped("Type the code your authenticator shows for this key now. Keywarden sends it with the check in the next step; it is not stored."), wheel.Pass(s.code, w.page))
 
-	s.seed = widget.NewPasswordEntry()
+	s.seed = newStepEntry(w, true)
 	s.seed.SetPlaceHolder("JBSWY3DPEHPK3PXP or otpauth://totp/…")
 	s.seed.OnChanged = func(string) { s.changed() }
 	s.seedMsg = note()
@@ -65,7 +65,7 @@ func newTwofaStep(w *Wizard) *twofaStep {
 		wrapped("The text under the QR code Kraken showed when you turned on 2FA for the key (letters and digits), or the otpauth:// link the QR code holds. It goes to your system keyring with the key; anyone who has it can make codes, so keep no other copy."),
 		wheel.Pass(s.seed, w.page), s.seedMsg)
 
-	s.password = widget.NewPasswordEntry()
+	s.password = newStepEntry(w, true)
 	s.password.SetPlaceHolder("the key's 2FA password")
 	s.password.OnChanged = func(string) { s.changed() }
 	s.passPart = container.NewVBox(fieldTitle("Password"),

@@ -38,7 +38,7 @@ type verifyStep struct {
 	rows      []compareRow
 	again     *widget.Button
 	againNote *widget.Label
-	code      *widget.Entry // typed 2FA: a fresh code for Verify again
+	code      *stepEntry // typed 2FA: a fresh code for Verify again
 	codePart  *fyne.Container
 	saveMsg   *widget.Label
 	// confirm asks before saving a key that differs from the intention;
@@ -67,7 +67,7 @@ func newVerifyStep(w *Wizard) *verifyStep {
 	s.table = container.NewVBox()
 	s.again = widget.NewButtonWithIcon("Verify again", theme.ViewRefreshIcon(), s.onAgain)
 	s.againNote = wrapped("Fix it on the website, then verify again.")
-	s.code = widget.NewEntry()
+	s.code = newStepEntry(w, false)
 	s.code.SetPlaceHolder("a fresh code")
 	s.code.OnChanged = func(string) { s.render() }
 	s.codePart = container.NewBorder(nil, nil, widget.NewLabel("Fresh code from the key's authenticator:"), nil, s.code)

@@ -83,3 +83,27 @@ func (c *stepCheck) FocusGained() {
 	c.Check.FocusGained()
 	c.w.reveal(c)
 }
+
+// stepEntry is a one-line entry of a wizard step that scrolls itself into
+// view when it gains the focus, so a keyboard user never types blind into
+// a field below the fold (the Name on step 1 at 640×480).
+type stepEntry struct {
+	widget.Entry
+	w *Wizard
+}
+
+// newStepEntry returns a stepEntry; password masks what is typed, with
+// the entry's own button to show it.
+func newStepEntry(w *Wizard, password bool) *stepEntry {
+	e := &stepEntry{w: w}
+	e.Password = password // the renderer adds the button that shows it
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// FocusGained scrolls the field into view.
+func (e *stepEntry) FocusGained() {
+	e.Entry.FocusGained()
+	e.w.reveal(e)
+}

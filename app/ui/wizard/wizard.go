@@ -132,7 +132,7 @@ func New(d Deps, replaces *vault.Record, onSave func(Result) error, onCancel fun
 	for _, s := range w.steps {
 		w.scrolls = append(w.scrolls, container.NewVScroll(container.NewPadded(s.content())))
 	}
-	for _, e := range []*widget.Entry{w.names.usedBy, w.names.name, w.limits.expiry, w.limits.nonce,
+	for _, e := range []*stepEntry{w.names.usedBy, w.names.name, w.limits.expiry, w.limits.nonce,
 		w.keys.apiKey, w.keys.privateKey, w.twofa.code, w.twofa.seed, w.twofa.password} {
 		e.OnSubmitted = func(string) { w.onNext() } // Enter goes on, as Next does
 	}
@@ -217,9 +217,13 @@ func (w *Wizard) reveal(o fyne.CanvasObject) {
 }
 
 // Next goes to the next step when the current one is done, as the Next
-// button does; the window calls it for Enter when nothing has the focus.
+// button does, and on the last step saves when Save may; the window calls
+// it for Enter when nothing has the focus.
 func (w *Wizard) Next() {
-	if !w.next.Hidden && !w.next.Disabled() {
+	switch {
+	case !w.save.Hidden && !w.save.Disabled():
+		w.verify.onSaveTapped()
+	case !w.next.Hidden && !w.next.Disabled():
 		w.onNext()
 	}
 }
@@ -252,7 +256,7 @@ func (w *Wizard) HoldsKeys() bool {
 	if w.verify.saved {
 		return false
 	}
-	for _, e := range []*widget.Entry{w.keys.apiKey, w.keys.privateKey, w.twofa.seed, w.twofa.password} {
+	for _, e := range []*stepEntry{w.keys.apiKey, w.keys.privateKey, w.twofa.seed, w.twofa.password} {
 		if strings.TrimSpace(e.Text) != "" {
 			return true
 		}
@@ -315,6 +319,12 @@ func (w *Wizard) refreshNav() {
 		w.hint.Show()
 	}
 	if last {
+		if w.d.Window.Canvas().Focused() == w.next {
+			// Keyboard users reach the last step with Space on Next: a
+			// hidden button keeping the focus would swallow the Enter
+			// that saves (Next, through the window).
+			w.d.Window.Canvas().Unfocus()
+		}
 		w.next.Hide()
 		w.save.Show()
 		if w.verify.canSave() {
