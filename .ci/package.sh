@@ -93,7 +93,7 @@ do_package() {
 
 	say package "fyne package -os linux --release (about 2 min the first time: cgo flags change)"
 	start=$SECONDS
-	(cd "$work/src" && "$fyne" package -os linux --release --verbose)
+	(cd "$work/src" && "$fyne" package -os linux --release --tags "${KEYWARDEN_TAGS-}" --verbose)
 	found=("$work/src/"*.tar.xz)
 	[ -f "${found[0]}" ] || die package "fyne package made no .tar.xz"
 	add_docs "${found[0]}"
