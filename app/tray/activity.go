@@ -39,6 +39,8 @@ func (t *Tray) pollWatch(ctx context.Context, now time.Time) time.Duration {
 		}
 	}
 	t.askAboutActivity(now)
+	// The menu counts the open questions.
+	t.lookAgain()
 	set, _ := t.cfg.Keys.Settings() // a damaged file gives the defaults
 	return time.Duration(set.WatchMinutes) * time.Minute
 }
@@ -63,7 +65,7 @@ func (t *Tray) askAboutActivity(now time.Time) {
 			continue
 		}
 		title, body := QuestionWords(q, now, time.Local)
-		if t.noteNotify(t.cfg.Notify.Message(title, body)) {
+		if t.noteNotify(t.cfg.Notify.Question(q.RefID, title, body)) {
 			shown = append(shown, q.LedgerID)
 		}
 	}

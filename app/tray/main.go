@@ -111,8 +111,9 @@ func realConfig() (Config, error) {
 		Changed: TellWindow,
 	})
 	return Config{
-		Keys:   svc,
-		Window: func(id string) error { return ShowWindow(exe, id) },
+		Keys:     svc,
+		Window:   func(id string) error { return ShowWindow(exe, id) },
+		Activity: func(ref string) error { return ShowActivity(exe, ref) },
 	}, nil
 }
 
