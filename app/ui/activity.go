@@ -132,6 +132,30 @@ func (mw *mainWindow) openActivity(v activityView) {
 // the likely door.
 func (mw *mainWindow) answerActivity(a *activityDialog, q keys.Question, me bool) {
 	a.dlg.Hide()
+	mw.answer(q, me)
+}
+
+// notMe answers "Not me" on the open question about the ledger entry
+// refID, as its button in Activity does: the tray's notification asks for
+// it (`keywarden open not-me REFID`). When no question about it is open
+// (answered meanwhile, in another face), Activity shows what is.
+func (mw *mainWindow) notMe(refID string) {
+	mw.background("Reading the account's questions", func() func() {
+		st, _ := mw.keys.Activity() // a damaged file: Activity says so
+		return func() {
+			for _, q := range st.Questions {
+				if q.RefID == refID {
+					mw.answer(q, false)
+					return
+				}
+			}
+			mw.showActivity()
+		}
+	})
+}
+
+// answer saves the answer on q, and for "Not me" shows what to do.
+func (mw *mainWindow) answer(q keys.Question, me bool) {
 	var closed []keys.Question
 	mw.do("Saving your answer", func() error {
 		var err error

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/keywarden/keywarden/app/tray"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -98,5 +99,69 @@ func TestActivity_demoAsksWhenTheWithdrawalComesIn(t *testing.T) {
 	}
 	if !strings.Contains(f.mw.status.Text, "1 entry of your account's ledger needs your answer") {
 		t.Errorf("status line %q", f.mw.status.Text)
+	}
+}
+
+// Issue 22: the tray's notification asks the window (`open not-me REFID`)
+// for "Not me" on one entry, and (`open activity`) for Activity.
+func TestActivity_trayOpensNotMeAndActivity(t *testing.T) {
+	f := newDemoFixture(t)
+	w := f.demoWithdrawal()
+	f.mw.lookAtActivity(true) // the tray part's poll: the question is open
+	f.wait()
+
+	f.mw.onMessage(tray.WindowOpen + " " + tray.WindowNotMe + " ../" + w.RefID)
+	f.wait()
+	if st, _ := f.mw.keys.Activity(); len(st.Questions) != 1 {
+		t.Fatalf("a malformed refid answered: open %+v", st.Questions)
+	}
+
+	f.mw.onMessage(tray.WindowOpen + " " + tray.WindowNotMe + " " + w.RefID)
+	f.wait()
+	bot := f.byName("freqtrade-bot-vps")
+	if f.mw.view != viewRevoke || f.mw.viewID != bot.ID {
+		t.Errorf("Not me from the tray showed view %v of %q, want the leak runbook of the freqtrade key (it may withdraw)", f.mw.view, f.mw.viewID)
+	}
+	st, err := f.mw.keys.Activity()
+	if err != nil || len(st.Questions) != 0 || len(st.Answers) != 1 || st.Answers[0].Me || st.Answers[0].RefID != w.RefID {
+		t.Errorf("after Not me from the tray: %+v, %v; want the question closed with a Not me", st, err)
+	}
+
+	f.mw.activityDlg = nil
+	f.mw.onMessage(tray.WindowOpen + " " + tray.WindowNotMe + " " + w.RefID) // answered already
+	f.wait()
+	if f.mw.activityDlg == nil || len(f.mw.activityDlg.lines) != 0 {
+		t.Errorf("Not me on an answered entry: Activity %+v; want Activity with nothing to answer", f.mw.activityDlg)
+	}
+	if st, _ := f.mw.keys.Activity(); len(st.Answers) != 1 {
+		t.Errorf("answers %+v, want exactly the one Not me (none twice)", st.Answers)
+	}
+
+	f.mw.activityDlg = nil
+	f.mw.onMessage(tray.WindowOpen + " " + tray.WindowActivity)
+	f.wait()
+	if f.mw.activityDlg == nil {
+		t.Error("open activity did not show Activity")
+	}
+}
+
+// With no key that could have done it, Not me from the tray says the
+// website login is the likely door.
+func TestActivity_trayNotMeWithNoKeyThatCould(t *testing.T) {
+	f := newDemoFixture(t)
+	bot := f.byName("freqtrade-bot-vps")
+	if err := f.mw.keys.Remove(bot.ID); err != nil {
+		t.Fatal(err)
+	}
+	w := f.demoWithdrawal()
+	f.mw.lookAtActivity(true)
+	f.wait()
+	f.mw.onMessage(tray.WindowOpen + " " + tray.WindowNotMe + " " + w.RefID)
+	f.wait()
+	if f.mw.view == viewRevoke {
+		t.Errorf("a leak runbook opened (%q), though no key may withdraw", f.mw.viewID)
+	}
+	if !strings.Contains(f.mw.lastMessage, "someone probably signed in to your Kraken account") {
+		t.Error("Not me did not say the website login is the likely door")
 	}
 }
