@@ -218,16 +218,44 @@ func TestModel_WithActivity(t *testing.T) {
 		{"one question", keys.ActivityState{Questions: []keys.Question{q}}, nil, "Account: 1 question", true},
 		{"three", keys.ActivityState{Questions: []keys.Question{q, q, q}}, nil, "Account: 3 questions", true},
 		{"a damaged file counts (fail closed)", keys.ActivityState{}, keys.ErrActivityDamaged, "Account watch: its file cannot be read — open Activity", true},
+		{"a watch that stopped", keys.ActivityState{Watches: []keys.AccountWatch{{Stopped: "The account watch stopped: …"}}}, nil, "Account watch stopped — open Activity", true},
+		{"questions come first", keys.ActivityState{Watches: []keys.AccountWatch{{Stopped: "…"}}, Questions: []keys.Question{q}}, nil, "Account: 1 question", true},
 	} {
 		m := base.WithActivity(tc.st, tc.err)
 		if m.Account != tc.account || m.Attention != tc.attention {
 			t.Errorf("%s: Account %q, attention %v; want %q, %v", tc.name, m.Account, m.Attention, tc.account, tc.attention)
 		}
-		if tc.attention && !strings.Contains(m.Tooltip, "your answer") {
+		if tc.attention && !strings.Contains(m.Tooltip, "your answer") && !strings.Contains(m.Tooltip, "the account watch stopped") {
 			t.Errorf("%s: tooltip %q does not say an answer is needed", tc.name, m.Tooltip)
 		}
 		if !tc.attention && !m.Equal(base) {
 			t.Errorf("%s: the model changed: %+v", tc.name, m)
 		}
+	}
+}
+
+// Issue 22: a watch key that stops qualifying is told once, as a
+// notification with what to do, and stays in the menu until it reads again.
+func TestTray_watchStopIsToldOnce(t *testing.T) {
+	h, ex := watchedHarness(t)
+	ex.FailWith("Ledgers", "EAPI:Invalid key")
+	tr := New(h.cfg)
+	for range 3 {
+		tr.pollWatch(context.Background(), time.Now())
+	}
+	var msgs []string
+	h.rec.locked(func() { msgs = append(msgs, h.rec.messages...) })
+	if len(msgs) != 1 || !strings.HasPrefix(msgs[0], "The account watch stopped ") || !strings.Contains(msgs[0], "keywarden watch NAME") {
+		t.Fatalf("notifications %q; want one saying the watch stopped, and what to do", msgs)
+	}
+	tr.refresh()
+	if m := tr.model; m.Account != "Account watch stopped — open Activity" || !m.Attention {
+		t.Errorf("menu line %q, attention %v; want the stop, needing attention", m.Account, m.Attention)
+	}
+	ex.FailWith("Ledgers")
+	tr.pollWatch(context.Background(), time.Now())
+	tr.refresh()
+	if m := tr.model; m.Account != "" {
+		t.Errorf("after a good read the menu still says %q", m.Account)
 	}
 }

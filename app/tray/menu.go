@@ -87,14 +87,20 @@ func BuildModel(snap *keys.Snapshot) Model {
 }
 
 // WithActivity returns m with the account watch's open questions (st, as
-// keys.Service.Activity read it) in its menu, icon and tooltip. A file that
-// cannot be read (err) counts as a question: what it held is unknown, and
-// Activity says why.
+// keys.Service.Activity read it) in its menu, icon and tooltip, or, when
+// none is open, a watch that stopped. A file that cannot be read (err)
+// counts as a question: what it held is unknown, and Activity says why.
 func (m Model) WithActivity(st keys.ActivityState, err error) Model {
 	n := len(st.Questions)
+	stopped := slices.ContainsFunc(st.Watches, func(w keys.AccountWatch) bool { return w.Stopped != "" })
 	switch {
 	case err != nil:
 		m.Account = "Account watch: its file cannot be read — open Activity"
+	case n == 0 && stopped:
+		m.Account = "Account watch stopped — open Activity"
+		m.Attention = true
+		m.Tooltip += "; the account watch stopped"
+		return m
 	case n == 0:
 		return m
 	case n == 1:

@@ -25,6 +25,7 @@ type activityView struct {
 	watched   int
 	questions []keys.Question
 	problems  []string // why a read of an account stopped
+	stopped   []string // watches that stopped: why, and what to do
 	read      int      // entries read by this look
 	err       error
 }
@@ -35,6 +36,8 @@ type activityDialog struct {
 	lines []*widget.Label
 	me    []*widget.Button // "It was me", one per question
 	notMe []*widget.Button // "Not me", one per question
+	// stopped are the lines saying a watch stopped, as shown.
+	stopped []string
 }
 
 // lookAtActivity reads the watched accounts' new ledger entries (when the
@@ -60,6 +63,11 @@ func (mw *mainWindow) lookAtActivity(poll bool) activityView {
 		v.err = err
 	}
 	v.watched, v.questions = len(st.Watches), st.Questions
+	for _, w := range st.Watches {
+		if w.Stopped != "" {
+			v.stopped = append(v.stopped, w.Stopped)
+		}
+	}
 	return v
 }
 
@@ -108,6 +116,10 @@ func (mw *mainWindow) openActivity(v activityView) {
 		rows.Add(newWrapped("Nothing needs an answer. Keywarden read " + itoa(v.read) + " new entries of the account's ledger now, and reads it every few minutes while the tray part runs."))
 	default:
 		rows.Add(newWrapped(questionsWords(len(v.questions)) + ". None of your keys in use was meant to do these:"))
+	}
+	for _, why := range v.stopped {
+		a.stopped = append(a.stopped, safetext.Line(why))
+		rows.Add(newWrapped(safetext.Line(why)))
 	}
 	for _, p := range v.problems {
 		rows.Add(newWrapped("The ledger could not be read to the end: " + p))

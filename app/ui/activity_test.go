@@ -165,3 +165,22 @@ func TestActivity_trayNotMeWithNoKeyThatCould(t *testing.T) {
 		t.Error("Not me did not say the website login is the likely door")
 	}
 }
+
+// Issue 22: a watch key marked leaked stops the watch, and Activity says
+// so, with what to do.
+func TestActivity_saysTheWatchStopped(t *testing.T) {
+	f := newDemoFixture(t)
+	st, err := f.mw.keys.Activity()
+	if err != nil || len(st.Watches) != 1 {
+		t.Fatalf("the demo watches %+v, %v; want one account", st.Watches, err)
+	}
+	if _, err := f.mw.keys.MarkCompromised(st.Watches[0].KeyID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	f.mw.showActivity()
+	f.wait()
+	a := f.mw.activityDlg
+	if a == nil || len(a.stopped) != 1 || !strings.Contains(a.stopped[0], "stopped") || !strings.Contains(a.stopped[0], "keywarden watch NAME") {
+		t.Errorf("Activity shows %+v; want the stop, with what to do", a)
+	}
+}
