@@ -184,3 +184,54 @@ func TestActivity_saysTheWatchStopped(t *testing.T) {
 		t.Errorf("Activity shows %+v; want the stop, with what to do", a)
 	}
 }
+
+func TestParseSince(t *testing.T) {
+	now := time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Time // zero: refused
+	}{
+		{"2026-03-01 14:05", time.Date(2026, 3, 1, 14, 5, 0, 0, time.UTC)},
+		{" 2026-03-01 ", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
+		{"2026-03-10", time.Time{}}, // the future
+		{"yesterday", time.Time{}},  // not a date
+		{"01/03/2026", time.Time{}}, // ambiguous: refused
+		{"2026-03-01 25:00", time.Time{}},
+	} {
+		got, problem := parseSince(tc.in, now, time.UTC)
+		if !got.Equal(tc.want) || (problem == "") != !tc.want.IsZero() {
+			t.Errorf("parseSince(%q) = %v, %q; want %v", tc.in, got, problem, tc.want)
+		}
+	}
+}
+
+// Issue 22: the runbook's activity step reads from the start the person
+// picks; the default is the leaked key's last good check, and a start that
+// is not a date is refused in words, the typing kept.
+func TestActivity_runbookReadsFromTheStartThePersonPicks(t *testing.T) {
+	f := newDemoFixture(t)
+	w := f.demoWithdrawal()
+	bot := f.byName("freqtrade-bot-vps")
+	p := f.mw.newLedgerPicker(bot)
+	if want := knownGood(bot, time.Now()).Local().Format(sinceLayout); p.from.Text != want {
+		t.Errorf("the start shows %q, want the last good check %q", p.from.Text, want)
+	}
+
+	p.from.SetText("last tuesday")
+	test.Tap(p.read)
+	f.wait()
+	if p.from.Text != "last tuesday" || !strings.Contains(f.mw.lastMessage, "Type the start as a date") {
+		t.Errorf("a start that is no date: field %q, message %q; want it kept and refused in words", p.from.Text, f.mw.lastMessage)
+	}
+
+	picked := time.Now().Add(-48 * time.Hour).Local().Truncate(time.Minute)
+	p.from.SetText(picked.Format(sinceLayout))
+	test.Tap(p.read)
+	f.wait()
+	if !p.since.Equal(picked) {
+		t.Errorf("read since %v, want the picked %v", p.since, picked)
+	}
+	if len(f.mw.ledgerLines) != 1 || !strings.Contains(f.mw.ledgerLines[0], "needs your answer") {
+		t.Errorf("marked entries = %q, want the withdrawal %s", f.mw.ledgerLines, w.ID)
+	}
+}
