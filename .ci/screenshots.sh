@@ -144,6 +144,7 @@ for theme in light dark; do
 	shot "detail-findings-$theme" "$theme" default demo --show detail:freqtrade-bot-vps
 	shot "detail-reminders-$theme" "$theme" default demo --show detail-reminders:freqtrade-bot-vps
 	shot "find-copies-$theme" "$theme" default demo --show find-copies
+	shot "activity-$theme" "$theme" default demo --show activity
 	if [ "${SCREENSHOTS_ALL:-}" = 1 ]; then
 		shot "empty-$small-$theme" "$theme" "$small"
 		shot "wizard-permissions-$small-$theme" "$theme" "$small" demo --show wizard-permissions

@@ -235,3 +235,26 @@ func TestActivity_runbookReadsFromTheStartThePersonPicks(t *testing.T) {
 		t.Errorf("marked entries = %q, want the withdrawal %s", f.mw.ledgerLines, w.ID)
 	}
 }
+
+// keywarden demo --show activity (make screenshots): the demo's withdrawal
+// at once, and Activity asking about it.
+func TestDemoShowActivity(t *testing.T) {
+	if _, err := parseDemoArgs([]string{"--show", "activity:koinly"}); err == nil {
+		t.Error("--show activity took a key name")
+	}
+	o, err := parseDemoArgs([]string{"--show", "activity"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newDemoFixture(t)
+	o.exchange = f.ex
+	open, err := f.mw.screenOpener(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open()
+	f.wait()
+	if a := f.mw.activityDlg; a == nil || len(a.lines) != 1 || !strings.Contains(a.lines[0].Text, "0.5 BTC withdrawn") {
+		t.Errorf("--show activity shows %+v; want Activity asking about the withdrawal", a)
+	}
+}
