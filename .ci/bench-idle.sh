@@ -5,6 +5,8 @@
 # the other, for BENCH_SECONDS (default 60) after BENCH_SETTLE (default 5)
 # seconds of settling:
 #   tray     `keywarden tray` alone: the resident part, no window
+#   watched  the same with one account watched (a read-only watch key
+#            polls the ledger every 15 minutes; BENCH_WATCH=0 skips it)
 #   window   `keywarden` with its window open (KEYWARDEN_NO_TRAY=1: alone)
 #   bare     a bare Fyne window (.ci/bench/bare), the yardstick
 # and then how long the window set to close after 1 minute without input
@@ -124,6 +126,11 @@ measure() {
 }
 
 measure tray "" "$dir/keywarden" tray
+if [ "${BENCH_WATCH:-1}" != 0 ]; then
+	mkdir -p "$dir/watched"
+	go run ./.ci/bench/seed "$dir/watched" "$keys" watch
+	KEYWARDEN_DIR=$dir/watched measure watched "" "$dir/keywarden" tray
+fi
 KEYWARDEN_NO_TRAY=1 measure window Keywarden "$dir/keywarden"
 measure bare "Bare Fyne window" "$dir/bare"
 
@@ -165,4 +172,9 @@ if grep -q . "$dir/tray.log"; then
 	echo
 	echo "The tray part said:"
 	sed 's/^/  /' "$dir/tray.log"
+fi
+if [ -f "$dir/watched.log" ] && grep -q . "$dir/watched.log"; then
+	echo
+	echo "The tray part with an account watched said:"
+	sed 's/^/  /' "$dir/watched.log"
 fi
