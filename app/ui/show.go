@@ -37,6 +37,12 @@ type demoOptions struct {
 // permissions on the exchange differ from the intended ones.
 var showScreens = []string{"list", "detail", "detail-reminders", "review", "revoke", "settings", "wizard-permissions", "wizard-verify", "find-copies", "activity"}
 
+// keyScreens need a key's name; keylessScreens take none.
+var (
+	keyScreens     = []string{"detail", "detail-reminders", "review", "revoke"}
+	keylessScreens = []string{"list", "settings", "find-copies", "activity"}
+)
+
 // demoUsage is the demo's usage line, for errors.
 const demoUsage = "usage: keywarden demo [--show list|detail:NAME|detail-reminders:NAME|review:NAME|revoke:NAME|settings|wizard-permissions[:NAME]|wizard-verify[:NAME]|find-copies|activity] [--size WIDTHxHEIGHT]"
 
@@ -58,9 +64,9 @@ func parseDemoArgs(args []string) (demoOptions, error) {
 	case screen == "":
 	case !slices.Contains(showScreens, screen):
 		return o, fmt.Errorf("there is no screen %q to show\n%s", screen, demoUsage)
-	case key == "" && (screen == "detail" || screen == "detail-reminders" || screen == "review" || screen == "revoke"):
+	case key == "" && slices.Contains(keyScreens, screen):
 		return o, fmt.Errorf("--show %s needs a key's name: --show %s:NAME", screen, screen)
-	case key != "" && (screen == "list" || screen == "settings" || screen == "find-copies" || screen == "activity"):
+	case key != "" && slices.Contains(keylessScreens, screen):
 		return o, fmt.Errorf("--show %s takes no key name", screen)
 	}
 	o.screen, o.key = screen, key
