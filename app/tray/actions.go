@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/keywarden/keywarden/app/keys"
@@ -68,7 +69,7 @@ func (t *Tray) onQuestion(refID, action string) {
 		t.activity("")
 		return
 	case action == ActionItWasMe:
-		if _, err := t.cfg.Keys.AnswerActivity(refID, true); err != nil {
+		if _, err := t.cfg.Keys.AnswerActivity(refID, true); err != nil && !t.answered(refID) {
 			t.report(fmt.Errorf("account watch: It was me: %w", err))
 			t.activity("")
 			return
@@ -83,6 +84,13 @@ func (t *Tray) onQuestion(refID, action string) {
 	if t.cfg.Notify != nil {
 		t.cfg.Notify.CloseKey(QuestionSubject(refID))
 	}
+}
+
+// answered reports whether the entry refID was answered already (in the
+// window, or at the command line): its notification only needs closing.
+func (t *Tray) answered(refID string) bool {
+	st, err := t.cfg.Keys.Activity()
+	return err == nil && slices.ContainsFunc(st.Answers, func(a keys.Answer) bool { return a.RefID == refID })
 }
 
 // OpenActivity shows the window's Activity screen.
