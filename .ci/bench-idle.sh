@@ -41,6 +41,14 @@ mkdir -p "$dir/config" "$dir/data" "$dir/cache" "$dir/runtime" "$dir/keys"
 chmod 700 "$dir/runtime"
 export XDG_CONFIG_HOME=$dir/config XDG_DATA_HOME=$dir/data XDG_CACHE_HOME=$dir/cache XDG_RUNTIME_DIR=$dir/runtime
 export KEYWARDEN_DIR=$dir/keys
+# A service the bus starts on demand (the keyring, when the watched tray
+# part's poll asks for the watch key's secret) lives in these folders too,
+# never in the person's own.
+mkdir -p "$dir/home"
+if command -v dbus-update-activation-environment >/dev/null; then
+	dbus-update-activation-environment HOME="$dir/home" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
+		XDG_CACHE_HOME="$XDG_CACHE_HOME" XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" >/dev/null 2>&1 || true
+fi
 # Nothing in a run may reach Kraken: a closed port on this computer.
 export KEYWARDEN_KRAKEN_URL=http://127.0.0.1:9
 
