@@ -5,6 +5,8 @@
 # the other, for BENCH_SECONDS (default 60) after BENCH_SETTLE (default 5)
 # seconds of settling:
 #   tray     `keywarden tray` alone: the resident part, no window
+#   watched  the same with one account watched (a read-only watch key
+#            polls the ledger every 15 minutes; BENCH_WATCH=0 skips it)
 #   window   `keywarden` with its window open (KEYWARDEN_NO_TRAY=1: alone)
 #   bare     a bare Fyne window (.ci/bench/bare), the yardstick
 # and then how long the window set to close after 1 minute without input
@@ -41,6 +43,14 @@ mkdir -p "$dir/config" "$dir/data" "$dir/cache" "$dir/runtime" "$dir/keys"
 chmod 700 "$dir/runtime"
 export XDG_CONFIG_HOME=$dir/config XDG_DATA_HOME=$dir/data XDG_CACHE_HOME=$dir/cache XDG_RUNTIME_DIR=$dir/runtime
 export KEYWARDEN_DIR=$dir/keys
+# A service the bus starts on demand (the keyring, when the watched tray
+# part's poll asks for the watch key's secret) lives in these folders too,
+# never in the person's own.
+mkdir -p "$dir/home"
+if command -v dbus-update-activation-environment >/dev/null; then
+	dbus-update-activation-environment HOME="$dir/home" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_DATA_HOME="$XDG_DATA_HOME" \
+		XDG_CACHE_HOME="$XDG_CACHE_HOME" XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" >/dev/null 2>&1 || true
+fi
 # Nothing in a run may reach Kraken: a closed port on this computer.
 export KEYWARDEN_KRAKEN_URL=http://127.0.0.1:9
 
@@ -127,6 +137,11 @@ measure() {
 }
 
 measure tray "" "$dir/keywarden" tray
+if [ "${BENCH_WATCH:-1}" != 0 ]; then
+	mkdir -p "$dir/watched"
+	go run ./.ci/bench/seed "$dir/watched" "$keys" watch
+	KEYWARDEN_DIR=$dir/watched measure watched "" "$dir/keywarden" tray
+fi
 KEYWARDEN_NO_TRAY=1 measure window Keywarden "$dir/keywarden"
 measure bare "Bare Fyne window" "$dir/bare"
 
@@ -168,4 +183,9 @@ if grep -q . "$dir/tray.log"; then
 	echo
 	echo "The tray part said:"
 	sed 's/^/  /' "$dir/tray.log"
+fi
+if [ -f "$dir/watched.log" ] && grep -q . "$dir/watched.log"; then
+	echo
+	echo "The tray part with an account watched said:"
+	sed 's/^/  /' "$dir/watched.log"
 fi

@@ -148,6 +148,7 @@ for theme in light dark; do
 	shot "rotation-not-switched-$theme" "$theme" default demo --show detail:gridbot-2026-06
 	shot "rotation-both-in-use-$theme" "$theme" default demo --show detail:freqtrade-eth-2026-06
 	shot "rotation-switched-$theme" "$theme" default demo --show detail:cointracking-sync-2026-06
+	shot "activity-$theme" "$theme" default demo --show activity
 	if [ "${SCREENSHOTS_ALL:-}" = 1 ]; then
 		shot "empty-$small-$theme" "$theme" "$small"
 		shot "wizard-permissions-$small-$theme" "$theme" "$small" demo --show wizard-permissions

@@ -129,8 +129,12 @@ func (d *Demo) watch(dir string, records []vault.Record, now time.Time) error {
 // AddWithdrawal makes the exchange record, now, the demo's suspicious
 // withdrawal (0.5 BTC). New schedules it
 // WithdrawalAfter in; tests and screenshots call it at once.
-func (d *Demo) AddWithdrawal() {
-	d.Exchange.AddLedgerEntry(krakentest.LedgerEntry{Type: "withdrawal", Asset: "XXBT",
+func (d *Demo) AddWithdrawal() { AddWithdrawalTo(d.Exchange) }
+
+// AddWithdrawalTo makes ex record, now, the demo's suspicious withdrawal:
+// for `keywarden demo --show activity`, which has the exchange only.
+func AddWithdrawalTo(ex *krakentest.Exchange) {
+	ex.AddLedgerEntry(krakentest.LedgerEntry{Type: "withdrawal", Asset: "XXBT",
 		Amount: "-0.5000000000", Fee: "0.0001000000", Balance: "0.0412000000"})
 }
 

@@ -105,6 +105,7 @@ func (s *Service) SetWatchKey(ctx context.Context, id string) (vault.Record, err
 			if w.KeyID != rec.ID {
 				w.KeyID, w.Since, w.LastID, w.AtCursor, w.Pass, w.LastProblem = rec.ID, now, "", nil, nil, ""
 			}
+			w.Stopped, w.StoppedTold, w.Denied = "", false, 0 // the key qualifies again
 			return nil
 		}
 		st.Watches = append(st.Watches, AccountWatch{Account: rec.Account, KeyID: rec.ID, Since: now})
@@ -187,10 +188,16 @@ func (s *Service) PollActivity(ctx context.Context) ([]AccountPoll, error) {
 		key, err := d.ByID(w.KeyID)
 		if err != nil {
 			out = append(out, AccountPoll{Account: w.Account, Err: ErrNoWatchKey})
+			if err := s.stopWatch(w, "its watch key is no longer in Keywarden"); err != nil {
+				return out, err
+			}
 			continue
 		}
 		if why := WatchKeyProblem(*key); why != "" {
 			out = append(out, AccountPoll{Account: w.Account, Err: &WatchRefusedError{Name: key.Name, Why: why}})
+			if err := s.stopWatch(w, "its watch key “"+key.Name+"” no longer qualifies: "+why); err != nil {
+				return out, err
+			}
 			continue
 		}
 		p := ledgerReader{ctx: ctx, read: func(q kraken.LedgerQuery) (*kraken.LedgerPage, error) { return runner.Ledgers(ctx, *key, q) }}
@@ -248,6 +255,7 @@ func (s *Service) savePoll(was, next AccountWatch, poll *AccountPoll) error {
 			w.Since, w.LastID, w.AtCursor, w.Pass = next.Since, next.LastID, next.AtCursor, next.Pass
 		}
 		w.LastPoll, w.LastProblem = s.now(), problem
+		noteRefusals(w, poll.Err)
 		added = added[:0]
 		for i := len(poll.New) - 1; i >= 0; i-- { // oldest first, as they happened
 			q := poll.New[i]
@@ -263,6 +271,70 @@ func (s *Service) savePoll(was, next AccountWatch, poll *AccountPoll) error {
 		s.notify()
 	}
 	return err
+}
+
+// stopAfterRefusals is how many polls in a row the exchange may refuse the
+// watch key (invalid key, permission denied) before the person is told the
+// watch stopped: one refusal can be a key being edited on the website.
+const stopAfterRefusals = 2
+
+// noteRefusals follows the exchange's refusals of the watch key in w: a
+// poll that read to the end clears a stop; one the exchange refused
+// counts, and the second in a row stops the watch. Other troubles
+// (throttling, the network) say nothing about the key.
+func noteRefusals(w *AccountWatch, err error) {
+	switch {
+	case err == nil:
+		w.Stopped, w.StoppedTold, w.Denied = "", false, 0
+	case errors.Is(err, kraken.ErrInvalidKey), errors.Is(err, kraken.ErrPermissionDenied):
+		w.Denied++
+		if w.Denied >= stopAfterRefusals && w.Stopped == "" {
+			w.Stopped = WatchStoppedWords(w.Account, "Kraken refused its watch key at the last "+strconv.Itoa(w.Denied)+" reads: "+strings.TrimSuffix(UserMessage(err), "."))
+		}
+	}
+}
+
+// stopWatch records why the account's watch stopped, keeping whether the
+// person was told when the reason is the same.
+func (s *Service) stopWatch(was AccountWatch, why string) error {
+	words := WatchStoppedWords(was.Account, why)
+	changed := false
+	err := s.activity().Update(func(st *ActivityState) error {
+		w := st.Watch(was.Account)
+		if w == nil || w.KeyID != was.KeyID || w.Stopped == words {
+			return nil
+		}
+		w.Stopped, w.StoppedTold, changed = words, false, true
+		return nil
+	})
+	if err == nil && changed {
+		s.notify()
+	}
+	return err
+}
+
+// WatchStoppedWords says that the account's watch stopped, why, and what
+// to do: the person relies on it, so a stop is news, not a log line.
+func WatchStoppedWords(account, why string) string {
+	name := "The account watch"
+	if strings.TrimSpace(account) != "" {
+		name += " of " + account
+	}
+	return name + " stopped: " + why + ". Until it reads the ledger again, nobody tells you of a withdrawal none of your keys was meant to make. " +
+		"Choose a read-only watch key again: keywarden watch NAME, or the new-key wizard's “Watch the account”."
+}
+
+// MarkStopTold records that the person was told the watch of these
+// accounts stopped, so they are told once.
+func (s *Service) MarkStopTold(accounts []string) error {
+	return s.activity().Update(func(st *ActivityState) error {
+		for _, a := range accounts {
+			if w := st.Watch(a); w != nil && w.Stopped != "" {
+				w.StoppedTold = true
+			}
+		}
+		return nil
+	})
 }
 
 func passEqual(a, b *LedgerPass) bool {

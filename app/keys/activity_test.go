@@ -312,3 +312,72 @@ func TestService_PollDoesNotStickOnALastIDTheExchangeRefuses(t *testing.T) {
 		t.Errorf("the poll after = %+v, want it to go on from the time and ask about the withdrawal", p)
 	}
 }
+
+// Issue 22: when the watch key stops qualifying, the watch says so once,
+// with what to do, and a poll that reads again clears it.
+func TestService_WatchStopIsRecordedOnceWithWhatToDo(t *testing.T) {
+	f, w := activityFixture(t)
+	stopped := func() keys.AccountWatch {
+		t.Helper()
+		st, err := f.svc.Activity()
+		if err != nil || len(st.Watches) != 1 {
+			t.Fatalf("Activity = %+v, %v", st, err)
+		}
+		return st.Watches[0]
+	}
+
+	t.Run("the exchange refusing the key twice in a row stops the watch", func(t *testing.T) {
+		f.ex.FailWith("Ledgers", "EGeneral:Permission denied")
+		poll(t, f)
+		if s := stopped(); s.Stopped != "" || s.Denied != 1 {
+			t.Errorf("after one refusal: stopped %q, denied %d; want not yet, 1", s.Stopped, s.Denied)
+		}
+		poll(t, f)
+		s := stopped()
+		if !strings.Contains(s.Stopped, "stopped: Kraken refused its watch key at the last 2 reads") || !strings.Contains(s.Stopped, "keywarden watch NAME") || s.StoppedTold {
+			t.Fatalf("after two refusals: stopped %q, told %v; want why and what to do, not told yet", s.Stopped, s.StoppedTold)
+		}
+		if err := f.svc.MarkStopTold([]string{w.Account}); err != nil {
+			t.Fatal(err)
+		}
+		poll(t, f)
+		if s := stopped(); !s.StoppedTold || s.Stopped == "" {
+			t.Errorf("a third refusal: stopped %q, told %v; want still stopped, and told once only", s.Stopped, s.StoppedTold)
+		}
+	})
+
+	t.Run("a read to the end clears it", func(t *testing.T) {
+		f.ex.FailWith("Ledgers")
+		if p := poll(t, f); p.Err != nil {
+			t.Fatal(p.Err)
+		}
+		if s := stopped(); s.Stopped != "" || s.StoppedTold || s.Denied != 0 {
+			t.Errorf("after a good read: %+v; want the stop cleared", s)
+		}
+	})
+
+	t.Run("a watch key marked leaked stops it at once", func(t *testing.T) {
+		if _, err := f.svc.MarkCompromised(w.ID, "test"); err != nil {
+			t.Fatal(err)
+		}
+		calls := len(f.ex.Calls())
+		poll(t, f)
+		s := stopped()
+		if !strings.Contains(s.Stopped, "“watch” no longer qualifies: only an active key can watch the account") || !strings.Contains(s.Stopped, "keywarden watch NAME") {
+			t.Errorf("stopped %q; want why, and what to do", s.Stopped)
+		}
+		if n := len(f.ex.Calls()) - calls; n != 0 {
+			t.Errorf("%d calls with a leaked watch key, want none", n)
+		}
+	})
+
+	t.Run("a removed watch key stops it", func(t *testing.T) {
+		if err := f.svc.Remove(w.ID); err != nil {
+			t.Fatal(err)
+		}
+		poll(t, f)
+		if s := stopped(); !strings.Contains(s.Stopped, "its watch key is no longer in Keywarden") {
+			t.Errorf("stopped %q; want it to say the key is gone", s.Stopped)
+		}
+	})
+}

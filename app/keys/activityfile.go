@@ -65,6 +65,15 @@ type AccountWatch struct {
 	// stopped it then ("" when it read to the end).
 	LastPoll    time.Time `json:"lastPoll,omitzero"`
 	LastProblem string    `json:"lastProblem,omitempty"`
+	// Stopped says, in words for the person, why the watch key no longer
+	// reads the ledger and what to do ("" while it does): it was removed,
+	// revoked or drifted beyond reading, or the exchange kept refusing it.
+	// StoppedTold is set once a notification said so, so it is said once.
+	Stopped     string `json:"stopped,omitempty"`
+	StoppedTold bool   `json:"stoppedTold,omitempty"`
+	// Denied counts the polls in a row the exchange refused the watch key
+	// (invalid key, permission denied).
+	Denied int `json:"denied,omitempty"`
 }
 
 // LedgerPass is an unfinished read of a ledger that had more new entries

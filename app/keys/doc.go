@@ -47,7 +47,11 @@
 // the account's keys are for (JudgeEntry). What needs an answer stays an
 // open question in activity.json until the person says "It was me" or "Not
 // me" (AnswerActivity); that file keeps only the watch's place, the open
-// questions and the answers, never the ledger.
+// questions and the answers, never the ledger. A watch key that stops
+// qualifying (removed, retired, drifted beyond reading, or refused by
+// Kraken at two polls in a row) stops the watch with words saying what to
+// do (AccountWatch.Stopped, WatchStoppedWords), for the faces to tell once
+// (MarkStopTold) and show until a poll reads again.
 //
 // It imports no GUI code.
 package keys

@@ -14,18 +14,19 @@ import (
 
 // Change says which of the files every face shows changed on disk: the key
 // list (keys.json), the settings (settings.json), the reminders' state
-// (reminders.json) and app 2FA's state (guard.json).
+// (reminders.json), app 2FA's state (guard.json) and the account watch's
+// (activity.json: its open questions).
 type Change struct {
-	Keys, Settings, Reminders, Guard bool
+	Keys, Settings, Reminders, Guard, Activity bool
 }
 
 // Any reports whether anything changed.
-func (c Change) Any() bool { return c.Keys || c.Settings || c.Reminders || c.Guard }
+func (c Change) Any() bool { return c.Keys || c.Settings || c.Reminders || c.Guard || c.Activity }
 
 // Merge returns c with o's changes added.
 func (c Change) Merge(o Change) Change {
 	return Change{Keys: c.Keys || o.Keys, Settings: c.Settings || o.Settings,
-		Reminders: c.Reminders || o.Reminders, Guard: c.Guard || o.Guard}
+		Reminders: c.Reminders || o.Reminders, Guard: c.Guard || o.Guard, Activity: c.Activity || o.Activity}
 }
 
 // WatchSettle is how long the watcher waits after a change for more before
@@ -59,6 +60,7 @@ func (s *Service) Watch(ctx context.Context, fn func(Change)) error {
 		filepath.Clean(s.settings.Path()):                             {Settings: true},
 		filepath.Clean(s.reminders.Path()):                            {Reminders: true},
 		filepath.Clean(filepath.Join(s.store.Dir(), guard.StateName)): {Guard: true},
+		filepath.Clean(s.activity().Path()):                           {Activity: true},
 	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 )
 
 // childSave is a child role: another Keywarden process that saves one of
-// the shared files (KW_FILE: keys, settings, reminders or guard) in the
+// the shared files (KW_FILE: keys, settings, reminders, guard or activity) in the
 // folder KW_DIR, the way the command line would.
 func childSave() int {
 	dir, what := os.Getenv("KW_DIR"), os.Getenv("KW_FILE")
@@ -41,6 +41,11 @@ func childSave() int {
 		})
 	case "guard":
 		err = guard.OpenState(dir).Update(func(st *guard.State) error { st.Wrong++; return nil })
+	case "activity": // `keywarden activity ok REFID` closes a question the tray's menu counts
+		err = keys.OpenActivity(dir).Update(func(st *keys.ActivityState) error {
+			st.Answers = append(st.Answers, keys.Answer{RefID: "TX-FROM-A-TERMINAL", Me: true, At: time.Now().UTC()})
+			return nil
+		})
 	default:
 		err = fmt.Errorf("unknown file %q", what)
 	}
@@ -74,6 +79,7 @@ func TestService_Watch(t *testing.T) {
 		{"settings", keys.Change{Settings: true}},
 		{"reminders", keys.Change{Reminders: true}},
 		{"guard", keys.Change{Guard: true}},
+		{"activity", keys.Change{Activity: true}},
 	} {
 		t.Run("another process saves "+tc.file, func(t *testing.T) {
 			f, got := watchFixture(t)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/keywarden/keywarden/app/keys"
@@ -32,6 +33,10 @@ func (t *Tray) Snooze(recordID string, d time.Duration) {
 // and the snoozes close the key's other notifications: the person has
 // seen to the key, and what the others say is in its review.
 func (t *Tray) OnAction(recordID, action string) {
+	if ref, ok := questionRef(recordID); ok {
+		t.onQuestion(ref, action)
+		return
+	}
 	switch action {
 	case ActionOpen:
 		t.OpenKey(recordID)
@@ -49,6 +54,54 @@ func (t *Tray) OnAction(recordID, action string) {
 	}
 	if recordID != "" && t.cfg.Notify != nil {
 		t.cfg.Notify.CloseKey(recordID)
+	}
+}
+
+// onQuestion acts on an answer picked on a question's notification.
+// "It was me" is recorded here, through the service, and never asked
+// again; "Not me" opens the window, which records it and shows what to do
+// (a key that could have done it: its leak runbook; none: the website
+// login). Either closes the notification. A click on it, and an answer
+// that cannot be saved, open Activity, where the question stays open.
+func (t *Tray) onQuestion(refID, action string) {
+	switch {
+	case refID == "" || !ValidRefID(refID):
+		t.activity("")
+		return
+	case action == ActionItWasMe:
+		if _, err := t.cfg.Keys.AnswerActivity(refID, true); err != nil && !t.answered(refID) {
+			t.report(fmt.Errorf("account watch: It was me: %w", err))
+			t.activity("")
+			return
+		}
+		t.lookAgain()
+	case action == ActionNotMe:
+		t.activity(refID)
+	default:
+		t.activity("")
+		return
+	}
+	if t.cfg.Notify != nil {
+		t.cfg.Notify.CloseKey(QuestionSubject(refID))
+	}
+}
+
+// answered reports whether the entry refID was answered already (in the
+// window, or at the command line): its notification only needs closing.
+func (t *Tray) answered(refID string) bool {
+	st, err := t.cfg.Keys.Activity()
+	return err == nil && slices.ContainsFunc(st.Answers, func(a keys.Answer) bool { return a.RefID == refID })
+}
+
+// OpenActivity shows the window's Activity screen.
+func (t *Tray) OpenActivity() { t.activity("") }
+
+func (t *Tray) activity(notMeRefID string) {
+	if t.cfg.Activity == nil {
+		return
+	}
+	if err := t.cfg.Activity(notMeRefID); err != nil {
+		t.report(fmt.Errorf("open the window on Activity: %w", err))
 	}
 }
 

@@ -39,6 +39,9 @@ func (t *Tray) pollWatch(ctx context.Context, now time.Time) time.Duration {
 		}
 	}
 	t.askAboutActivity(now)
+	t.tellStopped()
+	// The menu counts the open questions.
+	t.lookAgain()
 	set, _ := t.cfg.Keys.Settings() // a damaged file gives the defaults
 	return time.Duration(set.WatchMinutes) * time.Minute
 }
@@ -63,12 +66,40 @@ func (t *Tray) askAboutActivity(now time.Time) {
 			continue
 		}
 		title, body := QuestionWords(q, now, time.Local)
-		if t.noteNotify(t.cfg.Notify.Message(title, body)) {
+		if t.noteNotify(t.cfg.Notify.Question(q.RefID, title, body)) {
 			shown = append(shown, q.LedgerID)
 		}
 	}
 	if len(shown) > 0 {
 		if err := t.cfg.Keys.MarkNotified(shown); err != nil {
+			t.report(fmt.Errorf("account watch: %w", err))
+		}
+	}
+}
+
+// tellStopped says once, in a notification, that an account's watch
+// stopped (its key removed, revoked, drifted beyond reading, or refused by
+// the exchange), with what to do; the menu and Activity keep saying it
+// until it reads again. With notifications off it stays untold.
+func (t *Tray) tellStopped() {
+	if t.cfg.Notify == nil || t.notificationsOff() {
+		return
+	}
+	st, err := t.cfg.Keys.Activity()
+	if err != nil {
+		return
+	}
+	var told []string
+	for _, w := range st.Watches {
+		if w.Stopped == "" || w.StoppedTold {
+			continue
+		}
+		if t.noteNotify(t.cfg.Notify.Message("The account watch stopped", safetext.Line(w.Stopped))) {
+			told = append(told, w.Account)
+		}
+	}
+	if len(told) > 0 {
+		if err := t.cfg.Keys.MarkStopTold(told); err != nil {
 			t.report(fmt.Errorf("account watch: %w", err))
 		}
 	}

@@ -32,6 +32,20 @@
 // (remind.Config.Off). The tests run this against a small server of their
 // own and against dunst (dunst_test.go).
 //
+// # The account watch's questions
+//
+// An entry of a watched account's ledger that needs an answer is a
+// question (Notifier.Question; on Windows a toast whose buttons are the
+// keywarden: links it-was-me and not-me, carrying the run's link token).
+// "It was me" is recorded here through keys.Service.AnswerActivity and
+// never asked again; "Not me" opens the window on that entry (`keywarden
+// open not-me REFID`), which records it and opens the leak runbook of a key
+// that could have done it, or the website-login steps; a click opens
+// Activity. The menu's first line counts the open questions ("Account: 1
+// question", opening Activity), and says when the watch stopped; both count
+// as needing attention. A watch key that stops qualifying is told once as
+// a notification with what to do (keys.AccountWatch.Stopped).
+//
 // # Notifications on Windows
 //
 // At every start the tray part registers, for the user only, what Windows

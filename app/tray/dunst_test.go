@@ -18,6 +18,7 @@ import (
 	"github.com/keywarden/keywarden/app/keys"
 	"github.com/keywarden/keywarden/app/remind"
 	"github.com/keywarden/keywarden/app/vault"
+	"github.com/keywarden/keywarden/kraken/krakentest"
 )
 
 // The tray's notifications against a real notification daemon, dunst
@@ -279,6 +280,31 @@ func TestDunst_remindersOpenSnoozeAndRestart(t *testing.T) {
 	d.ctl("close")
 	if hist := d.history(); len(hist) == 0 || !strings.Contains(hist[0].Summary, "cointracker") {
 		t.Errorf("dunst showed %+v after its return, want cointracker's review", hist)
+	}
+}
+
+// Issue 22: a question about the ledger on a real dunst, answered "It was
+// me" in dunst's menu: recorded through the service, and the notification
+// goes.
+func TestDunst_questionItWasMe(t *testing.T) {
+	requireDunst(t)
+	waitNoServer(t)
+	d := newDunst(t)
+	d.start()
+	h, ex := watchedHarness(t)
+	w := ex.AddLedgerEntry(krakentest.LedgerEntry{Type: "withdrawal", Asset: "XXBT", Amount: "-0.5000000000"})
+	h.startNotifying()
+	h.tray.sched.WatchNow()
+	d.waitDisplayed(1, "the question about the withdrawal")
+
+	d.pick("#It was me", ",it-was-me]")
+	h.rec.waitFor(t, "It was me is recorded", func() bool {
+		st, err := h.svc.Activity()
+		return err == nil && st.Answered("", w.RefID) && len(st.Questions) == 0
+	})
+	d.waitDisplayed(0, "the question closed by It was me")
+	if hist := d.history(); len(hist) != 1 || !strings.Contains(hist[0].Summary, "0.5 BTC withdrawn at") {
+		t.Errorf("dunst showed %+v, want the question about the withdrawal", hist)
 	}
 }
 

@@ -51,6 +51,8 @@ func handLink(exe string, l Link, wait time.Duration) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, instance.ErrUnsupported) && (l.Verb == LinkActivity || l.isAnswer()):
+		return ShowActivity(exe, "") // the person answers there
 	case errors.Is(err, instance.ErrUnsupported):
 		return ShowWindow(exe, l.RecordID)
 	case !errors.Is(err, instance.ErrNotRunning):
@@ -72,14 +74,20 @@ func handLink(exe string, l Link, wait time.Duration) error {
 	}
 }
 
-// followLink does what a link handed over by MainLink asks. A snooze must
-// carry this run's link token: one without it (an old notification's, or a
-// link Keywarden did not make) only opens the key.
+// followLink does what a link handed over by MainLink asks. A snooze or an
+// answer must carry this run's link token: one without it (an old
+// notification's, or a link Keywarden did not make) only opens the key, or
+// Activity, where the person answers themselves.
 func (t *Tray) followLink(l Link) {
-	action := l.action()
-	if action != ActionOpen && !sameToken(l.Token, t.linkToken) {
+	subject, action := l.action()
+	switch {
+	case action == ActionOpen || sameToken(l.Token, t.linkToken):
+	case l.isAnswer():
+		t.report(errors.New("an answer link without this run's token (from an older toast, or not from Keywarden) opened Activity instead, where the person answers"))
+		subject, action = QuestionSubject(""), ActionOpen
+	default:
 		t.report(errors.New("a snooze link without this run's token (from an older toast, or not from Keywarden) opened the key instead"))
 		action = ActionOpen
 	}
-	t.OnAction(l.RecordID, action)
+	t.OnAction(subject, action)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 
 	"github.com/keywarden/keywarden/app/autostart"
 	"github.com/keywarden/keywarden/app/instance"
@@ -24,8 +25,17 @@ const (
 const (
 	// WindowShow brings the window up.
 	WindowShow = "show"
-	// WindowOpen, followed by a space and a record ID, shows that key.
+	// WindowOpen, followed by a space and a record ID, shows that key;
+	// followed by WindowActivity, the Activity screen; followed by
+	// WindowNotMe, a space and a ledger refid, answers "Not me" for that
+	// entry and shows what to do (the leak runbook of a key that could
+	// have done it, or the website-login steps).
 	WindowOpen = "open"
+	// WindowActivity, after WindowOpen, shows the account watch's open
+	// questions.
+	WindowActivity = "activity"
+	// WindowNotMe, after WindowOpen, is "Not me" on an entry.
+	WindowNotMe = "not-me"
 	// WindowChanged says the tray saved the key list: read it again.
 	WindowChanged = "changed"
 )
@@ -60,9 +70,31 @@ func EnsureRunning(exe string) (bool, error) {
 // it is for "": it hands the request to the running window, or starts exe
 // ("exe" or "exe open <recordID>") when none runs.
 func ShowWindow(exe, recordID string) error {
+	if recordID == "" {
+		return showWindow(exe, nil)
+	}
+	return showWindow(exe, []string{recordID})
+}
+
+// ShowActivity shows the window on the Activity screen, or, for a refid,
+// answers "Not me" there for that ledger entry (WindowNotMe): the window
+// records the answer and opens what to do, so an answer is saved only
+// where the person sees what follows from it.
+func ShowActivity(exe, notMeRefID string) error {
+	if notMeRefID == "" {
+		return showWindow(exe, []string{WindowActivity})
+	}
+	return showWindow(exe, []string{WindowNotMe, notMeRefID})
+}
+
+// showWindow hands "open" and what follows it to the running window, or
+// starts exe with the same arguments when none runs; nothing after it
+// shows the window as it is.
+func showWindow(exe string, open []string) error {
 	msg, args := WindowShow, []string(nil)
-	if recordID != "" {
-		msg, args = WindowOpen+" "+recordID, []string{WindowOpen, recordID}
+	if len(open) > 0 {
+		args = append([]string{WindowOpen}, open...)
+		msg = strings.Join(args, " ")
 	}
 	err := instance.Send(InstanceWindow, msg)
 	if err == nil {

@@ -14,6 +14,7 @@ import (
 const (
 	testID    = "0123456789abcdef"
 	testToken = "00112233445566778899aabbccddeeff"
+	testRef   = "TJKLXX-PNEPJ-ZJIBTY"
 )
 
 // linkCases are the links ParseLink takes and refuses; FuzzParseLink
@@ -25,9 +26,12 @@ var linkCases = []struct {
 }{
 	{"open a key", "keywarden:open?id=" + testID, Link{Verb: LinkOpen, RecordID: testID}},
 	{"open the window", "keywarden:open", Link{Verb: LinkOpen}},
-	{"snooze a day", "keywarden:snooze-day?id=" + testID + "&token=" + testToken, Link{LinkSnoozeDay, testID, testToken}},
-	{"snooze a week, fields swapped", "keywarden:snooze-week?token=" + testToken + "&id=" + testID, Link{LinkSnoozeWeek, testID, testToken}},
+	{"snooze a day", "keywarden:snooze-day?id=" + testID + "&token=" + testToken, Link{Verb: LinkSnoozeDay, RecordID: testID, Token: testToken}},
+	{"snooze a week, fields swapped", "keywarden:snooze-week?token=" + testToken + "&id=" + testID, Link{Verb: LinkSnoozeWeek, RecordID: testID, Token: testToken}},
 	{"the scheme in any case", "KeyWarden:open?id=" + testID, Link{Verb: LinkOpen, RecordID: testID}},
+	{"open Activity", "keywarden:activity", Link{Verb: LinkActivity}},
+	{"it was me", "keywarden:it-was-me?ref=" + testRef + "&token=" + testToken, Link{Verb: LinkItWasMe, RefID: testRef, Token: testToken}},
+	{"not me, a withdrawal's mixed-case refid", "keywarden:not-me?token=" + testToken + "&ref=FTQcuak-V6Za8qrWnhzTx67yYHz8Tg", Link{Verb: LinkNotMe, RefID: "FTQcuak-V6Za8qrWnhzTx67yYHz8Tg", Token: testToken}},
 
 	{"another scheme", "https://example.com/?id=" + testID, Link{}},
 	{"nothing after the scheme", "keywarden:", Link{}},
@@ -51,6 +55,15 @@ var linkCases = []struct {
 	{"a message for the tray", "keywarden:open?id=" + testID + " quit", Link{}},
 	{"too long", "keywarden:open?id=" + strings.Repeat("a", 300), Link{}},
 	{"not UTF-8", "keywarden:\xff\xfe", Link{}},
+	{"an answer without a token", "keywarden:it-was-me?ref=" + testRef, Link{}},
+	{"an answer without a ref", "keywarden:not-me?token=" + testToken, Link{}},
+	{"an answer naming a key", "keywarden:it-was-me?id=" + testID + "&ref=" + testRef + "&token=" + testToken, Link{}},
+	{"a ref on a snooze", "keywarden:snooze-day?id=" + testID + "&ref=" + testRef + "&token=" + testToken, Link{}},
+	{"a ref with a space", "keywarden:not-me?ref=TJKLXX%20PNEPJ&token=" + testToken, Link{}},
+	{"a ref that climbs out", "keywarden:not-me?ref=../../x&token=" + testToken, Link{}},
+	{"a ref given twice", "keywarden:not-me?ref=" + testRef + "&ref=" + testRef + "&token=" + testToken, Link{}},
+	{"a token on Activity", "keywarden:activity?token=" + testToken, Link{}},
+	{"a ref on Activity", "keywarden:activity?ref=" + testRef, Link{}},
 }
 
 func TestParseLink(t *testing.T) {
@@ -106,13 +119,16 @@ func TestParseLinkMessage(t *testing.T) {
 		want Link
 		ok   bool
 	}{
-		{"link snooze-week " + testID + " " + testToken, Link{LinkSnoozeWeek, testID, testToken}, true},
-		{"link open " + testID + " -", Link{Verb: LinkOpen, RecordID: testID}, true},
-		{"link open - -", Link{Verb: LinkOpen}, true},
-		{"link snooze-day " + testID + " -", Link{}, false},
-		{"link open " + testID, Link{}, false},
-		{"link open " + testID + " - extra", Link{}, false},
-		{"link remove " + testID + " -", Link{}, false},
+		{"link snooze-week " + testID + " - " + testToken, Link{Verb: LinkSnoozeWeek, RecordID: testID, Token: testToken}, true},
+		{"link open " + testID + " - -", Link{Verb: LinkOpen, RecordID: testID}, true},
+		{"link open - - -", Link{Verb: LinkOpen}, true},
+		{"link it-was-me - " + testRef + " " + testToken, Link{Verb: LinkItWasMe, RefID: testRef, Token: testToken}, true},
+		{"link activity - - -", Link{Verb: LinkActivity}, true},
+		{"link snooze-day " + testID + " - -", Link{}, false},
+		{"link open " + testID + " -", Link{}, false},
+		{"link open " + testID + " - - extra", Link{}, false},
+		{"link remove " + testID + " - -", Link{}, false},
+		{"link not-me - ../x " + testToken, Link{}, false},
 		{"changed", Link{}, false},
 	} {
 		got, ok := parseLinkMessage(tt.msg)
@@ -152,13 +168,13 @@ func TestTray_followsLinks(t *testing.T) {
 	}
 
 	t.Run("a snooze with this run's token snoozes the key", func(t *testing.T) {
-		h.tray.Handle(Link{LinkSnoozeDay, testID, testToken}.message())
+		h.tray.Handle(Link{Verb: LinkSnoozeDay, RecordID: testID, Token: testToken}.message())
 		if !snoozed(testID) {
 			t.Error("the key is not snoozed")
 		}
 	})
 	t.Run("a snooze with another token only opens the key", func(t *testing.T) {
-		h.tray.Handle(Link{LinkSnoozeWeek, other, strings.Repeat("0", linkTokenLen)}.message())
+		h.tray.Handle(Link{Verb: LinkSnoozeWeek, RecordID: other, Token: strings.Repeat("0", linkTokenLen)}.message())
 		rec.waitFor(t, "the window is asked for the key", func() bool { return len(rec.windows) == 1 && rec.windows[0] == other })
 		if snoozed(other) {
 			t.Error("the key was snoozed")
@@ -177,8 +193,8 @@ func TestTray_followsLinks(t *testing.T) {
 		})
 	})
 	t.Run("a malformed link message does nothing", func(t *testing.T) {
-		h.tray.Handle("link snooze-day " + other + " -")
-		h.tray.Handle("link snooze-day ../x " + testToken)
+		h.tray.Handle("link snooze-day " + other + " - -")
+		h.tray.Handle("link snooze-day ../x - " + testToken)
 		time.Sleep(50 * time.Millisecond)
 		if snoozed(other) {
 			t.Error("the key was snoozed")
@@ -200,7 +216,7 @@ func TestMainLink(t *testing.T) {
 	defer in.Close()
 
 	t.Run("a link reaches the running tray part", func(t *testing.T) {
-		l := Link{LinkSnoozeWeek, testID, testToken}
+		l := Link{Verb: LinkSnoozeWeek, RecordID: testID, Token: testToken}
 		var stderr bytes.Buffer
 		if code := MainLink([]string{l.String()}, &stderr); code != 0 || stderr.Len() > 0 {
 			t.Fatalf("MainLink = %d, %q; want 0 and nothing", code, stderr.String())

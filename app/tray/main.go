@@ -99,8 +99,9 @@ func realConfig() (Config, error) {
 		return Config{}, fmt.Errorf("cannot find this program's own path to start the window: %w", err)
 	}
 	return Config{
-		Keys:   svc,
-		Window: func(id string) error { return ShowWindow(exe, id) },
+		Keys:     svc,
+		Window:   func(id string) error { return ShowWindow(exe, id) },
+		Activity: func(ref string) error { return ShowActivity(exe, ref) },
 	}, nil
 }
 

@@ -35,6 +35,10 @@ type Model struct {
 	// CanCheck is false when the tray cannot check keys (no keyring), which
 	// disables "Check all keys now".
 	CanCheck bool
+	// Account is the account watch's menu line, "Account: 1 question",
+	// which opens Activity; "" when no question is open. It counts as
+	// needing attention.
+	Account string
 }
 
 // KeyItem is one key in the menu; clicking it opens the key's review in the window.
@@ -49,7 +53,7 @@ type KeyItem struct {
 // Equal reports whether m and o show the same thing.
 func (m Model) Equal(o Model) bool {
 	return m.Attention == o.Attention && m.Tooltip == o.Tooltip && m.More == o.More &&
-		m.Checking == o.Checking && m.CanCheck == o.CanCheck && slices.Equal(m.Keys, o.Keys)
+		m.Checking == o.Checking && m.CanCheck == o.CanCheck && m.Account == o.Account && slices.Equal(m.Keys, o.Keys)
 }
 
 // BuildModel returns what the tray shows for snap, the key list as every
@@ -79,6 +83,36 @@ func BuildModel(snap *keys.Snapshot) Model {
 		item.Label = truncate(item.Label, maxLabel)
 		m.Keys = append(m.Keys, item)
 	}
+	return m
+}
+
+// WithActivity returns m with the account watch's open questions (st, as
+// keys.Service.Activity read it) in its menu, icon and tooltip, or, when
+// none is open, a watch that stopped. A file that cannot be read (err)
+// counts as a question: what it held is unknown, and Activity says why.
+func (m Model) WithActivity(st keys.ActivityState, err error) Model {
+	n := len(st.Questions)
+	stopped := slices.ContainsFunc(st.Watches, func(w keys.AccountWatch) bool { return w.Stopped != "" })
+	switch {
+	case err != nil:
+		m.Account = "Account watch: its file cannot be read — open Activity"
+	case n == 0 && stopped:
+		m.Account = "Account watch stopped — open Activity"
+		m.Attention = true
+		m.Tooltip += "; the account watch stopped"
+		return m
+	case n == 0:
+		return m
+	case n == 1:
+		m.Account = "Account: 1 question"
+	default:
+		m.Account = fmt.Sprintf("Account: %d questions", n)
+	}
+	m.Attention = true
+	if n == 0 {
+		n = 1
+	}
+	m.Tooltip += "; " + plural(n, "account question needs", "account questions need") + " your answer"
 	return m
 }
 

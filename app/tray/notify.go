@@ -32,6 +32,27 @@ const (
 	ActionSnoozeWeek = "snooze-week"
 )
 
+// The answers a question's notification offers (Notifier.Question);
+// clicking the notification itself (ActionOpen) opens Activity.
+const (
+	ActionItWasMe = "it-was-me"
+	ActionNotMe   = "not-me"
+)
+
+// questionPrefix begins the subject of a question's notification: what
+// OnAction gets instead of a record ID, which never holds a colon.
+const questionPrefix = "ledger:"
+
+// QuestionSubject is what the notification of the question about refID is
+// about, for OnAction and CloseKey; "" stands for Activity as a whole.
+func QuestionSubject(refID string) string { return questionPrefix + refID }
+
+// questionRef returns the refid a question's subject names, and whether
+// subject is a question's at all.
+func questionRef(subject string) (refID string, ok bool) {
+	return strings.CutPrefix(subject, questionPrefix)
+}
+
 // callTimeout bounds a call to the notification server, which runs on the
 // scheduler's goroutine: a server that hangs must not stop the reminders.
 const callTimeout = 5 * time.Second
@@ -64,8 +85,9 @@ type NotifierConfig struct {
 	Icon string
 	// OnAction receives the record ID and the action (ActionOpen,
 	// ActionSnoozeDay, ActionSnoozeWeek) when the person picks one on a
-	// reminder's notification ("" for a notification about no one key).
-	// It runs on the Notifier's goroutine.
+	// reminder's notification ("" for a notification about no one key),
+	// or a question's subject (QuestionSubject) and ActionOpen,
+	// ActionItWasMe or ActionNotMe. It runs on the Notifier's goroutine.
 	OnAction func(recordID, action string)
 	// OnServer is called when a notification server takes the name on
 	// the bus: the daemon was restarted, or started late, so reminders
@@ -122,6 +144,21 @@ func (n *Notifier) Reminder(rem remind.Reminder) error {
 	return nil
 }
 
+// Question shows an account watch's question about the ledger entry
+// refID, with the answers It was me and Not me; clicking it opens
+// Activity. It is critical: most servers keep such a notification until
+// the person acts on it, and an unexplained withdrawal should wait for
+// them. OnAction gets QuestionSubject(refID).
+func (n *Notifier) Question(refID, title, body string) error {
+	actions := []string{ActionOpen, "Answer in Keywarden", ActionItWasMe, "It was me", ActionNotMe, "Not me"}
+	id, err := n.notify(title, body, actions, 2)
+	if err != nil {
+		return err
+	}
+	n.remember(id, QuestionSubject(refID))
+	return nil
+}
+
 // Message shows a notification that is about no one key, such as the
 // result of "Check all keys now"; clicking it opens the window (OnAction
 // gets an empty record ID).
@@ -144,7 +181,8 @@ func (n *Notifier) remember(id uint32, recordID string) {
 	n.open[id] = recordID
 }
 
-// CloseKey closes the notifications about the key that are still open:
+// CloseKey closes the notifications about the key (or the question's
+// subject) that are still open:
 // the person acted on one of them (Open, a snooze), so the others say
 // nothing new. A server that does not answer is not waited for long.
 func (n *Notifier) CloseKey(recordID string) {

@@ -102,6 +102,12 @@ func (b *balloons) Message(title, body string) error {
 	return b.show(title, body, niifInfo, "")
 }
 
+// Question shows an account watch's question as a balloon; a click on it
+// opens Activity, where the person answers.
+func (b *balloons) Question(refID, title, body string) error {
+	return b.show(title, body, niifWarning, QuestionSubject(refID))
+}
+
 // CloseKey hides the balloon on the screen if it is about the key. (A
 // balloon already gone to the notification centre stays there: Windows
 // says not which it is.)

@@ -37,13 +37,16 @@ func (f *trayFace) show(m Model) {
 		systray.SetTooltip(m.Tooltip)
 	}
 	same := f.shown && f.last.More == m.More && f.last.Checking == m.Checking &&
-		f.last.CanCheck == m.CanCheck && slices.Equal(f.last.Keys, m.Keys)
+		f.last.CanCheck == m.CanCheck && f.last.Account == m.Account && slices.Equal(f.last.Keys, m.Keys)
 	f.last, f.shown = m, true
 	if same {
 		return
 	}
 
 	systray.ResetMenu()
+	if m.Account != "" {
+		onClick(systray.AddMenuItem(menuLabel(m.Account), "Answer in Keywarden: It was me, or Not me"), f.t.OpenActivity)
+	}
 	for _, k := range m.Keys {
 		id := k.RecordID
 		onClick(systray.AddMenuItem(menuLabel(k.Label), k.Hint), func() { f.t.OpenKey(id) })
@@ -51,7 +54,7 @@ func (f *trayFace) show(m Model) {
 	if m.More > 0 {
 		onClick(systray.AddMenuItem(fmt.Sprintf("%d more in Keywarden…", m.More), ""), f.t.OpenWindow)
 	}
-	if len(m.Keys) > 0 {
+	if len(m.Keys) > 0 || m.Account != "" {
 		systray.AddSeparator()
 	}
 	checkLabel := "Check all keys now"

@@ -73,6 +73,13 @@ func (n *toasts) Message(title, body string) error {
 	return n.show(messageToast(title, body), "", func() error { return n.balloons.Message(title, body) })
 }
 
+// Question shows an account watch's question as a toast with the buttons
+// It was me and Not me; a click on it opens Activity.
+func (n *toasts) Question(refID, title, body string) error {
+	subject := QuestionSubject(refID)
+	return n.show(questionToast(refID, title, body, n.token), toastGroup(subject), func() error { return n.balloons.Question(refID, title, body) })
+}
+
 // CloseKey removes the key's toasts, from the screen and the notification
 // centre, and its balloon if one is on the screen.
 func (n *toasts) CloseKey(recordID string) {

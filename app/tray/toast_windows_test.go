@@ -185,6 +185,7 @@ func (b *balloonsRecorder) CloseKey(recordID string) {
 
 func (b *balloonsRecorder) Reminder(rem remind.Reminder) error { return b.add(rem.Title) }
 func (b *balloonsRecorder) Message(title, _ string) error      { return b.add(title) }
+func (b *balloonsRecorder) Question(_, title, _ string) error  { return b.add(title) }
 func (b *balloonsRecorder) add(title string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -27,6 +27,13 @@ func reminderToast(rem remind.Reminder, token string) string {
 	return toastXML(rem.Title, rem.Body, open, buttons)
 }
 
+// questionToast returns the toast for an account watch's question: a
+// click opens Activity, and its buttons It was me and Not me carry token.
+func questionToast(refID, title, body, token string) string {
+	open, buttons := questionLinks(refID, token)
+	return toastXML(title, body, open, buttons)
+}
+
 // messageToast returns the toast for a message about no one key: a click
 // opens the window.
 func messageToast(title, body string) string {

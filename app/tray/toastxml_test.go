@@ -86,3 +86,32 @@ func TestMessageToast(t *testing.T) {
 		t.Errorf("toast %+v; want the texts, a click that opens the window, and no buttons", doc)
 	}
 }
+
+// A question's toast: a click opens Activity; It was me and Not me are
+// links that carry the token and read back as the answers they are.
+func TestQuestionToast(t *testing.T) {
+	doc := readToast(t, questionToast(testRef, "0.5 BTC withdrawn at 14:02 — was this you?", "Keywarden asks because <none of your keys may>.", testToken))
+	if doc.Launch != "keywarden:activity" || doc.ActivationType != "protocol" {
+		t.Errorf("launch %q (%q); want keywarden:activity by protocol", doc.Launch, doc.ActivationType)
+	}
+	want := []struct {
+		label string
+		link  Link
+	}{
+		{"It was me", Link{Verb: LinkItWasMe, RefID: testRef, Token: testToken}},
+		{"Not me", Link{Verb: LinkNotMe, RefID: testRef, Token: testToken}},
+	}
+	if len(doc.Actions) != len(want) {
+		t.Fatalf("buttons %+v; want It was me and Not me", doc.Actions)
+	}
+	for i, w := range want {
+		a := doc.Actions[i]
+		got, err := ParseLink(a.Arguments)
+		if a.Content != w.label || a.ActivationType != "protocol" || err != nil || got != w.link {
+			t.Errorf("button %d: %q → %q (%v, %v); want %q → %+v", i, a.Content, a.Arguments, got, err, w.label, w.link)
+		}
+	}
+	if doc := readToast(t, questionToast("../x", "t", "b", testToken)); len(doc.Actions) != 0 || doc.Launch != "keywarden:activity" {
+		t.Errorf("a refid of another shape: buttons %+v, launch %q; want none, and Activity", doc.Actions, doc.Launch)
+	}
+}

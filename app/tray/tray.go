@@ -37,8 +37,11 @@ const MaxSeparate = 3
 type Notifications interface {
 	Reminder(rem remind.Reminder) error
 	Message(title, body string) error
-	// CloseKey closes the notifications about the key that are still on
-	// screen.
+	// Question shows an account watch's question about a ledger entry,
+	// with its answers It was me and Not me.
+	Question(refID, title, body string) error
+	// CloseKey closes the notifications about the key, or the question's
+	// subject (QuestionSubject), that are still on screen.
 	CloseKey(recordID string)
 }
 
@@ -56,6 +59,10 @@ type Config struct {
 	// Window shows the window: on the key with the given record ID, or as
 	// it is for "". nil does nothing.
 	Window func(recordID string) error
+	// Activity shows the window on the account watch's Activity screen
+	// (""), or answers "Not me" there for the ledger entry with the given
+	// refid (ShowActivity). nil does nothing.
+	Activity func(notMeRefID string) error
 	// Quit ends the tray part (the "Quit" menu item, MsgQuit). nil does
 	// nothing.
 	Quit func()
@@ -242,6 +249,7 @@ func (t *Tray) refresh() {
 	} else {
 		m = BuildModel(snap) // a damaged reminders or settings file is the scheduler's to report
 		m.CanCheck = t.cfg.Keys.CanCheck()
+		m = m.WithActivity(t.cfg.Keys.Activity())
 	}
 	m.Checking = t.checking.Load()
 	if m.Checking {
@@ -264,7 +272,7 @@ func (t *Tray) refresh() {
 
 // stamp identifies the versions of the files the model depends on: the
 // key list, the reminders' state and the settings.
-type stamp struct{ keys, state, settings fileStamp }
+type stamp struct{ keys, state, settings, activity fileStamp }
 
 type fileStamp struct {
 	mod  time.Time
@@ -273,7 +281,8 @@ type fileStamp struct {
 
 func (t *Tray) takeStamp() stamp {
 	k := t.cfg.Keys
-	return stamp{keys: statFile(k.KeyListPath()), state: statFile(k.Reminders().Path()), settings: statFile(k.SettingsFile().Path())}
+	return stamp{keys: statFile(k.KeyListPath()), state: statFile(k.Reminders().Path()), settings: statFile(k.SettingsFile().Path()),
+		activity: statFile(keys.OpenActivity(k.Dir()).Path())}
 }
 
 func statFile(path string) fileStamp {

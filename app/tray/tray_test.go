@@ -54,6 +54,8 @@ type recorder struct {
 	texts     []string // each reminder's title and body
 	messages  []string // titles
 	windows   []string // record IDs; "" for the window as it is
+	questions []string // each question's refid, title and body
+	activity  []string // Activity opened: "" or the refid "Not me" was picked on
 	closed    []string // record IDs whose notifications were closed
 	saved     int
 	errs      []error
@@ -86,6 +88,18 @@ func (r *recorder) Message(title, body string) (err error) {
 		}
 	})
 	return err
+}
+func (r *recorder) Question(refID, title, body string) (err error) {
+	r.do(func() {
+		if err = r.fail; err == nil {
+			r.questions = append(r.questions, refID+" "+title+" "+body)
+		}
+	})
+	return err
+}
+func (r *recorder) showActivity(notMeRefID string) error {
+	r.do(func() { r.activity = append(r.activity, notMeRefID) })
+	return nil
 }
 func (r *recorder) CloseKey(recordID string) {
 	r.do(func() { r.closed = append(r.closed, recordID) })
@@ -179,7 +193,7 @@ func (h *trayHarness) useService(secrets vault.SecretStore, runner *check.Runner
 		Changed: func() { h.rec.do(func() { h.rec.saved++ }) },
 	})
 	h.cfg = Config{
-		Keys: h.svc, Notify: h.rec, Window: h.rec.window, Clock: h.clock,
+		Keys: h.svc, Notify: h.rec, Window: h.rec.window, Activity: h.rec.showActivity, Clock: h.clock,
 		Report: func(err error) { h.rec.do(func() { h.rec.errs = append(h.rec.errs, err) }) },
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,6 +27,7 @@ type activityView struct {
 	watched   int
 	questions []keys.Question
 	problems  []string // why a read of an account stopped
+	stopped   []string // watches that stopped: why, and what to do
 	read      int      // entries read by this look
 	err       error
 }
@@ -36,6 +38,8 @@ type activityDialog struct {
 	lines []*widget.Label
 	me    []*widget.Button // "It was me", one per question
 	notMe []*widget.Button // "Not me", one per question
+	// stopped are the lines saying a watch stopped, as shown.
+	stopped []string
 }
 
 // lookAtActivity reads the watched accounts' new ledger entries (when the
@@ -61,6 +65,11 @@ func (mw *mainWindow) lookAtActivity(poll bool) activityView {
 		v.err = err
 	}
 	v.watched, v.questions = len(st.Watches), st.Questions
+	for _, w := range st.Watches {
+		if w.Stopped != "" {
+			v.stopped = append(v.stopped, w.Stopped)
+		}
+	}
 	return v
 }
 
@@ -110,6 +119,10 @@ func (mw *mainWindow) openActivity(v activityView) {
 	default:
 		rows.Add(newWrapped(questionsWords(len(v.questions)) + ". None of your keys in use was meant to do these:"))
 	}
+	for _, why := range v.stopped {
+		a.stopped = append(a.stopped, safetext.Line(why))
+		rows.Add(newWrapped(safetext.Line(why)))
+	}
 	for _, p := range v.problems {
 		rows.Add(newWrapped("The ledger could not be read to the end: " + p))
 	}
@@ -133,6 +146,30 @@ func (mw *mainWindow) openActivity(v activityView) {
 // the likely door.
 func (mw *mainWindow) answerActivity(a *activityDialog, q keys.Question, me bool) {
 	a.dlg.Hide()
+	mw.answer(q, me)
+}
+
+// notMe answers "Not me" on the open question about the ledger entry
+// refID, as its button in Activity does: the tray's notification asks for
+// it (`keywarden open not-me REFID`). When no question about it is open
+// (answered meanwhile, in another face), Activity shows what is.
+func (mw *mainWindow) notMe(refID string) {
+	mw.background("Reading the account's questions", func() func() {
+		st, _ := mw.keys.Activity() // a damaged file: Activity says so
+		return func() {
+			for _, q := range st.Questions {
+				if q.RefID == refID {
+					mw.answer(q, false)
+					return
+				}
+			}
+			mw.showActivity()
+		}
+	})
+}
+
+// answer saves the answer on q, and for "Not me" shows what to do.
+func (mw *mainWindow) answer(q keys.Question, me bool) {
 	var closed []keys.Question
 	mw.do("Saving your answer", func() error {
 		var err error
@@ -170,27 +207,79 @@ func knownGood(rec vault.Record, now time.Time) time.Time {
 	return now.Add(-7 * 24 * time.Hour)
 }
 
+// sinceLayout is how the runbook's ledger start is shown and typed.
+const sinceLayout = "2006-01-02 15:04"
+
+// ledgerPicker is the runbook's "Look at recent account activity" action:
+// a start, the leaked key's last known-good moment unless the person types
+// another, and the button that reads the ledger from it.
+type ledgerPicker struct {
+	box   fyne.CanvasObject
+	from  *widget.Entry
+	read  *widget.Button
+	since time.Time // the start of the last read asked for
+}
+
 // activityStepAction is the runbook's "Look at recent account activity"
-// button: it reads the account's ledger since the key's last known-good
-// moment with the account's watch key and lists it, marking the entries
-// no key explains. Without a watch key it says how to make one.
+// action: it reads the account's ledger since the start the person picks
+// (the key's last known-good moment by default) with the account's watch
+// key and lists it, marking the entries no key explains. Without a watch
+// key it says how to make one.
 func (mw *mainWindow) activityStepAction(rec vault.Record) fyne.CanvasObject {
-	since := knownGood(rec, mw.env.now())
-	return widget.NewButtonWithIcon("Read the ledger since "+since.Local().Format("2 Jan 15:04"), theme.HistoryIcon(), func() {
-		var list keys.ActivityList
-		mw.background("Reading the account's ledger", func() func() {
-			ctx, cancel := mw.checkContext()
-			defer cancel()
-			var err error
-			list, err = mw.keys.ActivitySince(ctx, rec.Account, since)
-			return func() {
-				if err != nil && len(list.Entries) == 0 {
-					mw.showError("The ledger was not read", err)
-					return
-				}
-				mw.showLedger(list, since, err)
+	return mw.newLedgerPicker(rec).box
+}
+
+func (mw *mainWindow) newLedgerPicker(rec vault.Record) *ledgerPicker {
+	p := &ledgerPicker{from: widget.NewEntry()}
+	p.from.SetText(knownGood(rec, mw.env.now()).Local().Format(sinceLayout))
+	p.from.SetPlaceHolder("YYYY-MM-DD HH:MM")
+	p.read = widget.NewButtonWithIcon("Read the ledger", theme.HistoryIcon(), func() {
+		since, problem := parseSince(p.from.Text, mw.env.now(), time.Local)
+		if problem != "" {
+			mw.showMessage("The start was not read", problem) // what was typed stays in the field
+			return
+		}
+		p.since = since
+		mw.readLedgerSince(rec, since)
+	})
+	p.box = container.NewHBox(widget.NewLabel("From"), fixedWidth(150, p.from), p.read)
+	return p
+}
+
+// parseSince reads the start the person typed for the runbook's ledger: a
+// date, or a date and a time of day, in loc; one in the future is refused.
+// problem, when not empty, says what to type instead.
+func parseSince(text string, now time.Time, loc *time.Location) (since time.Time, problem string) {
+	text = strings.TrimSpace(text)
+	t, err := time.ParseInLocation(sinceLayout, text, loc)
+	if err != nil {
+		t, err = time.ParseInLocation("2006-01-02", text, loc)
+	}
+	switch {
+	case err != nil:
+		return time.Time{}, "Type the start as a date, and a time if you like: 2026-03-01 or 2026-03-01 14:00."
+	case t.After(now):
+		return time.Time{}, "The start is in the future: pick a moment before now, such as the leaked key's last good check."
+	}
+	return t, ""
+}
+
+// readLedgerSince reads the account's ledger since the moment with its
+// watch key and lists it.
+func (mw *mainWindow) readLedgerSince(rec vault.Record, since time.Time) {
+	var list keys.ActivityList
+	mw.background("Reading the account's ledger", func() func() {
+		ctx, cancel := mw.checkContext()
+		defer cancel()
+		var err error
+		list, err = mw.keys.ActivitySince(ctx, rec.Account, since)
+		return func() {
+			if err != nil && len(list.Entries) == 0 {
+				mw.showError("The ledger was not read", err)
+				return
 			}
-		})
+			mw.showLedger(list, since, err)
+		}
 	})
 }
 

@@ -23,16 +23,45 @@ import (
 // is 1); it tells the tray "changed" when the key list or the settings
 // change; and it exits when its window closes, leaving the tray running.
 
-// parseOpen reads `keywarden open <recordID>`, the tray's way to open the
-// window on one key. ok is false for other arguments.
-func parseOpen(args []string) (id string, ok bool, err error) {
+// parseOpen reads `keywarden open RECORD-ID`, `keywarden open activity`
+// and `keywarden open not-me REFID`, the tray's ways to open the window on
+// one key, on the account's questions, or on "Not me" for one ledger
+// entry. target is what follows "open", as the window's message carries it
+// (openTarget); ok is false for other arguments.
+func parseOpen(args []string) (target string, ok bool, err error) {
 	if len(args) == 0 || args[0] != tray.WindowOpen {
 		return "", false, nil
 	}
-	if len(args) != 2 || !validRecordID(args[1]) {
-		return "", true, errors.New("usage: keywarden open RECORD-ID (the tray uses it to show one key)")
+	target = strings.Join(args[1:], " ")
+	if len(args) < 2 || !validTarget(target) {
+		return "", true, errors.New("usage: keywarden open RECORD-ID, open activity or open not-me REFID (the tray uses them to show a key or the account's questions)")
 	}
-	return args[1], true, nil
+	return target, true, nil
+}
+
+// validTarget reports whether target is what may follow "open": a record
+// ID, tray.WindowActivity, or tray.WindowNotMe and a refid.
+func validTarget(target string) bool {
+	switch verb, ref, two := strings.Cut(target, " "); verb {
+	case tray.WindowActivity:
+		return !two
+	case tray.WindowNotMe:
+		return two && tray.ValidRefID(ref)
+	}
+	return validRecordID(target)
+}
+
+// openTarget shows what a valid target asks for: a key's review, the
+// Activity screen, or "Not me" on a ledger entry.
+func (mw *mainWindow) openTarget(target string) {
+	switch verb, ref, _ := strings.Cut(target, " "); verb {
+	case tray.WindowActivity:
+		mw.showActivity()
+	case tray.WindowNotMe:
+		mw.notMe(ref)
+	default:
+		mw.openKey(target)
+	}
 }
 
 // validRecordID accepts what vault.NewID makes, and a little more.
@@ -49,7 +78,7 @@ func validRecordID(id string) bool {
 }
 
 // claimWindow makes this process the one window, or hands the request
-// (show, or open the key openID) to the window that runs already. code is
+// (show, or open the target openID: see parseOpen) to the window that runs already. code is
 // -1 when this process should go on to show the window (win is nil where
 // one running copy is not enforced), else the exit code.
 func claimWindow(openID string, stderr io.Writer) (win *instance.Instance, code int) {
@@ -90,7 +119,7 @@ func closeInstance(in *instance.Instance) {
 
 // runWindow shows the main window over env and runs the app until the
 // window closes. win, when not nil, brings the requests of later starts;
-// openID, when not empty, is the key to show first.
+// openID, when not empty, is what to show first (a target: see parseOpen).
 func runWindow(env Env, win *instance.Instance, openID string) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -121,7 +150,7 @@ func runWindow(env Env, win *instance.Instance, openID string) {
 		mw.restoreScreen(st)
 	}
 	if openID != "" {
-		mw.openKey(openID)
+		mw.openTarget(openID)
 	}
 	mw.idle.start()
 	freeStartMemory()
@@ -135,8 +164,8 @@ func (mw *mainWindow) onMessage(msg string) {
 		mw.raise()
 	case tray.WindowOpen:
 		mw.raise()
-		if validRecordID(arg) {
-			mw.openKey(arg)
+		if validTarget(arg) {
+			mw.openTarget(arg)
 		}
 	case tray.WindowChanged:
 		mw.reload()

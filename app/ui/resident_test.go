@@ -28,6 +28,12 @@ func TestParseOpen(t *testing.T) {
 		{args: []string{"open", "a", "b"}, isOpen: true, bad: true},
 		{args: []string{"open", "k1 show"}, isOpen: true, bad: true},
 		{args: []string{"open", strings.Repeat("a", 65)}, isOpen: true, bad: true},
+		{args: []string{"open", "activity"}, id: "activity", isOpen: true},
+		{args: []string{"open", "not-me", "TJKLXX-PNEPJ-ZJIBTY"}, id: "not-me TJKLXX-PNEPJ-ZJIBTY", isOpen: true},
+		{args: []string{"open", "not-me"}, isOpen: true, bad: true},
+		{args: []string{"open", "not-me", "../x"}, isOpen: true, bad: true},
+		{args: []string{"open", "not-me", "R1", "R2"}, isOpen: true, bad: true},
+		{args: []string{"open", "activity", "R1"}, isOpen: true, bad: true},
 	}
 	for _, tt := range tests {
 		id, isOpen, err := parseOpen(tt.args)

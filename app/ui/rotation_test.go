@@ -35,8 +35,9 @@ func (l *reminderLog) Reminder(rem remind.Reminder) error {
 	return nil
 }
 
-func (l *reminderLog) Message(string, string) error { return nil }
-func (l *reminderLog) CloseKey(string)              {}
+func (l *reminderLog) Message(string, string) error          { return nil }
+func (l *reminderLog) CloseKey(string)                       {}
+func (l *reminderLog) Question(string, string, string) error { return nil }
 
 func (l *reminderLog) rotation() []remind.Reminder {
 	l.mu.Lock()

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/keywarden/keywarden/app/demo"
 	"github.com/keywarden/keywarden/app/vault"
 	"github.com/keywarden/keywarden/kraken"
 	"github.com/keywarden/keywarden/kraken/krakentest"
@@ -25,18 +26,25 @@ type demoOptions struct {
 	screen string    // one of showScreens; "" is the keys list
 	key    string    // the demo key the screen is about; "" picks one
 	size   fyne.Size // zero keeps the default size
-	// exchange is the demo's simulated exchange, for find-copies: the
-	// key found that is not in the vault is made there, so Import works.
+	// exchange is the demo's simulated exchange, for find-copies (the
+	// key found that is not in the vault is made there, so Import works)
+	// and activity (the suspicious withdrawal is made there at once).
 	exchange *krakentest.Exchange
 }
 
 // showScreens are the screens --show opens. detail, review and revoke need
 // a key (":NAME"); the wizard's take one too, and otherwise pick a key whose
 // permissions on the exchange differ from the intended ones.
-var showScreens = []string{"list", "detail", "detail-reminders", "review", "revoke", "settings", "wizard-permissions", "wizard-verify", "find-copies"}
+var showScreens = []string{"list", "detail", "detail-reminders", "review", "revoke", "settings", "wizard-permissions", "wizard-verify", "find-copies", "activity"}
+
+// keyScreens need a key's name; keylessScreens take none.
+var (
+	keyScreens     = []string{"detail", "detail-reminders", "review", "revoke"}
+	keylessScreens = []string{"list", "settings", "find-copies", "activity"}
+)
 
 // demoUsage is the demo's usage line, for errors.
-const demoUsage = "usage: keywarden demo [--show list|detail:NAME|detail-reminders:NAME|review:NAME|revoke:NAME|settings|wizard-permissions[:NAME]|wizard-verify[:NAME]|find-copies] [--size WIDTHxHEIGHT]"
+const demoUsage = "usage: keywarden demo [--show list|detail:NAME|detail-reminders:NAME|review:NAME|revoke:NAME|settings|wizard-permissions[:NAME]|wizard-verify[:NAME]|find-copies|activity] [--size WIDTHxHEIGHT]"
 
 // parseDemoArgs reads the arguments after "demo".
 func parseDemoArgs(args []string) (demoOptions, error) {
@@ -56,9 +64,9 @@ func parseDemoArgs(args []string) (demoOptions, error) {
 	case screen == "":
 	case !slices.Contains(showScreens, screen):
 		return o, fmt.Errorf("there is no screen %q to show\n%s", screen, demoUsage)
-	case key == "" && (screen == "detail" || screen == "detail-reminders" || screen == "review" || screen == "revoke"):
+	case key == "" && slices.Contains(keyScreens, screen):
 		return o, fmt.Errorf("--show %s needs a key's name: --show %s:NAME", screen, screen)
-	case key != "" && (screen == "list" || screen == "settings" || screen == "find-copies"):
+	case key != "" && slices.Contains(keylessScreens, screen):
 		return o, fmt.Errorf("--show %s takes no key name", screen)
 	}
 	o.screen, o.key = screen, key
@@ -84,6 +92,13 @@ func (mw *mainWindow) screenOpener(o demoOptions) (func(), error) {
 		return mw.showSettings, nil
 	case "find-copies":
 		return mw.findCopiesDemo(o.exchange)
+	case "activity": // the withdrawal at once, and Activity asking about it
+		return func() {
+			if o.exchange != nil {
+				demo.AddWithdrawalTo(o.exchange)
+			}
+			mw.showActivity()
+		}, nil
 	}
 	rec, err := mw.showcaseKey(o.key)
 	if err != nil {

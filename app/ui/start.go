@@ -26,7 +26,8 @@ import (
 const AppID = "io.github.keywarden.Keywarden"
 
 // Main starts the window (args empty, or "open <recordID>" to show one
-// key) or the demo (args "demo", with the options parseDemoArgs reads) and
+// key, "open activity" or "open not-me <refid>" for the account watch's
+// questions: see parseOpen) or the demo (args "demo", with the options parseDemoArgs reads) and
 // returns the exit code. A second start hands over to the first window.
 // Problems before the window exists go to stderr in plain words.
 func Main(args []string, stderr io.Writer) int {
