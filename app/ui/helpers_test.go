@@ -107,7 +107,10 @@ func (f *fixture) wait() {
 			continue
 		default:
 		}
-		if f.mw.pending.Load() == 0 {
+		// Both counts: the window's jobs, and any other work off the UI
+		// goroutine (the app-2FA prompt's keyring question runs on the
+		// window's runner without being a job).
+		if f.mw.pending.Load() == 0 && f.mw.run.Pending() == 0 {
 			return
 		}
 		select {

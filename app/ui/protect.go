@@ -19,7 +19,7 @@ func (mw *mainWindow) protect(reason string, action func()) {
 		action()
 		return
 	}
-	guardui.ProtectUnlocked(mw.win, mw.env.Guard, mw.env.Do, reason, mw.env.now, &mw.unlock, mw.snap.Settings.AppCodeGrace, action)
+	guardui.ProtectUnlocked(mw.win, mw.env.Guard, mw.run, reason, mw.env.now, &mw.unlock, mw.snap.Settings.AppCodeGrace, action)
 }
 
 // codePrompt asks for a code from the authenticator of a key whose 2FA

@@ -33,6 +33,16 @@ func New(do func(func())) *Runner {
 	return &Runner{do: do}
 }
 
+// Do posts f to the UI goroutine as the runner's results are posted (for a
+// prompt's own callbacks). A nil *Runner uses fyne.Do.
+func (r *Runner) Do(f func()) {
+	if r == nil {
+		fyne.Do(f)
+		return
+	}
+	r.do(f)
+}
+
 // Close drops the results of work still running: the window they would be
 // drawn on has closed. The work itself runs on (it is cancelled by its own
 // context, if it has one).

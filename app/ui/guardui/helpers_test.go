@@ -1,6 +1,7 @@
 package guardui
 
 import (
+	"github.com/keywarden/keywarden/app/ui/async"
 	"os"
 	"strings"
 	"sync"
@@ -100,7 +101,7 @@ type uiQueue struct {
 	done    []func()
 }
 
-func (q *uiQueue) runOff(_ func(func()), work func() error, done func(error)) {
+func (q *uiQueue) runOff(_ *async.Runner, work func() error, done func(error)) {
 	q.running.Add(1)
 	go func() {
 		defer q.running.Done()

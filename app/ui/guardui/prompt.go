@@ -29,23 +29,24 @@ const dialogWidth = 420
 // accepts it. Wrong, replayed and locked-out codes are explained in plain
 // words in the dialog, which stays open; Cancel closes it without running
 // action. "Off" is the keyring's answer (guard.Required), asked off the UI
-// goroutine: a deleted or edited guard.json never skips the prompt. do
-// runs a function on the UI goroutine (nil: fyne.Do); the window passes its
-// own, so its tests decide when results arrive.
-func Protect(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time, action func()) {
-	protect(win, g, do, reason, now, action)
+// goroutine: a deleted or edited guard.json never skips the prompt. run
+// is the window's async.Runner (nil: a runner posting with fyne.Do), so
+// the window counts the prompt's work as its own and its tests decide when
+// results arrive.
+func Protect(win fyne.Window, g *guard.Guard, run *async.Runner, reason string, now func() time.Time, action func()) {
+	protect(win, g, run, reason, now, action)
 }
 
 // ProtectUnlocked is Protect with the window's short unlock (guard.Unlock):
 // while u is open for grace() (keys.Settings.AppCodeGrace), action runs
 // without a code; a code accepted here opens it again. A lock after wrong
 // codes, wherever they were typed, ends the unlock: fail closed.
-func ProtectUnlocked(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time,
+func ProtectUnlocked(win fyne.Window, g *guard.Guard, run *async.Runner, reason string, now func() time.Time,
 	u *guard.Unlock, grace func() time.Duration, action func()) {
-	protectUnlocked(win, g, do, reason, now, u, grace, action)
+	protectUnlocked(win, g, run, reason, now, u, grace, action)
 }
 
-func protectUnlocked(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time,
+func protectUnlocked(win fyne.Window, g *guard.Guard, run *async.Runner, reason string, now func() time.Time,
 	u *guard.Unlock, grace func() time.Duration, action func()) *codePrompt {
 	t := now()
 	if u.Open(t, grace()) {
@@ -62,7 +63,7 @@ func protectUnlocked(win fyne.Window, g *guard.Guard, do func(func()), reason st
 		}
 		return err
 	}
-	return protectVerify(win, g, do, reason, now, verify, action)
+	return protectVerify(win, g, run, reason, now, verify, action)
 }
 
 // errRequired stands for "ask for a code" in Protect's keyring question.
@@ -70,18 +71,18 @@ var errRequired = errors.New("app 2FA is on")
 
 // protect is Protect, returning the prompt when it was shown at once (nil
 // when the keyring is asked first, or none was needed).
-func protect(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time, action func()) *codePrompt {
-	return protectVerify(win, g, do, reason, now, g.Verify, action)
+func protect(win fyne.Window, g *guard.Guard, run *async.Runner, reason string, now func() time.Time, action func()) *codePrompt {
+	return protectVerify(win, g, run, reason, now, g.Verify, action)
 }
 
 // protectVerify is protect with the code checked by verify (g.Verify, or
 // one that also opens an unlock).
-func protectVerify(win fyne.Window, g *guard.Guard, do func(func()), reason string, now func() time.Time,
+func protectVerify(win fyne.Window, g *guard.Guard, run *async.Runner, reason string, now func() time.Time,
 	verify func(string, time.Time) error, action func()) *codePrompt {
 	if g.Enabled() {
-		return askCode(win, verify, do, reason, now, action)
+		return askCode(win, verify, run, reason, now, action)
 	}
-	runOff(do, func() error {
+	runOff(run, func() error {
 		on, err := g.Required()
 		if on && err == nil {
 			return errRequired
@@ -89,7 +90,7 @@ func protectVerify(win fyne.Window, g *guard.Guard, do func(func()), reason stri
 		return err
 	}, func(err error) {
 		if err != nil { // on, or the keyring cannot say: the prompt's Verify explains
-			askCode(win, verify, do, reason, now, action)
+			askCode(win, verify, run, reason, now, action)
 			return
 		}
 		action()
@@ -98,7 +99,7 @@ func protectVerify(win fyne.Window, g *guard.Guard, do func(func()), reason stri
 }
 
 // askCode shows the code prompt in front of action.
-func askCode(win fyne.Window, verify func(string, time.Time) error, do func(func()), reason string, now func() time.Time, action func()) *codePrompt {
+func askCode(win fyne.Window, verify func(string, time.Time) error, run *async.Runner, reason string, now func() time.Time, action func()) *codePrompt {
 	p := newCodePrompt(win, "Type your app 2FA code", dialogWidth,
 		intro(reason, "Type the 6-digit code your authenticator app shows for Keywarden."), "Continue", now,
 		verify, func(ok bool) {
@@ -106,7 +107,7 @@ func askCode(win fyne.Window, verify func(string, time.Time) error, do func(func
 				action()
 			}
 		})
-	p.do = do
+	p.runner = run
 	p.show()
 	return p
 }
@@ -152,7 +153,7 @@ type codePrompt struct {
 	reset   *widget.Button // only when turning off; shown when the seed is gone
 
 	now    func() time.Time
-	do     func(func())                           // runs a function on the UI goroutine; nil: fyne.Do
+	runner *async.Runner                          // the window's runner for work off the UI goroutine; nil: fyne.Do
 	check  func(code string, now time.Time) error // may block on the keyring
 	onDone func(ok bool)
 	busy   bool
@@ -163,8 +164,8 @@ type codePrompt struct {
 // UI goroutine, through do (nil: fyne.Do). Tests replace it to decide when
 // done runs.
 // A panic in work is an error: the guarded action does not run.
-var runOff = func(do func(func()), work func() error, done func(error)) {
-	async.Run(async.New(do), work, func(err, panicked error) {
+var runOff = func(run *async.Runner, work func() error, done func(error)) {
+	async.Run(run, work, func(err, panicked error) {
 		if panicked != nil {
 			err = panicked
 		}
@@ -255,7 +256,7 @@ func (p *codePrompt) run(check func(string, time.Time) error) {
 	code, now := strings.TrimSpace(p.entry.Text), p.now()
 	p.setBusy(true)
 	p.say("Checking… If your system asks to unlock its keyring, unlock it.", widget.MediumImportance)
-	runOff(p.do, func() error { return check(code, now) }, p.result)
+	runOff(p.runner, func() error { return check(code, now) }, p.result)
 }
 
 func (p *codePrompt) result(err error) {
