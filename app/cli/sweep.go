@@ -183,10 +183,9 @@ type jsonSweep struct {
 	ExitCode       int       `json:"exitCode"`
 }
 
-// writeSweep prints the hits grouped by where they are, each group with
-// its next steps, then what was swept and skipped.
-func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, took time.Duration) {
-	fmt.Fprintln(w, keys.SweepFound(rep, looked))
+// writeHits prints hits grouped by where they are (a file, or a
+// repository's commit), each group followed by its next steps.
+func writeHits(w io.Writer, hits []sweep.Hit) {
 	var group string
 	var steps []string
 	flush := func() {
@@ -195,7 +194,7 @@ func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, too
 		}
 		steps = steps[:0]
 	}
-	for _, h := range rep.Hits {
+	for _, h := range hits {
 		if g := groupOf(h); g != group {
 			flush()
 			group = g
@@ -207,9 +206,16 @@ func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, too
 		}
 	}
 	flush()
-	if len(rep.Hits) > 0 {
+	if len(hits) > 0 {
 		fmt.Fprintln(w)
 	}
+}
+
+// writeSweep prints the hits grouped by where they are, each group with
+// its next steps, then what was swept and skipped.
+func writeSweep(w io.Writer, rep *sweep.Report, looked int, skips []skipped, took time.Duration) {
+	fmt.Fprintln(w, keys.SweepFound(rep, looked))
+	writeHits(w, rep.Hits)
 	fmt.Fprintf(w, "Swept %s (%s) under %s", count(rep.Files, "file", "files"), size(rep.Bytes), safeList(rep.Roots, ", "))
 	if rep.Repos > 0 {
 		fmt.Fprintf(w, ", and %s (%d objects)", count(rep.Repos, "git history", "git histories"), rep.GitObjects)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/keywarden/keywarden/app/keys"
@@ -101,29 +100,7 @@ func writeStaged(w io.Writer, rep *sweep.StagedReport, looked int, skips []skipp
 	} else {
 		fmt.Fprintf(w, "keywarden: the staged changes hold %s; do not commit them as they are.\n", keys.SweepHolds(rep.Hits))
 	}
-	var group string
-	var steps []string
-	flush := func() {
-		for _, s := range steps {
-			fmt.Fprintf(w, "  Next: %s\n", safe(s))
-		}
-		steps = steps[:0]
-	}
-	for _, h := range rep.Hits {
-		if g := groupOf(h); g != group {
-			flush()
-			group = g
-			fmt.Fprintf(w, "\n%s\n", safe(g))
-		}
-		fmt.Fprintf(w, "  line %d: %s%s\n", h.Line, safe(h.What()), safe(details(h)))
-		if !slices.Contains(steps, h.Next) {
-			steps = append(steps, h.Next)
-		}
-	}
-	flush()
-	if len(rep.Hits) > 0 {
-		fmt.Fprintln(w)
-	}
+	writeHits(w, rep.Hits)
 	if len(rep.NotChecked) > 0 {
 		fmt.Fprintf(w, "Not checked (over 16 MiB): %s.\n", safeList(rep.NotChecked, ", "))
 	}
