@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -173,5 +174,38 @@ func TestInstallHook_FollowsHooksPath(t *testing.T) {
 	}
 	if _, err := os.Stat(res.Path); err != nil {
 		t.Error(err)
+	}
+}
+
+// Installing and removing the hook asks git where the hooks are, in the
+// repository itself: nothing its config (or a config it includes) or the
+// GIT_* variables name may run.
+func TestInstallHook_RunsNothingTheRepositoryNames(t *testing.T) {
+	m := newMarkers(t)
+	repo := botRepo(t, newKey(t, "old", ""))
+	dotGit := filepath.Join(repo, ".git")
+	write(t, dotGit, "info/attributes", "* diff=mark filter=mark\n")
+	var includes [][2]string
+	for i, key := range []string{"include.path", "includeIf.gitdir:" + filepath.ToSlash(dotGit) + ".path", "includeIf.onbranch:main.path"} {
+		included := filepath.Join(t.TempDir(), "included")
+		setPrograms(t, m, included, fmt.Sprintf("include%d-", i))
+		includes = append(includes, [2]string{key, included})
+	}
+	setPrograms(t, m, filepath.Join(dotGit, "config"), "config-", includes...)
+	if got := m.left(t); len(got) > 0 {
+		t.Fatalf("programs ran while the fixture was made: %v", got)
+	}
+	t.Setenv("GIT_EXTERNAL_DIFF", m.program(t, "env-GIT_EXTERNAL_DIFF"))
+	t.Setenv("GIT_PAGER", m.program(t, "env-GIT_PAGER"))
+	t.Setenv("GIT_CONFIG_PARAMETERS", "'core.fsmonitor="+m.program(t, "env-fsmonitor")+"'")
+	opt := HookOptions{Repo: repo, Program: "/opt/kw/keywarden"}
+	if _, err := InstallHook(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RemoveHook(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.left(t); len(got) > 0 {
+		t.Errorf("installing and removing the hook ran %d programs: %v", len(got), got)
 	}
 }
