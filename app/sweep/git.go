@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -127,26 +126,14 @@ func (s *sweeper) readRepo(ctx context.Context, git string, r repo) error {
 		return err
 	}
 	defer view.close()
-	cmd := view.command(ctx, git, "cat-file", "--batch-all-objects", "--batch", "--unordered")
-	var stderr bytes.Buffer
-	cmd.Stderr = &limited{w: &stderr, n: 512}
-	out, err := cmd.StdoutPipe()
+	var found []objectHits
+	var objects int
+	err = view.readBatch(ctx, git, nil, func(br *bufio.Reader) error {
+		var err error
+		found, objects, err = s.readObjects(br)
+		return err
+	}, "cat-file", "--batch-all-objects", "--batch", "--unordered")
 	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	br := bufio.NewReaderSize(out, 64<<10)
-	found, objects, readErr := s.readObjects(br)
-	if readErr != nil {
-		_, _ = io.Copy(io.Discard, br)
-	}
-	waitErr := cmd.Wait()
-	if err := errors.Join(readErr, waitErr); err != nil {
-		if msg := strings.TrimSpace(firstLine(stderr.String())); msg != "" {
-			return fmt.Errorf("git: %s", msg)
-		}
 		return err
 	}
 

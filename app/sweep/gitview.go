@@ -1,9 +1,12 @@
 package sweep
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -160,6 +163,36 @@ func (v *gitView) command(ctx context.Context, git string, args ...string) *exec
 	cmd := exec.CommandContext(ctx, git, append([]string{"--no-pager"}, args...)...)
 	cmd.Dir, cmd.Env = v.dir, v.env
 	return cmd
+}
+
+// readBatch runs a `git cat-file --batch` of the view (args), feeding it
+// stdin (nil: none), hands its output to read, and waits for it; when read
+// fails, the rest is drained so git can finish. git's own first line of
+// complaint is the error when there is one.
+func (v *gitView) readBatch(ctx context.Context, git string, stdin io.Reader, read func(*bufio.Reader) error, args ...string) error {
+	cmd := v.command(ctx, git, args...)
+	cmd.Stdin = stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &limited{w: &stderr, n: 512}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(out, 64<<10)
+	readErr := read(br)
+	if readErr != nil {
+		_, _ = io.Copy(io.Discard, br)
+	}
+	if err := errors.Join(readErr, cmd.Wait()); err != nil {
+		if msg := strings.TrimSpace(firstLine(stderr.String())); msg != "" {
+			return fmt.Errorf("git: %s", msg)
+		}
+		return err
+	}
+	return nil
 }
 
 // close removes the view; the repository is untouched.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -278,29 +277,9 @@ func (s *sweeper) readStaged(ctx context.Context, git string, view *gitView, cha
 	for _, c := range changes {
 		ids.WriteString(c.id + "\n")
 	}
-	cmd := view.command(ctx, git, "cat-file", "--batch")
-	cmd.Stdin = &ids
-	var stderr bytes.Buffer
-	cmd.Stderr = &limited{w: &stderr, n: 512}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	br := bufio.NewReaderSize(out, 64<<10)
-	readErr := s.readStagedObjects(br, changes, rep)
-	if readErr != nil {
-		_, _ = io.Copy(io.Discard, br)
-	}
-	if err := errors.Join(readErr, cmd.Wait()); err != nil {
-		if msg := strings.TrimSpace(firstLine(stderr.String())); msg != "" {
-			return fmt.Errorf("git: %s", msg)
-		}
-		return err
-	}
-	return nil
+	return view.readBatch(ctx, git, &ids, func(br *bufio.Reader) error {
+		return s.readStagedObjects(br, changes, rep)
+	}, "cat-file", "--batch")
 }
 
 // readStagedObjects reads cat-file's answers, one per change in order.
